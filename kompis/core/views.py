@@ -1,0 +1,86 @@
+from __future__ import annotations
+
+import email
+import email.policy
+from email.message import EmailMessage
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from kompis.accounts.access import staff_required
+from kompis.organisations.models import Organisation
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("core:staff_home")
+    return render(request, "core/home.html", {"organisations": Organisation.objects.all()})
+
+
+@require_GET
+def switch_language(request: HttpRequest, code: str) -> HttpResponse:
+    """A plain link per language (works without JavaScript); the choice is remembered in a cookie."""
+    target = request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+        )
+    return response
+
+
+@staff_required
+def staff_home(request: HttpRequest) -> HttpResponse:
+    from kompis.participants.selectors import staff_overview
+
+    return render(request, "core/staff_home.html", {"overview": staff_overview(user=request.user)})
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def _catcher_files() -> list[str]:
+    folder = settings.MAIL_CATCHER_DIR
+    if not folder.is_dir():
+        return []
+    return sorted((p.name for p in folder.glob("*.eml")), reverse=True)
+
+
+def _dev_only() -> None:
+    if not settings.DEBUG:
+        raise Http404()
+
+
+def mail_catcher(request: HttpRequest) -> HttpResponse:
+    """The local mail catcher's inbox (DEBUG only): what `make run` would have sent."""
+    _dev_only()
+    mails = []
+    for name in _catcher_files()[:200]:
+        msg = email.message_from_bytes((settings.MAIL_CATCHER_DIR / name).read_bytes(), policy=email.policy.default)
+        mails.append({"name": name, "to": msg["To"], "subject": msg["Subject"], "date": msg["Date"]})
+    return render(request, "core/mail_catcher.html", {"mails": mails})
+
+
+def mail_catcher_message(request: HttpRequest, name: str) -> HttpResponse:
+    _dev_only()
+    if name not in _catcher_files():
+        raise Http404()
+    msg = email.message_from_bytes((settings.MAIL_CATCHER_DIR / name).read_bytes(), policy=email.policy.default)
+    assert isinstance(msg, EmailMessage)
+    html = msg.get_body(preferencelist=("html",))
+    text = msg.get_body(preferencelist=("plain",))
+    return render(
+        request,
+        "core/mail_catcher_message.html",
+        {
+            "msg": msg,
+            "html": html.get_content() if html else "",
+            "text": text.get_content() if text else "",
+        },
+    )

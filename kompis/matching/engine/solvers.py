@@ -1,0 +1,174 @@
+"""The three solvers. Each returns the chosen pairs as index arrays ``(newcomer, established)``.
+
+Objective (lexicographic): the largest number of pairs under the hard rules, then the largest
+total score.
+
+* ``exact``  – OR-Tools min-cost max-flow over *all* allowed arcs
+  (``solve_max_flow_with_min_cost`` maximises the flow first, then minimises the cost
+  ``max_score - score``), which is optimal for the lexicographic objective.
+* ``fast``   – hub index → top-k candidate arcs per person (both sides, numba) → min-cost
+  max-flow on the candidate arcs → augmenting-path repair over the hub index up to the maximum
+  cardinality of the *full* allowed graph (exclusions included).
+* ``greedy`` – the candidate arcs sorted by score, taken while both ends have capacity.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+from ortools.graph.python import min_cost_flow
+
+from kompis.matching.engine import kernels
+from kompis.matching.engine.encode import C_CAP, Problem
+from kompis.matching.engine.hubs import Hubs, build_hubs, max_pairs_bound
+
+I64 = npt.NDArray[np.int64]
+Progress = Callable[[str, int, int], None]
+
+#: exact solver refuses instances with more allowed pairs than this (memory)
+EXACT_MAX_ARCS = 60_000_000
+
+
+@dataclass(slots=True)
+class SolveOutput:
+    n: I64
+    e: I64
+    bound: int
+    arcs: int
+    phases: dict[str, float] = field(default_factory=dict)
+
+
+def _flow_match(
+    an: I64, ae: I64, ascore: I64, capN: I64, capE: I64, max_cp: int
+) -> tuple[I64, I64]:
+    """Maximum-cardinality, then maximum-score b-matching restricted to the given arcs."""
+    nN, nE = capN.shape[0], capE.shape[0]
+    if an.shape[0] == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    src, sink = nN + nE, nN + nE + 1
+    smcf = min_cost_flow.SimpleMinCostFlow()
+    tails = np.concatenate([np.full(nN, src), an, nN + np.arange(nE)]).astype(np.int64)
+    heads = np.concatenate([np.arange(nN), nN + ae, np.full(nE, sink)]).astype(np.int64)
+    caps = np.concatenate([capN, np.ones(an.shape[0], dtype=np.int64), capE]).astype(np.int64)
+    costs = np.concatenate(
+        [np.zeros(nN, dtype=np.int64), (max_cp - ascore).astype(np.int64), np.zeros(nE, dtype=np.int64)]
+    )
+    smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    status = smcf.solve_max_flow_with_min_cost()
+    if status != smcf.OPTIMAL:
+        raise RuntimeError(f"min-cost flow failed with status {status}")
+    arc_ids = np.arange(nN, nN + an.shape[0])
+    flows = smcf.flows(arc_ids)
+    chosen = np.flatnonzero(flows > 0)
+    return an[chosen].astype(np.int64), ae[chosen].astype(np.int64)
+
+
+def _args(prob: Problem) -> tuple[object, ...]:
+    return (prob.N.A, prob.N.L, prob.N.I, prob.E.A, prob.E.L, prob.E.I, prob.P)
+
+
+def solve_exact(prob: Problem) -> SolveOutput:
+    t0 = time.perf_counter()
+    an, ae, asc = kernels.all_allowed_pairs(*_args(prob), prob.excl, prob.tab_int, prob.tab_age)
+    if an.shape[0] > EXACT_MAX_ARCS:
+        raise ValueError(f"exact solver: {an.shape[0]} allowed pairs is too many; use solver='fast'")
+    t1 = time.perf_counter()
+    max_cp = int(asc.max()) + 1 if asc.shape[0] else 1
+    n, e = _flow_match(an, ae, asc, prob.N.A[:, C_CAP], prob.E.A[:, C_CAP], max_cp)
+    t2 = time.perf_counter()
+    return SolveOutput(n, e, bound=len(n), arcs=int(an.shape[0]), phases={"arcs": t1 - t0, "flow": t2 - t1})
+
+
+def candidate_arcs(
+    prob: Problem, hubs: Hubs, k: int, window: int, seed: int
+) -> tuple[I64, I64, I64]:
+    """Union of every newcomer's and every established person's top-``k`` allowed partners."""
+    a = _args(prob)
+    bpN, bsN = kernels.candidates(
+        True, *a[:6], hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr, hubs.e_bucket_members,
+        hubs.e_bucket_by, prob.P, prob.excl, prob.tab_int, prob.tab_age, k, window, seed,
+    )
+    bpE, bsE = kernels.candidates(
+        False, prob.E.A, prob.E.L, prob.E.I, prob.N.A, prob.N.L, prob.N.I,
+        hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr, hubs.n_bucket_members,
+        hubs.n_bucket_by, prob.P, prob.excl, prob.tab_int, prob.tab_age, k, window, seed + 1,
+    )
+    nE = max(prob.E.n, 1)
+    mN = bpN >= 0
+    rowsN = np.repeat(np.arange(prob.N.n, dtype=np.int64), k).reshape(prob.N.n, k)
+    mE = bpE >= 0
+    rowsE = np.repeat(np.arange(prob.E.n, dtype=np.int64), k).reshape(prob.E.n, k)
+    keys = np.concatenate([rowsN[mN] * nE + bpN[mN], bpE[mE] * nE + rowsE[mE]])
+    scores = np.concatenate([bsN[mN], bsE[mE]])
+    keys, idx = np.unique(keys, return_index=True)
+    return keys // nE, keys % nE, scores[idx]
+
+
+def _pairs_to_slots(n: I64, e: I64, capN: I64, capE: I64) -> tuple[I64, I64]:
+    wN = max(1, int(capN.max()) if capN.shape[0] else 1)
+    wE = max(1, int(capE.max()) if capE.shape[0] else 1)
+    matchN = np.full((capN.shape[0], wN), -1, dtype=np.int64)
+    matchE = np.full((capE.shape[0], wE), -1, dtype=np.int64)
+    fillN = np.zeros(capN.shape[0], dtype=np.int64)
+    fillE = np.zeros(capE.shape[0], dtype=np.int64)
+    for a, b in zip(n.tolist(), e.tolist(), strict=True):
+        matchN[a, fillN[a]] = b
+        fillN[a] += 1
+        matchE[b, fillE[b]] = a
+        fillE[b] += 1
+    return matchN, matchE
+
+
+def solve_fast(
+    prob: Problem, seed: int = 0, k: int = 8, window: int = 192, progress: Progress | None = None
+) -> SolveOutput:
+    phases: dict[str, float] = {}
+    t = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal t
+        now = time.perf_counter()
+        phases[name] = now - t
+        t = now
+        if progress:
+            progress(name, len(phases), 5)
+
+    hubs = build_hubs(prob)
+    lap("index")
+    bound = max_pairs_bound(prob, hubs)
+    lap("bound")
+    an, ae, asc = candidate_arcs(prob, hubs, k, window, seed)
+    lap("candidates")
+    capN, capE = prob.N.A[:, C_CAP], prob.E.A[:, C_CAP]
+    max_cp = int(asc.max()) + 1 if asc.shape[0] else 1
+    n, e = _flow_match(an, ae, asc, capN, capE, max_cp)
+    lap("flow")
+    if len(n) < bound:
+        matchN, matchE = _pairs_to_slots(n, e, capN, capE)
+        kernels.repair(
+            *_args(prob), prob.excl, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr,
+            hubs.e_bucket_members, matchN, matchE, capN, capE, bound, 1_000_000,
+        )
+        rows, cols = np.nonzero(matchN >= 0)
+        n, e = rows.astype(np.int64), matchN[rows, cols]
+    lap("repair")
+    return SolveOutput(n, e, bound=bound, arcs=int(an.shape[0]), phases=phases)
+
+
+def solve_greedy(prob: Problem, seed: int = 0, k: int = 8, window: int = 192) -> SolveOutput:
+    t0 = time.perf_counter()
+    hubs = build_hubs(prob)
+    an, ae, asc = candidate_arcs(prob, hubs, k, window, seed)
+    t1 = time.perf_counter()
+    rng = np.random.default_rng(seed)
+    tie = rng.permutation(an.shape[0])
+    order = np.lexsort((tie, -asc)).astype(np.int64)
+    taken = kernels.greedy_assign(order, an, ae, prob.N.A[:, C_CAP], prob.E.A[:, C_CAP])
+    t2 = time.perf_counter()
+    return SolveOutput(
+        an[taken], ae[taken], bound=-1, arcs=int(an.shape[0]), phases={"candidates": t1 - t0, "greedy": t2 - t1}
+    )

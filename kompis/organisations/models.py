@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from kompis.core.fields import opaque_id_field
+
+
+class Organisation(models.Model):
+    """An integration organisation; one install can hold several (e.g. a national association)."""
+
+    uid = opaque_id_field()
+    slug = models.SlugField(unique=True, help_text=_("Used in the public sign-up address."))
+    name = models.CharField(_("name"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    followup_days = models.PositiveSmallIntegerField(_("days from introduction to follow-up"), default=14)
+    reminder_days = models.PositiveSmallIntegerField(_("days before a follow-up reminder"), default=5)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.Model):
+    """A local office (Uppsala, Danderyd, Luleå ...) covering some municipalities."""
+
+    uid = opaque_id_field()
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="regions")
+    name = models.CharField(_("name"), max_length=200)
+    municipalities = models.ManyToManyField(
+        "municipalities.Municipality", related_name="regions", blank=True, verbose_name=_("municipalities")
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("region")
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="region_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    """Funded work with a period, a funder, a region and targets."""
+
+    uid = opaque_id_field()
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="projects")
+    region = models.ForeignKey(
+        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects", verbose_name=_("region")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    funder = models.CharField(_("funder"), max_length=200, blank=True)
+    starts_on = models.DateField(_("starts"))
+    ends_on = models.DateField(_("ends"))
+    description = models.TextField(_("description"), blank=True)
+
+    class Meta:
+        ordering = ["-starts_on", "name"]
+        verbose_name = _("project")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TargetKind(models.TextChoices):
+    INDIVIDUAL_MATCHES = "individual_matches", _("individual matches")
+    FAMILY_MATCHES = "family_matches", _("family matches")
+    CONFIRMED_MEETINGS = "confirmed_meetings", _("confirmed meetings")
+    SIGNUPS = "signups", _("sign-ups")
+    NEWCOMERS = "newcomers", _("newcomers reached")
+    ESTABLISHED = "established", _("established participants reached")
+
+
+class ProjectTarget(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="targets")
+    kind = models.CharField(_("kind"), max_length=32, choices=TargetKind.choices)
+    target = models.PositiveIntegerField(_("target"))
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [models.UniqueConstraint(fields=["project", "kind"], name="project_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project}: {self.target} {self.get_kind_display()}"

@@ -1,0 +1,51 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kompis.core.fields import opaque_id_field
+
+
+class MailState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """Every mail is a row, written in the same transaction as the change that causes it.
+
+    `dedupe_key` makes a second row for the same reason impossible; `message_id` is fixed when the row
+    is written, so a mail that must be retried after a crash goes out with the same Message-ID.
+    """
+
+    uid = opaque_id_field()
+    organisation = models.ForeignKey(
+        "organisations.Organisation", null=True, on_delete=models.CASCADE, related_name="+"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
+    )
+    to_email = models.EmailField()
+    template = models.CharField(max_length=64)
+    language = models.CharField(max_length=8)
+    context = models.JSONField(default=dict, blank=True)
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    state = models.CharField(max_length=16, choices=MailState.choices, default=MailState.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    message_id = models.CharField(max_length=200)
+    subject = models.CharField(max_length=300, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.template} → {self.to_email} ({self.state})"

@@ -1,0 +1,148 @@
+"""The mail outbox: queue a mail inside the caller's transaction, deliver it from the worker.
+
+Delivery claims rows with `select_for_update(skip_locked=True)` and a lease, so several workers never
+send the same row; a worker that dies mid-send leaves a lease that expires and the row is retried.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from kompis.outbox.models import MailState, OutboxMessage
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=5)
+RTL_LANGUAGES = {"ar", "fa"}
+
+
+def queue_mail(
+    *,
+    to_email: str,
+    template: str,
+    language: str,
+    context: dict[str, Any],
+    dedupe_key: str,
+    organisation: Any = None,
+    participant: Any = None,
+) -> OutboxMessage | None:
+    """Write one outbox row (idempotent on `dedupe_key`) and ask the worker to send it after commit.
+
+    Returns None when a row with this key exists already: the mail is never queued twice.
+    """
+    with transaction.atomic():
+        message, created = OutboxMessage.objects.get_or_create(
+            dedupe_key=dedupe_key,
+            defaults={
+                "to_email": to_email,
+                "template": template,
+                "language": language,
+                "context": context,
+                "organisation": organisation,
+                "participant": participant,
+                "message_id": make_msgid(domain="kompis.localhost"),
+            },
+        )
+    if not created:
+        return None
+    from kompis.outbox.tasks import deliver_outbox
+
+    transaction.on_commit(lambda: deliver_outbox.enqueue())
+    return message
+
+
+def render(message: OutboxMessage) -> tuple[str, str, str]:
+    """Subject, text and HTML of a mail, in its language."""
+    context = {
+        **message.context,
+        "language": message.language,
+        "direction": "rtl" if message.language in RTL_LANGUAGES else "ltr",
+        "site_root": settings.SITE_ROOT,
+    }
+    with translation.override(message.language):
+        subject = render_to_string(f"outbox/mail/{message.template}.subject.txt", context).strip()
+        text = render_to_string(f"outbox/mail/{message.template}.txt", context)
+        html = render_to_string(f"outbox/mail/{message.template}.html", {**context, "subject": subject})
+    return " ".join(subject.split()), text, html
+
+
+def claim_due(*, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+    """Claim due rows for this worker: queued and due, or sending with an expired lease."""
+    with transaction.atomic():
+        rows = list(
+            OutboxMessage.objects.select_for_update(skip_locked=True)
+            .filter(state__in=[MailState.QUEUED, MailState.SENDING], next_attempt_at__lte=now)
+            .exclude(state=MailState.SENDING, lease_until__gt=now)
+            .order_by("next_attempt_at", "id")[:limit]
+        )
+        ids = [row.pk for row in rows]
+        OutboxMessage.objects.filter(pk__in=ids).update(state=MailState.SENDING, lease_until=now + LEASE)
+    return rows
+
+
+def send_one(message: OutboxMessage, *, now: datetime | None = None) -> bool:
+    """Send one claimed row and record the outcome. Returns True when the server accepted it."""
+    subject, text, html = render(message)
+    mail = EmailMultiAlternatives(
+        subject=subject,
+        body=text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[message.to_email],
+        headers={"Message-ID": message.message_id},
+    )
+    mail.attach_alternative(html, "text/html")
+    try:
+        mail.send()
+    except smtplib.SMTPRecipientsRefused as exc:
+        _fail_permanently(message, repr(exc))
+        return False
+    except (OSError, smtplib.SMTPException) as exc:
+        _retry_later(message, repr(exc), now or timezone.now())
+        return False
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=MailState.SENT, sent_at=timezone.now(), subject=subject[:300], lease_until=None,
+        attempts=message.attempts + 1,
+    )
+    return True
+
+
+def _retry_later(message: OutboxMessage, error: str, now: datetime) -> None:
+    attempts = message.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        _fail_permanently(message, error)
+        return
+    delay = timedelta(seconds=min(30 * 2**attempts, 6 * 3600))
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=MailState.QUEUED, attempts=attempts, next_attempt_at=now + delay, last_error=error[:2000],
+        lease_until=None,
+    )
+
+
+def _fail_permanently(message: OutboxMessage, error: str) -> None:
+    OutboxMessage.objects.filter(pk=message.pk).update(
+        state=MailState.FAILED, attempts=message.attempts + 1, last_error=error[:2000], lease_until=None
+    )
+    if message.participant_id:
+        from kompis.participants.models import Participant
+
+        Participant.objects.filter(pk=message.participant_id).update(email_bouncing=True)
+
+
+def deliver_due(*, now: datetime | None = None, limit: int = 50) -> int:
+    """Send everything that is due; returns how many mails the server accepted."""
+    sent = 0
+    while True:
+        batch = claim_due(now=now or timezone.now(), limit=limit)
+        if not batch:
+            return sent
+        sent += sum(send_one(message, now=now) for message in batch)

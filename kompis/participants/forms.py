@@ -1,0 +1,180 @@
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kompis.municipalities.models import Municipality
+from kompis.participants.models import Participant
+from kompis.participants.vocab import AVAILABILITY, HEARD_FROM, INTERESTS, LANGUAGES, Gender, MeetingMode, choices
+
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
+POSTAL_RE = re.compile(r"^[1-9][0-9]{2} ?[0-9]{2}$")
+MIN_AGE = 18
+
+
+def clean_birth_year(value: int) -> int:
+    this_year = timezone.localdate().year
+    if value > this_year - MIN_AGE:
+        raise forms.ValidationError(_("You must be at least 18 years old to sign up."))
+    if value < this_year - 110:
+        raise forms.ValidationError(_("Please check the year of birth."))
+    return value
+
+
+def clean_postal_code(value: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        return ""
+    if not POSTAL_RE.match(value):
+        raise forms.ValidationError(_("A Swedish postal code has five digits, for example 753 20."))
+    return value.replace(" ", "")
+
+
+def clean_phone(value: str) -> str:
+    value = (value or "").strip()
+    if value and not PHONE_RE.match(value):
+        raise forms.ValidationError(_("Write the phone number with digits only, for example 070 123 45 67."))
+    return value
+
+
+class MunicipalityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Municipality) -> str:
+        return obj.name
+
+
+class ProfileForm(forms.ModelForm):
+    """The fields a participant (or staff on their behalf) fills in."""
+
+    languages = forms.MultipleChoiceField(
+        label=_("Languages I speak"), choices=choices(LANGUAGES), widget=forms.CheckboxSelectMultiple,
+        help_text=_("Choose every language you can talk in, at least one."),
+    )
+    interests = forms.MultipleChoiceField(
+        label=_("Interests"), choices=choices(INTERESTS), widget=forms.CheckboxSelectMultiple, required=False,
+        help_text=_("We use them to find someone you have something in common with."),
+    )
+    availability = forms.MultipleChoiceField(
+        label=_("When I can meet"), choices=choices(AVAILABILITY), widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    municipality = MunicipalityChoiceField(
+        label=_("Municipality where I live"), queryset=Municipality.objects.order_by("name"),
+        empty_label=_("Choose municipality"),
+    )
+    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
+    meeting_mode = forms.ChoiceField(label=_("How do you want to meet?"), choices=MeetingMode.choices,
+                                     widget=forms.RadioSelect)
+    heard_from = forms.ChoiceField(label=_("How did you hear about us?"),
+                                   choices=[("", "—"), *choices(HEARD_FROM)], required=False)
+
+    class Meta:
+        model = Participant
+        fields = [
+            "role", "first_name", "last_name", "email", "phone", "share_phone", "birth_year", "gender",
+            "municipality", "postal_code", "languages", "interests", "availability", "has_children",
+            "household_size", "wants_family_match", "meeting_mode", "same_gender_only", "capacity",
+            "about_me", "hopes", "heard_from",
+        ]
+        widgets = {
+            "role": forms.RadioSelect,
+            "about_me": forms.Textarea(attrs={"rows": 3}),
+            "hopes": forms.Textarea(attrs={"rows": 3}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
+            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "dir": "ltr", "type": "tel"}),
+            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "dir": "ltr"}),
+            "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
+            "household_size": forms.NumberInput(attrs={"min": 1, "max": 15}),
+            "capacity": forms.NumberInput(attrs={"min": 1, "max": 5}),
+        }
+        help_texts = {
+            "capacity": _("Established participants may meet more than one person at a time."),
+            "same_gender_only": _("Then we only match you with someone of the same gender."),
+            "wants_family_match": _("A family match is two families, adults and children, who meet together."),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = True
+        self.fields["role"].choices = self.fields["role"].choices[1:]  # no empty radio
+        self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
+        self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
+
+    def clean_email(self) -> str:
+        return self.cleaned_data["email"].strip().lower()
+
+    def clean_birth_year(self) -> int:
+        return clean_birth_year(self.cleaned_data["birth_year"])
+
+    def clean_postal_code(self) -> str:
+        return clean_postal_code(self.cleaned_data.get("postal_code", ""))
+
+    def clean_phone(self) -> str:
+        return clean_phone(self.cleaned_data.get("phone", ""))
+
+    def clean_capacity(self) -> int:
+        capacity = self.cleaned_data.get("capacity") or 1
+        if capacity > 5:
+            raise forms.ValidationError(_("At most 5 matches at the same time."))
+        return capacity
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("role") == "newcomer":
+            data["capacity"] = 1
+        if data.get("same_gender_only") and data.get("gender") == Gender.UNSPECIFIED:
+            self.add_error(
+                "same_gender_only",
+                _("To be matched with someone of your own gender, tell us your gender above."),
+            )
+        if data.get("wants_family_match") and not data.get("has_children"):
+            self.add_error("wants_family_match", _("A family match is for families with children."))
+        return data
+
+
+class SignupForm(ProfileForm):
+    consent_data = forms.BooleanField(
+        label=_("I agree that the organisation stores and uses my information to find me a match."),
+        error_messages={"required": _("We need your consent to be able to match you.")},
+    )
+    consent_research = forms.BooleanField(
+        label=_("I may be asked to take part in research about Kompis (optional)."), required=False
+    )
+    # Honeypot: hidden from people, filled in by bots.
+    website = forms.CharField(required=False, label=_("Leave this field empty"))
+
+    class Meta(ProfileForm.Meta):
+        fields = [f for f in ProfileForm.Meta.fields]
+
+
+class StaffEditForm(ProfileForm):
+    class Meta(ProfileForm.Meta):
+        fields = [*ProfileForm.Meta.fields, "region", "project"]
+
+    def __init__(self, *args: Any, organisation: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].required = False
+        if organisation is not None:
+            self.fields["region"].queryset = organisation.regions.all()
+            self.fields["project"].queryset = organisation.projects.all()
+
+
+class PauseForm(forms.Form):
+    until = forms.DateField(label=_("Paused until"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+
+    def clean_until(self) -> Any:
+        until = self.cleaned_data.get("until")
+        if until and until <= timezone.localdate():
+            raise forms.ValidationError(_("Choose a date in the future."))
+        return until
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), max_length=500, required=False)
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)

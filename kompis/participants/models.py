@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kompis.core.fields import CodeListField, opaque_id_field
+from kompis.participants.vocab import Gender, MeetingMode, ParticipantRole, Source, Status
+
+
+class Participant(models.Model):
+    uid = opaque_id_field()
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="participants")
+    region = models.ForeignKey(
+        "organisations.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="participants",
+        verbose_name=_("region"),
+    )
+    project = models.ForeignKey(
+        "organisations.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="participants",
+        verbose_name=_("project"),
+    )
+    role = models.CharField(_("I am"), max_length=16, choices=ParticipantRole.choices)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    email = models.EmailField(_("e-mail"), blank=True)
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+    email_bouncing = models.BooleanField(default=False)
+    phone = models.CharField(_("phone (optional)"), max_length=32, blank=True)
+    share_phone = models.BooleanField(_("my match may see my phone number"), default=False)
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices)
+    municipality = models.ForeignKey(
+        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+    )
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    languages = CodeListField(_("languages I speak"))
+    interests = CodeListField(_("interests"))
+    availability = CodeListField(_("when I can meet"))
+    has_children = models.BooleanField(_("I have children"), default=False)
+    household_size = models.PositiveSmallIntegerField(_("people in my household"), null=True, blank=True)
+    wants_family_match = models.BooleanField(_("we want to meet as a family"), default=False)
+    meeting_mode = models.CharField(_("how to meet"), max_length=16, choices=MeetingMode.choices)
+    same_gender_only = models.BooleanField(_("I want to meet someone of my own gender"), default=False)
+    capacity = models.PositiveSmallIntegerField(_("matches at the same time"), default=1)
+    about_me = models.TextField(_("about me"), blank=True, max_length=2000)
+    hopes = models.TextField(_("what I hope for"), blank=True, max_length=2000)
+    heard_from = models.CharField(_("how did you hear about us?"), max_length=32, blank=True)
+    preferred_language = models.CharField(max_length=8, default="sv")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    paused_until = models.DateField(null=True, blank=True)
+    signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.SIGNUP)
+    external_ref = models.CharField(_("external id"), max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-signed_up_at", "-id"]
+        verbose_name = _("participant")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "email"], condition=~models.Q(email=""), name="participant_email_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["organisation", "external_ref"], condition=~models.Q(external_ref=""),
+                name="participant_external_ref_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["organisation", "status", "role", "signed_up_at"]),
+            models.Index(fields=["organisation", "signed_up_at"]),
+            models.Index(fields=["region", "status"]),
+            models.Index(fields=["last_name", "first_name"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def age(self, today: object = None) -> int:
+        year = timezone.localdate().year
+        return year - self.birth_year
+
+
+class ConsentKind(models.TextChoices):
+    DATA_PROCESSING = "data_processing", _("Processing of personal data")
+    RESEARCH = "research", _("Taking part in research")
+
+
+class Consent(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    kind = models.CharField(max_length=32, choices=ConsentKind.choices)
+    policy_version = models.CharField(max_length=32)
+    given_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["given_at"]
+
+
+class Note(models.Model):
+    uid = opaque_id_field()
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = models.TextField(_("note"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,105 @@
+"""Reads about participants."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from kompis.core.fields import has_code
+from kompis.participants.access import participants_for_user
+from kompis.participants.models import Participant
+from kompis.participants.vocab import Status
+
+
+@dataclass(frozen=True)
+class ParticipantFilter:
+    q: str = ""
+    role: str = ""
+    status: str = ""
+    region: str = ""
+    municipality: str = ""
+    language: str = ""
+    meeting_mode: str = ""
+    waiting_days: int | None = None
+
+    @classmethod
+    def from_query(cls, params: Any) -> ParticipantFilter:
+        try:
+            waiting_days = int(params.get("waiting_days") or "") if params.get("waiting_days") else None
+        except ValueError:
+            waiting_days = None
+        return cls(
+            q=(params.get("q") or "").strip()[:100],
+            role=params.get("role") or "",
+            status=params.get("status") or "",
+            region=params.get("region") or "",
+            municipality=params.get("municipality") or "",
+            language=params.get("language") or "",
+            meeting_mode=params.get("meeting_mode") or "",
+            waiting_days=waiting_days,
+        )
+
+
+def filtered_participants(*, user: Any, filters: ParticipantFilter) -> QuerySet[Participant]:
+    qs = participants_for_user(user)
+    if filters.role:
+        qs = qs.filter(role=filters.role)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.region:
+        qs = qs.filter(region__uid=filters.region) if _is_uuid(filters.region) else qs.none()
+    if filters.municipality:
+        qs = qs.filter(municipality_id=filters.municipality)
+    if filters.language:
+        qs = qs.filter(has_code("languages", filters.language))
+    if filters.meeting_mode:
+        qs = qs.filter(meeting_mode=filters.meeting_mode)
+    if filters.waiting_days is not None:
+        qs = qs.filter(status=Status.WAITING,
+                       signed_up_at__lte=timezone.now() - timedelta(days=filters.waiting_days))
+    if filters.q:
+        for word in filters.q.split()[:4]:
+            qs = qs.filter(
+                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word.lower())
+                | Q(phone__icontains=word) | Q(external_ref=word)
+            )
+    return qs.select_related("municipality", "region")
+
+
+def _is_uuid(value: str) -> bool:
+    import uuid
+
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class Overview:
+    figures: list[tuple[str, int]]
+    scope: str
+
+
+def staff_overview(*, user: Any) -> Overview:
+    if not user.can_see_people:
+        return Overview(figures=[], scope="")
+    qs = participants_for_user(user)
+    figures = [
+        (_("Waiting newcomers"), qs.filter(status=Status.WAITING, role="newcomer").count()),
+        (_("Waiting established"), qs.filter(status=Status.WAITING, role="established").count()),
+        (_("Matched"), qs.filter(status=Status.MATCHED).count()),
+        (_("Awaiting e-mail confirmation"), qs.filter(status=Status.PENDING).count()),
+    ]
+    if user.is_org_admin:
+        scope = _("the whole organisation")
+    else:
+        names = [r.name for r in user.regions.all()] + [p.name for p in user.projects.all()]
+        scope = ", ".join(names)
+    return Overview(figures=figures, scope=scope)

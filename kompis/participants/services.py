@@ -1,0 +1,225 @@
+"""Every state change of a participant: keyword-only, atomic, given the actor, writing the audit log."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from kompis.audit.services import PARTICIPANT, SYSTEM, record
+from kompis.organisations.models import Organisation, Project, Region
+from kompis.outbox.services import queue_mail
+from kompis.participants.models import Consent, ConsentKind, Note, Participant
+from kompis.participants.vocab import Source, Status
+
+CONFIRM_SALT = "kompis.signup.confirm"
+PROFILE_FIELDS = (
+    "role", "first_name", "last_name", "email", "phone", "share_phone", "birth_year", "gender", "municipality",
+    "postal_code", "languages", "interests", "availability", "has_children", "household_size",
+    "wants_family_match", "meeting_mode", "same_gender_only", "capacity", "about_me", "hopes", "heard_from",
+)
+
+
+def region_for(*, organisation: Organisation, municipality_code: str) -> Region | None:
+    """The organisation's office that covers this municipality, if any."""
+    return (
+        Region.objects.filter(organisation=organisation, municipalities__code=municipality_code)
+        .order_by("id")
+        .first()
+    )
+
+
+def confirmation_token(participant: Participant) -> str:
+    return signing.dumps({"p": str(participant.uid)}, salt=CONFIRM_SALT, compress=True)
+
+
+def confirmation_url(participant: Participant) -> str:
+    from django.urls import reverse
+
+    path = reverse("public:confirm", args=[participant.organisation.slug, confirmation_token(participant)])
+    return settings.SITE_ROOT + path
+
+
+@dataclass(frozen=True)
+class SignupOutcome:
+    participant: Participant | None
+    duplicate: bool = False
+
+
+@transaction.atomic
+def signup_participant(
+    *, organisation: Organisation, data: dict[str, Any], language: str, project: Project | None = None
+) -> SignupOutcome:
+    """Create a pending participant from the public sign-up form and queue the confirmation mail.
+
+    A second sign-up with the same e-mail creates nobody: the address gets a friendly mail instead, and the
+    page looks the same either way, so the form cannot be used to find out who has signed up.
+    """
+    email = data["email"].strip().lower()
+    existing = Participant.objects.filter(organisation=organisation, email=email).first()
+    if existing is not None:
+        _queue_already_signed_up(existing, language)
+        return SignupOutcome(participant=existing, duplicate=True)
+    values = {field: data[field] for field in PROFILE_FIELDS if field in data}
+    participant = Participant(
+        organisation=organisation,
+        project=project,
+        preferred_language=language,
+        status=Status.PENDING,
+        source=Source.SIGNUP,
+        **values,
+    )
+    participant.email = email
+    participant.region = region_for(organisation=organisation, municipality_code=participant.municipality.code)
+    try:
+        with transaction.atomic():
+            participant.save()
+    except IntegrityError:  # a parallel sign-up with the same address won the race
+        existing = Participant.objects.get(organisation=organisation, email=email)
+        _queue_already_signed_up(existing, language)
+        return SignupOutcome(participant=existing, duplicate=True)
+    Consent.objects.create(
+        participant=participant, kind=ConsentKind.DATA_PROCESSING, policy_version=settings.PRIVACY_POLICY_VERSION
+    )
+    if data.get("consent_research"):
+        Consent.objects.create(
+            participant=participant, kind=ConsentKind.RESEARCH, policy_version=settings.PRIVACY_POLICY_VERSION
+        )
+    record(actor=PARTICIPANT, action="participant.signed_up", obj=participant, summary=f"language {language}")
+    queue_mail(
+        to_email=email,
+        template="signup_confirm",
+        language=language,
+        context={"first_name": participant.first_name, "organisation": organisation.name,
+                 "confirm_url": confirmation_url(participant), "days": settings.SIGNUP_CONFIRM_DAYS},
+        dedupe_key=f"signup_confirm:{participant.uid}",
+        organisation=organisation,
+        participant=participant,
+    )
+    return SignupOutcome(participant=participant)
+
+
+def _queue_already_signed_up(participant: Participant, language: str) -> None:
+    today = timezone.localdate().isoformat()
+    context: dict[str, Any] = {"first_name": participant.first_name, "organisation": participant.organisation.name}
+    if participant.status == Status.PENDING:
+        context["confirm_url"] = confirmation_url(participant)
+    queue_mail(
+        to_email=participant.email,
+        template="signup_duplicate",
+        language=language,
+        context=context,
+        dedupe_key=f"signup_duplicate:{participant.uid}:{today}",  # at most one such mail a day
+        organisation=participant.organisation,
+        participant=participant,
+    )
+
+
+class InvalidLink(Exception):
+    """A confirmation link that was tampered with, has expired or points to nobody."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def participant_from_confirmation(*, organisation: Organisation, token: str) -> Participant:
+    max_age = timedelta(days=settings.SIGNUP_CONFIRM_DAYS)
+    try:
+        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
+    except signing.SignatureExpired as exc:
+        raise InvalidLink("expired") from exc
+    except signing.BadSignature as exc:
+        raise InvalidLink("invalid") from exc
+    participant = Participant.objects.filter(organisation=organisation, uid=payload.get("p")).first()
+    if participant is None:
+        raise InvalidLink("gone")
+    return participant
+
+
+@transaction.atomic
+def confirm_email(*, participant: Participant) -> bool:
+    """Confirm the e-mail and put the participant in the waiting pool. Idempotent: False if already done."""
+    updated = Participant.objects.filter(pk=participant.pk, status=Status.PENDING).update(
+        status=Status.WAITING, email_verified_at=timezone.now()
+    )
+    if not updated:
+        return False
+    participant.refresh_from_db()
+    record(actor=PARTICIPANT, action="participant.confirmed_email", obj=participant)
+    return True
+
+
+def expire_unconfirmed(*, now: datetime | None = None) -> int:
+    """Delete sign-ups that were never confirmed within SIGNUP_CONFIRM_DAYS (run by the worker's sweep)."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.SIGNUP_CONFIRM_DAYS)
+    count = 0
+    for participant in Participant.objects.filter(status=Status.PENDING, signed_up_at__lt=cutoff,
+                                                  source=Source.SIGNUP):
+        with transaction.atomic():
+            record(actor=SYSTEM, action="participant.expired_unconfirmed", obj=participant,
+                   summary="sign-up not confirmed in time; personal data deleted")
+            participant.delete()
+            count += 1
+    return count
+
+
+@transaction.atomic
+def update_participant(*, actor: Any, participant: Participant, data: dict[str, Any]) -> list[str]:
+    """Apply edited profile fields; the audit log records which fields changed (not their values)."""
+    changed = []
+    for field, value in data.items():
+        if getattr(participant, field) != value:
+            setattr(participant, field, value)
+            changed.append(field)
+    if "municipality" in changed and "region" not in data:
+        participant.region = region_for(
+            organisation=participant.organisation, municipality_code=participant.municipality.code
+        )
+    if changed:
+        participant.full_clean(exclude=["uid"])
+        participant.save()
+        record(actor=actor, action="participant.updated", obj=participant, data={"fields": sorted(changed)})
+    return changed
+
+
+@transaction.atomic
+def pause_participant(*, actor: Any, participant: Participant, until: date | None) -> None:
+    if participant.status not in (Status.WAITING, Status.MATCHED, Status.PAUSED):
+        raise ValueError("Only a confirmed participant can be paused.")
+    participant.status = Status.PAUSED
+    participant.paused_until = until
+    participant.save(update_fields=["status", "paused_until", "updated_at"])
+    record(actor=actor, action="participant.paused", obj=participant,
+           data={"until": until.isoformat() if until else None})
+
+
+@transaction.atomic
+def resume_participant(*, actor: Any, participant: Participant) -> None:
+    if participant.status != Status.PAUSED:
+        raise ValueError("Only a paused participant can be resumed.")
+    participant.status = Status.WAITING
+    participant.paused_until = None
+    participant.save(update_fields=["status", "paused_until", "updated_at"])
+    record(actor=actor, action="participant.resumed", obj=participant)
+
+
+@transaction.atomic
+def withdraw_participant(*, actor: Any, participant: Participant, reason: str = "") -> None:
+    if participant.status == Status.WITHDRAWN:
+        return
+    participant.status = Status.WITHDRAWN
+    participant.save(update_fields=["status", "updated_at"])
+    record(actor=actor, action="participant.withdrawn", obj=participant, summary=reason[:500])
+
+
+@transaction.atomic
+def add_note(*, actor: Any, participant: Participant, text: str) -> Note:
+    note = Note.objects.create(participant=participant, author=actor, text=text)
+    record(actor=actor, action="participant.note_added", obj=participant)
+    return note

@@ -1,0 +1,21 @@
+from django.urls import path
+
+from kompis.participants import staff_views as views
+
+app_name = "participants"
+urlpatterns = [
+    path("", views.participant_list, name="list"),
+    path("<uuid:participant_id>/", views.participant_detail, name="detail"),
+    path("<uuid:participant_id>/edit/", views.participant_edit, name="edit"),
+    path("<uuid:participant_id>/pause/", views.participant_pause, name="pause"),
+    path("<uuid:participant_id>/resume/", views.participant_resume, name="resume"),
+    path("<uuid:participant_id>/withdraw/", views.participant_withdraw, name="withdraw"),
+    path("<uuid:participant_id>/notes/", views.participant_note, name="note"),
+]
+
+from kompis.participants import import_views  # noqa: E402
+
+urlpatterns += [
+    path("import/", import_views.import_start, name="import"),
+    path("export.<str:fmt>", import_views.export, name="export"),
+]

@@ -1,0 +1,127 @@
+"""Staff pages for participants. Thin: access helper → form → service → redirect."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompis.accounts.access import people_required
+from kompis.audit.selectors import history_of
+from kompis.municipalities.models import Municipality
+from kompis.participants import services
+from kompis.participants.access import get_participant_for_user
+from kompis.participants.forms import NoteForm, PauseForm, StaffEditForm, WithdrawForm
+from kompis.participants.selectors import ParticipantFilter, filtered_participants
+from kompis.participants.vocab import LANGUAGES, MeetingMode, ParticipantRole, Status
+
+PAGE_SIZE = 50
+
+
+@people_required
+def participant_list(request: HttpRequest) -> HttpResponse:
+    filters = ParticipantFilter.from_query(request.GET)
+    qs = filtered_participants(user=request.user, filters=filters)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    user = request.user
+    regions = user.organisation.regions.all() if user.is_org_admin else user.regions.all()  # type: ignore[union-attr]
+    context = {
+        "nav": "participants",
+        "page": page,
+        "filters": filters,
+        "regions": regions,
+        "municipalities": Municipality.objects.filter(regions__in=regions).distinct().order_by("name"),
+        "roles": ParticipantRole.choices,
+        "statuses": Status.choices,
+        "modes": MeetingMode.choices,
+        "languages": list(LANGUAGES.items()),
+    }
+    template = "participants/_list_rows.html" if request.headers.get("HX-Request") else "participants/list.html"
+    return render(request, template, context)
+
+
+@people_required
+def participant_detail(request: HttpRequest, participant_id: str) -> HttpResponse:
+    participant = get_participant_for_user(request.user, participant_id)
+    return render(
+        request,
+        "participants/detail.html",
+        {
+            "nav": "participants",
+            "p": participant,
+            "history": history_of(participant)[:100],
+            "notes": participant.notes.select_related("author")[:100],
+            "consents": participant.consents.all(),
+            "note_form": NoteForm(),
+            "pause_form": PauseForm(),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+@people_required
+def participant_edit(request: HttpRequest, participant_id: str) -> HttpResponse:
+    participant = get_participant_for_user(request.user, participant_id)
+    form = StaffEditForm(request.POST or None, instance=participant, organisation=request.user.organisation)  # type: ignore[union-attr]
+    if request.method == "POST" and form.is_valid():
+        fresh = get_participant_for_user(request.user, participant_id)
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        changed = services.update_participant(actor=request.user, participant=fresh, data=data)
+        messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+        return redirect("participants:detail", participant_id=participant.uid)
+    return render(request, "participants/edit.html", {"nav": "participants", "p": participant, "form": form})
+
+
+@people_required
+@require_POST
+def participant_pause(request: HttpRequest, participant_id: str) -> HttpResponse:
+    participant = get_participant_for_user(request.user, participant_id)
+    form = PauseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        try:
+            services.pause_participant(actor=request.user, participant=participant, until=form.cleaned_data["until"])
+            messages.success(request, _("The participant is paused."))
+        except ValueError:
+            messages.error(request, _("Only a confirmed participant can be paused."))
+    return redirect("participants:detail", participant_id=participant.uid)
+
+
+@people_required
+@require_POST
+def participant_resume(request: HttpRequest, participant_id: str) -> HttpResponse:
+    participant = get_participant_for_user(request.user, participant_id)
+    try:
+        services.resume_participant(actor=request.user, participant=participant)
+        messages.success(request, _("The participant is back in the waiting pool."))
+    except ValueError:
+        messages.error(request, _("Only a paused participant can be resumed."))
+    return redirect("participants:detail", participant_id=participant.uid)
+
+
+@people_required
+@require_POST
+def participant_withdraw(request: HttpRequest, participant_id: str) -> HttpResponse:
+    participant = get_participant_for_user(request.user, participant_id)
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    services.withdraw_participant(actor=request.user, participant=participant, reason=reason)
+    messages.success(request, _("The participant is withdrawn."))
+    return redirect("participants:detail", participant_id=participant.uid)
+
+
+@people_required
+@require_POST
+def participant_note(request: HttpRequest, participant_id: str) -> HttpResponse:
+    participant = get_participant_for_user(request.user, participant_id)
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        services.add_note(actor=request.user, participant=participant, text=form.cleaned_data["text"])
+        messages.success(request, _("Note added."))
+    else:
+        messages.error(request, _("Write a note first."))
+    return redirect("participants:detail", participant_id=participant.uid)

@@ -1,0 +1,88 @@
+"""factory-boy factories and the fixed test world. All data is generated, never real."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import factory
+from django.utils import timezone
+
+from kompis.accounts.models import Role, User
+from kompis.organisations.models import Organisation, Project, ProjectTarget, Region
+from kompis.participants.models import Participant
+
+PASSWORD = "test-password-123"
+
+
+class ParticipantFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participant
+        exclude = ["signed_up_at_date"]
+
+    role = "newcomer"
+    first_name = factory.Sequence(lambda n: f"Test{n}")
+    last_name = "Person"
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    birth_year = 1990
+    gender = "woman"
+    municipality_id = "0380"
+    postal_code = "75320"
+    languages = factory.LazyFunction(lambda: ["ar", "en"])
+    interests = factory.LazyFunction(lambda: ["fika", "football"])
+    meeting_mode = "either"
+    status = "waiting"
+    signed_up_at_date = None
+    signed_up_at = factory.LazyAttribute(
+        lambda o: timezone.make_aware(dt.datetime.combine(o.signed_up_at_date, dt.time(12)))
+        if o.signed_up_at_date else timezone.now()
+    )
+
+
+@dataclass
+class World:
+    org: Organisation
+    other_org: Organisation
+    uppsala: Region
+    danderyd: Region
+    lulea: Region
+    project: Project
+    admin: User
+    uppsala_coordinator: User
+    danderyd_coordinator: User
+    viewer: User
+    other_coordinator: User
+
+
+def make_user(username: str, org: Organisation, role: str, **extra: Any) -> User:
+    user = User.objects.create_user(username=username, password=PASSWORD, organisation=org, role=role, **extra)
+    return user
+
+
+def make_world() -> World:
+    org = Organisation.objects.create(slug="kompisforeningen", name="Kompisföreningen")
+    other = Organisation.objects.create(slug="annan", name="Annan förening")
+    uppsala = Region.objects.create(organisation=org, name="Uppsala")
+    uppsala.municipalities.set(["0380", "0305", "0360"])
+    danderyd = Region.objects.create(organisation=org, name="Danderyd")
+    danderyd.municipalities.set(["0162", "0160", "0186"])
+    lulea = Region.objects.create(organisation=org, name="Luleå")
+    lulea.municipalities.set(["2580", "2581"])
+    other_region = Region.objects.create(organisation=other, name="Uppsala")
+    other_region.municipalities.set(["0380"])
+    project = Project.objects.create(
+        organisation=org, region=uppsala, name="Familjekompis Uppsala", funder="Uppsala kommun",
+        starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31),
+    )
+    ProjectTarget.objects.create(project=project, kind="family_matches", target=35)
+    ProjectTarget.objects.create(project=project, kind="individual_matches", target=15)
+    admin = make_user("admin@kompis.test", org, Role.ADMIN)
+    up = make_user("uppsala@kompis.test", org, Role.COORDINATOR)
+    up.regions.set([uppsala])
+    da = make_user("danderyd@kompis.test", org, Role.COORDINATOR)
+    da.regions.set([danderyd])
+    viewer = make_user("viewer@kompis.test", org, Role.VIEWER)
+    oc = make_user("other@annan.test", other, Role.COORDINATOR)
+    oc.regions.set([other_region])
+    return World(org, other, uppsala, danderyd, lulea, project, admin, up, da, viewer, oc)
