@@ -58,6 +58,9 @@ def _flow_match(
         [np.zeros(nN, dtype=np.int64), (max_cp - ascore).astype(np.int64), np.zeros(nE, dtype=np.int64)]
     )
     smcf.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    supply = int(min(capN.sum(), capE.sum()))
+    smcf.set_node_supply(src, supply)
+    smcf.set_node_supply(sink, -supply)
     status = smcf.solve_max_flow_with_min_cost()
     if status != smcf.OPTIMAL:
         raise RuntimeError(f"min-cost flow failed with status {status}")

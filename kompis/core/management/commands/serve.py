@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Start the web server, the task worker and (for local use) the mail catcher; Ctrl-C stops all."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("KOMPIS_BIND", "127.0.0.1:8000"))
+        parser.add_argument("--no-mail-catcher", action="store_true")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kompis = [sys.executable, "-m", "kompis.cli"]
+        commands = [
+            ("worker", [*kompis, "worker"]),
+            ("web", [sys.executable, "-m", "gunicorn", "kompis.wsgi", "--bind", options["bind"],
+                     "--workers", "2", "--threads", "4", "--access-logfile", "-"]),
+        ]
+        if not options["no_mail_catcher"] and settings.EMAIL_HOST in ("127.0.0.1", "localhost"):
+            commands.insert(0, ("mail", [*kompis, "mail-catcher"]))
+        children = [(name, subprocess.Popen(cmd)) for name, cmd in commands]
+        self.stdout.write(f"Kompis runs at http://{options['bind']}/  (mails: http://{options['bind']}/dev/mail/)")
+        self.stdout.write("Press Ctrl-C to stop.")
+
+        def stop(*_: Any) -> None:
+            for _name, child in children:
+                if child.poll() is None:
+                    child.terminate()
+
+        signal.signal(signal.SIGTERM, lambda *a: stop())
+        try:
+            while all(child.poll() is None for _name, child in children):
+                time.sleep(0.5)
+            for name, child in children:
+                if child.poll() is not None:
+                    self.stderr.write(f"{name} stopped with exit code {child.returncode}")
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop()
+            for _name, child in children:
+                try:
+                    child.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    child.kill()
