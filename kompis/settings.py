@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KOMPIS_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
 def envbool(name: str, default: str) -> bool:
@@ -53,6 +54,7 @@ INSTALLED_APPS = [
     "kompis.organisations",
     "kompis.participants",
     "kompis.outbox",
+    "kompis.matching",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +102,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, so that worker processes started by fault tests see the same database.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_kompis_{os.getpid()}.sqlite3")}
+else:
+    # One test database per test process, so that parallel test runs never share one.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -163,6 +170,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "false")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "15")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kompis <noreply@kompis.localhost>")
+# A worker that dies while sending leaves its claim; after this many seconds another worker retries.
+OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", "300")
 # Where `make run`'s mail catcher stores what it receives (shown at /dev/mail/ when DEBUG is on).
 MAIL_CATCHER_DIR = Path(os.environ.get("MAIL_CATCHER_DIR", VAR_DIR / "mail"))
 

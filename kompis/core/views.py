@@ -80,6 +80,7 @@ def mail_catcher_message(request: HttpRequest, name: str) -> HttpResponse:
         "core/mail_catcher_message.html",
         {
             "msg": msg,
+            "message_id": msg["Message-ID"],
             "html": html.get_content() if html else "",
             "text": text.get_content() if text else "",
         },

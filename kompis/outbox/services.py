@@ -13,7 +13,7 @@ from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,7 +22,6 @@ from kompis.outbox.models import MailState, OutboxMessage
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=5)
 RTL_LANGUAGES = {"ar", "fa"}
 
 
@@ -86,11 +85,13 @@ def claim_due(*, now: datetime, limit: int = 50) -> list[OutboxMessage]:
             .order_by("next_attempt_at", "id")[:limit]
         )
         ids = [row.pk for row in rows]
-        OutboxMessage.objects.filter(pk__in=ids).update(state=MailState.SENDING, lease_until=now + LEASE)
+        OutboxMessage.objects.filter(pk__in=ids).update(
+            state=MailState.SENDING, lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
+        )
     return rows
 
 
-def send_one(message: OutboxMessage, *, now: datetime | None = None) -> bool:
+def send_one(message: OutboxMessage, *, connection: Any = None, now: datetime | None = None) -> bool:
     """Send one claimed row and record the outcome. Returns True when the server accepted it."""
     subject, text, html = render(message)
     mail = EmailMultiAlternatives(
@@ -99,12 +100,17 @@ def send_one(message: OutboxMessage, *, now: datetime | None = None) -> bool:
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[message.to_email],
         headers={"Message-ID": message.message_id},
+        connection=connection,
     )
     mail.attach_alternative(html, "text/html")
     try:
         mail.send()
     except smtplib.SMTPRecipientsRefused as exc:
-        _fail_permanently(message, repr(exc))
+        codes = [code for code, _text in exc.recipients.values()]
+        if codes and all(code >= 500 for code in codes):
+            _fail_permanently(message, repr(exc))
+        else:
+            _retry_later(message, repr(exc), now or timezone.now())
         return False
     except (OSError, smtplib.SMTPException) as exc:
         _retry_later(message, repr(exc), now or timezone.now())
@@ -139,10 +145,23 @@ def _fail_permanently(message: OutboxMessage, error: str) -> None:
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 50) -> int:
-    """Send everything that is due; returns how many mails the server accepted."""
+    """Send everything that is due over one SMTP connection per batch; returns how many were accepted."""
     sent = 0
     while True:
         batch = claim_due(now=now or timezone.now(), limit=limit)
         if not batch:
             return sent
-        sent += sum(send_one(message, now=now) for message in batch)
+        connection = get_connection()
+        try:
+            connection.open()
+        except (OSError, smtplib.SMTPException) as exc:  # server down: every row waits for its retry
+            for message in batch:
+                _retry_later(message, repr(exc), now or timezone.now())
+            continue
+        try:
+            sent += sum(send_one(message, connection=connection, now=now) for message in batch)
+        finally:
+            try:
+                connection.close()
+            except (OSError, smtplib.SMTPException):
+                pass

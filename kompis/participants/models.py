@@ -80,9 +80,10 @@ class Participant(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
 
-    def age(self, today: object = None) -> int:
-        year = timezone.localdate().year
-        return year - self.birth_year
+    @property
+    def age(self) -> int:
+        """Age this year (only the birth year is known)."""
+        return timezone.localdate().year - self.birth_year
 
 
 class ConsentKind(models.TextChoices):
@@ -100,6 +101,9 @@ class Consent(models.Model):
     class Meta:
         ordering = ["given_at"]
 
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.policy_version})"
+
 
 class Note(models.Model):
     uid = opaque_id_field()
@@ -110,3 +114,6 @@ class Note(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.text[:50]

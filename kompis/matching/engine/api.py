@@ -12,30 +12,10 @@ from typing import Literal
 import numpy as np
 
 from kompis.matching.engine import kernels
-from kompis.matching.engine.encode import (
-    C_AVAIL,
-    C_BY,
-    C_CAP,
-    C_DIG,
-    C_FAM,
-    C_G,
-    C_HC,
-    C_MUNI,
-    C_PHYS,
-    C_SGO,
-    C_SV,
-    P_MUST_AGE,
-    P_MUST_AVAIL,
-    P_MUST_FAMSIT,
-    P_MUST_INT,
-    P_MUST_SV,
-    Problem,
-    build_problem,
-)
+from kompis.matching.engine.encode import C_CAP, Problem, build_problem
+from kompis.matching.engine.explain import explain_unmatched
+from kompis.matching.engine.hubs import build_hubs
 from kompis.matching.engine.model import (
-    RULE_ALL_TAKEN,
-    RULE_EXCLUDED,
-    RULE_NO_PARTNERS,
     Candidate,
     MatchResult,
     MatchStats,
@@ -44,7 +24,7 @@ from kompis.matching.engine.model import (
     Reason,
     Unmatched,
 )
-from kompis.matching.engine.reasons import pair_reasons, render_shortage
+from kompis.matching.engine.reasons import batch_reasons, pair_reasons, render_shortage
 from kompis.matching.engine.solvers import Progress, SolveOutput, solve_exact, solve_fast, solve_greedy
 from kompis.matching.engine.weights import Weights
 
@@ -91,7 +71,8 @@ def match(
     matched_e[out.e] = True
     un_n = np.flatnonzero(~matched_n & (prob.N.A[:, C_CAP] > 0))
     un_e = np.flatnonzero(~matched_e & (prob.E.A[:, C_CAP] > 0))
-    unmatched = explain_unmatched(prob, un_n, True) | explain_unmatched(prob, un_e, False)
+    hubs = out.hubs if out.hubs is not None else build_hubs(prob)
+    unmatched = explain_unmatched(prob, hubs, un_n, True) | explain_unmatched(prob, hubs, un_e, False)
     t3 = time.perf_counter()
     total = sum(p.score for p in pairs)
     phases = {"build": t_build, **out.phases, "reasons": t2 - t1, "explain": t3 - t2}
@@ -118,75 +99,14 @@ def match(
 
 
 def _pairs(prob: Problem, n: np.ndarray, e: np.ndarray) -> list[Pair]:
-    pairs = []
-    for a, b in zip(n.tolist(), e.tolist(), strict=True):
-        cpts, reasons = pair_reasons(prob, a, b)
-        pairs.append(Pair(prob.N.ids[a], prob.E.ids[b], cpts / 100.0, reasons))
+    scores, reasons = batch_reasons(prob, n.astype(np.int64), e.astype(np.int64))
+    nid, eid = prob.N.ids, prob.E.ids
+    pairs = [
+        Pair(nid[a], eid[b], s / 100.0, r)
+        for a, b, s, r in zip(n.tolist(), e.tolist(), scores.tolist(), reasons, strict=True)
+    ]
     pairs.sort(key=lambda p: (p.newcomer_id, p.established_id))
     return pairs
-
-
-def _rule_key_columns(prob: Problem, newcomer_side: bool) -> list[int]:
-    cols = [C_G, C_SGO, C_MUNI, C_FAM, C_PHYS, C_DIG]
-    if prob.P[P_MUST_AGE]:
-        cols.append(C_BY)
-    if prob.P[P_MUST_AVAIL]:
-        cols.append(C_AVAIL)
-    if prob.P[P_MUST_FAMSIT]:
-        cols.append(C_HC)
-    if prob.P[P_MUST_SV] and not newcomer_side:
-        cols.append(C_SV)
-    return cols
-
-
-def explain_unmatched(prob: Problem, idx: np.ndarray, newcomer_side: bool) -> dict[str, Unmatched]:
-    """For each person ``idx`` of a side: the hard rule that blocks them (see :class:`Unmatched`).
-
-    If some partner is allowed, the reason is ``all_compatible_partners_taken``; otherwise the
-    rule that eliminates the most people of the other role (exclusions count as a rule).
-    """
-    if len(idx) == 0:
-        return {}
-    me, other = (prob.N, prob.E) if newcomer_side else (prob.E, prob.N)
-    role = "newcomer" if newcomer_side else "established"
-    parts = [me.A[idx][:, _rule_key_columns(prob, newcomer_side)], me.L[idx].view(np.int64)]
-    if prob.P[P_MUST_INT]:
-        parts.append(me.I[idx].view(np.int64))
-    keys = np.concatenate(parts, axis=1)
-    _, rep_pos, inv = np.unique(keys, axis=0, return_index=True, return_inverse=True)
-    inv = inv.reshape(-1)
-    reps = idx[rep_pos].astype(np.int64)
-    fails, ok = kernels.explain_counts(
-        reps, me.A, me.L, me.I, other.A, other.L, other.I, prob.P, newcomer_side
-    )
-    # exclusions: otherwise-allowed excluded partners per person
-    excluded_ok: dict[int, int] = defaultdict(int)
-    if prob.excl.shape[0]:
-        nE = prob.E.n
-        wanted = set(idx.tolist())
-        for key in prob.excl.tolist():
-            a, b = divmod(key, nE)
-            mine, theirs = (a, b) if newcomer_side else (b, a)
-            if mine in wanted and kernels.fail_mask(
-                a, b, prob.N.A, prob.N.L, prob.N.I, prob.E.A, prob.E.L, prob.E.I, prob.P
-            ) == 0:
-                excluded_ok[mine] += 1
-    out: dict[str, Unmatched] = {}
-    for pos, i in enumerate(idx.tolist()):
-        r = int(inv[pos])
-        n_ex = excluded_ok.get(i, 0)
-        allowed = int(ok[r]) - n_ex
-        if other.n == 0:
-            rule, elim = RULE_NO_PARTNERS, 0
-        elif allowed > 0:
-            rule, elim = RULE_ALL_TAKEN, 0
-        else:
-            q = int(np.argmax(fails[r]))
-            rule, elim = kernels.RULE_CODES[q], int(fails[r, q])
-            if n_ex > elim or fails[r].max() == 0:
-                rule, elim = RULE_EXCLUDED, n_ex
-        out[me.ids[i]] = Unmatched(me.ids[i], role, rule, elim, allowed)  # type: ignore[arg-type]
-    return out
 
 
 def candidates_for(

@@ -124,6 +124,14 @@ def allowed(n, e, An, Ln, In, Ae, Le, Ie, P, excl, nE):
     return not is_excluded(excl, np.int64(n) * nE + e)
 
 
+@njit(cache=True, inline="always")
+def hub_allowed(n, e, An, Ae, P, excl, nE):
+    """``allowed`` for two people who share a hub: only the age rule and exclusions remain."""
+    if P[P_MUST_AGE] and abs(An[n, C_BY] - Ae[e, C_BY]) >= P[P_AGE_SPAN]:
+        return False
+    return not is_excluded(excl, np.int64(n) * nE + e)
+
+
 @njit(cache=True)
 def score(n, e, An, In, Ae, Ie, P, tab_int, tab_age):
     """Pair score in integer centipoints (see ``kompis.matching.engine.scoring``)."""
@@ -206,29 +214,67 @@ def _mix(x):
     return z ^ (z >> np.uint64(31))
 
 
+@njit(cache=True, inline="always")
+def _consider(j, s, bp, bs, filled, minpos, k):
+    """Insert partner ``j`` with score ``s`` into the top-k arrays; returns (filled, minpos)."""
+    if filled == k and s <= bs[minpos]:
+        return filled, minpos
+    for q in range(filled):
+        if bp[q] == j:
+            return filled, minpos
+    if filled < k:
+        bp[filled] = j
+        bs[filled] = s
+        filled += 1
+    else:
+        bp[minpos] = j
+        bs[minpos] = s
+    if filled == k:
+        minpos = 0
+        for q in range(1, k):
+            if bs[q] < bs[minpos]:
+                minpos = q
+    return filled, minpos
+
+
 @njit(cache=True, parallel=True)
 def candidates(
-    self_is_newcomer,
-    As, Ls, Is_, Ao, Lo, Io,
-    hub_ptr, hub_list, bucket_ptr, bucket_members, bucket_by,
-    P, excl, tab_int, tab_age, k, window, seed,
+    self_is_newcomer, s_by, s_static, s_flags, s_muni, s_post, s_int,
+    hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni, o_post, o_int,
+    P, excl, nE, tab_int, tab_age, k, window, seed,
 ):
     """Top-``k`` allowed partners (by score) of every person of one side.
 
-    A person's allowed partners live in the buckets of its hubs (``hub_ptr``/``hub_list``);
-    each bucket of the other side is sorted by birth year. Small buckets are scanned whole;
-    large ones through a window around the person's birth year plus a pseudo-random window.
-    Returns ``(partner, score)`` matrices with -1 for empty slots.
+    A person's allowed partners are the members of its hubs' buckets (only the age rule and
+    exclusions remain to check). The other side's attributes are stored in bucket order
+    (``o_*``) so the scan streams through memory; each bucket is sorted by birth year. Buckets
+    up to ``2 * window`` members are scanned whole; larger ones through a window around the
+    person's birth year plus a pseudo-random window. The score is the same integer formula as
+    :func:`score`, with the separable parts (waiting, Swedish) precomputed in ``*_static``.
+    Returns ``(partner, score)`` matrices with -1 in empty slots.
     """
-    ns = As.shape[0]
+    ns = s_by.shape[0]
     best_p = np.full((ns, k), -1, dtype=np.int64)
     best_s = np.full((ns, k), -1, dtype=np.int64)
-    nE = Ao.shape[0] if self_is_newcomer else As.shape[0]
+    must_age = P[P_MUST_AGE] != 0
+    span = P[P_AGE_SPAN]
+    has_excl = excl.shape[0] > 0
+    nint = tab_int.shape[0] - 1
+    nage = tab_age.shape[0] - 1
+    wi = s_int.shape[1]
     for i in prange(ns):
         bp = best_p[i]
         bs = best_s[i]
         filled = 0
         minpos = 0
+        by_i = s_by[i]
+        st_i = s_static[i]
+        fl_i = s_flags[i]
+        mu_i = s_muni[i]
+        po_i = s_post[i]
+        phys_i = (fl_i & 1) != 0
+        hc_i = (fl_i & 2) != 0
+        av_i = fl_i >> 2
         for hp in range(hub_ptr[i], hub_ptr[i + 1]):
             h = hub_list[hp]
             b0 = bucket_ptr[h]
@@ -237,64 +283,53 @@ def candidates(
             if m <= 0:
                 continue
             if m <= 2 * window:
-                ranges0 = b0
-                ranges1 = b1
-                r2a = b0
-                r2b = b0
+                r0a, r0b, r1a, r1b, r2a, r2b = b0, b1, b0, b0, b0, b0
             else:
-                pos = b0 + np.searchsorted(bucket_by[b0:b1], As[i, C_BY])
-                lo = pos - window // 2
-                if lo < b0:
-                    lo = b0
+                pos = b0 + np.searchsorted(o_by[b0:b1], by_i)
+                lo = max(b0, pos - window // 2)
                 hi = lo + window
                 if hi > b1:
                     hi = b1
                     lo = b1 - window
-                ranges0 = lo
-                ranges1 = hi
+                r0a, r0b = lo, hi
                 off = np.int64(_mix(np.uint64(seed) * np.uint64(1000003) + np.uint64(i * 131 + h)) % np.uint64(m))
-                r2a = b0 + off
-                r2b = r2a + window
-            for rep in range(2):
-                if rep == 0:
-                    a0 = ranges0
-                    a1 = ranges1
+                start = b0 + off
+                end = start + window
+                if end <= b1:
+                    r1a, r1b, r2a, r2b = start, end, b0, b0
                 else:
-                    a0 = r2a
-                    a1 = r2b
-                for t in range(a0, a1):
-                    j = bucket_members[b0 + (t - b0) % m] if rep == 1 else bucket_members[t]
-                    if self_is_newcomer:
-                        ok = allowed(i, j, As, Ls, Is_, Ao, Lo, Io, P, excl, nE)
-                    else:
-                        ok = allowed(j, i, Ao, Lo, Io, As, Ls, Is_, P, excl, nE)
-                    if not ok:
+                    r1a, r1b, r2a, r2b = start, b1, b0, b0 + (end - b1)
+            for rep in range(3):
+                if rep == 0:
+                    a0, a1 = r0a, r0b
+                elif rep == 1:
+                    a0, a1 = r1a, r1b
+                else:
+                    a0, a1 = r2a, r2b
+                for b in range(a0, a1):
+                    d = abs(by_i - o_by[b])
+                    if must_age and d >= span:
                         continue
-                    if self_is_newcomer:
-                        s = score(i, j, As, Is_, Ao, Io, P, tab_int, tab_age)
-                    else:
-                        s = score(j, i, Ao, Io, As, Is_, P, tab_int, tab_age)
-                    if filled == k and s <= bs[minpos]:
-                        continue
-                    dup = False
-                    for q in range(filled):
-                        if bp[q] == j:
-                            dup = True
-                            break
-                    if dup:
-                        continue
-                    if filled < k:
-                        bp[filled] = j
-                        bs[filled] = s
-                        filled += 1
-                    else:
-                        bp[minpos] = j
-                        bs[minpos] = s
-                    if filled == k:
-                        minpos = 0
-                        for q in range(1, k):
-                            if bs[q] < bs[minpos]:
-                                minpos = q
+                    j = members[b]
+                    if has_excl:
+                        key = np.int64(i) * nE + j if self_is_newcomer else np.int64(j) * nE + i
+                        if is_excluded(excl, key):
+                            continue
+                    c = 0
+                    for w in range(wi):
+                        c += popcount64(s_int[i, w] & o_int[b, w])
+                    s = st_i + o_static[b] + tab_int[min(c, nint)] + tab_age[min(d, nage)]
+                    fl = o_flags[b]
+                    if phys_i and (fl & 1):
+                        if mu_i == o_muni[b]:
+                            s += P[P_MUNI]
+                        if po_i >= 0 and po_i == o_post[b]:
+                            s += P[P_POST]
+                    if hc_i and (fl & 2):
+                        s += P[P_FAM]
+                    if av_i & (fl >> 2):
+                        s += P[P_AVAIL]
+                    filled, minpos = _consider(j, s, bp, bs, filled, minpos, k)
     return best_p, best_s
 
 
@@ -384,7 +419,7 @@ def repair(
                         blen[h] -= 1
                         rem[b0 + t] = rem[b0 + blen[h]]
                         continue
-                    if not allowed(u, e, An, Ln, In, Ae, Le, Ie, P, excl, nE):
+                    if not hub_allowed(u, e, An, Ae, P, excl, nE):
                         t += 1
                         continue
                     already = False
@@ -450,27 +485,28 @@ def repair(
     return added
 
 
-@njit(cache=True, parallel=True)
-def explain_counts(reps, As, Ls, Is_, Ao, Lo, Io, P, self_is_newcomer):
-    """For each representative person: per-rule elimination counts and allowed partners (no exclusions)."""
-    r = reps.shape[0]
-    fails = np.zeros((r, NRULES), dtype=np.int64)
-    ok = np.zeros(r, dtype=np.int64)
-    no = Ao.shape[0]
-    for t in prange(r):
-        i = reps[t]
-        for j in range(no):
-            if self_is_newcomer:
-                m = fail_mask(i, j, As, Ls, Is_, Ao, Lo, Io, P)
-            else:
-                m = fail_mask(j, i, Ao, Lo, Io, As, Ls, Is_, P)
-            if m == 0:
-                ok[t] += 1
-            else:
-                for q in range(NRULES):
-                    if m & (1 << q):
-                        fails[t, q] += 1
-    return fails, ok
+@njit(cache=True)
+def has_allowed(idx, self_is_newcomer, As, Ao, hub_ptr, hub_list, bucket_ptr, bucket_members, P, excl, nE):
+    """For each person ``idx[t]``: does any hub partner pass the remaining pair rules?"""
+    out = np.zeros(idx.shape[0], dtype=np.bool_)
+    for t in range(idx.shape[0]):
+        i = idx[t]
+        found = False
+        for hp in range(hub_ptr[i], hub_ptr[i + 1]):
+            h = hub_list[hp]
+            for b in range(bucket_ptr[h], bucket_ptr[h + 1]):
+                j = bucket_members[b]
+                if self_is_newcomer:
+                    ok = hub_allowed(i, j, As, Ao, P, excl, nE)
+                else:
+                    ok = hub_allowed(j, i, Ao, As, P, excl, nE)
+                if ok:
+                    found = True
+                    break
+            if found:
+                break
+        out[t] = found
+    return out
 
 
 def warm_up() -> None:
@@ -486,3 +522,158 @@ def warm_up() -> None:
     today = dt.date(2026, 1, 1)
     for solver in ("fast", "greedy", "exact"):
         match(newcomers, established, solver=solver, today=today)  # type: ignore[arg-type]
+
+
+@njit(cache=True)
+def auction(arc_ptr, arc_e, arc_val, capN, capE, eps, max_bids):
+    """Forward (Gauss-Seidel) auction for a b-matching on candidate arcs, bidders may opt out.
+
+    Newcomers bid (one bidder per capacity unit) for established capacity units ("slots").
+    A bidder's profit for a slot is ``arc value - slot price``; staying alone is worth 0, so a
+    bidder whose best profit is not positive drops out. Each bid raises the price by the
+    difference between the best and second-best profit plus ``eps``, which makes the final
+    assignment optimal within ``eps`` per bidder (eps-complementary slackness). Returns the
+    established partner of every newcomer capacity unit (-1 = none) as an (nN, max cap) array.
+    """
+    nN = capN.shape[0]
+    nE = capE.shape[0]
+    slot_ptr = np.zeros(nE + 1, dtype=np.int64)
+    for e in range(nE):
+        slot_ptr[e + 1] = slot_ptr[e] + max(capE[e], 0)
+    n_slots = slot_ptr[nE]
+    slot_e = np.empty(n_slots, dtype=np.int64)
+    for e in range(nE):
+        for t in range(slot_ptr[e], slot_ptr[e + 1]):
+            slot_e[t] = e
+    price = np.zeros(n_slots, dtype=np.int64)
+    owner = np.full(n_slots, -1, dtype=np.int64)
+    bid_ptr = np.zeros(nN + 1, dtype=np.int64)
+    for n in range(nN):
+        bid_ptr[n + 1] = bid_ptr[n] + max(capN[n], 0)
+    n_bidders = bid_ptr[nN]
+    bidder_n = np.empty(n_bidders, dtype=np.int64)
+    for n in range(nN):
+        for b in range(bid_ptr[n], bid_ptr[n + 1]):
+            bidder_n[b] = n
+    assigned = np.full(n_bidders, -1, dtype=np.int64)
+    queue = np.empty(n_bidders + 1, dtype=np.int64)
+    qsize = n_bidders + 1
+    head = 0
+    tail = 0
+    for b in range(n_bidders):
+        n = bidder_n[b]
+        if arc_ptr[n + 1] > arc_ptr[n]:
+            queue[tail] = b
+            tail += 1
+    count = tail
+    bids = 0
+    while count > 0 and bids < max_bids:
+        b = queue[head]
+        head += 1
+        if head == qsize:
+            head = 0
+        count -= 1
+        n = bidder_n[b]
+        multi = bid_ptr[n + 1] - bid_ptr[n] > 1
+        best1 = np.int64(-(1 << 62))
+        best2 = np.int64(0)
+        best_slot = -1
+        for a in range(arc_ptr[n], arc_ptr[n + 1]):
+            e = arc_e[a]
+            if multi:
+                clash = False
+                for b2 in range(bid_ptr[n], bid_ptr[n + 1]):
+                    if b2 != b and assigned[b2] >= 0 and slot_e[assigned[b2]] == e:
+                        clash = True
+                if clash:
+                    continue
+            v = arc_val[a]
+            for t in range(slot_ptr[e], slot_ptr[e + 1]):
+                pr = v - price[t]
+                if pr > best1:
+                    if best1 > best2:
+                        best2 = best1
+                    best1 = pr
+                    best_slot = t
+                elif pr > best2:
+                    best2 = pr
+        if best_slot < 0 or best1 <= 0:
+            continue  # opts out for good: prices never fall
+        bids += 1
+        price[best_slot] += best1 - best2 + eps
+        prev = owner[best_slot]
+        owner[best_slot] = b
+        assigned[b] = best_slot
+        if prev >= 0:
+            assigned[prev] = -1
+            queue[tail] = prev
+            tail += 1
+            if tail == qsize:
+                tail = 0
+            count += 1
+    width = 1
+    for n in range(nN):
+        width = max(width, capN[n])
+    match = np.full((nN, width), -1, dtype=np.int64)
+    for n in range(nN):
+        q = 0
+        for b in range(bid_ptr[n], bid_ptr[n + 1]):
+            if assigned[b] >= 0:
+                match[n, q] = slot_e[assigned[b]]
+                q += 1
+    return match, bids
+
+
+@njit(cache=True)
+def merge_arcs(bpN, bsN, bpE, bsE, nE):
+    """Union of both sides' top-k lists as arcs grouped by newcomer (CSR), without duplicates.
+
+    Within a newcomer, arcs are sorted by established index (deterministic).
+    """
+    nN = bpN.shape[0]
+    cnt = np.zeros(nN + 1, dtype=np.int64)
+    for n in range(nN):
+        for q in range(bpN.shape[1]):
+            if bpN[n, q] >= 0:
+                cnt[n + 1] += 1
+    for e in range(bpE.shape[0]):
+        for q in range(bpE.shape[1]):
+            n = bpE[e, q]
+            if n >= 0:
+                cnt[n + 1] += 1
+    ptr = np.zeros(nN + 1, dtype=np.int64)
+    for n in range(nN):
+        ptr[n + 1] = ptr[n] + cnt[n + 1]
+    fill = ptr[:-1].copy()
+    tmp_e = np.empty(ptr[nN], dtype=np.int64)
+    tmp_s = np.empty(ptr[nN], dtype=np.int64)
+    for n in range(nN):
+        for q in range(bpN.shape[1]):
+            if bpN[n, q] >= 0:
+                tmp_e[fill[n]] = bpN[n, q]
+                tmp_s[fill[n]] = bsN[n, q]
+                fill[n] += 1
+    for e in range(bpE.shape[0]):
+        for q in range(bpE.shape[1]):
+            n = bpE[e, q]
+            if n >= 0:
+                tmp_e[fill[n]] = e
+                tmp_s[fill[n]] = bsE[e, q]
+                fill[n] += 1
+    out_ptr = np.zeros(nN + 1, dtype=np.int64)
+    out_e = np.empty(ptr[nN], dtype=np.int64)
+    out_s = np.empty(ptr[nN], dtype=np.int64)
+    k = 0
+    for n in range(nN):
+        seg_e = tmp_e[ptr[n]:ptr[n + 1]]
+        order = np.argsort(seg_e, kind="mergesort")
+        last = -1
+        for t in range(order.shape[0]):
+            e = seg_e[order[t]]
+            if e != last:
+                out_e[k] = e
+                out_s[k] = tmp_s[ptr[n] + order[t]]
+                k += 1
+                last = e
+        out_ptr[n + 1] = k
+    return out_ptr, out_e[:k].copy(), out_s[:k].copy()

@@ -100,20 +100,20 @@ class Pair:
 class Unmatched:
     """An unmatched person and the hard rule that leaves them without a partner.
 
-    ``rule`` is one of the ``RULE_*`` codes; ``eliminated`` counts how many people of the
-    other role that rule excludes; ``allowed`` is how many partners all rules allow.
+    ``rule`` is one of the ``RULE_*`` codes (``all_compatible_partners_taken`` when some
+    partner is allowed but every allowed partner is at capacity); ``eliminated`` counts how
+    many people of the other role that rule rules out.
     """
 
     id: str
     role: Role
     rule: str
     eliminated: int
-    allowed: int
 
     def english(self) -> str:
         text = RULE_ENGLISH.get(self.rule, self.rule)
-        if self.rule == RULE_ALL_TAKEN:
-            return f"{text} ({self.allowed} compatible)"
+        if self.rule in (RULE_ALL_TAKEN, RULE_NO_PARTNERS):
+            return text
         return f"blocked by: {text} (rules out {self.eliminated} of the other role)"
 
 

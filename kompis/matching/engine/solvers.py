@@ -23,7 +23,19 @@ import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
 from kompis.matching.engine import kernels
-from kompis.matching.engine.encode import C_CAP, Problem
+from kompis.matching.engine.encode import (
+    C_AVAIL,
+    C_BY,
+    C_CAP,
+    C_HC,
+    C_MUNI,
+    C_PHYS,
+    C_POST,
+    C_SV,
+    C_WAITPTS,
+    P_SV,
+    Problem,
+)
 from kompis.matching.engine.hubs import Hubs, build_hubs, max_pairs_bound
 
 I64 = npt.NDArray[np.int64]
@@ -40,6 +52,7 @@ class SolveOutput:
     bound: int
     arcs: int
     phases: dict[str, float] = field(default_factory=dict)
+    hubs: Hubs | None = None
 
 
 def _flow_match(
@@ -86,29 +99,43 @@ def solve_exact(prob: Problem) -> SolveOutput:
     return SolveOutput(n, e, bound=len(n), arcs=int(an.shape[0]), phases={"arcs": t1 - t0, "flow": t2 - t1})
 
 
+def _compact(prob: Problem, established: bool) -> tuple[I64, I64, I64, I64, I64, npt.NDArray[np.uint64]]:
+    """Per-person (birth year, static points, flags, municipality, postal prefix, interests) of a side.
+
+    Static points are the separable score parts: own waiting points, plus the Swedish-practice
+    points for an established person who speaks Swedish. Flags: bit 0 accepts physical,
+    bit 1 has children, bits 2-4 availability.
+    """
+    side = prob.E if established else prob.N
+    A = side.A
+    static = A[:, C_WAITPTS].copy()
+    if established:
+        static += A[:, C_SV] * prob.P[P_SV]
+    flags = A[:, C_PHYS] | (A[:, C_HC] << 1) | (A[:, C_AVAIL] << 2)
+    return A[:, C_BY].copy(), static, flags, A[:, C_MUNI].copy(), A[:, C_POST].copy(), side.I
+
+
 def candidate_arcs(
     prob: Problem, hubs: Hubs, k: int, window: int, seed: int
 ) -> tuple[I64, I64, I64]:
     """Union of every newcomer's and every established person's top-``k`` allowed partners."""
-    a = _args(prob)
-    bpN, bsN = kernels.candidates(
-        True, *a[:6], hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr, hubs.e_bucket_members,
-        hubs.e_bucket_by, prob.P, prob.excl, prob.tab_int, prob.tab_age, k, window, seed,
-    )
-    bpE, bsE = kernels.candidates(
-        False, prob.E.A, prob.E.L, prob.E.I, prob.N.A, prob.N.L, prob.N.I,
-        hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr, hubs.n_bucket_members,
-        hubs.n_bucket_by, prob.P, prob.excl, prob.tab_int, prob.tab_age, k, window, seed + 1,
-    )
+    cN = _compact(prob, False)
+    cE = _compact(prob, True)
     nE = max(prob.E.n, 1)
-    mN = bpN >= 0
-    rowsN = np.repeat(np.arange(prob.N.n, dtype=np.int64), k).reshape(prob.N.n, k)
-    mE = bpE >= 0
-    rowsE = np.repeat(np.arange(prob.E.n, dtype=np.int64), k).reshape(prob.E.n, k)
-    keys = np.concatenate([rowsN[mN] * nE + bpN[mN], bpE[mE] * nE + rowsE[mE]])
-    scores = np.concatenate([bsN[mN], bsE[mE]])
-    keys, idx = np.unique(keys, return_index=True)
-    return keys // nE, keys % nE, scores[idx]
+    common = (prob.P, prob.excl, nE, prob.tab_int, prob.tab_age, k, window)
+    mb = hubs.e_bucket_members
+    bpN, bsN = kernels.candidates(
+        True, *cN, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr, mb,
+        *(x[mb] for x in cE), *common, seed,
+    )
+    mb = hubs.n_bucket_members
+    bpE, bsE = kernels.candidates(
+        False, *cE, hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr, mb,
+        *(x[mb] for x in cN), *common, seed + 1,
+    )
+    ptr, ae, asc = kernels.merge_arcs(bpN, bsN, bpE, bsE, nE)
+    an = np.repeat(np.arange(prob.N.n, dtype=np.int64), np.diff(ptr))
+    return an, ae, asc
 
 
 def _pairs_to_slots(n: I64, e: I64, capN: I64, capE: I64) -> tuple[I64, I64]:
@@ -126,9 +153,33 @@ def _pairs_to_slots(n: I64, e: I64, capN: I64, capE: I64) -> tuple[I64, I64]:
     return matchN, matchE
 
 
+#: candidate arcs kept per person (each side) and scan window of the fast solver
+FAST_K = 32
+FAST_WINDOW = 192
+#: auction: value bonus per pair (in centipoints; favours more pairs) and bid increment
+AUCTION_PAIR_BONUS = 10_000
+AUCTION_EPS = 10
+
+
+def _auction_match(prob: Problem, an: I64, ae: I64, asc: I64) -> npt.NDArray[np.int64]:
+    """Near-optimal b-matching on the candidate arcs (sorted by newcomer) via :func:`kernels.auction`."""
+    capN, capE = prob.N.A[:, C_CAP], prob.E.A[:, C_CAP]
+    ptr = np.zeros(prob.N.n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(an, minlength=prob.N.n), out=ptr[1:])
+    bonus = max(AUCTION_PAIR_BONUS, int(prob.weights.max_score * 100))
+    match, _bids = kernels.auction(ptr, ae, asc + bonus, capN, capE, AUCTION_EPS, 1 << 40)
+    return match
+
+
 def solve_fast(
-    prob: Problem, seed: int = 0, k: int = 8, window: int = 192, progress: Progress | None = None
+    prob: Problem,
+    seed: int = 0,
+    k: int = FAST_K,
+    window: int = FAST_WINDOW,
+    progress: Progress | None = None,
+    matcher: str = "auction",
 ) -> SolveOutput:
+    """Fast solver; ``matcher`` is ``"auction"`` (default) or ``"flow"`` (OR-Tools on the arcs)."""
     phases: dict[str, float] = {}
     t = time.perf_counter()
 
@@ -147,22 +198,27 @@ def solve_fast(
     an, ae, asc = candidate_arcs(prob, hubs, k, window, seed)
     lap("candidates")
     capN, capE = prob.N.A[:, C_CAP], prob.E.A[:, C_CAP]
-    max_cp = int(asc.max()) + 1 if asc.shape[0] else 1
-    n, e = _flow_match(an, ae, asc, capN, capE, max_cp)
-    lap("flow")
-    if len(n) < bound:
+    if matcher == "flow":
+        n, e = _flow_match(an, ae, asc, capN, capE, int(asc.max()) + 1 if asc.shape[0] else 1)
         matchN, matchE = _pairs_to_slots(n, e, capN, capE)
+    else:
+        matchN = _auction_match(prob, an, ae, asc)
+        rows, cols = np.nonzero(matchN >= 0)
+        matchN, matchE = _pairs_to_slots(rows.astype(np.int64), matchN[rows, cols], capN, capE)
+    lap("assign")
+    if int((matchN >= 0).sum()) < bound:
         kernels.repair(
             *_args(prob), prob.excl, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr,
             hubs.e_bucket_members, matchN, matchE, capN, capE, bound, 1_000_000,
         )
-        rows, cols = np.nonzero(matchN >= 0)
-        n, e = rows.astype(np.int64), matchN[rows, cols]
+    rows, cols = np.nonzero(matchN >= 0)
     lap("repair")
-    return SolveOutput(n, e, bound=bound, arcs=int(an.shape[0]), phases=phases)
+    return SolveOutput(
+        rows.astype(np.int64), matchN[rows, cols], bound=bound, arcs=int(an.shape[0]), phases=phases, hubs=hubs
+    )
 
 
-def solve_greedy(prob: Problem, seed: int = 0, k: int = 8, window: int = 192) -> SolveOutput:
+def solve_greedy(prob: Problem, seed: int = 0, k: int = FAST_K, window: int = FAST_WINDOW) -> SolveOutput:
     t0 = time.perf_counter()
     hubs = build_hubs(prob)
     an, ae, asc = candidate_arcs(prob, hubs, k, window, seed)
@@ -173,5 +229,6 @@ def solve_greedy(prob: Problem, seed: int = 0, k: int = 8, window: int = 192) ->
     taken = kernels.greedy_assign(order, an, ae, prob.N.A[:, C_CAP], prob.E.A[:, C_CAP])
     t2 = time.perf_counter()
     return SolveOutput(
-        an[taken], ae[taken], bound=-1, arcs=int(an.shape[0]), phases={"candidates": t1 - t0, "greedy": t2 - t1}
+        an[taken], ae[taken], bound=-1, arcs=int(an.shape[0]),
+        phases={"candidates": t1 - t0, "greedy": t2 - t1}, hubs=hubs,
     )

@@ -1,0 +1,144 @@
+"""ORM → engine conversion: the waiting pool of a scope, exclusions and weights.
+
+Built for large pools (100,000 participants): a handful of ``values_list`` queries, no per-row query.
+Engine ids are participant primary keys as strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from kompis.matching import engine
+from kompis.matching.engine.weights import COMPONENTS
+from kompis.matching.models import ExcludedPair, Match, MatchingSettings
+from kompis.participants.models import Participant
+from kompis.participants.vocab import Status
+
+FEED_FIELDS = (
+    "pk", "role", "birth_year", "gender", "municipality_id", "postal_code", "languages", "interests",
+    "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "signed_up_at", "capacity",
+    "availability",
+)
+
+
+@dataclass
+class Pool:
+    newcomers: list[engine.Participant] = field(default_factory=list)
+    established: list[engine.Participant] = field(default_factory=list)
+    exclude: set[tuple[str, str]] = field(default_factory=set)
+    #: participant pk -> number of active matches
+    active: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def ids(self) -> set[str]:
+        return {p.id for p in self.newcomers} | {p.id for p in self.established}
+
+
+def scope_participants(*, organisation: Any, region: Any = None, project: Any = None) -> QuerySet[Participant]:
+    qs = Participant.objects.filter(organisation=organisation)
+    if region is not None:
+        qs = qs.filter(region=region)
+    if project is not None:
+        qs = qs.filter(project=project)
+    return qs
+
+
+def waiting_participants(qs: QuerySet[Participant]) -> QuerySet[Participant]:
+    """Who can be matched: waiting, with an address that works."""
+    return qs.filter(status=Status.WAITING, email_bouncing=False)
+
+
+def active_match_counts(*, organisation: Any) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    active = Match.objects.filter(organisation=organisation).active()
+    for column in ("newcomer_id", "established_id"):
+        for pk, n in active.values(column).annotate(n=Count("id")).values_list(column, "n"):
+            counts[pk] += n
+    return counts
+
+
+def exclusions(*, organisation: Any, ids: set[str] | None = None) -> set[tuple[str, str]]:
+    """Pairs never to propose: staff rejections, staff exclusions and every earlier or current match."""
+    out: set[tuple[str, str]] = set()
+    for qs in (ExcludedPair.objects.filter(organisation=organisation), Match.objects.filter(organisation=organisation)):
+        for n, e in qs.values_list("newcomer_id", "established_id").iterator(chunk_size=10_000):
+            key = (str(n), str(e))
+            if ids is None or (key[0] in ids and key[1] in ids):
+                out.add(key)
+    return out
+
+
+def to_engine(row: tuple[Any, ...], *, capacity: int, tz: Any = None) -> engine.Participant:
+    (pk, role, birth_year, gender, muni, postal, languages, interests, has_children, family, mode, sgo,
+     signed_up_at, _capacity, availability) = row
+    signed = timezone.localtime(signed_up_at, tz).date() if signed_up_at else dt.date.today()
+    return engine.Participant(
+        id=str(pk),
+        role=role,
+        birth_year=int(birth_year),
+        gender=gender,
+        municipality_code=str(muni),
+        postal_code=postal or "",
+        languages=tuple(languages or ()),
+        interests=tuple(interests or ()),
+        has_children=bool(has_children),
+        wants_family_match=bool(family),
+        meeting_mode=mode,
+        same_gender_only=bool(sgo),
+        signed_up=signed,
+        capacity=capacity,
+        availability=tuple(availability or ()),
+    )
+
+
+def build_pool(qs: QuerySet[Participant], *, organisation: Any) -> Pool:
+    """The engine's input for the waiting participants of ``qs`` (capacity = capacity left)."""
+    pool = Pool(active=active_match_counts(organisation=organisation))
+    tz = timezone.get_current_timezone()
+    for row in waiting_participants(qs).order_by("pk").values_list(*FEED_FIELDS).iterator(chunk_size=10_000):
+        left = int(row[13] or 0) - pool.active.get(row[0], 0)
+        if left <= 0:
+            continue
+        person = to_engine(row, capacity=left, tz=tz)
+        (pool.newcomers if person.role == "newcomer" else pool.established).append(person)
+    pool.exclude = exclusions(organisation=organisation, ids=pool.ids)
+    return pool
+
+
+def person_to_engine(participant: Participant, *, capacity: int) -> engine.Participant:
+    row = tuple(getattr(participant, "pk" if f == "pk" else f) for f in FEED_FIELDS)
+    return to_engine(row, capacity=capacity)
+
+
+# --- weights -------------------------------------------------------------------------------------
+
+def default_weights_mapping() -> dict[str, Any]:
+    w = engine.Weights()
+    return weights_to_mapping(w)
+
+
+def weights_to_mapping(w: engine.Weights) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        name: {"weight": getattr(w, name).weight, "must": getattr(w, name).must} for name in COMPONENTS
+    }
+    data.update(
+        interests_full_at=w.interests_full_at, age_span_years=w.age_span_years, waiting_cap_days=w.waiting_cap_days
+    )
+    return data
+
+
+def weights_for(organisation: Any) -> engine.Weights:
+    """The organisation's weights (engine defaults when none are saved or they are invalid)."""
+    data = (
+        MatchingSettings.objects.filter(organisation=organisation).values_list("weights", flat=True).first() or {}
+    )
+    try:
+        return engine.Weights.from_mapping(data)
+    except engine.WeightsError:
+        return engine.Weights()

@@ -1,0 +1,122 @@
+"""Reads for the matching pages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from kompis.matching.access import runs_for_user
+from kompis.matching.models import MatchingRun, Proposal, ProposalState
+from kompis.matching.reasons import render_reasons, render_shortage, render_unmatched, rule_label
+from kompis.municipalities.models import Municipality
+from kompis.participants.access import participants_for_user
+from kompis.participants.models import Participant
+from kompis.participants.vocab import Status
+
+
+def municipality_names(codes: Iterable[str] | None = None) -> dict[str, str]:
+    qs = Municipality.objects.all()
+    if codes is not None:
+        qs = qs.filter(code__in=set(codes))
+    return dict(qs.values_list("code", "name"))
+
+
+def waiting_days(person: Participant, today: Any = None) -> int:
+    today = today or timezone.localdate()
+    return max(0, (today - timezone.localtime(person.signed_up_at).date()).days)
+
+
+def run_proposals(run: MatchingRun, *, state: str | None) -> QuerySet[Proposal]:
+    qs = run.proposals.select_related(
+        "newcomer", "established", "newcomer__municipality", "established__municipality", "decided_by"
+    )
+    if state:
+        qs = qs.filter(state=state)
+    return qs.order_by("rank", "id")
+
+
+def review_rows(proposals: Iterable[Proposal]) -> list[dict[str, Any]]:
+    """Proposals with their reasons rendered in the active language and waiting days of both people."""
+    proposals = list(proposals)
+    names = municipality_names(
+        r.get("params", {}).get("code", "") for p in proposals for r in p.reasons if r.get("code") == "same_municipality"
+    )
+    today = timezone.localdate()
+    return [
+        {
+            "p": p,
+            "reasons": render_reasons(p.reasons, names),
+            "newcomer_wait": waiting_days(p.newcomer, today),
+            "established_wait": waiting_days(p.established, today),
+        }
+        for p in proposals
+    ]
+
+
+def top_blocking_rules(run: MatchingRun, limit: int = 3) -> list[dict[str, Any]]:
+    rules = sorted((run.stats.get("blocking_rules") or {}).items(), key=lambda kv: -kv[1])
+    return [{"rule": rule, "label": rule_label(rule), "count": n} for rule, n in rules[:limit]]
+
+
+def state_counts(run: MatchingRun) -> dict[str, int]:
+    from django.db.models import Count
+
+    counts = dict(run.proposals.values("state").annotate(n=Count("id")).values_list("state", "n"))
+    return {state: counts.get(state, 0) for state in ProposalState.values}
+
+
+def latest_runs_by_scope(user: Any, limit: int = 50) -> list[MatchingRun]:
+    """The newest run of every scope the user can see (newest first)."""
+    seen: set[tuple[Any, Any]] = set()
+    out = []
+    for run in runs_for_user(user).select_related("region", "project")[:limit]:
+        key = (run.region_id, run.project_id)
+        if key not in seen:
+            seen.add(key)
+            out.append(run)
+    return out
+
+
+def pool_health(user: Any, *, limit: int = 100) -> dict[str, Any]:
+    """Longest waits with each person's blocker in the latest run, and shortages per scope."""
+    runs = latest_runs_by_scope(user)
+    waiting = (
+        participants_for_user(user).filter(status=Status.WAITING)
+        .select_related("municipality", "region", "project").order_by("signed_up_at", "pk")
+    )
+    total = waiting.count()
+    people = list(waiting[:limit])
+    open_proposals = set()
+    for n, e in Proposal.objects.filter(
+        run__in=runs, state=ProposalState.PROPOSED
+    ).values_list("newcomer_id", "established_id"):
+        open_proposals.update((n, e))
+    today = timezone.localdate()
+    rows = []
+    for person in people:
+        key = str(person.pk)
+        blocker = None
+        run_for_person = None
+        for run in runs:  # newest first
+            if key in run.unmatched:
+                u = run.unmatched[key]
+                blocker = render_unmatched(u.get("rule", ""), int(u.get("eliminated", 0)))
+                run_for_person = run
+                break
+        rows.append({
+            "person": person,
+            "days": waiting_days(person, today),
+            "proposed": person.pk in open_proposals,
+            "blocker": blocker,
+            "run": run_for_person,
+        })
+    codes = {str(s.get("municipality_code")) for run in runs for s in run.shortages if s.get("municipality_code")}
+    names = municipality_names(codes)
+    shortages = [
+        {"run": run, "items": [render_shortage(s, names) for s in run.shortages[:15]]}
+        for run in runs if run.shortages
+    ]
+    return {"total_waiting": total, "rows": rows, "shortages": shortages, "runs": runs}

@@ -1,0 +1,383 @@
+"""Every state change of matching: one function per change, keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kompis.audit.services import record
+from kompis.matching import engine
+from kompis.matching.feed import (
+    Pool,
+    build_pool,
+    person_to_engine,
+    scope_participants,
+    weights_for,
+    weights_to_mapping,
+)
+from kompis.matching.models import (
+    ExcludedPair,
+    ExclusionReason,
+    Match,
+    MatchingRun,
+    MatchingSettings,
+    MatchKind,
+    MatchMode,
+    Proposal,
+    ProposalState,
+    RunStatus,
+)
+from kompis.participants.models import Participant
+from kompis.participants.vocab import Status
+
+
+class MatchConflict(Exception):
+    """The proposal can no longer be approved (already decided, or a participant has no capacity left)."""
+
+    def __init__(self, message: Any = None) -> None:
+        self.message = message or gettext_lazy("This proposal can no longer be approved.")
+        super().__init__(str(self.message))
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+def reasons_to_json(reasons: Iterable[engine.Reason]) -> list[dict[str, Any]]:
+    return [{"code": r.code, "params": dict(r.params), "points": round(float(r.points), 2)} for r in reasons]
+
+
+def _scope_filter(*, organisation: Any, region: Any, project: Any) -> dict[str, Any]:
+    return {"organisation": organisation, "region": region, "project": project}
+
+
+# --- runs ----------------------------------------------------------------------------------------
+
+def run_matching(
+    *,
+    actor: Any,
+    organisation: Any,
+    region: Any = None,
+    project: Any = None,
+    solver: str = "fast",
+    today: dt.date | None = None,
+    seed: int = 0,
+) -> MatchingRun:
+    """Propose pairs among the waiting participants of the scope and store them as a draft run.
+
+    Proposals of earlier draft runs of the same scope that are still ``proposed`` become ``superseded``
+    and those runs are closed.
+    """
+    t0 = time.perf_counter()
+    weights = weights_for(organisation)
+    pool = build_pool(scope_participants(organisation=organisation, region=region, project=project),
+                      organisation=organisation)
+    today = today or timezone.localdate()
+    result = engine.match(pool.newcomers, pool.established, weights=weights, exclude=pool.exclude,
+                          solver=solver, seed=seed, today=today)  # type: ignore[arg-type]
+    report = engine.explain_pool(pool.newcomers, pool.established, weights=weights, exclude=pool.exclude,
+                                 result=result, today=today)
+    seconds = round(time.perf_counter() - t0, 3)
+    s = result.stats
+    with transaction.atomic():
+        earlier = MatchingRun.objects.filter(
+            status=RunStatus.DRAFT, **_scope_filter(organisation=organisation, region=region, project=project)
+        )
+        superseded = Proposal.objects.filter(run__in=earlier, state=ProposalState.PROPOSED).update(
+            state=ProposalState.SUPERSEDED
+        )
+        earlier.update(status=RunStatus.CLOSED)
+        run = MatchingRun.objects.create(
+            organisation=organisation,
+            region=region,
+            project=project,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            solver=solver,
+            weights=weights_to_mapping(weights),
+            stats={
+                "pairs": s.pairs,
+                "newcomers": len(pool.newcomers),
+                "established": len(pool.established),
+                "unmatched_newcomers": s.unmatched_newcomers,
+                "unmatched_established": s.unmatched_established,
+                "blocking_rules": dict(s.blocking_rules),
+                "mean_score": s.mean_score,
+                "max_pairs_bound": s.max_pairs_bound,
+                "engine_seconds": round(s.seconds, 3),
+                "seconds": seconds,
+                "superseded": superseded,
+                "today": today.isoformat(),
+            },
+            unmatched={
+                pid: {"role": u.role, "rule": u.rule, "eliminated": u.eliminated}
+                for pid, u in result.unmatched.items()
+            },
+            shortages=[sh.reason().params for sh in report.shortages[:200]],
+        )
+        ordered = sorted(result.pairs, key=lambda p: (-p.score, int(p.newcomer_id), int(p.established_id)))
+        Proposal.objects.bulk_create(
+            [
+                Proposal(
+                    run=run,
+                    newcomer_id=int(p.newcomer_id),
+                    established_id=int(p.established_id),
+                    score=round(float(p.score), 2),
+                    reasons=reasons_to_json(p.reasons),
+                    rank=rank,
+                )
+                for rank, p in enumerate(ordered, start=1)
+            ],
+            batch_size=2000,
+        )
+        record(
+            actor=actor, action="matching.run", obj=run, organisation=organisation,
+            summary=f"Matching run ({run.scope_label}): {s.pairs} proposals",
+            data={k: run.stats[k] for k in ("pairs", "newcomers", "established", "unmatched_newcomers",
+                                             "unmatched_established", "mean_score")},
+        )
+    return run
+
+
+# --- approval ------------------------------------------------------------------------------------
+
+def match_kind(newcomer: Participant, established: Participant) -> str:
+    both_family = newcomer.wants_family_match and established.wants_family_match
+    return MatchKind.FAMILY if both_family else MatchKind.INDIVIDUAL
+
+
+def match_mode(newcomer: Participant, established: Participant) -> str:
+    modes = {newcomer.meeting_mode, established.meeting_mode}
+    if "digital" in modes:
+        return MatchMode.DIGITAL
+    if "physical" in modes or newcomer.municipality_id == established.municipality_id:
+        return MatchMode.PHYSICAL
+    return MatchMode.DIGITAL
+
+
+def on_match_approved(match: Match, *, actor: Any) -> None:
+    """Hook run inside the approval transaction once a Match exists.
+
+    Nobody is told anything before this point. Today it only records the audit event; the follow-up
+    work hooks the introduction mail here (queue it with ``transaction.on_commit``).
+    """
+    record(
+        actor=actor, action="matching.match_approved", obj=match,
+        summary=f"Match approved: {match.newcomer} – {match.established}",
+        data={"newcomer": str(match.newcomer.uid), "established": str(match.established.uid),
+              "kind": match.kind, "mode": match.mode, "score": match.score,
+              "proposal": str(match.proposal.uid) if match.proposal else None},
+    )
+
+
+def _lock_pair(newcomer_id: int, established_id: int) -> dict[int, Participant]:
+    """Lock both participant rows, always in primary-key order (no deadlocks between approvers)."""
+    rows = Participant.objects.select_for_update().filter(pk__in=[newcomer_id, established_id]).order_by("pk")
+    return {p.pk: p for p in rows}
+
+
+def _capacity_left(person: Participant) -> int:
+    active = Match.objects.active().filter(organisation_id=person.organisation_id)
+    used = active.filter(newcomer=person).count() + active.filter(established=person).count()
+    return int(person.capacity) - used
+
+
+def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
+    """Turn a proposal into a Match. Raises :class:`MatchConflict` when somebody was faster."""
+    with transaction.atomic():
+        people = _lock_pair(proposal.newcomer_id, proposal.established_id)
+        fresh = Proposal.objects.select_related("run").filter(pk=proposal.pk).first()
+        if fresh is None or fresh.state != ProposalState.PROPOSED:
+            raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
+        newcomer, established = people.get(proposal.newcomer_id), people.get(proposal.established_id)
+        if newcomer is None or established is None:
+            raise MatchConflict()
+        left = {}
+        for person in (newcomer, established):
+            if person.status != Status.WAITING:
+                raise MatchConflict(
+                    _("%(name)s is no longer waiting (status: %(status)s).")
+                    % {"name": person.full_name, "status": person.get_status_display()}
+                )
+            left[person.pk] = _capacity_left(person)
+            if left[person.pk] <= 0:
+                raise MatchConflict(
+                    _("%(name)s has no room for another match.") % {"name": person.full_name}
+                )
+        if Match.objects.active().filter(newcomer=newcomer, established=established).exists():
+            raise MatchConflict(_("These two are already matched."))
+        now = timezone.now()
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        updated = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
+            state=ProposalState.APPROVED, decided_by=user, decided_at=now
+        )
+        if updated != 1:
+            raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
+        try:
+            with transaction.atomic():
+                match = Match.objects.create(
+                    organisation_id=fresh.run.organisation_id,
+                    newcomer=newcomer,
+                    established=established,
+                    kind=match_kind(newcomer, established),
+                    mode=match_mode(newcomer, established),
+                    score=fresh.score,
+                    reasons=fresh.reasons,
+                    proposal=fresh,
+                    created_by=user,
+                    created_at=now,
+                )
+        except IntegrityError as exc:
+            raise MatchConflict(_("These two are already matched.")) from exc
+        for person in (newcomer, established):
+            if left[person.pk] - 1 <= 0:
+                Participant.objects.filter(pk=person.pk).update(status=Status.MATCHED, updated_at=now)
+                person.status = Status.MATCHED
+                record(actor=actor, action="participant.matched", obj=person,
+                       summary=f"Status matched (match {match.uid})")
+                # other open proposals of a person without room left cannot be approved any more
+                Proposal.objects.filter(state=ProposalState.PROPOSED).filter(
+                    **{person.role: person}
+                ).update(state=ProposalState.SUPERSEDED)
+        proposal.state = ProposalState.APPROVED
+        proposal.decided_by, proposal.decided_at = user, now
+        on_match_approved(match, actor=actor)
+    return match
+
+
+@dataclass
+class BulkResult:
+    approved: list[Match] = field(default_factory=list)
+    conflicts: list[tuple[Proposal, str]] = field(default_factory=list)
+
+
+def approve_many(*, actor: Any, proposals: Iterable[Proposal]) -> BulkResult:
+    """Approve each proposal in its own transaction; conflicts are collected, not raised."""
+    out = BulkResult()
+    for proposal in proposals:
+        try:
+            out.approved.append(approve_proposal(actor=actor, proposal=proposal))
+        except MatchConflict as exc:
+            out.conflicts.append((proposal, str(exc)))
+    return out
+
+
+def reject_proposal(*, actor: Any, proposal: Proposal, reason: str = "") -> Proposal:
+    """Reject a proposal; the pair is excluded from every later run."""
+    with transaction.atomic():
+        now = timezone.now()
+        user = actor if getattr(actor, "is_authenticated", False) else None
+        updated = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
+            state=ProposalState.REJECTED, decided_by=user, decided_at=now, reject_reason=reason[:500]
+        )
+        if updated != 1:
+            raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
+        organisation_id = MatchingRun.objects.filter(pk=proposal.run_id).values_list("organisation_id", flat=True)[0]
+        ExcludedPair.objects.get_or_create(
+            newcomer_id=proposal.newcomer_id,
+            established_id=proposal.established_id,
+            defaults={"organisation_id": organisation_id, "reason": ExclusionReason.REJECTED, "created_by": user},
+        )
+        proposal.refresh_from_db()
+        record(actor=actor, action="matching.proposal_rejected", obj=proposal.run,
+               summary=f"Proposal rejected: {proposal.newcomer} – {proposal.established}",
+               data={"proposal": str(proposal.uid), "reason": reason[:500]})
+    return proposal
+
+
+# --- choosing another partner --------------------------------------------------------------------
+
+def candidates(*, proposal: Proposal, side: str, limit: int = 20) -> list[engine.Candidate]:
+    """Ranked partners for the proposal's ``side`` person ("newcomer" or "established") within the run's scope.
+
+    The person keeps their current partner in the list; partners already proposed to somebody else in
+    this run up to their capacity are marked unavailable.
+    """
+    run = proposal.run
+    person: Participant = getattr(proposal, side)
+    pool = _pool_for(run)
+    me = next((p for p in (*pool.newcomers, *pool.established) if p.id == str(person.pk)), None)
+    if me is None:
+        left = int(person.capacity) - pool.active.get(person.pk, 0)
+        me = person_to_engine(person, capacity=max(1, left))
+    others = pool.established if side == "newcomer" else pool.newcomers
+    taken: Counter[str] = Counter()
+    column = "established_id" if side == "newcomer" else "newcomer_id"
+    for pk in Proposal.objects.filter(run=run, state=ProposalState.PROPOSED).exclude(pk=proposal.pk).values_list(
+        column, flat=True
+    ):
+        taken[str(pk)] += 1
+    newcomers, established = ([me], others) if side == "newcomer" else (others, [me])
+    exclude = {pair for pair in pool.exclude if str(person.pk) in pair}
+    return engine.candidates_for(
+        me.id, newcomers, established, weights=weights_for(run.organisation), exclude=exclude, taken=taken,
+        limit=limit, today=_run_today(run),
+    )
+
+
+def _pool_for(run: MatchingRun) -> Pool:
+    return build_pool(
+        scope_participants(organisation=run.organisation, region=run.region, project=run.project),
+        organisation=run.organisation,
+    )
+
+
+def _run_today(run: MatchingRun) -> dt.date:
+    return timezone.localdate()
+
+
+def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> Proposal:
+    """Replace the proposal's partner of the other role by ``partner`` (one of the ranked candidates)."""
+    side = "newcomer" if partner.role == "established" else "established"
+    with transaction.atomic():
+        fresh = Proposal.objects.select_related("run", "newcomer", "established").get(pk=proposal.pk)
+        if fresh.state != ProposalState.PROPOSED:
+            raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
+        if partner.pk == getattr(fresh, f"{partner.role}_id"):
+            return fresh
+        found = {c.partner_id: c for c in candidates(proposal=fresh, side=side, limit=10_000)}
+        cand = found.get(str(partner.pk))
+        if cand is None:
+            raise MatchConflict(_("%(name)s cannot be matched with this person.") % {"name": partner.full_name})
+        Proposal.objects.filter(pk=fresh.pk).update(state=ProposalState.SUPERSEDED)
+        # proposals that held the partner's last capacity make room for the chosen pair
+        open_for_partner = list(
+            Proposal.objects.filter(run=fresh.run, state=ProposalState.PROPOSED, **{partner.role: partner})
+            .order_by("-rank")
+        )
+        keep = max(0, _capacity_left(partner) - 1)  # room left once the chosen pair is proposed
+        to_supersede = open_for_partner[: max(0, len(open_for_partner) - keep)]
+        Proposal.objects.filter(pk__in=[p.pk for p in to_supersede]).update(state=ProposalState.SUPERSEDED)
+        newcomer = fresh.newcomer if side == "newcomer" else partner
+        established = partner if side == "newcomer" else fresh.established
+        new = Proposal.objects.create(
+            run=fresh.run, newcomer=newcomer, established=established, score=round(float(cand.score), 2),
+            reasons=reasons_to_json(cand.reasons), rank=fresh.rank, chosen_by_staff=True,
+        )
+        record(actor=actor, action="matching.partner_chosen", obj=fresh.run,
+               summary=f"Other partner chosen: {newcomer} – {established}",
+               data={"replaced": str(fresh.uid), "proposal": str(new.uid),
+                     "superseded": [str(p.uid) for p in to_supersede]})
+    return new
+
+
+# --- settings ------------------------------------------------------------------------------------
+
+def update_matching_settings(*, actor: Any, organisation: Any, weights: dict[str, Any]) -> MatchingSettings:
+    engine.Weights.from_mapping(weights)  # raises WeightsError when invalid
+    with transaction.atomic():
+        obj, _created = MatchingSettings.objects.get_or_create(organisation=organisation)
+        before = obj.weights
+        obj.weights = weights
+        obj.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        obj.save()
+        record(actor=actor, action="matching.settings_updated", obj=organisation, organisation=organisation,
+               summary="Matching weights changed", data={"before": before, "after": weights})
+    return obj

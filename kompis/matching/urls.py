@@ -1,0 +1,18 @@
+from django.urls import path
+
+from kompis.matching import views
+
+app_name = "matching"
+urlpatterns = [
+    path("", views.run_list, name="runs"),
+    path("runs/new/", views.run_create, name="run_create"),
+    path("runs/<uuid:run_id>/", views.run_detail, name="run_detail"),
+    path("runs/<uuid:run_id>/approve/", views.run_approve_page, name="run_approve_page"),
+    path("proposals/<uuid:proposal_id>/approve/", views.proposal_approve, name="proposal_approve"),
+    path("proposals/<uuid:proposal_id>/reject/", views.proposal_reject, name="proposal_reject"),
+    path("proposals/<uuid:proposal_id>/candidates/", views.proposal_candidates, name="proposal_candidates"),
+    path("proposals/<uuid:proposal_id>/choose/", views.proposal_choose, name="proposal_choose"),
+    path("pool/", views.pool, name="pool"),
+    path("matches/", views.match_list, name="matches"),
+    path("settings/", views.settings_view, name="settings"),
+]

@@ -1,0 +1,211 @@
+"""Staff pages for matching. Thin: access helper → form → service → redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from kompis.accounts.access import org_admin_required, people_required
+from kompis.matching import selectors, services
+from kompis.matching.access import get_proposal_for_user, get_run_for_user, matches_for_user, runs_for_user
+from kompis.matching.forms import RejectForm, RunForm, WeightsForm
+from kompis.matching.models import MatchingSettings, Proposal, ProposalState
+from kompis.matching.reasons import render_reasons
+from kompis.participants.access import participants_for_user
+from kompis.participants.models import Participant
+
+PAGE_SIZE = 50
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                                 require_https=request.is_secure()):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
+
+
+@people_required
+def run_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(runs_for_user(request.user).select_related("region", "project", "created_by"), PAGE_SIZE)
+    return render(request, "matching/run_list.html", {
+        "nav": "matching",
+        "page": page.get_page(request.GET.get("page")),
+        "form": RunForm(user=request.user),
+    })
+
+
+@require_POST
+@people_required
+def run_create(request: HttpRequest) -> HttpResponse:
+    form = RunForm(request.POST, user=request.user)
+    if not form.is_valid():
+        page = Paginator(runs_for_user(request.user).select_related("region", "project", "created_by"), PAGE_SIZE)
+        return render(request, "matching/run_list.html",
+                      {"nav": "matching", "page": page.get_page(1), "form": form}, status=400)
+    run = services.run_matching(
+        actor=request.user, organisation=request.user.organisation,  # type: ignore[union-attr]
+        region=form.cleaned_data["region"], project=form.cleaned_data["project"],
+        solver=form.cleaned_data["solver"],
+    )
+    messages.success(request, ngettext("Matching done: %(count)d proposal.", "Matching done: %(count)d proposals.",
+                                       run.stats.get("pairs", 0)) % {"count": run.stats.get("pairs", 0)})
+    return redirect("matching:run_detail", run_id=run.uid)
+
+
+@people_required
+def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
+    run = get_run_for_user(request.user, run_id)
+    state = request.GET.get("state", ProposalState.PROPOSED)
+    if state not in ProposalState.values and state != "all":
+        state = ProposalState.PROPOSED
+    page = Paginator(selectors.run_proposals(run, state=None if state == "all" else state), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "matching/run_detail.html", {
+        "nav": "matching",
+        "run": run,
+        "page": page,
+        "rows": selectors.review_rows(page),
+        "state": state,
+        "states": [("all", _("All"))] + list(ProposalState.choices),
+        "counts": selectors.state_counts(run),
+        "blocking": selectors.top_blocking_rules(run),
+        "reject_form": RejectForm(),
+    })
+
+
+@require_POST
+@people_required
+def proposal_approve(request: HttpRequest, proposal_id: str) -> HttpResponse:
+    proposal = get_proposal_for_user(request.user, proposal_id)
+    try:
+        services.approve_proposal(actor=request.user, proposal=proposal)
+    except services.MatchConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Match approved: %(a)s and %(b)s.") % {
+            "a": proposal.newcomer.full_name, "b": proposal.established.full_name})
+    return _back(request, reverse("matching:run_detail", args=[proposal.run.uid]))
+
+
+@require_POST
+@people_required
+def run_approve_page(request: HttpRequest, run_id: str) -> HttpResponse:
+    run = get_run_for_user(request.user, run_id)
+    uids = request.POST.getlist("proposal")
+    proposals = []
+    for uid in uids:
+        try:
+            proposals.append(run.proposals.select_related("newcomer", "established", "run").get(
+                uid=uid, state=ProposalState.PROPOSED))
+        except (Proposal.DoesNotExist, ValidationError, ValueError):  # unknown or already decided
+            continue
+    result = services.approve_many(actor=request.user, proposals=proposals)
+    if result.approved:
+        messages.success(request, ngettext("%(count)d match approved.", "%(count)d matches approved.",
+                                           len(result.approved)) % {"count": len(result.approved)})
+    for proposal, message in result.conflicts:
+        messages.error(request, _("%(a)s and %(b)s: %(message)s") % {
+            "a": proposal.newcomer.full_name, "b": proposal.established.full_name, "message": message})
+    return _back(request, reverse("matching:run_detail", args=[run.uid]))
+
+
+@require_POST
+@people_required
+def proposal_reject(request: HttpRequest, proposal_id: str) -> HttpResponse:
+    proposal = get_proposal_for_user(request.user, proposal_id)
+    form = RejectForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        services.reject_proposal(actor=request.user, proposal=proposal, reason=reason)
+    except services.MatchConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Proposal rejected; %(a)s and %(b)s will not be proposed again.") % {
+            "a": proposal.newcomer.full_name, "b": proposal.established.full_name})
+    return _back(request, reverse("matching:run_detail", args=[proposal.run.uid]))
+
+
+@people_required
+def proposal_candidates(request: HttpRequest, proposal_id: str) -> HttpResponse:
+    proposal = get_proposal_for_user(request.user, proposal_id)
+    side = request.GET.get("for", "newcomer")
+    if side not in ("newcomer", "established"):
+        raise Http404
+    found = services.candidates(proposal=proposal, side=side, limit=30)
+    visible = {
+        str(pk): p for pk, p in (
+            (p.pk, p) for p in participants_for_user(request.user).filter(pk__in=[int(c.partner_id) for c in found])
+            .select_related("municipality")
+        )
+    }
+    names = selectors.municipality_names()
+    rows = [
+        {"c": c, "person": visible[c.partner_id],
+         "reasons": render_reasons(services.reasons_to_json(c.reasons), names),
+         "current": c.partner_id == str(getattr(proposal, "established_id" if side == "newcomer" else "newcomer_id"))}
+        for c in found if c.partner_id in visible
+    ]
+    template = "matching/_candidates.html" if request.headers.get("HX-Request") else "matching/candidates.html"
+    return render(request, template, {
+        "nav": "matching", "proposal": proposal, "run": proposal.run, "side": side,
+        "person": getattr(proposal, side), "rows": rows,
+    })
+
+
+@require_POST
+@people_required
+def proposal_choose(request: HttpRequest, proposal_id: str) -> HttpResponse:
+    proposal = get_proposal_for_user(request.user, proposal_id)
+    try:
+        partner = participants_for_user(request.user).get(uid=request.POST.get("partner", ""))
+    except (Participant.DoesNotExist, ValidationError, ValueError) as exc:
+        raise Http404("No such participant") from exc
+    try:
+        new = services.choose_partner(actor=request.user, proposal=proposal, partner=partner)
+    except services.MatchConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("New proposal: %(a)s and %(b)s.") % {
+            "a": new.newcomer.full_name, "b": new.established.full_name})
+    return redirect("matching:run_detail", run_id=proposal.run.uid)
+
+
+@people_required
+def pool(request: HttpRequest) -> HttpResponse:
+    return render(request, "matching/pool.html", {"nav": "matching", **selectors.pool_health(request.user)})
+
+
+@people_required
+def match_list(request: HttpRequest) -> HttpResponse:
+    qs = matches_for_user(request.user).select_related(
+        "newcomer", "established", "newcomer__municipality", "established__municipality", "created_by"
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    ids = {pk for m in page for pk in (m.newcomer_id, m.established_id)}
+    visible = set(participants_for_user(request.user).filter(pk__in=ids).values_list("pk", flat=True))
+    return render(request, "matching/match_list.html", {"nav": "matching", "page": page, "visible": visible})
+
+
+@org_admin_required
+def settings_view(request: HttpRequest) -> HttpResponse:
+    org = request.user.organisation  # type: ignore[union-attr]
+    current = MatchingSettings.objects.filter(organisation=org).first()
+    initial: dict[str, Any] = WeightsForm.initial_from(current.weights if current else {})
+    form = WeightsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        services.update_matching_settings(actor=request.user, organisation=org, weights=form.to_mapping())
+        messages.success(request, _("Matching weights saved. They apply to the next matching run."))
+        return redirect("matching:settings")
+    return render(request, "matching/settings.html", {"nav": "matching", "form": form})
