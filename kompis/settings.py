@@ -184,6 +184,8 @@ TASKS = {
 
 # Sign-up: unconfirmed sign-ups expire after this many days; signed links expire likewise.
 SIGNUP_CONFIRM_DAYS = envint("SIGNUP_CONFIRM_DAYS", "7")
+# Personal self-service links in mails stay valid this long; a fresh one can be requested by e-mail.
+SELF_SERVICE_LINK_DAYS = envint("SELF_SERVICE_LINK_DAYS", "120")
 PRIVACY_POLICY_VERSION = os.environ.get("PRIVACY_POLICY_VERSION", "2026-01")
 # Small-number suppression threshold used by reports.
 SUPPRESSION_K = envint("SUPPRESSION_K", "5")

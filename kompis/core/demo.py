@@ -20,7 +20,6 @@ for its county (COUNTY_POSTAL_RANGES), else anything in 100 00–989 99.
 
 from __future__ import annotations
 
-import math
 import random
 import sys
 import time
@@ -546,8 +545,9 @@ def _generate(
             age = min(80, max(18, round(rng.gauss(46, 15))))
         if has_children:
             age = min(max(age, 24), 62)
-            household_size: int | None = rng.randint(1, 2) + rng.choices((1, 2, 3, 4), (4, 5, 3, 1) if newcomer
-                                                                        else (5, 6, 2, 1))[0]
+            adults = rng.randint(1, 2)
+            children_weights = (4, 5, 3, 1) if newcomer else (5, 6, 2, 1)
+            household_size: int | None = adults + rng.choices((1, 2, 3, 4), children_weights)[0]
         else:
             household_size = rng.choice((1, 1, 1, 2, 2, 3)) if rng.random() < 0.6 else None
 
@@ -617,8 +617,7 @@ def _generate(
         project = None
         if region is uppsala and day >= familjekompis.starts_on and rng.random() < (0.8 if wants_family else 0.25):
             project = familjekompis
-        elif (project is None and mode != MeetingMode.PHYSICAL and digital.starts_on <= day <= digital.ends_on
-              and rng.random() < 0.2):
+        elif mode != MeetingMode.PHYSICAL and digital.starts_on <= day <= digital.ends_on and rng.random() < 0.2:
             project = digital
 
         # free texts
@@ -630,8 +629,8 @@ def _generate(
         about_me = ""
         if rng.random() < 0.75:
             about_me = rng.choice((ABOUT_SV if swedish else ABOUT_EN)[role]).format(**values)
-            if wants_family and household_size:
-                children = max(1, household_size - (2 if household_size > 2 else 1))
+            if wants_family:
+                children = household_size - adults
                 about_me += (FAMILY_SV if swedish else FAMILY_EN).format(children=children)
         hopes = rng.choice((HOPES_SV if swedish else HOPES_EN)[role]).format(**values) if rng.random() < 0.6 else ""
         heard_from = heard[role](rng) if rng.random() < 0.9 else ""
@@ -654,7 +653,3 @@ def _generate(
         )
         people.append((person, rng.random() < 0.4))
     return people
-
-
-def approximate_share(part: int, whole: int) -> float:
-    return part / whole if whole else math.nan

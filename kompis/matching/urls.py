@@ -5,7 +5,6 @@ from kompis.matching import views
 app_name = "matching"
 urlpatterns = [
     path("", views.run_list, name="runs"),
-    path("runs/new/", views.run_create, name="run_create"),
     path("runs/<uuid:run_id>/", views.run_detail, name="run_detail"),
     path("runs/<uuid:run_id>/approve/", views.run_approve_page, name="run_approve_page"),
     path("proposals/<uuid:proposal_id>/approve/", views.proposal_approve, name="proposal_approve"),

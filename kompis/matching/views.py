@@ -35,31 +35,30 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(default)
 
 
+def _runs_page(request: HttpRequest) -> Any:
+    qs = runs_for_user(request.user).select_related("region", "project", "created_by")
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
 @people_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    page = Paginator(runs_for_user(request.user).select_related("region", "project", "created_by"), PAGE_SIZE)
-    return render(request, "matching/run_list.html", {
-        "nav": "matching",
-        "page": page.get_page(request.GET.get("page")),
-        "form": RunForm(user=request.user),
-    })
-
-
-@require_POST
-@people_required
-def run_create(request: HttpRequest) -> HttpResponse:
+    """GET: the runs; POST: run matching for the chosen scope."""
+    if request.method != "POST":
+        return render(request, "matching/run_list.html", {
+            "nav": "matching", "page": _runs_page(request), "form": RunForm(user=request.user),
+        })
     form = RunForm(request.POST, user=request.user)
     if not form.is_valid():
-        page = Paginator(runs_for_user(request.user).select_related("region", "project", "created_by"), PAGE_SIZE)
         return render(request, "matching/run_list.html",
-                      {"nav": "matching", "page": page.get_page(1), "form": form}, status=400)
+                      {"nav": "matching", "page": _runs_page(request), "form": form}, status=400)
     run = services.run_matching(
         actor=request.user, organisation=request.user.organisation,  # type: ignore[union-attr]
         region=form.cleaned_data["region"], project=form.cleaned_data["project"],
         solver=form.cleaned_data["solver"],
     )
+    pairs = int(run.stats.get("pairs", 0))
     messages.success(request, ngettext("Matching done: %(count)d proposal.", "Matching done: %(count)d proposals.",
-                                       run.stats.get("pairs", 0)) % {"count": run.stats.get("pairs", 0)})
+                                       pairs) % {"count": pairs})
     return redirect("matching:run_detail", run_id=run.uid)
 
 

@@ -178,3 +178,21 @@ class WithdrawForm(forms.Form):
 
 class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
+
+
+class PreferencesForm(forms.ModelForm):
+    """What a participant may change on their own page."""
+
+    languages = ProfileForm.base_fields["languages"]
+    interests = ProfileForm.base_fields["interests"]
+    availability = ProfileForm.base_fields["availability"]
+    meeting_mode = ProfileForm.base_fields["meeting_mode"]
+
+    class Meta:
+        model = Participant
+        fields = ["languages", "interests", "availability", "meeting_mode"]
+
+
+class RequestLinkForm(forms.Form):
+    email = forms.EmailField(label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"dir": "ltr",
+                                                                                          "autocomplete": "email"}))

@@ -7,17 +7,17 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kompis.audit.services import PARTICIPANT, SYSTEM, record
+from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import queue_mail
 from kompis.participants.models import Consent, ConsentKind, Note, Participant
 from kompis.participants.vocab import Source, Status
 
-CONFIRM_SALT = "kompis.signup.confirm"
+CONFIRM_PURPOSE = "signup.confirm"
 PROFILE_FIELDS = (
     "role", "first_name", "last_name", "email", "phone", "share_phone", "birth_year", "gender", "municipality",
     "postal_code", "languages", "interests", "availability", "has_children", "household_size",
@@ -35,7 +35,7 @@ def region_for(*, organisation: Organisation, municipality_code: str) -> Region 
 
 
 def confirmation_token(participant: Participant) -> str:
-    return signing.dumps({"p": str(participant.uid)}, salt=CONFIRM_SALT, compress=True)
+    return make_token(CONFIRM_PURPOSE, {"p": str(participant.uid)})
 
 
 def confirmation_url(participant: Participant) -> str:
@@ -120,22 +120,8 @@ def _queue_already_signed_up(participant: Participant, language: str) -> None:
     )
 
 
-class InvalidLink(Exception):
-    """A confirmation link that was tampered with, has expired or points to nobody."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
 def participant_from_confirmation(*, organisation: Organisation, token: str) -> Participant:
-    max_age = timedelta(days=settings.SIGNUP_CONFIRM_DAYS)
-    try:
-        payload = signing.loads(token, salt=CONFIRM_SALT, max_age=max_age)
-    except signing.SignatureExpired as exc:
-        raise InvalidLink("expired") from exc
-    except signing.BadSignature as exc:
-        raise InvalidLink("invalid") from exc
+    payload = read_token(CONFIRM_PURPOSE, token, max_age=timedelta(days=settings.SIGNUP_CONFIRM_DAYS))
     participant = Participant.objects.filter(organisation=organisation, uid=payload.get("p")).first()
     if participant is None:
         raise InvalidLink("gone")
@@ -223,3 +209,57 @@ def add_note(*, actor: Any, participant: Participant, text: str) -> Note:
     note = Note.objects.create(participant=participant, author=actor, text=text)
     record(actor=actor, action="participant.note_added", obj=participant)
     return note
+
+
+SELF_SERVICE_PURPOSE = "participant.self_service"
+
+
+def self_service_url(participant: Participant) -> str:
+    """The participant's personal page (no password): pause, withdraw, update, unsubscribe."""
+    from django.urls import reverse
+
+    token = make_token(SELF_SERVICE_PURPOSE, {"p": str(participant.uid)})
+    return settings.SITE_ROOT + reverse("public:me", args=[participant.organisation.slug, token])
+
+
+def participant_from_self_service(*, organisation: Organisation, token: str) -> Participant:
+    payload = read_token(SELF_SERVICE_PURPOSE, token, max_age=timedelta(days=settings.SELF_SERVICE_LINK_DAYS))
+    participant = Participant.objects.filter(organisation=organisation, uid=payload.get("p")).first()
+    if participant is None or participant.status == Status.PENDING:
+        raise InvalidLink("gone")
+    return participant
+
+
+def request_self_service_link(*, organisation: Organisation, email: str, language: str) -> None:
+    """Mail a fresh personal link if the address belongs to a confirmed participant. The page answers the
+    same either way, so it cannot be used to find out who has signed up; at most one such mail an hour."""
+    participant = (
+        Participant.objects.filter(organisation=organisation, email=email.strip().lower())
+        .exclude(status=Status.PENDING)
+        .first()
+    )
+    if participant is None:
+        return
+    hour = timezone.now().strftime("%Y-%m-%dT%H")
+    queue_mail(
+        to_email=participant.email,
+        template="self_service_link",
+        language=participant.preferred_language or language,
+        context={"first_name": participant.first_name, "organisation": organisation.name,
+                 "self_service_url": self_service_url(participant), "days": settings.SELF_SERVICE_LINK_DAYS},
+        dedupe_key=f"self_service_link:{participant.uid}:{hour}",
+        organisation=organisation,
+        participant=participant,
+    )
+
+
+@transaction.atomic
+def unsubscribe(*, actor: Any, participant: Participant) -> bool:
+    """Stop questions and reminders by mail. Idempotent: False if already unsubscribed."""
+    updated = Participant.objects.filter(pk=participant.pk, unsubscribed_at__isnull=True).update(
+        unsubscribed_at=timezone.now()
+    )
+    if updated:
+        participant.refresh_from_db()
+        record(actor=actor, action="participant.unsubscribed", obj=participant)
+    return bool(updated)

@@ -29,9 +29,10 @@ ORG_ADMIN = "org_admin"  # organisation admins only
 class Rule:
     access: str
     method: str = "GET"
-    participant: bool = False  # the URL's uuid argument is a participant
+    obj: str | None = None  # the kind of object the URL's uuid argument names: participant, run, proposal
     kwargs: dict[str, str] = field(default_factory=dict)  # fixed values for the other URL arguments
-    data: dict[str, str] = field(default_factory=dict)  # POST body for a request that would succeed
+    # POST body for a request that would succeed; a value "@kind" is replaced by that object's uid in scope
+    data: dict[str, str] = field(default_factory=dict)
 
 
 def _future() -> str:
@@ -40,16 +41,29 @@ def _future() -> str:
 
 EXPECTATIONS: dict[str, Rule] = {
     "core:staff_home": Rule(ANY_STAFF),
+    # participants
     "participants:list": Rule(PEOPLE),
-    "participants:detail": Rule(PEOPLE, participant=True),
-    "participants:edit": Rule(PEOPLE, participant=True),
-    "participants:pause": Rule(PEOPLE, "POST", participant=True, data={"until": "FUTURE"}),
-    "participants:resume": Rule(PEOPLE, "POST", participant=True),
-    "participants:withdraw": Rule(PEOPLE, "POST", participant=True, data={"reason": "moved away"}),
-    "participants:note": Rule(PEOPLE, "POST", participant=True, data={"text": "Called, all fine."}),
+    "participants:detail": Rule(PEOPLE, obj="participant"),
+    "participants:edit": Rule(PEOPLE, obj="participant"),
+    "participants:pause": Rule(PEOPLE, "POST", obj="participant", data={"until": "@future"}),
+    "participants:resume": Rule(PEOPLE, "POST", obj="participant"),
+    "participants:withdraw": Rule(PEOPLE, "POST", obj="participant", data={"reason": "moved away"}),
+    "participants:note": Rule(PEOPLE, "POST", obj="participant", data={"text": "Called, all fine."}),
     "participants:import": Rule(PEOPLE),
     "participants:export": Rule(PEOPLE, kwargs={"fmt": "csv"}),
+    # organisation
     "organisations:settings": Rule(ORG_ADMIN),
+    # matching
+    "matching:runs": Rule(PEOPLE),
+    "matching:run_detail": Rule(PEOPLE, obj="run"),
+    "matching:run_approve_page": Rule(PEOPLE, "POST", obj="run", data={"proposal": "@proposal"}),
+    "matching:proposal_approve": Rule(PEOPLE, "POST", obj="proposal"),
+    "matching:proposal_reject": Rule(PEOPLE, "POST", obj="proposal", data={"reason": "not a good fit"}),
+    "matching:proposal_candidates": Rule(PEOPLE, obj="proposal"),
+    "matching:proposal_choose": Rule(PEOPLE, "POST", obj="proposal", data={"partner": "@partner"}),
+    "matching:pool": Rule(PEOPLE),
+    "matching:matches": Rule(PEOPLE),
+    "matching:settings": Rule(ORG_ADMIN),
 }
 
 PARAM_RE = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
@@ -87,158 +101,217 @@ def test_every_staff_url_is_classified():
     assert not stale, f"EXPECTATIONS lists URLs that no longer exist: {stale}"
 
 
-def url_for(name: str, rule: Rule, participant: Any = None) -> str:
+class Scope(dict):
+    """The objects of one scope (uppsala, danderyd, other organisation): participant, partner, run, proposal."""
+
+
+def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_name: str) -> Scope:
+    from kompis.matching.models import MatchingRun, Proposal
+
+    participant = ParticipantFactory(organisation=org, region=region, municipality_id=municipality,
+                                     first_name=first_name, last_name=last_name)
+    partner = ParticipantFactory(organisation=org, region=region, municipality_id=municipality,
+                                 role="established", first_name=f"{first_name}s", last_name="Partner",
+                                 languages=["sv", "ar"])
+    other_partner = ParticipantFactory(organisation=org, region=region, municipality_id=municipality,
+                                       role="established", first_name=f"{first_name}s", last_name="Alternative",
+                                       languages=["sv", "ar"])
+    run = MatchingRun.objects.create(organisation=org, region=region)
+    proposal = Proposal.objects.create(run=run, newcomer=participant, established=partner, score=0.5)
+    return Scope(participant=participant, run=run, proposal=proposal, partner=other_partner)
+
+
+def _uid(rule: Rule, scope: Scope | None, name: str) -> Any:
+    if scope is None:
+        pytest.fail(f"{name}: needs an object of kind {rule.obj}")
+    return scope[rule.obj].uid
+
+
+def url_for(name: str, rule: Rule, scope: Scope | None = None) -> str:
     route = staff_routes()[name]
     kwargs: dict[str, Any] = dict(rule.kwargs)
     for m in PARAM_RE.finditer(route):
         if m["name"] in kwargs:
             continue
-        if rule.participant and m["conv"] == "uuid":
-            kwargs[m["name"]] = participant.uid
+        if rule.obj and m["conv"] == "uuid":
+            kwargs[m["name"]] = _uid(rule, scope, name)
         else:
             pytest.fail(f"{name}: no value for URL argument {m['name']!r}; extend its Rule")
     return reverse(name, kwargs=kwargs)
 
 
-def call(client: Any, rule: Rule, url: str) -> Any:
-    if rule.method == "POST":
-        data = {k: (_future() if v == "FUTURE" else v) for k, v in rule.data.items()}
-        return client.post(url, data)
-    return client.get(url)
+def call(client: Any, rule: Rule, url: str, scope: Scope | None = None) -> Any:
+    if rule.method != "POST":
+        return client.get(url)
+    data = {}
+    for key, value in rule.data.items():
+        if value == "@future":
+            value = _future()
+        elif value.startswith("@"):
+            value = str(scope[value[1:]].uid) if scope is not None else ""
+        data[key] = value
+    return client.post(url, data)
 
 
-def snapshot(participant: Any) -> tuple:
-    participant.refresh_from_db()
+def snapshot(scope: Scope) -> tuple:
+    """Everything a staff action could change about the objects of one scope."""
+    from kompis.matching.models import Match
+
+    p, proposal, run = scope["participant"], scope["proposal"], scope["run"]
+    for obj in (p, proposal, run):
+        obj.refresh_from_db()
     return (
-        participant.status, participant.paused_until, participant.first_name, participant.updated_at,
-        Note.objects.filter(participant=participant).count(),
-        AuditEvent.objects.filter(object_id=str(participant.uid)).count(),
+        p.status, p.paused_until, p.first_name, p.updated_at, proposal.state, proposal.reject_reason,
+        proposal.decided_at, run.status,
+        Note.objects.filter(participant=p).count(),
+        AuditEvent.objects.count(),
+        Match.objects.count(),
+        type(proposal).objects.filter(run=run).count(),
     )
 
 
 @pytest.fixture
-def people(world, uppsala_participant, danderyd_participant):
-    other = ParticipantFactory(organisation=world.other_org, region=world.other_org.regions.get(),
-                               first_name="Outsider", last_name="Annan", municipality_id="0380")
-    return {"uppsala": uppsala_participant, "danderyd": danderyd_participant, "other": other}
+def scopes(world) -> dict[str, Scope]:
+    return {
+        "uppsala": make_scope(world.org, world.uppsala, "0380", "Amal", "Haddad"),
+        "danderyd": make_scope(world.org, world.danderyd, "0162", "Karin", "Lind"),
+        "other": make_scope(world.other_org, world.other_org.regions.get(), "0380", "Outsider", "Annan"),
+    }
+
+
+@pytest.fixture
+def people(scopes) -> dict[str, Any]:
+    return {key: scope["participant"] for key, scope in scopes.items()}
 
 
 NAMES = sorted(EXPECTATIONS)
+REACHED = (200, 302)  # a GET shows the page; a POST redirects back (also when the action is refused)
+
+
+def assert_reached(response: Any, rule: Rule, name: str, who: str) -> None:
+    expected = (200,) if rule.method == "GET" else REACHED
+    assert response.status_code in expected, (name, who, response.status_code)
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_anonymous_is_sent_to_login(client, people, name):
+def test_anonymous_is_sent_to_login(client, scopes, name):
     rule = EXPECTATIONS[name]
-    url = url_for(name, rule, people["uppsala"])
-    before = snapshot(people["uppsala"])
-    response = call(client, rule, url)
+    url = url_for(name, rule, scopes["uppsala"])
+    before = snapshot(scopes["uppsala"])
+    response = call(client, rule, url, scopes["uppsala"])
     assert response.status_code == 302, name
     target = urlsplit(response["Location"])
     assert target.path == reverse("accounts:login"), name
     assert url in response["Location"].replace("%2F", "/"), name
-    assert snapshot(people["uppsala"]) == before
+    assert snapshot(scopes["uppsala"]) == before
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_viewer(client, world, people, name):
+def test_viewer(client, world, scopes, name):
     rule = EXPECTATIONS[name]
     client.force_login(world.viewer)
-    before = snapshot(people["uppsala"])
-    response = call(client, rule, url_for(name, rule, people["uppsala"]))
+    before = snapshot(scopes["uppsala"])
+    response = call(client, rule, url_for(name, rule, scopes["uppsala"]), scopes["uppsala"])
     expected = 200 if rule.access == ANY_STAFF else 403
     assert response.status_code == expected, name
-    assert snapshot(people["uppsala"]) == before
+    assert snapshot(scopes["uppsala"]) == before
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_coordinator(client, world, people, name):
-    """Uppsala coordinator: own region yes; Danderyd and the other organisation's participants are 404."""
+def test_coordinator(client, world, scopes, name):
+    """Uppsala coordinator: own region yes; Danderyd's and the other organisation's objects are 404."""
     rule = EXPECTATIONS[name]
     client.force_login(world.uppsala_coordinator)
     if rule.access == ORG_ADMIN:
-        assert call(client, rule, url_for(name, rule, people["uppsala"])).status_code == 403, name
+        before = snapshot(scopes["uppsala"])
+        assert call(client, rule, url_for(name, rule, scopes["uppsala"])).status_code == 403, name
+        assert snapshot(scopes["uppsala"]) == before
         return
-    if not rule.participant:
+    if not rule.obj:
         assert call(client, rule, url_for(name, rule)).status_code == 200, name
         return
     for outside in ("danderyd", "other"):
-        before = snapshot(people[outside])
-        response = call(client, rule, url_for(name, rule, people[outside]))
+        before = snapshot(scopes[outside])
+        # the request names the outside object, the body (if any) names objects the coordinator may see
+        response = call(client, rule, url_for(name, rule, scopes[outside]), scopes["uppsala"])
         assert response.status_code == 404, (name, outside)
-        assert snapshot(people[outside]) == before, (name, outside)
-    response = call(client, rule, url_for(name, rule, people["uppsala"]))
-    if rule.method == "GET":
-        assert response.status_code == 200, name
-        assert people["uppsala"].full_name in response.content.decode()
-    else:
-        assert response.status_code == 302, name
-        assert response["Location"] == reverse("participants:detail", args=[people["uppsala"].uid])
+        assert snapshot(scopes[outside]) == before, (name, outside)
+    response = call(client, rule, url_for(name, rule, scopes["uppsala"]), scopes["uppsala"])
+    assert_reached(response, rule, name, "uppsala")
+    if rule.obj == "participant" and rule.method == "GET":
+        assert "Amal Haddad" in response.content.decode()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_danderyd_coordinator_cannot_reach_uppsala(client, world, people, name):
+def test_danderyd_coordinator_cannot_reach_uppsala(client, world, scopes, name):
     rule = EXPECTATIONS[name]
-    if not rule.participant:
+    if not rule.obj:
         return
     client.force_login(world.danderyd_coordinator)
-    before = snapshot(people["uppsala"])
-    assert call(client, rule, url_for(name, rule, people["uppsala"])).status_code == 404, name
-    assert snapshot(people["uppsala"]) == before
-    assert call(client, rule, url_for(name, rule, people["danderyd"])).status_code in (200, 302), name
+    before = snapshot(scopes["uppsala"])
+    assert call(client, rule, url_for(name, rule, scopes["uppsala"]), scopes["danderyd"]).status_code == 404, name
+    assert snapshot(scopes["uppsala"]) == before
+    assert_reached(call(client, rule, url_for(name, rule, scopes["danderyd"]), scopes["danderyd"]), rule, name,
+                   "danderyd")
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_org_admin(client, world, people, name):
-    """The admin reaches every participant of the organisation, in any region, and nobody else's."""
+def test_org_admin(client, world, scopes, name):
+    """The admin reaches every object of the organisation, in any region, and nobody else's."""
     rule = EXPECTATIONS[name]
     client.force_login(world.admin)
-    if not rule.participant:
+    if not rule.obj:
         assert call(client, rule, url_for(name, rule)).status_code == 200, name
         return
     for inside in ("uppsala", "danderyd"):
-        expected = 200 if rule.method == "GET" else 302
-        assert call(client, rule, url_for(name, rule, people[inside])).status_code == expected, (name, inside)
-    before = snapshot(people["other"])
-    assert call(client, rule, url_for(name, rule, people["other"])).status_code == 404, name
-    assert snapshot(people["other"]) == before
+        assert_reached(call(client, rule, url_for(name, rule, scopes[inside]), scopes[inside]), rule, name, inside)
+    before = snapshot(scopes["other"])
+    assert call(client, rule, url_for(name, rule, scopes["other"]), scopes["uppsala"]).status_code == 404, name
+    assert snapshot(scopes["other"]) == before
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_other_organisations_coordinator(client, world, people, name):
+def test_other_organisations_coordinator(client, world, scopes, name):
     rule = EXPECTATIONS[name]
     client.force_login(world.other_coordinator)
     if rule.access == ORG_ADMIN:
         assert call(client, rule, url_for(name, rule)).status_code == 403
-    elif rule.participant:
+    elif rule.obj:
         for ours in ("uppsala", "danderyd"):
-            before = snapshot(people[ours])
-            assert call(client, rule, url_for(name, rule, people[ours])).status_code == 404, (name, ours)
-            assert snapshot(people[ours]) == before
-        assert call(client, rule, url_for(name, rule, people["other"])).status_code in (200, 302), name
+            before = snapshot(scopes[ours])
+            response = call(client, rule, url_for(name, rule, scopes[ours]), scopes["other"])
+            assert response.status_code == 404, (name, ours)
+            assert snapshot(scopes[ours]) == before
+        assert_reached(call(client, rule, url_for(name, rule, scopes["other"]), scopes["other"]), rule, name,
+                       "other")
     else:
-        assert call(client, rule, url_for(name, rule)).status_code == 200, name
+        response = call(client, rule, url_for(name, rule))
+        assert response.status_code == 200, name
+        assert "Amal" not in response.content.decode() and "Karin" not in response.content.decode()
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_logged_in_user_without_organisation_role_is_refused(client, db, django_user_model, people, name):
+def test_logged_in_user_without_organisation_role_is_refused(client, db, django_user_model, scopes, name):
     rule = EXPECTATIONS[name]
     nobody = django_user_model.objects.create_user(username="nobody@kompis.test", password="x-Passw0rd-long")
     client.force_login(nobody)
-    assert call(client, rule, url_for(name, rule, people["uppsala"])).status_code == 403, name
+    before = snapshot(scopes["uppsala"])
+    assert call(client, rule, url_for(name, rule, scopes["uppsala"]), scopes["uppsala"]).status_code == 403, name
+    assert snapshot(scopes["uppsala"]) == before
 
 
-def test_out_of_scope_edit_post_is_404_and_changes_nothing(client, world, people):
+def test_out_of_scope_edit_post_is_404_and_changes_nothing(client, world, scopes):
     client.force_login(world.uppsala_coordinator)
     for outside in ("danderyd", "other"):
-        p = people[outside]
-        before = snapshot(p)
+        p = scopes[outside]["participant"]
+        before = snapshot(scopes[outside])
         response = client.post(reverse("participants:edit", args=[p.uid]), {
             "role": "newcomer", "first_name": "Hacked", "last_name": "Name", "email": "x@example.org",
             "birth_year": "1990", "gender": "woman", "municipality": "0380", "languages": ["sv"],
             "meeting_mode": "either", "capacity": "1",
         })
         assert response.status_code == 404
-        assert snapshot(p) == before
+        assert snapshot(scopes[outside]) == before
 
 
 def test_unknown_participant_id_is_404(client, world, people):
@@ -260,14 +333,14 @@ def test_coordinator_list_and_search_show_only_own_region(client, world, people)
     html = _list_names(client)
     assert "Amal Haddad" in html
     assert "Karin Lind" not in html and "Outsider" not in html
-    assert "Karin" not in _list_names(client, q="Karin")
-    assert "Outsider" not in _list_names(client, q="Outsider")
-    assert "Outsider" not in _list_names(client, q=people["other"].email)
+    assert "Karin Lind" not in _list_names(client, q="Karin")
+    assert "Outsider Annan" not in _list_names(client, q="Outsider")
+    assert "Outsider Annan" not in _list_names(client, q=people["other"].email)
     # filtering on a region the coordinator does not have shows nobody, not that region
-    assert "Karin" not in _list_names(client, region=str(world.danderyd.uid))
+    assert "Karin Lind" not in _list_names(client, region=str(world.danderyd.uid))
 
 
-def test_coordinator_sees_participants_of_own_project_outside_region(client, world, people):
+def test_coordinator_sees_participants_of_own_project_outside_region(client, world, scopes):
     world.danderyd_coordinator.projects.set([world.project])
     in_project = ParticipantFactory(organisation=world.org, region=world.uppsala, project=world.project,
                                     first_name="Projekt", last_name="Deltagare")
@@ -281,7 +354,7 @@ def test_admin_list_shows_whole_organisation_only(client, world, people):
     client.force_login(world.admin)
     html = _list_names(client)
     assert "Amal Haddad" in html and "Karin Lind" in html and "Outsider" not in html
-    assert "Outsider" not in _list_names(client, q="Outsider")
+    assert "Outsider Annan" not in _list_names(client, q="Outsider")
 
 
 def test_viewer_overview_has_no_names(client, world, people):

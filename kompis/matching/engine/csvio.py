@@ -19,7 +19,7 @@ import io
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -81,6 +81,75 @@ def _multi(value: str) -> tuple[str, ...]:
     return tuple(seen)
 
 
+class _Err(str):
+    """An error message from a converter whose valid results are strings too."""
+
+    __slots__ = ()
+
+
+#: columns whose converted values are strings (errors there are marked with :class:`_Err`)
+_STR_COLUMNS = frozenset({"role", "gender", "municipality_code", "postal_code", "meeting_mode"})
+
+
+def _check_year(text: str, today: dt.date) -> int | str:
+    try:
+        year = int(text)
+    except ValueError:
+        return f"{text!r} is not a year"
+    age = today.year - year
+    if age < 18:
+        return f"{year} makes the participant under 18"
+    if age > 110:
+        return f"{year} is not a plausible birth year"
+    return year
+
+
+def _check_date(text: str, today: dt.date) -> dt.date | str:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ValueError
+        value = dt.date.fromisoformat(text)
+    except ValueError:
+        return f"{text!r} is not a date (YYYY-MM-DD)"
+    if value > today:
+        return f"{text} is in the future"
+    return value
+
+
+def _check_languages(vals: tuple[str, ...]) -> tuple[str, ...] | str:
+    if not vals:
+        return "at least one language is required"
+    for lang in vals:
+        if not _LANG_RE.match(lang):
+            return f"{lang!r} is not a language code (ISO 639-1)"
+    return vals
+
+
+def _check_interests(vals: tuple[str, ...]) -> tuple[str, ...] | str:
+    for key in vals:
+        if not _KEY_RE.match(key):
+            return f"{key!r} is not an interest key (a-z, 0-9, _)"
+    return vals
+
+
+def _check_slots(vals: tuple[str, ...], slots: set[str]) -> tuple[str, ...] | str:
+    bad = [a for a in vals if a not in slots]
+    if bad:
+        return f"{bad[0]!r} is not one of {', '.join(AVAILABILITY_SLOTS)}"
+    return vals
+
+
+def _cached_multi(
+    cache: dict[str, tuple[str, ...] | str],
+    raw: str,
+    check: Callable[[tuple[str, ...]], tuple[str, ...] | str],
+) -> tuple[str, ...] | str:
+    hit = cache.get(raw)
+    if hit is None:
+        hit = cache[raw] = check(_multi(raw))
+    return hit
+
+
 def parse_participants(
     source: TextIO | str | os.PathLike[str], today: dt.date | None = None, max_errors: int = 50
 ) -> ParseResult:
@@ -110,127 +179,114 @@ def parse_participants(
         return ParseResult(
             [], [CsvError(1, c, "required column is missing") for c in missing]
         )
-    seen_ids: dict[str, int] = {}
-    line = 1
-    roles, genders, modes = set(ROLES), set(GENDERS), set(MEETING_MODES)
-    slots = set(AVAILABILITY_SLOTS)
     try:
-        for row in reader:
-            line = reader.line_num
-            if len(errors) >= max_errors:
-                break
-            if not row or all(not c.strip() for c in row):
-                continue
-            errs_before = len(errors)
-
-            def err(column: str, message: str, _line: int = line) -> None:
-                errors.append(CsvError(_line, column, message))
-
-            def get(column: str, _row: list[str] = row) -> str:
-                i = col.get(column)
-                return _row[i].strip() if i is not None and i < len(_row) else ""
-
-            pid = get("id")
-            if not pid:
-                err("id", "is empty")
-            elif pid in seen_ids:
-                err("id", f"duplicate id {pid!r} (first on line {seen_ids[pid]})")
-            else:
-                seen_ids[pid] = line
-            role = get("role")
-            if role not in roles:
-                err("role", f"{role!r} is not one of {', '.join(ROLES)}")
-            by_text = get("birth_year")
-            birth_year = 0
-            try:
-                birth_year = int(by_text)
-            except ValueError:
-                err("birth_year", f"{by_text!r} is not a year")
-            else:
-                age = today.year - birth_year
-                if age < 18:
-                    err("birth_year", f"{birth_year} makes the participant under 18")
-                elif age > 110:
-                    err("birth_year", f"{birth_year} is not a plausible birth year")
-            gender = get("gender")
-            if gender not in genders:
-                err("gender", f"{gender!r} is not one of {', '.join(GENDERS)}")
-            muni = get("municipality_code")
-            if muni not in munis:
-                err("municipality_code", f"{muni!r} is not a Swedish municipality code")
-            postal = get("postal_code")
-            if postal and not _POSTAL_RE.match(postal):
-                err("postal_code", f"{postal!r} is not a Swedish postal code (5 digits)")
-            langs = _multi(get("languages"))
-            if not langs:
-                err("languages", "at least one language is required")
-            for lang in langs:
-                if not _LANG_RE.match(lang):
-                    err("languages", f"{lang!r} is not a language code (ISO 639-1)")
-                    break
-            interests = _multi(get("interests"))
-            for key in interests:
-                if not _KEY_RE.match(key):
-                    err("interests", f"{key!r} is not an interest key (a-z, 0-9, _)")
-                    break
-            bools: dict[str, bool] = {}
-            for name in ("has_children", "wants_family_match", "same_gender_only"):
-                v = _bool(get(name))
-                if v is None:
-                    err(name, f"{get(name)!r} is not a boolean (true/false)")
-                bools[name] = bool(v)
-            mode = get("meeting_mode")
-            if mode not in modes:
-                err("meeting_mode", f"{mode!r} is not one of {', '.join(MEETING_MODES)}")
-            capacity = 1
-            if "capacity" in col and get("capacity"):
-                try:
-                    capacity = int(get("capacity"))
-                    if not 0 <= capacity <= MAX_CAPACITY:
-                        raise ValueError
-                except ValueError:
-                    err("capacity", f"{get('capacity')!r} is not a whole number between 0 and {MAX_CAPACITY}")
-            date_text = get("signed_up")
-            signed_up = today
-            try:
-                if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_text):
-                    raise ValueError
-                signed_up = dt.date.fromisoformat(date_text)
-            except ValueError:
-                err("signed_up", f"{date_text!r} is not a date (YYYY-MM-DD)")
-            else:
-                if signed_up > today:
-                    err("signed_up", f"{date_text} is in the future")
-            avail: tuple[str, ...] = ()
-            if "availability" in col:
-                avail = _multi(get("availability"))
-                bad = [a for a in avail if a not in slots]
-                if bad:
-                    err("availability", f"{bad[0]!r} is not one of {', '.join(AVAILABILITY_SLOTS)}")
-            if len(errors) == errs_before:
-                out.append(
-                    Participant(
-                        id=pid,
-                        role=role,  # type: ignore[arg-type]
-                        birth_year=birth_year,
-                        gender=gender,  # type: ignore[arg-type]
-                        municipality_code=muni,
-                        postal_code=postal,
-                        languages=langs,
-                        interests=interests,
-                        has_children=bools["has_children"],
-                        wants_family_match=bools["wants_family_match"],
-                        meeting_mode=mode,  # type: ignore[arg-type]
-                        same_gender_only=bools["same_gender_only"],
-                        signed_up=signed_up,
-                        capacity=capacity,
-                        availability=avail,
-                    )
-                )
+        numbered = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
-        errors.append(CsvError(line + 1, None, f"not a valid CSV row: {exc}"))
-    except UnicodeDecodeError:
-        errors.append(CsvError(line + 1, None, "the file is not UTF-8 text"))
+        return ParseResult([], [CsvError(reader.line_num, None, f"not a valid CSV row: {exc}")])
+    width = len(header)
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    for ln, row in numbered:
+        if len(row) != width:
+            if not any(c.strip() for c in row):
+                continue
+            row = (row + [""] * width)[: max(width, len(row))]
+        lines.append(ln)
+        rows.append(row)
+    del numbered
+    n = len(rows)
+    columns: list[tuple[str, ...]] = list(zip(*rows, strict=False)) if rows else [() for _ in range(width)]
+    del rows
+
+    def column(name: str) -> tuple[str, ...]:
+        i = col.get(name)
+        return columns[i] if i is not None else ("",) * n
+
+    # Each column: convert every distinct raw value once; a str result is an error message.
+    slots = set(AVAILABILITY_SLOTS)
+    bool_conv = {"true": True, "false": False}
+
+    def conv_bool(raw: str) -> bool | str:
+        v = bool_conv.get(raw.strip().lower())
+        return f"{raw.strip()!r} is not a boolean (true/false)" if v is None else v
+
+    def conv_capacity(raw: str) -> int | str:
+        text = raw.strip()
+        if not text:
+            return 1
+        if text.isdigit() and 0 <= int(text) <= MAX_CAPACITY:
+            return int(text)
+        return f"{text!r} is not a whole number between 0 and {MAX_CAPACITY}"
+
+    def conv_postal(raw: str) -> str:
+        text = raw.strip()
+        if text and not _POSTAL_RE.match(text):
+            return _Err(f"{text!r} is not a Swedish postal code (5 digits)")
+        return text
+
+    def choice(options: tuple[str, ...]) -> Callable[[str], str]:
+        allowed = set(options)
+
+        def conv(raw: str) -> str:
+            text = raw.strip()
+            return text if text in allowed else _Err(f"{text!r} is not one of {', '.join(options)}")
+
+        return conv
+
+    def conv_muni(raw: str) -> str:
+        text = raw.strip()
+        return text if text in munis else _Err(f"{text!r} is not a Swedish municipality code")
+
+    converters: list[tuple[str, Callable[[str], object]]] = [
+        ("role", choice(ROLES)),
+        ("birth_year", lambda raw: _check_year(raw.strip(), today)),
+        ("gender", choice(GENDERS)),
+        ("municipality_code", conv_muni),
+        ("postal_code", conv_postal),
+        ("languages", lambda raw: _check_languages(_multi(raw))),
+        ("interests", lambda raw: _check_interests(_multi(raw))),
+        ("has_children", conv_bool),
+        ("wants_family_match", conv_bool),
+        ("meeting_mode", choice(MEETING_MODES)),
+        ("same_gender_only", conv_bool),
+        ("signed_up", lambda raw: _check_date(raw.strip(), today)),
+        ("capacity", conv_capacity),
+        ("availability", lambda raw: _check_slots(_multi(raw), slots)),
+    ]
+    converted: dict[str, list[object]] = {}
+    for name, conv in converters:
+        raw_col = column(name)
+        table = {raw: conv(raw) for raw in set(raw_col)}
+        bad = {raw for raw, v in table.items() if isinstance(v, str) and (name not in _STR_COLUMNS or isinstance(v, _Err))}
+        if bad:
+            for pos, raw in enumerate(raw_col):
+                if raw in bad:
+                    errors.append(CsvError(lines[pos], name, str(table[raw])))
+        converted[name] = list(map(table.__getitem__, raw_col))
+    ids = [x.strip() for x in column("id")]
+    if len(set(ids)) != len(ids) or "" in ids:
+        first: dict[str, int] = {}
+        for pos, pid in enumerate(ids):
+            if not pid:
+                errors.append(CsvError(lines[pos], "id", "is empty"))
+            elif pid in first:
+                errors.append(CsvError(lines[pos], "id", f"duplicate id {pid!r} (first on line {first[pid]})"))
+            else:
+                first[pid] = lines[pos]
+    if errors:
+        order = {c: i for i, c in enumerate(("id", *(name for name, _ in converters)))}
+        errors.sort(key=lambda e: (e.line, order.get(e.column or "", 99)))
+        return ParseResult([], errors[:max_errors])
+    c = converted
+    out = [
+        Participant(*fields)  # type: ignore[arg-type]
+        for fields in zip(
+            ids, c["role"], c["birth_year"], c["gender"], c["municipality_code"], c["postal_code"],
+            c["languages"], c["interests"], c["has_children"], c["wants_family_match"], c["meeting_mode"],
+            c["same_gender_only"], c["signed_up"], c["capacity"], c["availability"],
+            strict=True,
+        )
+    ]  # fmt: skip
     if errors:
         return ParseResult([], errors[:max_errors])
     return ParseResult(out, [])
