@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "kompis.participants",
     "kompis.outbox",
     "kompis.matching",
+    "kompis.followup",
 ]
 
 MIDDLEWARE = [
@@ -187,6 +188,11 @@ SIGNUP_CONFIRM_DAYS = envint("SIGNUP_CONFIRM_DAYS", "7")
 # Personal self-service links in mails stay valid this long; a fresh one can be requested by e-mail.
 SELF_SERVICE_LINK_DAYS = envint("SELF_SERVICE_LINK_DAYS", "120")
 PRIVACY_POLICY_VERSION = os.environ.get("PRIVACY_POLICY_VERSION", "2026-01")
+# Follow-up: "not yet" asks again after this many days; tasks are due this many days after creation.
+FOLLOWUP_NOT_YET_DAYS = envint("FOLLOWUP_NOT_YET_DAYS", "7")
+FOLLOWUP_LINK_DAYS = envint("FOLLOWUP_LINK_DAYS", "60")
+FOLLOWUP_MAX_ROUNDS = envint("FOLLOWUP_MAX_ROUNDS", "3")
+TASK_DUE_DAYS = envint("TASK_DUE_DAYS", "3")
 # Small-number suppression threshold used by reports.
 SUPPRESSION_K = envint("SUPPRESSION_K", "5")
 

@@ -14,8 +14,8 @@ Where participants live: 70 % in the regions' municipalities, 30 % anywhere in S
 population. The municipality table has no population column, so POPULATION below holds approximate
 populations (2024, rounded) of Sweden's ~50 largest municipalities and of every region municipality; every
 other municipality weighs DEFAULT_POPULATION (about the median Swedish municipality). Postal codes start with
-a prefix that is plausible for the municipality (POSTAL_PREFIXES, e.g. Uppsala 751–757, Luleå 971–977), else
-for its county (COUNTY_POSTAL_RANGES), else anything in 100 00–989 99.
+a prefix that is plausible for the municipality (POSTAL_PREFIXES, e.g. Uppsala 751-757, Luleå 971-977), else
+for its county (COUNTY_POSTAL_RANGES), else anything in 100 00-989 99.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import sys
 import time
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, TextIO
@@ -141,37 +142,118 @@ DEFAULT_POPULATION = 15_000
 
 # First three digits of postal codes, per municipality (where known) and per county.
 POSTAL_PREFIXES: dict[str, tuple[int, ...]] = {
-    "0380": (751, 752, 753, 754, 755, 756, 757), "0330": (741,), "0381": (745, 749), "0382": (742,),
-    "0360": (815,), "0319": (814,), "0305": (746,), "0331": (744,),
-    "0162": (182,), "0160": (183, 187), "0115": (186,), "0163": (191, 192), "0186": (181,), "0187": (185,),
-    "0117": (184,), "0114": (194,),
-    "2580": (971, 972, 973, 974, 975, 976, 977), "2582": (961,), "2581": (941, 943), "2514": (952,),
+    "0380": (751, 752, 753, 754, 755, 756, 757),
+    "0330": (741,),
+    "0381": (745, 749),
+    "0382": (742,),
+    "0360": (815,),
+    "0319": (814,),
+    "0305": (746,),
+    "0331": (744,),
+    "0162": (182,),
+    "0160": (183, 187),
+    "0115": (186,),
+    "0163": (191, 192),
+    "0186": (181,),
+    "0187": (185,),
+    "0117": (184,),
+    "0114": (194,),
+    "2580": (971, 972, 973, 974, 975, 976, 977),
+    "2582": (961,),
+    "2581": (941, 943),
+    "2514": (952,),
     "2560": (942,),
-    "0180": (*range(111, 130), *range(161, 169)), "1480": tuple(range(411, 427)), "1280": tuple(range(211, 219)),
-    "0580": tuple(range(581, 590)), "1880": (702, 703), "1980": tuple(range(721, 726)),
-    "1283": tuple(range(252, 257)), "0581": (602, 603), "0680": tuple(range(551, 557)),
-    "2480": tuple(range(903, 908)), "1281": tuple(range(222, 228)), "0126": (141,), "1490": tuple(range(503, 508)),
-    "0182": (131, 132), "0484": tuple(range(632, 636)), "0127": (145, 146, 147), "2180": tuple(range(802, 807)),
-    "1380": tuple(range(302, 306)), "0181": (151, 152), "2281": tuple(range(852, 857)),
-    "0780": tuple(range(352, 356)), "0136": (136, 137), "1780": tuple(range(652, 657)), "1290": (291,),
-    "1384": (434,), "0184": (169, 170, 171), "0123": (175, 176, 177), "2482": (931,), "1481": (431,),
-    "2380": (831,), "1383": (432,), "0188": (761,), "1488": (461,), "2080": (791,), "0183": (172, 173, 174),
-    "1485": (451,), "2081": (781, 784), "0138": (135,), "2284": (891,), "0880": (392, 393),
-    "0980": (621, 622, 623, 624), "0191": (195,), "0120": (134, 139), "0139": (196, 197), "1496": (541,),
+    "0180": (*range(111, 130), *range(161, 169)),
+    "1480": tuple(range(411, 427)),
+    "1280": tuple(range(211, 219)),
+    "0580": tuple(range(581, 590)),
+    "1880": (702, 703),
+    "1980": tuple(range(721, 726)),
+    "1283": tuple(range(252, 257)),
+    "0581": (602, 603),
+    "0680": tuple(range(551, 557)),
+    "2480": tuple(range(903, 908)),
+    "1281": tuple(range(222, 228)),
+    "0126": (141,),
+    "1490": tuple(range(503, 508)),
+    "0182": (131, 132),
+    "0484": tuple(range(632, 636)),
+    "0127": (145, 146, 147),
+    "2180": tuple(range(802, 807)),
+    "1380": tuple(range(302, 306)),
+    "0181": (151, 152),
+    "2281": tuple(range(852, 857)),
+    "0780": tuple(range(352, 356)),
+    "0136": (136, 137),
+    "1780": tuple(range(652, 657)),
+    "1290": (291,),
+    "1384": (434,),
+    "0184": (169, 170, 171),
+    "0123": (175, 176, 177),
+    "2482": (931,),
+    "1481": (431,),
+    "2380": (831,),
+    "1383": (432,),
+    "0188": (761,),
+    "1488": (461,),
+    "2080": (791,),
+    "0183": (172, 173, 174),
+    "1485": (451,),
+    "2081": (781, 784),
+    "0138": (135,),
+    "2284": (891,),
+    "0880": (392, 393),
+    "0980": (621, 622, 623, 624),
+    "0191": (195,),
+    "0120": (134, 139),
+    "0139": (196, 197),
+    "1496": (541,),
     "1080": (371,),
 }
 COUNTY_POSTAL_RANGES: dict[str, tuple[int, int]] = {
-    "01": (100, 199), "03": (740, 759), "04": (611, 649), "05": (580, 608), "06": (550, 579), "07": (340, 365),
-    "08": (380, 398), "09": (620, 624), "10": (370, 379), "12": (230, 298), "13": (302, 315), "14": (440, 549),
-    "17": (650, 689), "18": (690, 719), "19": (721, 739), "20": (770, 799), "21": (800, 829), "22": (850, 896),
-    "23": (830, 846), "24": (900, 936), "25": (940, 984),
+    "01": (100, 199),
+    "03": (740, 759),
+    "04": (611, 649),
+    "05": (580, 608),
+    "06": (550, 579),
+    "07": (340, 365),
+    "08": (380, 398),
+    "09": (620, 624),
+    "10": (370, 379),
+    "12": (230, 298),
+    "13": (302, 315),
+    "14": (440, 549),
+    "17": (650, 689),
+    "18": (690, 719),
+    "19": (721, 739),
+    "20": (770, 799),
+    "21": (800, 829),
+    "22": (850, 896),
+    "23": (830, 846),
+    "24": (900, 936),
+    "25": (940, 984),
 }
 FALLBACK_POSTAL_RANGE = (100, 989)
 
-NEWCOMER_ORIGINS = {"arabic": 28, "persian": 18, "ukrainian": 17, "somali": 12, "tigrinya": 10, "kurdish": 9,
-                    "bosnian": 3}
-ESTABLISHED_ORIGINS = {"swedish": 76, "finnish": 6, "arabic": 5, "persian": 4, "bosnian": 4, "kurdish": 3,
-                       "somali": 1, "ukrainian": 1}
+NEWCOMER_ORIGINS = {
+    "arabic": 28,
+    "persian": 18,
+    "ukrainian": 17,
+    "somali": 12,
+    "tigrinya": 10,
+    "kurdish": 9,
+    "bosnian": 3,
+}
+ESTABLISHED_ORIGINS = {
+    "swedish": 76,
+    "finnish": 6,
+    "arabic": 5,
+    "persian": 4,
+    "bosnian": 4,
+    "kurdish": 3,
+    "somali": 1,
+    "ukrainian": 1,
+}
 # Second languages newcomers of a group often speak besides their mother tongue: (code, probability).
 EXTRA_LANGUAGES: dict[str, tuple[tuple[str, float], ...]] = {
     "ukrainian": (("ru", 0.55), ("pl", 0.05), ("de", 0.05)),
@@ -193,30 +275,104 @@ MEETING_MODES = {MeetingMode.PHYSICAL: 35, MeetingMode.DIGITAL: 20, MeetingMode.
 STATUSES = {Status.WAITING: 71, Status.MATCHED: 16, Status.PAUSED: 6, Status.WITHDRAWN: 7}
 SOURCES = {Source.SIGNUP: 88, Source.IMPORT: 8, Source.STAFF: 4}
 # Sign-ups per month, relative: most in autumn and spring, fewest in summer and around Christmas.
-MONTH_WEIGHTS = {1: 1.0, 2: 1.2, 3: 1.3, 4: 1.2, 5: 1.0, 6: 0.6, 7: 0.4, 8: 0.9, 9: 1.5, 10: 1.4, 11: 1.2, 12: 0.6}
-HOUR_WEIGHTS = {h: w for h, w in zip(range(7, 24), (1, 2, 3, 3, 3, 4, 3, 3, 3, 3, 4, 5, 6, 6, 5, 3, 2), strict=True)}
+MONTH_WEIGHTS = {
+    1: 1.0,
+    2: 1.2,
+    3: 1.3,
+    4: 1.2,
+    5: 1.0,
+    6: 0.6,
+    7: 0.4,
+    8: 0.9,
+    9: 1.5,
+    10: 1.4,
+    11: 1.2,
+    12: 0.6,
+}
+HOUR_WEIGHTS = {
+    h: w for h, w in zip(range(7, 24), (1, 2, 3, 3, 3, 4, 3, 3, 3, 3, 4, 5, 6, 6, 5, 3, 2), strict=True)
+}
 
 INTEREST_WEIGHTS = {
-    "fika": 10, "cooking": 8, "nature": 7, "hiking": 6, "music": 6, "languages": 6, "books": 5, "football": 5,
-    "film": 5, "travel": 5, "board_games": 4, "crafts": 3, "gaming": 3, "running": 3, "cycling": 3, "art": 3,
-    "photography": 3, "dancing": 3, "gardening": 3, "volunteering": 3, "yoga": 3, "swimming": 3, "theatre": 2,
-    "technology": 3, "history": 3,
+    "fika": 10,
+    "cooking": 8,
+    "nature": 7,
+    "hiking": 6,
+    "music": 6,
+    "languages": 6,
+    "books": 5,
+    "football": 5,
+    "film": 5,
+    "travel": 5,
+    "board_games": 4,
+    "crafts": 3,
+    "gaming": 3,
+    "running": 3,
+    "cycling": 3,
+    "art": 3,
+    "photography": 3,
+    "dancing": 3,
+    "gardening": 3,
+    "volunteering": 3,
+    "yoga": 3,
+    "swimming": 3,
+    "theatre": 2,
+    "technology": 3,
+    "history": 3,
 }
-HEARD_FROM_NEWCOMER = {"sfi": 30, "friend": 25, "municipality": 15, "employment_service": 12,
-                       "social_media": 10, "event": 4, "search": 2, "other": 2}
-HEARD_FROM_ESTABLISHED = {"social_media": 30, "friend": 25, "search": 15, "event": 10, "municipality": 5,
-                          "other": 5}
+HEARD_FROM_NEWCOMER = {
+    "sfi": 30,
+    "friend": 25,
+    "municipality": 15,
+    "employment_service": 12,
+    "social_media": 10,
+    "event": 4,
+    "search": 2,
+    "other": 2,
+}
+HEARD_FROM_ESTABLISHED = {
+    "social_media": 30,
+    "friend": 25,
+    "search": 15,
+    "event": 10,
+    "municipality": 5,
+    "other": 5,
+}
 
 INTEREST_WORDS_SV = {
-    "fika": "att fika", "cooking": "matlagning", "football": "fotboll", "hiking": "vandring", "music": "musik",
-    "books": "böcker", "crafts": "hantverk", "gaming": "spel", "nature": "naturen", "board_games": "brädspel",
-    "running": "löpning", "cycling": "cykling", "art": "konst", "photography": "fotografering", "film": "film",
-    "dancing": "dans", "gardening": "trädgård", "languages": "språk", "travel": "att resa",
-    "volunteering": "ideellt arbete", "yoga": "yoga", "swimming": "simning", "theatre": "teater",
-    "technology": "teknik", "history": "historia",
+    "fika": "att fika",
+    "cooking": "matlagning",
+    "football": "fotboll",
+    "hiking": "vandring",
+    "music": "musik",
+    "books": "böcker",
+    "crafts": "hantverk",
+    "gaming": "spel",
+    "nature": "naturen",
+    "board_games": "brädspel",
+    "running": "löpning",
+    "cycling": "cykling",
+    "art": "konst",
+    "photography": "fotografering",
+    "film": "film",
+    "dancing": "dans",
+    "gardening": "trädgård",
+    "languages": "språk",
+    "travel": "att resa",
+    "volunteering": "ideellt arbete",
+    "yoga": "yoga",
+    "swimming": "simning",
+    "theatre": "teater",
+    "technology": "teknik",
+    "history": "historia",
 }
-INTEREST_WORDS_EN = {"fika": "fika", "board_games": "board games", "travel": "travelling",
-                     "volunteering": "volunteering", "nature": "being outdoors"}
+INTEREST_WORDS_EN = {
+    "fika": "fika",
+    "board_games": "board games",
+    "travel": "travelling",
+    "volunteering": "volunteering",
+    "nature": "being outdoors",
+}
 
 ABOUT_SV = {
     ParticipantRole.NEWCOMER: (
@@ -282,18 +438,53 @@ class Persona:
 
 
 PERSONAS: tuple[Persona, ...] = (
-    Persona("admin@demo.kompis", Role.ADMIN, "organisation admin", "everything in the organisation",
-            "Alva", "Admin"),
-    Persona("uppsala@demo.kompis", Role.COORDINATOR, "coordinator",
-            "region Uppsala + project Familjekompis Uppsala", "Ulla", "Uppsala", regions=("Uppsala",),
-            projects=("familjekompis",)),
-    Persona("danderyd@demo.kompis", Role.COORDINATOR, "coordinator", "region Danderyd", "Dan", "Danderyd",
-            regions=("Danderyd",)),
-    Persona("lulea@demo.kompis", Role.COORDINATOR, "coordinator", "region Luleå + project Digital språkvän",
-            "Lo", "Luleå", regions=("Luleå",), projects=("digital",)),
+    Persona(
+        "admin@demo.kompis",
+        Role.ADMIN,
+        "organisation admin",
+        "everything in the organisation",
+        "Alva",
+        "Admin",
+    ),
+    Persona(
+        "uppsala@demo.kompis",
+        Role.COORDINATOR,
+        "coordinator",
+        "region Uppsala + project Familjekompis Uppsala",
+        "Ulla",
+        "Uppsala",
+        regions=("Uppsala",),
+        projects=("familjekompis",),
+    ),
+    Persona(
+        "danderyd@demo.kompis",
+        Role.COORDINATOR,
+        "coordinator",
+        "region Danderyd",
+        "Dan",
+        "Danderyd",
+        regions=("Danderyd",),
+    ),
+    Persona(
+        "lulea@demo.kompis",
+        Role.COORDINATOR,
+        "coordinator",
+        "region Luleå + project Digital språkvän",
+        "Lo",
+        "Luleå",
+        regions=("Luleå",),
+        projects=("digital",),
+    ),
     Persona("viewer@demo.kompis", Role.VIEWER, "viewer", "reports only, no persons", "Vera", "Viewer"),
-    Persona("superuser", "", "Django superuser", "/django-admin/ (no organisation)", "Super", "User",
-            superuser=True),
+    Persona(
+        "superuser",
+        "",
+        "Django superuser",
+        "/django-admin/ (no organisation)",
+        "Super",
+        "User",
+        superuser=True,
+    ),
 )
 
 
@@ -331,8 +522,11 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
     with transaction.atomic():
         if demo_exists():
             raise DemoError(f"the demo organisation (slug {ORG_SLUG!r}) exists already")
-        taken = sorted(User.objects.filter(username__in=[p.username for p in PERSONAS]).values_list(
-            "username", flat=True))
+        taken = sorted(
+            User.objects.filter(username__in=[p.username for p in PERSONAS]).values_list(
+                "username", flat=True
+            )
+        )
         if taken:
             raise DemoError(f"these demo usernames are taken already: {', '.join(taken)}")
         region_codes = [code for codes in REGIONS.values() for code in codes]
@@ -345,32 +539,59 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
         regions = {}
         for name, codes in REGIONS.items():
             regions[name] = Region.objects.create(organisation=org, name=name)
-            regions[name].municipalities.set(codes)
+            regions[name].municipalities.set(Municipality.objects.filter(code__in=codes))
         projects = _create_projects(org, regions, today)
         _create_personas(org, regions, projects)
-        people = _generate(random.Random(seed), participants, today=today, now=timezone.now(), org=org,
-                           regions=regions, projects=projects)
+        people = _generate(
+            random.Random(seed), participants, today=today, org=org, regions=regions, projects=projects
+        )
         Participant.objects.bulk_create([p for p, _ in people], batch_size=500)
         policy = settings.PRIVACY_POLICY_VERSION
         consents = []
         for person, research in people:
-            consents.append(Consent(participant=person, kind=ConsentKind.DATA_PROCESSING, policy_version=policy,
-                                    given_at=person.signed_up_at))
+            consents.append(
+                Consent(
+                    participant=person,
+                    kind=ConsentKind.DATA_PROCESSING,
+                    policy_version=policy,
+                    given_at=person.signed_up_at,
+                )
+            )
             if research:
-                consents.append(Consent(participant=person, kind=ConsentKind.RESEARCH, policy_version=policy,
-                                        given_at=person.signed_up_at))
+                consents.append(
+                    Consent(
+                        participant=person,
+                        kind=ConsentKind.RESEARCH,
+                        policy_version=policy,
+                        given_at=person.signed_up_at,
+                    )
+                )
         Consent.objects.bulk_create(consents, batch_size=1000)
         summary = DemoSummary(
-            created=True, seed=seed, organisation=org, participants=len(people),
+            created=True,
+            seed=seed,
+            organisation=org,
+            participants=len(people),
             by_role=dict(Counter(p.role for p, _ in people)),
-            by_region=dict(Counter(p.region.name if p.region else "(outside the regions)" for p, _ in people)),
+            by_region=dict(
+                Counter(p.region.name if p.region else "(outside the regions)" for p, _ in people)
+            ),
             by_project=dict(Counter(p.project.name for p, _ in people if p.project)),
             by_status=dict(Counter(p.status for p, _ in people)),
         )
-        record(actor=SYSTEM, action="demo.created", obj=org, organisation=org,
-               summary=f"Demo data created: {len(people)} participants (seed {seed})",
-               data={"seed": seed, "participants": len(people), "by_role": summary.by_role,
-                     "users": [p.username for p in PERSONAS]})
+        record(
+            actor=SYSTEM,
+            action="demo.created",
+            obj=org,
+            organisation=org,
+            summary=f"Demo data created: {len(people)} participants (seed {seed})",
+            data={
+                "seed": seed,
+                "participants": len(people),
+                "by_role": summary.by_role,
+                "users": [p.username for p in PERSONAS],
+            },
+        )
     summary.seconds = time.monotonic() - started
     if stdout is not None:
         write_summary(summary, stdout)
@@ -386,7 +607,9 @@ def write_summary(summary: DemoSummary, out: TextIO | Any) -> None:
     roles = ", ".join(f"{count} {role}" for role, count in sorted(summary.by_role.items()))
     line(f"  {summary.participants} participants ({roles})")
     line("  by region: " + ", ".join(f"{name} {count}" for name, count in sorted(summary.by_region.items())))
-    line("  by project: " + ", ".join(f"{name} {count}" for name, count in sorted(summary.by_project.items())))
+    line(
+        "  by project: " + ", ".join(f"{name} {count}" for name, count in sorted(summary.by_project.items()))
+    )
     line("  by status: " + ", ".join(f"{name} {count}" for name, count in sorted(summary.by_status.items())))
 
 
@@ -398,8 +621,13 @@ def write_logins(out: TextIO | Any = None) -> None:
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     out.write("\nDemo logins (at /accounts/login/; the superuser at /django-admin/):\n")
     for index, row in enumerate(rows):
-        out.write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
-                  + "  " + row[3] + "\n")
+        out.write(
+            "  "
+            + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False))
+            + "  "
+            + row[3]
+            + "\n"
+        )
         if index == 0:
             out.write("  " + "  ".join("-" * width for width in widths) + "  " + "-" * 5 + "\n")
 
@@ -410,23 +638,34 @@ def write_logins(out: TextIO | Any = None) -> None:
 def _create_projects(org: Organisation, regions: dict[str, Region], today: date) -> dict[str, Project]:
     year = today.year
     familjekompis = Project.objects.create(
-        organisation=org, region=regions["Uppsala"], name=f"Familjekompis Uppsala {year}", funder="Uppsala kommun",
-        starts_on=date(year, 1, 1), ends_on=date(year, 12, 31),
+        organisation=org,
+        region=regions["Uppsala"],
+        name=f"Familjekompis Uppsala {year}",
+        funder="Uppsala kommun",
+        starts_on=date(year, 1, 1),
+        ends_on=date(year, 12, 31),
         description="Families new to Uppsala meet families who live here: fika, outings and a shared holiday.",
     )
     digital = Project.objects.create(
-        organisation=org, region=None, name=f"Digital språkvän {year}", funder="Allmänna arvsfonden",
-        starts_on=date(year, 2, 1), ends_on=date(year + 1, 1, 31),
+        organisation=org,
+        region=None,
+        name=f"Digital språkvän {year}",
+        funder="Allmänna arvsfonden",
+        starts_on=date(year, 2, 1),
+        ends_on=date(year + 1, 1, 31),
         description="Language friends who meet online, anywhere in Sweden.",
     )
     targets = {
         familjekompis: {"family_matches": 35, "individual_matches": 15, "newcomers": 120},
         digital: {"individual_matches": 200, "signups": 300},
     }
-    ProjectTarget.objects.bulk_create([
-        ProjectTarget(project=project, kind=kind, target=target)
-        for project, kinds in targets.items() for kind, target in kinds.items()
-    ])
+    ProjectTarget.objects.bulk_create(
+        [
+            ProjectTarget(project=project, kind=kind, target=target)
+            for project, kinds in targets.items()
+            for kind, target in kinds.items()
+        ]
+    )
     return {"familjekompis": familjekompis, "digital": digital}
 
 
@@ -434,11 +673,15 @@ def _create_personas(org: Organisation, regions: dict[str, Region], projects: di
     hashed = make_password(PASSWORD)  # hashed once: hashing is slow on purpose
     for persona in PERSONAS:
         user = User.objects.create(
-            username=persona.username, password=hashed,
+            username=persona.username,
+            password=hashed,
             email=persona.username if "@" in persona.username else f"{persona.username}@demo.kompis",
-            first_name=persona.first_name, last_name=persona.last_name,
-            organisation=None if persona.superuser else org, role=persona.role,
-            is_staff=persona.superuser, is_superuser=persona.superuser,
+            first_name=persona.first_name,
+            last_name=persona.last_name,
+            organisation=None if persona.superuser else org,
+            role=persona.role,
+            is_staff=persona.superuser,
+            is_superuser=persona.superuser,
         )
         if persona.regions:
             user.regions.set([regions[name] for name in persona.regions])
@@ -452,7 +695,7 @@ def _create_personas(org: Organisation, regions: dict[str, Region], projects: di
 class _Weighted:
     """Fast repeated weighted choice from a fixed table."""
 
-    def __init__(self, weights: dict[Any, float]) -> None:
+    def __init__(self, weights: Mapping[Any, float]) -> None:
         self.items = list(weights)
         total = 0.0
         self.cum: list[float] = []
@@ -470,7 +713,7 @@ def _ascii(text: str) -> str:
 
 
 def _pick_weighted_set(rng: random.Random, weights: dict[str, float], k: int) -> list[str]:
-    """k distinct keys, each drawn with probability proportional to its weight (Efraimidis–Spirakis)."""
+    """k distinct keys, each drawn with probability proportional to its weight (Efraimidis-Spirakis)."""
     keyed = sorted(weights, key=lambda item: rng.random() ** (1.0 / weights[item]), reverse=True)
     return keyed[:k]
 
@@ -486,7 +729,7 @@ def _postal_code(rng: random.Random, code: str, county: str) -> str:
 
 
 def _signup_days(today: date) -> tuple[list[date], list[float]]:
-    days = [today - timedelta(days=back) for back in range(365)]
+    days = [today - timedelta(days=back) for back in range(1, 366)]
     cum, total = [], 0.0
     for day in days:
         total += MONTH_WEIGHTS[day.month]
@@ -495,21 +738,36 @@ def _signup_days(today: date) -> tuple[list[date], list[float]]:
 
 
 def _generate(
-    rng: random.Random, count: int, *, today: date, now: datetime, org: Organisation, regions: dict[str, Region],
+    rng: random.Random,
+    count: int,
+    *,
+    today: date,
+    org: Organisation,
+    regions: dict[str, Region],
     projects: dict[str, Project],
 ) -> list[tuple[Participant, bool]]:
+    """The participants (unsaved) and whether each consents to research.
+
+    Everything depends on the seed and today's date only, not on the time of day: sign-ups happen before
+    today (the newest yesterday), so two runs on the same day give identical data."""
     rows = municipality_rows()
     names = {row["code"]: row["name"] for row in rows}
     county = {row["code"]: row["county_code"] for row in rows}
     region_of = {code: regions[name] for name, codes in REGIONS.items() for code in codes}
     in_regions = _Weighted({code: POPULATION.get(code, DEFAULT_POPULATION) for code in region_of})
     anywhere = _Weighted({row["code"]: POPULATION.get(row["code"], DEFAULT_POPULATION) for row in rows})
-    origins = {ParticipantRole.NEWCOMER: _Weighted(NEWCOMER_ORIGINS),
-               ParticipantRole.ESTABLISHED: _Weighted(ESTABLISHED_ORIGINS)}
-    genders = {ParticipantRole.NEWCOMER: _Weighted(GENDERS_NEWCOMER),
-               ParticipantRole.ESTABLISHED: _Weighted(GENDERS_ESTABLISHED)}
-    heard = {ParticipantRole.NEWCOMER: _Weighted(HEARD_FROM_NEWCOMER),
-             ParticipantRole.ESTABLISHED: _Weighted(HEARD_FROM_ESTABLISHED)}
+    origins = {
+        ParticipantRole.NEWCOMER: _Weighted(NEWCOMER_ORIGINS),
+        ParticipantRole.ESTABLISHED: _Weighted(ESTABLISHED_ORIGINS),
+    }
+    genders = {
+        ParticipantRole.NEWCOMER: _Weighted(GENDERS_NEWCOMER),
+        ParticipantRole.ESTABLISHED: _Weighted(GENDERS_ESTABLISHED),
+    }
+    heard = {
+        ParticipantRole.NEWCOMER: _Weighted(HEARD_FROM_NEWCOMER),
+        ParticipantRole.ESTABLISHED: _Weighted(HEARD_FROM_ESTABLISHED),
+    }
     meeting_mode, status_of, source_of = _Weighted(MEETING_MODES), _Weighted(STATUSES), _Weighted(SOURCES)
     third_language = _Weighted(SWEDISH_THIRD_LANGUAGES)
     hours = _Weighted(HOUR_WEIGHTS)
@@ -519,6 +777,7 @@ def _generate(
     familjekompis, digital = projects["familjekompis"], projects["digital"]
     uppsala = regions["Uppsala"]
     tz = timezone.get_current_timezone()
+    midnight = datetime(today.year, today.month, today.day, tzinfo=tz)
 
     people: list[tuple[Participant, bool]] = []
     for n in range(1, count + 1):
@@ -543,11 +802,13 @@ def _generate(
             age = min(75, max(18, round(rng.gauss(33, 10))))
         else:
             age = min(80, max(18, round(rng.gauss(46, 15))))
+        children_count = 0
+        household_size: int | None
         if has_children:
             age = min(max(age, 24), 62)
             adults = rng.randint(1, 2)
-            children_weights = (4, 5, 3, 1) if newcomer else (5, 6, 2, 1)
-            household_size: int | None = adults + rng.choices((1, 2, 3, 4), children_weights)[0]
+            children_count = rng.choices((1, 2, 3, 4), (4, 5, 3, 1) if newcomer else (5, 6, 2, 1))[0]
+            household_size = adults + children_count
         else:
             household_size = rng.choice((1, 1, 1, 2, 2, 3)) if rng.random() < 0.6 else None
 
@@ -575,7 +836,8 @@ def _generate(
 
         if newcomer:
             preferred = PREFERRED_LANGUAGE.get(group.key) or next(
-                (code_ for code_ in ("ar", "fa") if code_ in languages), "en")
+                (code_ for code_ in ("ar", "fa") if code_ in languages), "en"
+            )
             if "sv" in languages and rng.random() < 0.3:
                 preferred = "sv"
         elif group.key in PREFERRED_LANGUAGE and rng.random() < 0.2:
@@ -585,8 +847,10 @@ def _generate(
 
         interests = sorted(_pick_weighted_set(rng, interest_weights, rng.randint(2, 6)))
         availability = [
-            slot for slot, (p_new, p_est) in zip(
-                AVAILABILITY, ((0.55, 0.25), (0.55, 0.65), (0.6, 0.65)), strict=False)
+            slot
+            for slot, (p_new, p_est) in zip(
+                AVAILABILITY, ((0.55, 0.25), (0.55, 0.65), (0.6, 0.65)), strict=False
+            )
             if rng.random() < (p_new if newcomer else p_est)
         ] or [rng.choice(list(AVAILABILITY))]
         mode = meeting_mode(rng)
@@ -597,58 +861,100 @@ def _generate(
         source = source_of(rng)
         if source == Source.SIGNUP and rng.random() < 0.03:
             status = Status.PENDING
-            day = today - timedelta(days=rng.randrange(pending_days))
+            day = today - timedelta(days=rng.randint(1, pending_days))
         else:
             status = status_of(rng)
             day = rng.choices(days, cum_weights=day_cum)[0]
             if status == Status.MATCHED and (today - day).days < 14:
                 status = Status.WAITING
-        signed_up_at = datetime(day.year, day.month, day.day, hours(rng), rng.randrange(60), rng.randrange(60),
-                                tzinfo=tz)
-        if signed_up_at > now:
-            signed_up_at = now - timedelta(minutes=rng.randint(1, 180))
+        signed_up_at = datetime(
+            day.year, day.month, day.day, hours(rng), rng.randrange(60), rng.randrange(60), tzinfo=tz
+        )
         verified_at = None
         if source == Source.SIGNUP and status != Status.PENDING:
-            verified_at = min(now, signed_up_at + timedelta(minutes=rng.randint(1, 600)))
+            verified_at = min(midnight, signed_up_at + timedelta(minutes=rng.randint(1, 600)))
         paused_until = today + timedelta(days=rng.randint(10, 120)) if status == Status.PAUSED else None
 
         # region and projects
         region = region_of.get(code)
         project = None
-        if region is uppsala and day >= familjekompis.starts_on and rng.random() < (0.8 if wants_family else 0.25):
+        if (
+            region is uppsala
+            and day >= familjekompis.starts_on
+            and rng.random() < (0.8 if wants_family else 0.25)
+        ):
             project = familjekompis
-        elif mode != MeetingMode.PHYSICAL and digital.starts_on <= day <= digital.ends_on and rng.random() < 0.2:
+        elif (
+            mode != MeetingMode.PHYSICAL
+            and digital.starts_on <= day <= digital.ends_on
+            and rng.random() < 0.2
+        ):
             project = digital
 
         # free texts
         swedish = preferred == "sv"
-        words = [INTEREST_WORDS_SV.get(i, i.replace("_", " ")) if swedish
-                 else INTEREST_WORDS_EN.get(i, i.replace("_", " ")) for i in interests]
-        values = {"first": first_name, "municipality": names[code], "age": age, "i1": words[0], "i2": words[-1],
-                  "years": rng.randint(1, 6)}
+        words = [
+            INTEREST_WORDS_SV.get(i, i.replace("_", " "))
+            if swedish
+            else INTEREST_WORDS_EN.get(i, i.replace("_", " "))
+            for i in interests
+        ]
+        values = {
+            "first": first_name,
+            "municipality": names[code],
+            "age": age,
+            "i1": words[0],
+            "i2": words[-1],
+            "years": rng.randint(2, 7),
+        }
         about_me = ""
         if rng.random() < 0.75:
             about_me = rng.choice((ABOUT_SV if swedish else ABOUT_EN)[role]).format(**values)
             if wants_family:
-                children = household_size - adults
-                about_me += (FAMILY_SV if swedish else FAMILY_EN).format(children=children)
-        hopes = rng.choice((HOPES_SV if swedish else HOPES_EN)[role]).format(**values) if rng.random() < 0.6 else ""
+                about_me += (FAMILY_SV if swedish else FAMILY_EN).format(children=children_count)
+        hopes = (
+            rng.choice((HOPES_SV if swedish else HOPES_EN)[role]).format(**values)
+            if rng.random() < 0.6
+            else ""
+        )
         heard_from = heard[role](rng) if rng.random() < 0.9 else ""
-        if heard_from not in HEARD_FROM:
+        if heard_from and heard_from not in HEARD_FROM:  # the vocabulary changed
             heard_from = "other"
 
         phone = PHONE_FORMAT.format(rng.randrange(100)) if rng.random() < 0.65 else ""
-        person = Participant(
-            organisation=org, region=region, project=project, role=role, first_name=first_name,
-            last_name=last_name, email=email, email_verified_at=verified_at,
+        person = Participant(  # type: ignore[misc]  # CodeListFields hold lists of codes
+            organisation=org,
+            region=region,
+            project=project,
+            role=role,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            email_verified_at=verified_at,
             email_bouncing=status != Status.PENDING and rng.random() < 0.01,
-            phone=phone, share_phone=bool(phone) and rng.random() < 0.5, birth_year=today.year - age,
-            gender=gender, municipality_id=code, postal_code=postal_code, languages=sorted(languages),
-            interests=interests, availability=availability, has_children=has_children,
-            household_size=household_size, wants_family_match=wants_family, meeting_mode=mode,
-            same_gender_only=same_gender, capacity=capacity, about_me=about_me, hopes=hopes,
-            heard_from=heard_from, preferred_language=preferred, status=status, paused_until=paused_until,
-            signed_up_at=signed_up_at, source=source,
+            phone=phone,
+            share_phone=bool(phone) and rng.random() < 0.5,
+            birth_year=today.year - age,
+            gender=gender,
+            municipality_id=code,
+            postal_code=postal_code,
+            languages=sorted(languages),
+            interests=interests,
+            availability=availability,
+            has_children=has_children,
+            household_size=household_size,
+            wants_family_match=wants_family,
+            meeting_mode=mode,
+            same_gender_only=same_gender,
+            capacity=capacity,
+            about_me=about_me,
+            hopes=hopes,
+            heard_from=heard_from,
+            preferred_language=preferred,
+            status=status,
+            paused_until=paused_until,
+            signed_up_at=signed_up_at,
+            source=source,
             external_ref=f"DEMO-{n:06d}" if source == Source.IMPORT else "",
         )
         people.append((person, rng.random() < 0.4))

@@ -24,7 +24,8 @@ def _split(text: str) -> tuple[str, ...]:
 
 
 ARABIC = NameGroup(
-    "arabic", "ar",
+    "arabic",
+    "ar",
     women=_split("""
         Fatima Aisha Maryam Zainab Noor Amal Huda Rania Layla Samira Yasmin Hana Salma Dima Lina Rasha Reem
         Ghada Nour Sara Aya Rawan Asma Khadija Mona Nadia Hiba Shaima Souad Wafa Jana Lamia Ruqaya Dalia
@@ -43,7 +44,8 @@ ARABIC = NameGroup(
 )
 
 PERSIAN = NameGroup(
-    "persian", "fa",
+    "persian",
+    "fa",
     women=_split("""
         Zahra Maryam Fatemeh Parisa Shirin Nasrin Leila Roya Mahsa Sahar Nazanin Yasaman Azadeh Elham Farzaneh
         Golnaz Homa Mina Niloofar Pari Shabnam Soraya Tahmineh Zohreh Arezoo Bahar Donya Fereshteh Hasti
@@ -62,7 +64,8 @@ PERSIAN = NameGroup(
 )
 
 SOMALI = NameGroup(
-    "somali", "so",
+    "somali",
+    "so",
     women=_split("""
         Hodan Fadumo Ayaan Sahra Hawa Amina Nimco Sagal Ifrah Ubah Deeqa Filsan Hibo Idil Khadra Leyla Maryan
         Muna Naima Asli Farhiya Halima Istahil Kowsar Nasra Qamar Ruqiya Safiya Sucaad Warsan Yasmin Zamzam
@@ -81,7 +84,8 @@ SOMALI = NameGroup(
 )
 
 TIGRINYA = NameGroup(
-    "tigrinya", "ti",
+    "tigrinya",
+    "ti",
     women=_split("""
         Helen Selam Senait Lidia Rahel Mebrat Tsega Hiwet Saba Feven Eden Luwam Miriam Yohana Ruta Winta
         Semhar Hanna Azieb Elsa Freweini Genet Kidan Letekidan Meaza Nebiat Abeba Almaz Danait Elilta Haben
@@ -101,7 +105,8 @@ TIGRINYA = NameGroup(
 )
 
 UKRAINIAN = NameGroup(
-    "ukrainian", "uk",
+    "ukrainian",
+    "uk",
     women=_split("""
         Olena Iryna Oksana Natalia Tetiana Yulia Kateryna Anastasiia Olha Svitlana Mariia Viktoriia Daria
         Alina Anna Halyna Liudmyla Nadiia Larysa Inna Khrystyna Sofiia Valentyna Yana Zoriana Oleksandra
@@ -122,7 +127,8 @@ UKRAINIAN = NameGroup(
 )
 
 KURDISH = NameGroup(
-    "kurdish", "ku",
+    "kurdish",
+    "ku",
     women=_split("""
         Berfin Rojin Zilan Dilan Nishtiman Roza Shilan Jiyan Avin Helin Nazdar Sozdar Bahar Delal Evin Gulistan
         Hevi Jwan Kajal Lana Medya Newroz Perwin Rezan Silava Tavga Viyan Xezal Zhino Ala Berivan Dilvin
@@ -141,7 +147,8 @@ KURDISH = NameGroup(
 )
 
 BOSNIAN = NameGroup(
-    "bosnian", "bs",
+    "bosnian",
+    "bs",
     women=_split("""
         Amra Lejla Selma Emina Amela Aida Alma Azra Dženana Edina Elma Emira Jasmina Lamija Medina Merima
         Mirela Nejra Sabina Sanela Senada Vildana Zerina Adna Belma Dijana Enisa Hana Ilma Maja Melisa Nadira
@@ -161,7 +168,8 @@ BOSNIAN = NameGroup(
 )
 
 SWEDISH = NameGroup(
-    "swedish", "sv",
+    "swedish",
+    "sv",
     women=_split("""
         Anna Eva Maria Karin Sara Kristina Lena Emma Kerstin Ingrid Marie Malin Jenny Hanna Linda Annika
         Susanne Elin Johanna Sofia Ida Linnea Elsa Astrid Maja Ebba Klara Frida Helena Camilla Åsa Ulla
@@ -181,7 +189,8 @@ SWEDISH = NameGroup(
 )
 
 FINNISH = NameGroup(
-    "finnish", "fi",
+    "finnish",
+    "fi",
     women=_split("""
         Aino Anneli Eeva Elina Hanna Heidi Helena Johanna Kaisa Katja Kirsi Laura Leena Liisa Maarit Minna
         Niina Outi Päivi Pirjo Riikka Ritva Sari Satu Seija Sirpa Tarja Tiina Tuula Ulla Hilkka Marjatta

@@ -63,7 +63,7 @@ class RejectForm(forms.Form):
 
 
 class WeightsForm(forms.Form):
-    """One weight (0–1000 points) and one "must" flag per score component, plus three tuning numbers."""
+    """One weight (0-1000 points) and one "must" flag per score component, plus three tuning numbers."""
 
     interests_full_at = forms.IntegerField(label=_("Shared interests for full points"), min_value=1, max_value=20)
     age_span_years = forms.IntegerField(label=_("Age difference (years) that earns no points"), min_value=1,

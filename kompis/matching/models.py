@@ -95,7 +95,7 @@ class Proposal(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.newcomer_id}–{self.established_id} ({self.state})"
+        return f"{self.newcomer_id}-{self.established_id} ({self.state})"
 
 
 class MatchKind(models.TextChoices):
@@ -145,6 +145,10 @@ class Match(models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(_("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.APPROVED)
+    introduced_at = models.DateTimeField(null=True, blank=True)
+    followup_asked_at = models.DateTimeField(null=True, blank=True)
+    # The confirmed meeting: set when a participant answers "yes, we met" (or staff log it).
+    met_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(_("why it ended"), max_length=500, blank=True)
 
@@ -156,6 +160,7 @@ class Match(models.Model):
         verbose_name_plural = _("matches")
         indexes = [
             models.Index(fields=["organisation", "status", "created_at"]),
+            models.Index(fields=["status", "introduced_at"]),
             models.Index(fields=["newcomer", "status"]),
             models.Index(fields=["established", "status"]),
         ]
@@ -167,7 +172,7 @@ class Match(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.newcomer_id}–{self.established_id} ({self.status})"
+        return f"{self.newcomer_id}-{self.established_id} ({self.status})"
 
     @property
     def is_active(self) -> bool:
@@ -197,7 +202,7 @@ class ExcludedPair(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.newcomer_id}–{self.established_id} ({self.reason})"
+        return f"{self.newcomer_id}-{self.established_id} ({self.reason})"
 
 
 class MatchingSettings(models.Model):

@@ -165,16 +165,19 @@ def match_mode(newcomer: Participant, established: Participant) -> str:
 def on_match_approved(match: Match, *, actor: Any) -> None:
     """Hook run inside the approval transaction once a Match exists.
 
-    Nobody is told anything before this point. Today it only records the audit event; the follow-up
-    work hooks the introduction mail here (queue it with ``transaction.on_commit``).
+    Nobody is told anything before this point; here both participants get their introduction.
     """
     record(
         actor=actor, action="matching.match_approved", obj=match,
-        summary=f"Match approved: {match.newcomer} – {match.established}",
+        summary=f"Match approved: {match.newcomer} - {match.established}",
         data={"newcomer": str(match.newcomer.uid), "established": str(match.established.uid),
               "kind": match.kind, "mode": match.mode, "score": match.score,
               "proposal": str(match.proposal.uid) if match.proposal else None},
     )
+    from kompis.followup.services import introduce_match
+
+    # The introduction mails are outbox rows written in this same transaction.
+    introduce_match(actor=actor, match=match)
 
 
 def _lock_pair(newcomer_id: int, established_id: int) -> dict[int, Participant]:
@@ -287,7 +290,7 @@ def reject_proposal(*, actor: Any, proposal: Proposal, reason: str = "") -> Prop
         )
         proposal.refresh_from_db()
         record(actor=actor, action="matching.proposal_rejected", obj=proposal.run,
-               summary=f"Proposal rejected: {proposal.newcomer} – {proposal.established}",
+               summary=f"Proposal rejected: {proposal.newcomer} - {proposal.established}",
                data={"proposal": str(proposal.uid), "reason": reason[:500]})
     return proposal
 
@@ -362,7 +365,7 @@ def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> P
             reasons=reasons_to_json(cand.reasons), rank=fresh.rank, chosen_by_staff=True,
         )
         record(actor=actor, action="matching.partner_chosen", obj=fresh.run,
-               summary=f"Other partner chosen: {newcomer} – {established}",
+               summary=f"Other partner chosen: {newcomer} - {established}",
                data={"replaced": str(fresh.uid), "proposal": str(new.uid),
                      "superseded": [str(p.uid) for p in to_supersede]})
     return new

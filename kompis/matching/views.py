@@ -77,7 +77,7 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
         "page": page,
         "rows": selectors.review_rows(page),
         "state": state,
-        "states": [("all", _("All"))] + list(ProposalState.choices),
+        "states": [("all", _("All")), *ProposalState.choices],
         "counts": selectors.state_counts(run),
         "blocking": selectors.top_blocking_rules(run),
         "reject_form": RejectForm(),

@@ -49,6 +49,8 @@ class Participant(models.Model):
     preferred_language = models.CharField(max_length=8, default="sv")
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
     paused_until = models.DateField(null=True, blank=True)
+    # Set when a match ended with "re-match": first in line at the next matching run.
+    rematch_priority = models.BooleanField(default=False)
     # Set when the participant unsubscribes: no more questions or reminders, only mail they ask for.
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now)

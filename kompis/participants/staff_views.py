@@ -15,7 +15,7 @@ from kompis.municipalities.models import Municipality
 from kompis.participants import services
 from kompis.participants.access import get_participant_for_user
 from kompis.participants.forms import NoteForm, PauseForm, StaffEditForm, WithdrawForm
-from kompis.participants.selectors import ParticipantFilter, filtered_participants
+from kompis.participants.selectors import ParticipantFilter, filtered_participants, matches_of
 from kompis.participants.vocab import LANGUAGES, MeetingMode, ParticipantRole, Status
 
 PAGE_SIZE = 50
@@ -55,6 +55,8 @@ def participant_detail(request: HttpRequest, participant_id: str) -> HttpRespons
             "history": history_of(participant)[:100],
             "notes": participant.notes.select_related("author")[:100],
             "consents": participant.consents.all(),
+            "matches": matches_of(participant),
+            "mails": participant.mails.order_by("-created_at")[:50],
             "note_form": NoteForm(),
             "pause_form": PauseForm(),
             "withdraw_form": WithdrawForm(),

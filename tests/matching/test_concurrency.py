@@ -30,7 +30,7 @@ def approve_concurrently(actors, proposals):
             outcomes[i] = services.approve_proposal(actor=actors[i], proposal=proposals[i])
         except MatchConflict as exc:
             outcomes[i] = exc
-        except Exception as exc:  # noqa: BLE001 - reported by the assertions below
+        except Exception as exc:  # reported by the assertions below
             outcomes[i] = exc
         finally:
             connection.close()

@@ -4,7 +4,7 @@ import pytest
 
 from kompis.audit.models import AuditEvent
 from kompis.matching import feed, services
-from kompis.matching.models import ExcludedPair, Match, MatchingRun, Proposal, ProposalState, RunStatus
+from kompis.matching.models import ExcludedPair, Match, MatchingRun, ProposalState, RunStatus
 from kompis.participants.models import Participant
 from tests.matching.helpers import person
 
@@ -118,3 +118,17 @@ def test_project_scope(world):
     run = services.run_matching(actor=world.admin, organisation=world.org, project=world.project)
     assert set(run.proposals.values_list("newcomer_id", "established_id")) == {(n.pk, e.pk)}
     assert Participant.objects.count() == 3
+
+
+def test_match_command(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    person(world, "newcomer")
+    person(world, "established")
+    out = StringIO()
+    call_command("match", "--organisation", world.org.slug, "--region", "Uppsala", stdout=out)
+    run = MatchingRun.objects.get()
+    assert run.region == world.uppsala and run.created_by is None
+    assert "1 proposals" in out.getvalue()

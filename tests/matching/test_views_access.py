@@ -59,8 +59,8 @@ def test_other_organisation_gets_404(client, world, runs):
 
 def test_viewer_403_and_anonymous_login(client, world, runs):
     proposal = runs["uppsala"].proposals.get()
-    urls = proposal_urls(proposal) + [("get", reverse("matching:pool")), ("get", reverse("matching:matches")),
-                                      ("get", reverse("matching:runs")), ("get", reverse("matching:settings"))]
+    urls = [*proposal_urls(proposal), ("get", reverse("matching:pool")), ("get", reverse("matching:matches")),
+            ("get", reverse("matching:runs")), ("get", reverse("matching:settings"))]
     for method, url in urls:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url

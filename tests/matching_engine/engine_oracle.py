@@ -121,7 +121,9 @@ def check_valid(
     for pid, k in used.items():
         assert k <= people[pid].capacity, pid
     matched = set(used)
-    assert set(result.unmatched_newcomers) == {p.id for p in newcomers if p.id not in matched and p.capacity > 0}
+    assert set(result.unmatched_newcomers) == {
+        p.id for p in newcomers if p.id not in matched and p.capacity > 0
+    }
     assert set(result.unmatched_established) == {
         p.id for p in established if p.id not in matched and p.capacity > 0
     }
@@ -151,7 +153,13 @@ def participant(draw: st.DrawFn, role: str, idx: int, small: bool = True) -> Par
         signed_up=TODAY - dt.timedelta(days=draw(st.integers(0, 800))),
         capacity=draw(st.sampled_from([1, 1, 1, 2, 0])),
         availability=tuple(
-            draw(st.lists(st.sampled_from(["weekday_daytime", "weekday_evening", "weekend"]), max_size=2, unique=True))
+            draw(
+                st.lists(
+                    st.sampled_from(["weekday_daytime", "weekday_evening", "weekend"]),
+                    max_size=2,
+                    unique=True,
+                )
+            )
         ),
     )
 
@@ -168,9 +176,7 @@ def instance(
     if newcomers and established:
         k = draw(st.integers(0, 3))
         for _ in range(k):
-            exclude.add(
-                (draw(st.sampled_from(newcomers)).id, draw(st.sampled_from(established)).id)
-            )
+            exclude.add((draw(st.sampled_from(newcomers)).id, draw(st.sampled_from(established)).id))
     return newcomers, established, exclude
 
 

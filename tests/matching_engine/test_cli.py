@@ -16,8 +16,12 @@ HEADER = (
     "id,role,birth_year,gender,municipality_code,postal_code,languages,interests,has_children,"
     "wants_family_match,meeting_mode,same_gender_only,capacity,signed_up"
 )
-GOOD_N = "n1,newcomer,1990,woman,0380,75220,ar;en,football;cooking;music,false,false,physical,false,1,2025-06-01"
-GOOD_E = "e1,established,1985,woman,0380,75224,sv;en,football;cooking;music,false,false,either,false,1,2025-12-01"
+GOOD_N = (
+    "n1,newcomer,1990,woman,0380,75220,ar;en,football;cooking;music,false,false,physical,false,1,2025-06-01"
+)
+GOOD_E = (
+    "e1,established,1985,woman,0380,75224,sv;en,football;cooking;music,false,false,either,false,1,2025-12-01"
+)
 
 
 def write(tmp_path: Path, lines: list[str], name: str = "participants.csv") -> Path:
@@ -33,7 +37,9 @@ def run(tmp_path: Path, inp: Path, *extra: str) -> tuple[int, Path]:
 
 
 def test_happy_path_writes_sorted_matches(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    inp = write(tmp_path, [HEADER, GOOD_N, GOOD_E, GOOD_N.replace("n1,", "n0,").replace("physical", "digital")])
+    inp = write(
+        tmp_path, [HEADER, GOOD_N, GOOD_E, GOOD_N.replace("n1,", "n0,").replace("physical", "digital")]
+    )
     code, out = run(tmp_path, inp)
     assert code == 0
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
@@ -141,7 +147,9 @@ def test_optional_columns_and_unknown_columns(tmp_path: Path) -> None:
     header = HEADER.replace(",capacity", "") + ",availability,notes"
     n = GOOD_N.replace(",false,1,2025", ",false,2025") + ",weekend;weekday_evening,hello"
     e = GOOD_E.replace(",false,1,2025", ",false,2025") + ",weekend,x"
-    res = parse_participants(io.StringIO("\n".join([header, n, e]) + "\n"), today=__import__("datetime").date(2026, 1, 1))
+    res = parse_participants(
+        io.StringIO("\n".join([header, n, e]) + "\n"), today=__import__("datetime").date(2026, 1, 1)
+    )
     assert res.ok, res.errors
     assert res.participants[0].capacity == 1
     assert res.participants[0].availability == ("weekend", "weekday_evening")

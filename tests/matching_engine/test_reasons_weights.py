@@ -98,7 +98,9 @@ def test_bad_weights_rejected(data: dict[str, object]) -> None:
         ("availability", {"availability": ("weekend",)}, {"availability": ("weekday_daytime",)}),
     ],
 )
-def test_must_flags_become_hard_rules(component: str, n_kw: dict[str, object], e_kw: dict[str, object]) -> None:
+def test_must_flags_become_hard_rules(
+    component: str, n_kw: dict[str, object], e_kw: dict[str, object]
+) -> None:
     n = make("n1", **n_kw)
     e = make("e1", "established", **e_kw)
     assert len(match([n], [e], today=TODAY).pairs) == 1  # allowed as a mere preference

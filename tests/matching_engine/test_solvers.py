@@ -5,13 +5,12 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from engine_oracle import TODAY, check_valid, instance, make, py_allowed, py_score_cp, weights_st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompis.matching.engine import Participant, Weights, match
 from kompis.matching.engine.synth import generate
-
-from engine_oracle import TODAY, check_valid, instance, make, py_allowed, py_score_cp, weights_st
 
 SOLVERS = ("fast", "exact", "greedy")
 
@@ -21,10 +20,7 @@ def brute_force(
 ) -> tuple[int, int]:
     """Best (pair count, total centipoints) by enumerating every subset of allowed pairs."""
     arcs = [
-        (n, e, py_score_cp(n, e, w))
-        for n in newcomers
-        for e in established
-        if py_allowed(n, e, w, exclude)
+        (n, e, py_score_cp(n, e, w)) for n in newcomers for e in established if py_allowed(n, e, w, exclude)
     ]
     best = (0, 0)
 
@@ -125,7 +121,9 @@ def test_fast_matches_exact_count_and_nearly_its_score(n: int, m: int, seed: int
 
 def test_fast_with_must_rules_keeps_maximum_count() -> None:
     newcomers, established = _split(generate(400, 400, seed=9, today=TODAY))
-    w = Weights.from_mapping({"interests": {"must": True}, "age": {"must": True}, "availability": {"must": True}})
+    w = Weights.from_mapping(
+        {"interests": {"must": True}, "age": {"must": True}, "availability": {"must": True}}
+    )
     exact = match(newcomers, established, weights=w, solver="exact", today=TODAY)
     fast = match(newcomers, established, weights=w, solver="fast", today=TODAY)
     check_valid(fast, newcomers, established, w)
@@ -175,7 +173,13 @@ def test_large_digital_pool_pairs_everyone() -> None:
         make(f"n{i:04d}", meeting_mode="digital", municipality_code=code, birth_year=1950 + i % 50)
         for i, code in zip(range(800), itertools.cycle(["0180", "1480", "1280", "0380"]), strict=False)
     ] + [
-        make(f"e{i:04d}", "established", meeting_mode="either", municipality_code="2580", birth_year=1960 + i % 40)
+        make(
+            f"e{i:04d}",
+            "established",
+            meeting_mode="either",
+            municipality_code="2580",
+            birth_year=1960 + i % 40,
+        )
         for i in range(800)
     ]
     newcomers, established = _split(people)

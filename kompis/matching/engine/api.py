@@ -129,7 +129,18 @@ def candidates_for(
     today = today or dt.date.today()
     prob = build_problem(newcomers, established, weights, today, exclude)
     taken = taken or {}
-    args = (prob.N.A, prob.N.L, prob.N.I, prob.E.A, prob.E.L, prob.E.I, prob.P, prob.excl, prob.tab_int, prob.tab_age)
+    args = (
+        prob.N.A,
+        prob.N.L,
+        prob.N.I,
+        prob.E.A,
+        prob.E.L,
+        prob.E.I,
+        prob.P,
+        prob.excl,
+        prob.tab_int,
+        prob.tab_age,
+    )
     if person_id in (ids := {pid: i for i, pid in enumerate(prob.N.ids)}):
         me = ids[person_id]
         scores = kernels.score_row(me, *args)
@@ -218,9 +229,9 @@ def explain_pool(
     if result is None:
         result = match(newcomers, established, weights=weights, exclude=exclude, today=today, seed=seed)
     used: Counter[str] = Counter()
-    for p in result.pairs:
-        used[p.newcomer_id] += 1
-        used[p.established_id] += 1
+    for pair in result.pairs:
+        used[pair.newcomer_id] += 1
+        used[pair.established_id] += 1
     people = {p.id: p for p in (*newcomers, *established)}
     groups: Counter[tuple[str, str, str, str | None]] = Counter()
     for pid in (*result.unmatched_newcomers, *result.unmatched_established):
@@ -244,5 +255,7 @@ def explain_pool(
                 compatible += 1
                 free += used[q.id] < q.capacity
         shortages.append(Shortage(role, lang, mode, muni, waiting, compatible, free))
-    shortages.sort(key=lambda s: (-s.waiting, s.compatible, s.role, s.language, s.mode, s.municipality_code or ""))
+    shortages.sort(
+        key=lambda s: (-s.waiting, s.compatible, s.role, s.language, s.mode, s.municipality_code or "")
+    )
     return PoolReport(result.unmatched, shortages, dict(result.stats.blocking_rules))

@@ -100,8 +100,14 @@ def main(argv: list[str] | None = None) -> int:
     progress, bar = _progress_bar(len(parsed.participants))
     try:
         result = match(
-            newcomers, established, weights=weights, exclude=exclude, solver=args.solver,
-            seed=args.seed, today=today, progress=progress,
+            newcomers,
+            established,
+            weights=weights,
+            exclude=exclude,
+            solver=args.solver,
+            seed=args.seed,
+            today=today,
+            progress=progress,
         )
     except ValueError as exc:
         print(f"kompis match: {exc}", file=sys.stderr)

@@ -13,6 +13,7 @@ line 1, so the first participant is on line 2.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -176,9 +177,7 @@ def parse_participants(
     col = {name: i for i, name in reversed(list(enumerate(header)))}
     missing = [c for c in REQUIRED_COLUMNS if c not in col]
     if missing:
-        return ParseResult(
-            [], [CsvError(1, c, "required column is missing") for c in missing]
-        )
+        return ParseResult([], [CsvError(1, c, "required column is missing") for c in missing])
     try:
         numbered = [(reader.line_num, row) for row in reader]
     except csv.Error as exc:
@@ -257,7 +256,11 @@ def parse_participants(
     for name, conv in converters:
         raw_col = column(name)
         table = {raw: conv(raw) for raw in set(raw_col)}
-        bad = {raw for raw, v in table.items() if isinstance(v, str) and (name not in _STR_COLUMNS or isinstance(v, _Err))}
+        bad = {
+            raw
+            for raw, v in table.items()
+            if isinstance(v, str) and (name not in _STR_COLUMNS or isinstance(v, _Err))
+        }
         if bad:
             for pos, raw in enumerate(raw_col):
                 if raw in bad:
@@ -270,7 +273,9 @@ def parse_participants(
             if not pid:
                 errors.append(CsvError(lines[pos], "id", "is empty"))
             elif pid in first:
-                errors.append(CsvError(lines[pos], "id", f"duplicate id {pid!r} (first on line {first[pid]})"))
+                errors.append(
+                    CsvError(lines[pos], "id", f"duplicate id {pid!r} (first on line {first[pid]})")
+                )
             else:
                 first[pid] = lines[pos]
     if errors:
@@ -332,7 +337,9 @@ def format_matches(pairs: Iterable[Pair]) -> str:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(("newcomer_id", "established_id", "score", "reasons"))
     for p in sorted(pairs, key=lambda p: (p.newcomer_id, p.established_id)):
-        w.writerow((p.newcomer_id, p.established_id, f"{p.score:.2f}", "; ".join(r.english() for r in p.reasons)))
+        w.writerow(
+            (p.newcomer_id, p.established_id, f"{p.score:.2f}", "; ".join(r.english() for r in p.reasons))
+        )
     return buf.getvalue()
 
 
@@ -347,10 +354,8 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 

@@ -22,7 +22,9 @@ I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
 
 # attribute columns
-C_BY, C_G, C_SGO, C_MUNI, C_POST, C_AVAIL, C_HC, C_FAM, C_PHYS, C_DIG, C_CAP, C_WAITPTS, C_SV, C_WAIT = range(14)
+C_BY, C_G, C_SGO, C_MUNI, C_POST, C_AVAIL, C_HC, C_FAM, C_PHYS, C_DIG, C_CAP, C_WAITPTS, C_SV, C_WAIT = range(
+    14
+)
 NCOL = 14
 
 # scalar parameters
@@ -92,11 +94,15 @@ class Problem:
 
 
 def _masks(values: Iterable[tuple[str, ...]], index: dict[str, int], words: int) -> U64:
+    cache: dict[tuple[str, ...], int] = {}
     ints = []
     for vals in values:
-        x = 0
-        for v in vals:
-            x |= 1 << index[v]
+        x = cache.get(vals)
+        if x is None:
+            x = 0
+            for v in vals:
+                x |= 1 << index[v]
+            cache[vals] = x
         ints.append(x)
     out = np.zeros((len(ints), words), dtype=np.uint64)
     full = (1 << 64) - 1
@@ -124,8 +130,16 @@ def _side(
         A[:, C_G] = [GENDER_INDEX[p.gender] for p in people]
         A[:, C_SGO] = [p.same_gender_only for p in people]
         A[:, C_MUNI] = [muni_index[p.municipality_code] for p in people]
-        A[:, C_POST] = [_postal3(p.postal_code) for p in people]
-        A[:, C_AVAIL] = [sum(AVAIL_BIT.get(a, 0) for a in set(p.availability)) for p in people]
+        postal_cache: dict[str, int] = {}
+        A[:, C_POST] = [
+            postal_cache[c] if c in postal_cache else postal_cache.setdefault(c, _postal3(c))
+            for c in (p.postal_code for p in people)
+        ]
+        av_cache: dict[tuple[str, ...], int] = {}
+        A[:, C_AVAIL] = [
+            av_cache[a] if a in av_cache else av_cache.setdefault(a, sum(AVAIL_BIT.get(x, 0) for x in set(a)))
+            for a in (p.availability for p in people)
+        ]
         A[:, C_HC] = [p.has_children for p in people]
         A[:, C_FAM] = [p.wants_family_match for p in people]
         A[:, C_PHYS] = [p.meeting_mode != "digital" for p in people]
@@ -136,6 +150,7 @@ def _side(
         A[:, C_WAIT] = wait
         A[:, C_WAITPTS] = np.rint(half_wait * 100.0 * np.minimum(wait, cap_days) / cap_days).astype(np.int64)
         A[:, C_SV] = ["sv" in p.languages for p in people]
+        del postal_cache, av_cache
     return Side(
         ids=[p.id for p in people],
         people=people,
@@ -174,8 +189,10 @@ def build_problem(
             raise ValueError(f"duplicate participant id {p.id!r}")
         seen.add(p.id)
 
-    langs = sorted({lang for p in (*newcomers, *established) for lang in p.languages})
-    ints = sorted({i for p in (*newcomers, *established) for i in p.interests})
+    lang_sets = {p.languages for p in (*newcomers, *established)}
+    int_sets = {p.interests for p in (*newcomers, *established)}
+    langs = sorted({lang for s in lang_sets for lang in s})
+    ints = sorted({i for s in int_sets for i in s})
     munis = sorted({p.municipality_code for p in (*newcomers, *established)})
     lang_index = {v: i for i, v in enumerate(langs)}
     int_index = {v: i for i, v in enumerate(ints)}
@@ -200,15 +217,17 @@ def build_problem(
     P[P_AGE_SPAN] = weights.age_span_years
 
     full = weights.interests_full_at
-    tab_int = np.array([cp(weights.interests.weight * min(s, full) / full) for s in range(129)], dtype=np.int64)
+    tab_int = np.array(
+        [cp(weights.interests.weight * min(s, full) / full) for s in range(129)], dtype=np.int64
+    )
     span = weights.age_span_years
-    tab_age = np.array([cp(weights.age.weight * max(0.0, 1.0 - d / span)) for d in range(256)], dtype=np.int64)
+    tab_age = np.array(
+        [cp(weights.age.weight * max(0.0, 1.0 - d / span)) for d in range(256)], dtype=np.int64
+    )
 
     n_index = {pid: i for i, pid in enumerate(N.ids)}
     e_index = {pid: i for i, pid in enumerate(E.ids)}
-    keys = sorted(
-        {n_index[a] * E.n + e_index[b] for a, b in exclude if a in n_index and b in e_index}
-    )
+    keys = sorted({n_index[a] * E.n + e_index[b] for a, b in exclude if a in n_index and b in e_index})
     return Problem(
         N=N,
         E=E,

@@ -55,17 +55,21 @@ def _mask_pass(me: npt.NDArray[np.uint64], other: npt.NDArray[np.uint64]) -> I64
 
 def rule_passes(prob: Problem, me: Side, other: Side, idx: I64, newcomer_side: bool) -> I64:
     """Matrix (len(idx), NRULES): how many of the other side pass each rule for each person."""
-    A, O = me.A[idx], other.A
+    A, O = me.A[idx], other.A  # noqa: E741
     no = other.n
     nm = len(prob.municipalities) + 1
     out = np.zeros((len(idx), kernels.NRULES), dtype=np.int64)
     out[:, kernels.R_LANGUAGE] = _mask_pass(me.L[idx], other.L)
     dig_total = int(O[:, C_DIG].sum())
     phys_by_muni = np.bincount(O[:, C_MUNI], weights=O[:, C_PHYS], minlength=nm).astype(np.int64)
-    both_by_muni = np.bincount(O[:, C_MUNI], weights=O[:, C_PHYS] * O[:, C_DIG], minlength=nm).astype(np.int64)
+    both_by_muni = np.bincount(O[:, C_MUNI], weights=O[:, C_PHYS] * O[:, C_DIG], minlength=nm).astype(
+        np.int64
+    )
     m = A[:, C_MUNI]
     out[:, kernels.R_MODE] = (
-        A[:, C_DIG] * dig_total + A[:, C_PHYS] * phys_by_muni[m] - A[:, C_DIG] * A[:, C_PHYS] * both_by_muni[m]
+        A[:, C_DIG] * dig_total
+        + A[:, C_PHYS] * phys_by_muni[m]
+        - A[:, C_DIG] * A[:, C_PHYS] * both_by_muni[m]
     )
     same_g = np.bincount(O[:, C_G], minlength=4)  # everyone of that gender
     sgo_g = np.bincount(O[:, C_G], weights=O[:, C_SGO], minlength=4).astype(np.int64)
@@ -93,7 +97,9 @@ def rule_passes(prob: Problem, me: Side, other: Side, idx: I64, newcomer_side: b
     else:
         out[:, kernels.R_M_SV] = full
     out[:, kernels.R_M_PROX] = np.bincount(O[:, C_MUNI], minlength=nm)[m] if P[P_MUST_PROX] else full
-    out[:, kernels.R_M_FAMSIT] = np.bincount(O[:, C_HC], minlength=2)[A[:, C_HC]] if P[P_MUST_FAMSIT] else full
+    out[:, kernels.R_M_FAMSIT] = (
+        np.bincount(O[:, C_HC], minlength=2)[A[:, C_HC]] if P[P_MUST_FAMSIT] else full
+    )
     if P[P_MUST_AVAIL]:
         av = np.bincount(O[:, C_AVAIL], minlength=8)
         table = np.array([sum(int(av[v]) for v in range(8) if v & a) for a in range(8)], dtype=np.int64)
@@ -112,13 +118,31 @@ def explain_unmatched(prob: Problem, hubs: Hubs, idx: I64, newcomer_side: bool) 
     role = "newcomer" if newcomer_side else "established"
     if newcomer_side:
         has = kernels.has_allowed(
-            idx, True, prob.N.A, prob.E.A, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr,
-            hubs.e_bucket_members, prob.P, prob.excl, prob.E.n,
+            idx,
+            True,
+            prob.N.A,
+            prob.E.A,
+            hubs.n_hub_ptr,
+            hubs.n_hub_list,
+            hubs.e_bucket_ptr,
+            hubs.e_bucket_members,
+            prob.P,
+            prob.excl,
+            prob.E.n,
         )
     else:
         has = kernels.has_allowed(
-            idx, False, prob.E.A, prob.N.A, hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr,
-            hubs.n_bucket_members, prob.P, prob.excl, prob.E.n,
+            idx,
+            False,
+            prob.E.A,
+            prob.N.A,
+            hubs.e_hub_ptr,
+            hubs.e_hub_list,
+            hubs.n_bucket_ptr,
+            hubs.n_bucket_members,
+            prob.P,
+            prob.excl,
+            prob.E.n,
         )
     out: dict[str, Unmatched] = {}
     for i in idx[has].tolist():

@@ -6,7 +6,7 @@ A hub is a key ``(language, family flag, [has children], gender class, location,
 unspecified), and for the location "digital" (when it accepts digital meetings) and
 "physical in municipality m" (when it accepts physical ones). Fields in brackets appear only
 when the matching component is a ``must`` rule. Two people share a hub **iff** they satisfy
-the hard rules 2–5 and the ``must`` rules except the age one (checked pair-wise), so the
+the hard rules 2-5 and the ``must`` rules except the age one (checked pair-wise), so the
 members of a person's hubs are all of its allowed partners. This lets candidate search and
 augmenting paths visit only allowed partners, and makes people with the same hub set
 interchangeable (the basis of the group max-flow bound).
@@ -46,7 +46,32 @@ I64 = npt.NDArray[np.int64]
 
 
 @njit(cache=True)
-def _emit(A, L, I, P, is_established, n_int, nloc, fill, out_p, out_k):  # noqa: E741
+@njit(cache=True, inline="always")
+def _gender_classes(sgo, g, scan):
+    """Gender classes a person scans (``scan``) or is listed under.
+
+    0 = open (no same-gender wish), 1 + g = no wish and gender g, 4 + g = same-gender wish and
+    gender g. Listed: no wish -> open and 1 + g; wish -> 4 + g. Scans: no wish -> open and 4 + g;
+    wish -> 1 + g and 4 + g. Each allowed pair meets in exactly one class, so scans see no
+    duplicates from the gender rule.
+    """
+    out = np.full(2, -1, dtype=np.int64)
+    specified = g != UNSPECIFIED
+    if not sgo:
+        out[0] = 0
+        if specified:
+            out[1] = 4 + g if scan else 1 + g
+    elif specified:
+        if scan:
+            out[0] = 1 + g
+            out[1] = 4 + g
+        else:
+            out[0] = 4 + g
+    return out
+
+
+@njit(cache=True)
+def _emit(A, L, I, P, is_established, n_int, nloc, scan, fill, out_p, out_k):  # noqa: E741
     ni = n_int if P[P_MUST_INT] else 1
     na = 3 if P[P_MUST_AVAIL] else 1
     k = 0
@@ -62,11 +87,10 @@ def _emit(A, L, I, P, is_established, n_int, nloc, fill, out_p, out_k):  # noqa:
                 if not (word >> np.uint64(b)) & np.uint64(1):
                     continue
                 lang = w * 64 + b
-                for gc in range(4):
-                    if gc == 0:
-                        if A[i, C_SGO]:
-                            continue
-                    elif A[i, C_G] == UNSPECIFIED or A[i, C_G] != gc - 1:
+                gcs = _gender_classes(A[i, C_SGO] != 0, A[i, C_G], scan)
+                for gq in range(2):
+                    gc = gcs[gq]
+                    if gc < 0:
                         continue
                     for mode in range(2):
                         if mode == 0:
@@ -78,15 +102,14 @@ def _emit(A, L, I, P, is_established, n_int, nloc, fill, out_p, out_k):  # noqa:
                                 continue
                             loc = 2 * (A[i, C_MUNI] + 1)
                         for it in range(ni):
-                            if P[P_MUST_INT]:
-                                if not (I[i, it // 64] >> np.uint64(it % 64)) & np.uint64(1):
-                                    continue
+                            if P[P_MUST_INT] and not (I[i, it // 64] >> np.uint64(it % 64)) & np.uint64(1):
+                                continue
                             for av in range(na):
                                 if P[P_MUST_AVAIL] and not (A[i, C_AVAIL] >> av) & 1:
                                     continue
                                 if fill:
                                     key = (lang * 2 + A[i, C_FAM]) * 2 + hc
-                                    key = (key * 4 + gc) * nloc + loc
+                                    key = (key * 7 + gc) * nloc + loc
                                     key = (key * ni + it) * na + av
                                     out_p[k] = i
                                     out_k[k] = key
@@ -94,32 +117,39 @@ def _emit(A, L, I, P, is_established, n_int, nloc, fill, out_p, out_k):  # noqa:
     return k
 
 
-def _keys(prob: Problem, established: bool) -> tuple[I64, I64]:
-    """(person, hub key) for every hub membership of one side."""
+def _keys(prob: Problem, established: bool, scan: bool) -> tuple[I64, I64]:
+    """(person, hub key) for every hub a person of one side scans (``scan``) or is listed in."""
     side = prob.E if established else prob.N
     n_int = max(1, len(prob.interests))
     nloc = 2 * (len(prob.municipalities) + 2)
     dummy = np.zeros(0, dtype=np.int64)
-    cnt = _emit(side.A, side.L, side.I, prob.P, established, n_int, nloc, False, dummy, dummy)
+    cnt = _emit(side.A, side.L, side.I, prob.P, established, n_int, nloc, scan, False, dummy, dummy)
     out_p = np.empty(cnt, dtype=np.int64)
     out_k = np.empty(cnt, dtype=np.int64)
-    _emit(side.A, side.L, side.I, prob.P, established, n_int, nloc, True, out_p, out_k)
+    _emit(side.A, side.L, side.I, prob.P, established, n_int, nloc, scan, True, out_p, out_k)
     return out_p, out_k
 
 
 @dataclass(slots=True)
 class Hubs:
-    """CSR structures: hubs of each person and members of each hub, for both directions."""
+    """CSR structures of the compatibility index, for both scan directions.
+
+    Newcomers scan hubs ``n_hub_*`` whose established members are ``e_bucket_*`` (sorted by birth
+    year); established people scan hubs ``e_hub_*`` whose newcomer members are ``n_bucket_*``.
+    ``e_member_*`` lists, per established person, the newcomer-scanned hubs it belongs to.
+    """
 
     n_hubs: int
-    n_hub_ptr: I64  # newcomer -> hubs
+    n_hub_ptr: I64
     n_hub_list: I64
-    e_hub_ptr: I64  # established -> hubs
-    e_hub_list: I64
-    e_bucket_ptr: I64  # hub -> established members (sorted by birth year)
+    e_bucket_ptr: I64
     e_bucket_members: I64
     e_bucket_by: I64
-    n_bucket_ptr: I64  # hub -> newcomer members (sorted by birth year)
+    e_member_ptr: I64
+    e_member_list: I64
+    e_hub_ptr: I64
+    e_hub_list: I64
+    n_bucket_ptr: I64
     n_bucket_members: I64
     n_bucket_by: I64
 
@@ -131,39 +161,52 @@ def _csr(owner: I64, n_owner: int, values: I64) -> tuple[I64, I64]:
     return ptr, values[order]
 
 
-def build_hubs(prob: Problem) -> Hubs:
-    pN, kN = _keys(prob, False)
-    pE, kE = _keys(prob, True)
-    shared = np.intersect1d(kN, kE)
+def _direction(
+    scan_p: I64, scan_k: I64, n_scanners: int, mem_p: I64, mem_k: I64, n_members: int, by: I64
+) -> tuple[int, I64, I64, I64, I64, I64, I64, I64]:
+    """Hubs seen from one side: scanner CSR, member buckets (sorted by birth year), member CSR."""
+    shared = np.intersect1d(scan_k, mem_k)
     H = int(shared.shape[0])
-    mN = np.isin(kN, shared)
-    mE = np.isin(kE, shared)
-    pN, hN = pN[mN], np.searchsorted(shared, kN[mN])
-    pE, hE = pE[mE], np.searchsorted(shared, kE[mE])
-    n_hub_ptr, n_hub_list = _csr(pN, prob.N.n, hN)
-    e_hub_ptr, e_hub_list = _csr(pE, prob.E.n, hE)
-    byE = prob.E.A[:, C_BY]
+    ms = np.isin(scan_k, shared)
+    mm = np.isin(mem_k, shared)
+    sp, sh = scan_p[ms], np.searchsorted(shared, scan_k[ms])
+    mp, mh = mem_p[mm], np.searchsorted(shared, mem_k[mm])
+    hub_ptr, hub_list = _csr(sp, n_scanners, sh)
+    order = np.lexsort((mp, by[mp], mh))
+    members = mp[order]
+    bucket_ptr = np.zeros(H + 1, dtype=np.int64)
+    np.cumsum(np.bincount(mh, minlength=H), out=bucket_ptr[1:])
+    member_ptr, member_list = _csr(mp, n_members, mh)
+    return H, hub_ptr, hub_list, bucket_ptr, members, by[members].copy(), member_ptr, member_list
+
+
+def build_hubs(prob: Problem) -> Hubs:
     byN = prob.N.A[:, C_BY]
-    oE = np.lexsort((pE, byE[pE], hE))
-    e_bucket_members = pE[oE]
-    e_bucket_ptr = np.zeros(H + 1, dtype=np.int64)
-    np.cumsum(np.bincount(hE, minlength=H), out=e_bucket_ptr[1:])
-    oN = np.lexsort((pN, byN[pN], hN))
-    n_bucket_members = pN[oN]
-    n_bucket_ptr = np.zeros(H + 1, dtype=np.int64)
-    np.cumsum(np.bincount(hN, minlength=H), out=n_bucket_ptr[1:])
+    byE = prob.E.A[:, C_BY]
+    pNs, kNs = _keys(prob, False, True)
+    pNm, kNm = _keys(prob, False, False)
+    pEs, kEs = _keys(prob, True, True)
+    pEm, kEm = _keys(prob, True, False)
+    H, n_hub_ptr, n_hub_list, e_bucket_ptr, e_members, e_by, e_member_ptr, e_member_list = _direction(
+        pNs, kNs, prob.N.n, pEm, kEm, prob.E.n, byE
+    )
+    _, e_hub_ptr, e_hub_list, n_bucket_ptr, n_members, n_by, _, _ = _direction(
+        pEs, kEs, prob.E.n, pNm, kNm, prob.N.n, byN
+    )
     return Hubs(
         n_hubs=H,
         n_hub_ptr=n_hub_ptr,
         n_hub_list=n_hub_list,
+        e_bucket_ptr=e_bucket_ptr,
+        e_bucket_members=e_members,
+        e_bucket_by=e_by,
+        e_member_ptr=e_member_ptr,
+        e_member_list=e_member_list,
         e_hub_ptr=e_hub_ptr,
         e_hub_list=e_hub_list,
-        e_bucket_ptr=e_bucket_ptr,
-        e_bucket_members=e_bucket_members,
-        e_bucket_by=byE[e_bucket_members].copy(),
         n_bucket_ptr=n_bucket_ptr,
-        n_bucket_members=n_bucket_members,
-        n_bucket_by=byN[n_bucket_members].copy(),
+        n_bucket_members=n_members,
+        n_bucket_by=n_by,
     )
 
 
@@ -181,19 +224,19 @@ def _group_ids(ptr, lst):
 
 
 def max_pairs_bound(prob: Problem, hubs: Hubs) -> int:
-    """Maximum number of pairs under rules 1–5 and the hub-expressible ``must`` rules.
+    """Maximum number of pairs under rules 1-5 and the hub-expressible ``must`` rules.
 
-    People with the same hub set are interchangeable, so a max-flow
-    source → newcomer group → hub → established group → sink (group capacities = summed
+    People with the same hub sets are interchangeable, so a max-flow
+    source → newcomer group → (scanned) hub → established group (by listed hubs) → sink (group capacities = summed
     person capacities) gives the exact maximum when there are no exclusions and no age
     ``must`` rule (otherwise it is an upper bound).
     """
     capN = prob.N.A[:, C_CAP]
     capE = prob.E.A[:, C_CAP]
     gN_hash = _group_ids(hubs.n_hub_ptr, hubs.n_hub_list)
-    gE_hash = _group_ids(hubs.e_hub_ptr, hubs.e_hub_list)
+    gE_hash = _group_ids(hubs.e_member_ptr, hubs.e_member_list)
     hasN = np.diff(hubs.n_hub_ptr) > 0
-    hasE = np.diff(hubs.e_hub_ptr) > 0
+    hasE = np.diff(hubs.e_member_ptr) > 0
     if not hasN.any() or not hasE.any():
         return 0
     uN, repN, invN = np.unique(gN_hash[hasN], return_index=True, return_inverse=True)
@@ -215,7 +258,7 @@ def max_pairs_bound(prob: Problem, hubs: Hubs) -> int:
     caps.append(gcapN)
     for reps, idx, ptr, lst, base, to_hub in (
         (repN, idxN, hubs.n_hub_ptr, hubs.n_hub_list, baseN, True),
-        (repE, idxE, hubs.e_hub_ptr, hubs.e_hub_list, baseE, False),
+        (repE, idxE, hubs.e_member_ptr, hubs.e_member_list, baseE, False),
     ):
         people = idx[reps]
         lens = ptr[people + 1] - ptr[people]

@@ -72,7 +72,7 @@ def overlap(Ma, a, Mb, b):
 
 @njit(cache=True, inline="always")
 def any_overlap(Ma, a, Mb, b):
-    for w in range(Ma.shape[1]):
+    for w in range(Ma.shape[1]):  # noqa: SIM110 - numba wants the explicit early-exit loop
         if Ma[a, w] & Mb[b, w]:
             return True
     return False
@@ -96,9 +96,8 @@ def fail_mask(n, e, An, Ln, In, Ae, Le, Ie, P):
     phys = An[n, C_PHYS] and Ae[e, C_PHYS] and An[n, C_MUNI] == Ae[e, C_MUNI]
     if not (dig or phys):
         m |= 1 << R_MODE
-    if An[n, C_SGO] or Ae[e, C_SGO]:
-        if An[n, C_G] != Ae[e, C_G] or An[n, C_G] == UNSPECIFIED:
-            m |= 1 << R_GENDER
+    if (An[n, C_SGO] or Ae[e, C_SGO]) and (An[n, C_G] != Ae[e, C_G] or An[n, C_G] == UNSPECIFIED):
+        m |= 1 << R_GENDER
     if An[n, C_FAM] != Ae[e, C_FAM]:
         m |= 1 << R_FAMILY
     if P[P_MUST_INT] and not any_overlap(In, n, Ie, e):
@@ -239,9 +238,31 @@ def _consider(j, s, bp, bs, filled, minpos, k):
 
 @njit(cache=True, parallel=True)
 def candidates(
-    self_is_newcomer, s_by, s_static, s_flags, s_muni, s_post, s_int,
-    hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni, o_post, o_int,
-    P, excl, nE, tab_int, tab_age, k, window, seed,
+    self_is_newcomer,
+    s_by,
+    s_static,
+    s_flags,
+    s_muni,
+    s_post,
+    s_int,
+    hub_ptr,
+    hub_list,
+    bucket_ptr,
+    members,
+    o_by,
+    o_static,
+    o_flags,
+    o_muni,
+    o_post,
+    o_int,
+    P,
+    excl,
+    nE,
+    tab_int,
+    tab_age,
+    k,
+    window,
+    seed,
 ):
     """Top-``k`` allowed partners (by score) of every person of one side.
 
@@ -292,7 +313,9 @@ def candidates(
                     hi = b1
                     lo = b1 - window
                 r0a, r0b = lo, hi
-                off = np.int64(_mix(np.uint64(seed) * np.uint64(1000003) + np.uint64(i * 131 + h)) % np.uint64(m))
+                off = np.int64(
+                    _mix(np.uint64(seed) * np.uint64(1000003) + np.uint64(i * 131 + h)) % np.uint64(m)
+                )
                 start = b0 + off
                 end = start + window
                 if end <= b1:
@@ -352,9 +375,24 @@ def greedy_assign(order, an, ae, capN, capE):
 
 @njit(cache=True)
 def repair(
-    An, Ln, In, Ae, Le, Ie, P, excl,
-    hub_ptr, hub_list, bucket_ptr, bucket_members,
-    matchN, matchE, capN, capE, target, max_phases,
+    An,
+    Ln,
+    In,
+    Ae,
+    Le,
+    Ie,
+    P,
+    excl,
+    hub_ptr,
+    hub_list,
+    bucket_ptr,
+    bucket_members,
+    matchN,
+    matchE,
+    capN,
+    capE,
+    target,
+    max_phases,
 ):
     """Grow a b-matching to maximum cardinality with augmenting paths.
 
@@ -665,7 +703,7 @@ def merge_arcs(bpN, bsN, bpE, bsE, nE):
     out_s = np.empty(ptr[nN], dtype=np.int64)
     k = 0
     for n in range(nN):
-        seg_e = tmp_e[ptr[n]:ptr[n + 1]]
+        seg_e = tmp_e[ptr[n] : ptr[n + 1]]
         order = np.argsort(seg_e, kind="mergesort")
         last = -1
         for t in range(order.shape[0]):

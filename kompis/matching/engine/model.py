@@ -88,7 +88,7 @@ class Reason:
 
 @dataclass(frozen=True, slots=True)
 class Pair:
-    """A proposed match with its score (0–100 with default weights) and reasons."""
+    """A proposed match with its score (0-100 with default weights) and reasons."""
 
     newcomer_id: str
     established_id: str

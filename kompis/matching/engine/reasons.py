@@ -106,7 +106,13 @@ def batch_reasons(
     total = p_int + p_age + p_wait + p_sv + p_muni + p_post + p_fam + p_av
 
     interests = prob.interests
-    item_cache: dict[bytes, list[str]] = {}
+    item_cache: dict[object, list[str]] = {}
+    mask_keys: list[object] = (
+        shared_masks[:, 0].tolist()
+        if shared_masks.shape[1] == 1
+        else [tuple(r) for r in shared_masks.tolist()]
+    )
+    muni_names = [municipality_name(c) for c in prob.municipalities]
     av_names = [[s for s, bit in AVAIL_BIT.items() if v & bit] for v in range(8)]
     muni_codes = prob.municipalities
     year = prob.today.year
@@ -121,7 +127,7 @@ def batch_reasons(
         (pi, pa, pw, ps, pm, pp, pf, pv, cnt, byn, bye, wn, we, mu, po, av, d) = row
         rs: list[Reason] = []
         if pi > 0:
-            key = shared_masks[t].tobytes()
+            key = mask_keys[t]
             items = item_cache.get(key)
             if items is None:
                 items = [
@@ -139,8 +145,9 @@ def batch_reasons(
         if ps > 0:
             rs.append(Reason("swedish_practice", {}, ps / 100.0))
         if pm > 0:
-            code = muni_codes[mu]
-            rs.append(Reason("same_municipality", {"code": code, "name": municipality_name(code)}, pm / 100.0))
+            rs.append(
+                Reason("same_municipality", {"code": muni_codes[mu], "name": muni_names[mu]}, pm / 100.0)
+            )
         if pp > 0:
             rs.append(Reason("postal_close", {"prefix": f"{po:03d}"}, pp / 100.0))
         if pf > 0:
@@ -186,7 +193,11 @@ def render_shortage(p: dict[str, object]) -> str:
     lang = language_name(str(p["language"]))
     role = str(p["role"])
     other = "established" if role == "newcomer" else "newcomers"
-    who = f"{p['waiting']} {lang}-speaking {role}s" if role == "newcomer" else f"{p['waiting']} {lang}-speaking established"
+    who = (
+        f"{p['waiting']} {lang}-speaking {role}s"
+        if role == "newcomer"
+        else f"{p['waiting']} {lang}-speaking established"
+    )
     mode = str(p["mode"])
     if mode == "physical":
         where = f" in {municipality_name(str(p['municipality_code']))} want to meet physically"

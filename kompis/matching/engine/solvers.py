@@ -3,13 +3,13 @@
 Objective (lexicographic): the largest number of pairs under the hard rules, then the largest
 total score.
 
-* ``exact``  – OR-Tools min-cost max-flow over *all* allowed arcs
+* ``exact``  - OR-Tools min-cost max-flow over *all* allowed arcs
   (``solve_max_flow_with_min_cost`` maximises the flow first, then minimises the cost
   ``max_score - score``), which is optimal for the lexicographic objective.
-* ``fast``   – hub index → top-k candidate arcs per person (both sides, numba) → min-cost
+* ``fast``   - hub index → top-k candidate arcs per person (both sides, numba) → min-cost
   max-flow on the candidate arcs → augmenting-path repair over the hub index up to the maximum
   cardinality of the *full* allowed graph (exclusions included).
-* ``greedy`` – the candidate arcs sorted by score, taken while both ends have capacity.
+* ``greedy`` - the candidate arcs sorted by score, taken while both ends have capacity.
 """
 
 from __future__ import annotations
@@ -17,12 +17,13 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
-from kompis.matching.engine import kernels
+from kompis.matching.engine import kernels as _kernels
 from kompis.matching.engine.encode import (
     C_AVAIL,
     C_BY,
@@ -40,6 +41,8 @@ from kompis.matching.engine.hubs import Hubs, build_hubs, max_pairs_bound
 
 I64 = npt.NDArray[np.int64]
 Progress = Callable[[str, int, int], None]
+#: numba dispatchers are untyped for mypy
+kernels: Any = _kernels
 
 #: exact solver refuses instances with more allowed pairs than this (memory)
 EXACT_MAX_ARCS = 60_000_000
@@ -55,9 +58,7 @@ class SolveOutput:
     hubs: Hubs | None = None
 
 
-def _flow_match(
-    an: I64, ae: I64, ascore: I64, capN: I64, capE: I64, max_cp: int
-) -> tuple[I64, I64]:
+def _flow_match(an: I64, ae: I64, ascore: I64, capN: I64, capE: I64, max_cp: int) -> tuple[I64, I64]:
     """Maximum-cardinality, then maximum-score b-matching restricted to the given arcs."""
     nN, nE = capN.shape[0], capE.shape[0]
     if an.shape[0] == 0:
@@ -116,22 +117,46 @@ def _compact(prob: Problem, established: bool) -> tuple[I64, I64, I64, I64, I64,
 
 
 def candidate_arcs(
-    prob: Problem, hubs: Hubs, k: int, window: int, seed: int
+    prob: Problem,
+    hubs: Hubs,
+    k: int,
+    window: int,
+    seed: int,
+    k_e: int | None = None,
+    window_e: int | None = None,
 ) -> tuple[I64, I64, I64]:
-    """Union of every newcomer's and every established person's top-``k`` allowed partners."""
+    """Union of every newcomer's top-``k`` and every established person's top-``k_e`` allowed partners."""
     cN = _compact(prob, False)
     cE = _compact(prob, True)
     nE = max(prob.E.n, 1)
-    common = (prob.P, prob.excl, nE, prob.tab_int, prob.tab_age, k, window)
+    common = (prob.P, prob.excl, nE, prob.tab_int, prob.tab_age)
     mb = hubs.e_bucket_members
     bpN, bsN = kernels.candidates(
-        True, *cN, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr, mb,
-        *(x[mb] for x in cE), *common, seed,
+        True,
+        *cN,
+        hubs.n_hub_ptr,
+        hubs.n_hub_list,
+        hubs.e_bucket_ptr,
+        mb,
+        *(x[mb] for x in cE),
+        *common,
+        k,
+        window,
+        seed,
     )
     mb = hubs.n_bucket_members
     bpE, bsE = kernels.candidates(
-        False, *cE, hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr, mb,
-        *(x[mb] for x in cN), *common, seed + 1,
+        False,
+        *cE,
+        hubs.e_hub_ptr,
+        hubs.e_hub_list,
+        hubs.n_bucket_ptr,
+        mb,
+        *(x[mb] for x in cN),
+        *common,
+        k if k_e is None else k_e,
+        window if window_e is None else window_e,
+        seed + 1,
     )
     ptr, ae, asc = kernels.merge_arcs(bpN, bsN, bpE, bsE, nE)
     an = np.repeat(np.arange(prob.N.n, dtype=np.int64), np.diff(ptr))
@@ -208,13 +233,28 @@ def solve_fast(
     lap("assign")
     if int((matchN >= 0).sum()) < bound:
         kernels.repair(
-            *_args(prob), prob.excl, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr,
-            hubs.e_bucket_members, matchN, matchE, capN, capE, bound, 1_000_000,
+            *_args(prob),
+            prob.excl,
+            hubs.n_hub_ptr,
+            hubs.n_hub_list,
+            hubs.e_bucket_ptr,
+            hubs.e_bucket_members,
+            matchN,
+            matchE,
+            capN,
+            capE,
+            bound,
+            1_000_000,
         )
     rows, cols = np.nonzero(matchN >= 0)
     lap("repair")
     return SolveOutput(
-        rows.astype(np.int64), matchN[rows, cols], bound=bound, arcs=int(an.shape[0]), phases=phases, hubs=hubs
+        rows.astype(np.int64),
+        matchN[rows, cols],
+        bound=bound,
+        arcs=int(an.shape[0]),
+        phases=phases,
+        hubs=hubs,
     )
 
 
@@ -229,6 +269,10 @@ def solve_greedy(prob: Problem, seed: int = 0, k: int = FAST_K, window: int = FA
     taken = kernels.greedy_assign(order, an, ae, prob.N.A[:, C_CAP], prob.E.A[:, C_CAP])
     t2 = time.perf_counter()
     return SolveOutput(
-        an[taken], ae[taken], bound=-1, arcs=int(an.shape[0]),
-        phases={"candidates": t1 - t0, "greedy": t2 - t1}, hubs=hubs,
+        an[taken],
+        ae[taken],
+        bound=-1,
+        arcs=int(an.shape[0]),
+        phases={"candidates": t1 - t0, "greedy": t2 - t1},
+        hubs=hubs,
     )

@@ -62,8 +62,10 @@ def generate(
         if n == 0:
             continue
         munis = rng.choice(len(codes), size=n, p=weights)
-        age = np.clip(rng.gamma(4.0, 9.0, size=n) + 18, 18, 80).astype(int) if role == "established" else (
-            np.clip(rng.normal(34, 10, size=n), 18, 75).astype(int)
+        age = (
+            np.clip(rng.gamma(4.0, 9.0, size=n) + 18, 18, 80).astype(int)
+            if role == "established"
+            else (np.clip(rng.normal(34, 10, size=n), 18, 75).astype(int))
         )
         genders = rng.choice(4, size=n, p=[g[1] for g in GENDERS_P])
         modes = rng.choice(3, size=n, p=[0.30, 0.20, 0.50])
@@ -95,13 +97,13 @@ def generate(
                 if not langs:
                     langs = ["en"]
             code = codes[munis[i]]
-            postal = f"{(int(code) * 7 + int(rng.integers(0, 4))) % 900 + 100:03d}{int(rng.integers(0, 100)):02d}"
+            postal = (
+                f"{(int(code) * 7 + int(rng.integers(0, 4))) % 900 + 100:03d}{int(rng.integers(0, 100)):02d}"
+            )
             interests = tuple(
                 INTEREST_KEYS[j] for j in sorted(rng.choice(len(INTEREST_KEYS), size=n_int[i], replace=False))
             )
-            avail = tuple(
-                AVAILABILITY_SLOTS[j] for j in sorted(rng.choice(3, size=n_av[i], replace=False))
-            )
+            avail = tuple(AVAILABILITY_SLOTS[j] for j in sorted(rng.choice(3, size=n_av[i], replace=False)))
             out.append(
                 Participant(
                     id=f"{role[0]}{i + 1:06d}",

@@ -15,7 +15,7 @@ component              def.  ``must = true`` means
 ``availability``       10    they share at least one availability slot
 =====================  ====  ===============================================================
 
-The defaults sum to 100, so a pair's score lies in 0–100.
+The defaults sum to 100, so a pair's score lies in 0-100.
 
 TOML layout (every key optional)::
 
@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,21 +72,21 @@ class Component:
     must: bool = False
 
 
-def _default(name: str) -> Any:
-    return field(default_factory=lambda: Component(_DEFAULT_WEIGHTS[name]))
+#: default (weight, not must) per component; frozen, so safe to share as dataclass defaults
+DEFAULT_COMPONENTS = {name: Component(w) for name, w in _DEFAULT_WEIGHTS.items()}
 
 
 @dataclass(frozen=True, slots=True)
 class Weights:
     """Weights of the score components (see the module docstring for the meaning)."""
 
-    interests: Component = _default("interests")
-    age: Component = _default("age")
-    waiting: Component = _default("waiting")
-    swedish: Component = _default("swedish")
-    proximity: Component = _default("proximity")
-    family_situation: Component = _default("family_situation")
-    availability: Component = _default("availability")
+    interests: Component = DEFAULT_COMPONENTS["interests"]
+    age: Component = DEFAULT_COMPONENTS["age"]
+    waiting: Component = DEFAULT_COMPONENTS["waiting"]
+    swedish: Component = DEFAULT_COMPONENTS["swedish"]
+    proximity: Component = DEFAULT_COMPONENTS["proximity"]
+    family_situation: Component = DEFAULT_COMPONENTS["family_situation"]
+    availability: Component = DEFAULT_COMPONENTS["availability"]
     #: number of shared interests that earns the full interest weight
     interests_full_at: int = 3
     #: age difference (years) at which the age points reach zero

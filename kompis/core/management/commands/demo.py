@@ -15,9 +15,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
-        parser.add_argument("--participants", type=int, default=2000, help="How many participants (default 2000).")
         parser.add_argument(
-            "--if-empty", action="store_true",
+            "--participants", type=int, default=2000, help="How many participants (default 2000)."
+        )
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
             help="Create nothing if any organisation exists already (used by `make run`).",
         )
 

@@ -1,12 +1,11 @@
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils import timezone
+from django.core.management.base import BaseCommand
 
 from kompis.core import sweeps
+from kompis.core.timeutil import parse_now
 
 
 class Command(BaseCommand):
@@ -16,13 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--now", help="Pretend it is this time (ISO 8601), e.g. 2026-12-24T09:00")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        now = timezone.now()
-        if options["now"]:
-            try:
-                now = datetime.fromisoformat(options["now"])
-            except ValueError as exc:
-                raise CommandError(f"--now: {options['now']!r} is not an ISO 8601 time") from exc
-            if timezone.is_naive(now):
-                now = timezone.make_aware(now)
+        now = parse_now(options["now"])
         for name, count in sweeps.run_all(now=now).items():
             self.stdout.write(f"{name}: {count if count >= 0 else 'failed (see log)'}")

@@ -1,0 +1,26 @@
+"""Staff access to tasks and match timelines: the same scope as participants (organisation, regions)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kompis.followup.models import Task
+
+
+def tasks_for_user(user: Any) -> QuerySet[Task]:
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id or not user.can_see_people:
+        return Task.objects.none()
+    qs = Task.objects.filter(organisation_id=user.organisation_id)
+    if user.is_org_admin:
+        return qs
+    return qs.filter(Q(region__in=user.regions.all()) | Q(participant__project__in=user.projects.all()))
+
+
+def get_task_for_user(user: Any, task_id: Any) -> Task:
+    try:
+        return tasks_for_user(user).select_related("participant", "match", "region").get(uid=task_id)
+    except (Task.DoesNotExist, ValueError) as exc:
+        raise Http404("No such task") from exc

@@ -1,0 +1,372 @@
+"""Introductions and the follow-up: every transition of a match after approval is one function here.
+
+The sweep functions are idempotent and claim their rows with conditional updates, so that several
+workers, or a sweep that runs late after downtime, never ask twice or create a second task.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from kompis.audit.services import PARTICIPANT, SYSTEM, record
+from kompis.core.tokens import make_token
+from kompis.followup.models import Answer, FollowUp, Task, TaskKind, TaskOutcome
+from kompis.matching.models import ExcludedPair, ExclusionReason, Match, MatchStatus
+from kompis.organisations.models import Organisation
+from kompis.outbox.models import OutboxMessage
+from kompis.outbox.services import queue_mail
+from kompis.participants.models import Participant
+from kompis.participants.services import self_service_url
+from kompis.participants.vocab import Status
+
+ANSWER_PURPOSE = "followup.answer"
+#: a match in one of these statuses is still waiting for its first meeting
+OPEN_STATUSES = (MatchStatus.INTRODUCED, MatchStatus.FOLLOWUP_ASKED, MatchStatus.NOT_YET, MatchStatus.NO_ANSWER,
+                 MatchStatus.WILL_NOT_MEET, MatchStatus.ESCALATED)
+CHUNK = 500
+
+
+def _mailable(person: Participant) -> bool:
+    return bool(person.email) and not person.email_bouncing and person.status != Status.WITHDRAWN
+
+
+def _base_context(person: Participant) -> dict[str, Any]:
+    return {
+        "first_name": person.first_name,
+        "organisation": person.organisation.name,
+        "self_service_url": self_service_url(person),
+    }
+
+
+# --- introduction -------------------------------------------------------------------------------
+
+def introduce_match(*, actor: Any, match: Match) -> None:
+    """Queue the introduction to both participants and mark the match introduced (same transaction)."""
+    with transaction.atomic():
+        pair = ((match.newcomer, match.established), (match.established, match.newcomer))
+        for me, other in pair:
+            if not _mailable(me):
+                continue
+            contact = {"name": other.first_name, "email": other.email}
+            if other.share_phone and other.phone:
+                contact["phone"] = other.phone
+            queue_mail(
+                to_email=me.email,
+                template="introduction",
+                language=me.preferred_language,
+                context={**_base_context(me), "other": contact, "mode": match.mode, "kind": match.kind,
+                         "other_municipality": other.municipality.name},
+                dedupe_key=f"introduction:{match.uid}:{me.uid}",
+                organisation=match.organisation,
+                participant=me,
+            )
+        now = timezone.now()
+        Match.objects.filter(pk=match.pk, status=MatchStatus.APPROVED).update(
+            status=MatchStatus.INTRODUCED, introduced_at=now
+        )
+        match.status, match.introduced_at = MatchStatus.INTRODUCED, now
+        record(actor=actor, action="followup.introduced", obj=match, organisation=match.organisation)
+
+
+# --- follow-up questions --------------------------------------------------------------------------
+
+def answer_url(followup: FollowUp, answer: str) -> str:
+    token = make_token(ANSWER_PURPOSE, {"f": str(followup.uid), "a": answer})
+    return settings.SITE_ROOT + reverse("followup:answer", args=[token])
+
+
+def _queue_question(followup: FollowUp, *, kind: str) -> None:
+    person = followup.participant
+    if not _mailable(person) or person.unsubscribed_at:
+        return
+    match = followup.match
+    other = match.established if person.pk == match.newcomer_id else match.newcomer
+    queue_mail(
+        to_email=person.email,
+        template=kind,
+        language=person.preferred_language,
+        context={**_base_context(person), "other_name": other.first_name, "round": followup.round,
+                 "answers": {a.value: answer_url(followup, a.value) for a in Answer}},
+        dedupe_key=f"{kind}:{followup.uid}",
+        organisation=match.organisation,
+        participant=person,
+    )
+
+
+def _ask(match: Match, person: Participant, round_: int, now: datetime) -> FollowUp | None:
+    followup, created = FollowUp.objects.get_or_create(
+        match=match, participant=person, round=round_, defaults={"asked_at": now}
+    )
+    if not created:
+        return None
+    _queue_question(followup, kind="followup_question")
+    return followup
+
+
+def ask_due_followups(*, now: datetime) -> int:
+    """Ask "did you meet?" of both participants of every match introduced `followup_days` ago."""
+    asked = 0
+    for organisation in Organisation.objects.all():
+        cutoff = now - timedelta(days=organisation.followup_days)
+        candidates = (
+            Match.objects.filter(organisation=organisation, status=MatchStatus.INTRODUCED,
+                                 introduced_at__lte=cutoff)
+            .order_by("introduced_at", "id")
+            .values_list("id", flat=True)
+        )
+        asked += _ask_chunks(candidates, now)
+    return asked
+
+
+def _ask_chunks(candidates: Any, now: datetime) -> int:
+    asked = 0
+    while True:
+        ids = list(candidates[:CHUNK])
+        if not ids:
+            return asked
+        with transaction.atomic():
+            matches = list(
+                Match.objects.select_for_update(skip_locked=True, of=("self",))
+                .filter(id__in=ids, status=MatchStatus.INTRODUCED)
+                .select_related("organisation", "newcomer__organisation", "established__organisation",
+                                "newcomer__municipality", "established__municipality")
+            )
+            if not matches:
+                return asked
+            Match.objects.filter(id__in=[m.id for m in matches]).update(
+                status=MatchStatus.FOLLOWUP_ASKED, followup_asked_at=now
+            )
+            for match in matches:
+                for person in (match.newcomer, match.established):
+                    _ask(match, person, 1, now)
+                record(actor=SYSTEM, action="followup.asked", obj=match, organisation=match.organisation)
+                asked += 1
+
+
+def _per_organisation_cutoff(field: str, now: datetime) -> Q:
+    """`field` is at least the organisation's reminder_days old."""
+    q = Q(pk__in=[])
+    for org_id, days in Organisation.objects.values_list("id", "reminder_days"):
+        q |= Q(match__organisation_id=org_id, **{f"{field}__lte": now - timedelta(days=days)})
+    return q
+
+
+def send_due_reminders(*, now: datetime) -> int:
+    """One reminder `reminder_days` after a question that is still unanswered."""
+    count = 0
+    due = FollowUp.objects.filter(
+        _per_organisation_cutoff("asked_at", now), answer="", reminded_at__isnull=True, handled_at__isnull=True,
+    ).exclude(match__status__in=[MatchStatus.MET, MatchStatus.ENDED, MatchStatus.RESOLVED])
+    for followup in due.select_related("match__organisation", "match__newcomer", "match__established",
+                                       "participant__organisation").iterator(chunk_size=CHUNK):
+        with transaction.atomic():
+            if FollowUp.objects.filter(pk=followup.pk, reminded_at__isnull=True, answer="").update(reminded_at=now):
+                _queue_question(followup, kind="followup_reminder")
+                count += 1
+    return count
+
+
+def escalate_unanswered(*, now: datetime) -> int:
+    """No answer `reminder_days` after the reminder: a task for the coordinator."""
+    count = 0
+    due = FollowUp.objects.filter(
+        _per_organisation_cutoff("reminded_at", now), answer="", handled_at__isnull=True,
+    )
+    for followup in due.select_related("match", "participant").iterator(chunk_size=CHUNK):
+        with transaction.atomic():
+            if not FollowUp.objects.filter(pk=followup.pk, handled_at__isnull=True, answer="").update(handled_at=now):
+                continue
+            match = followup.match
+            if match.status in (MatchStatus.MET, MatchStatus.ENDED, MatchStatus.RESOLVED):
+                continue
+            if not match.followups.filter(answer=Answer.MET).exists():
+                _set_status(match, MatchStatus.NO_ANSWER)
+                _open_task(match=match, participant=followup.participant, kind=TaskKind.NO_ANSWER, now=now)
+                count += 1
+    return count
+
+
+def reask_not_yet(*, now: datetime) -> int:
+    """"Not yet" is asked again after FOLLOWUP_NOT_YET_DAYS; after FOLLOWUP_MAX_ROUNDS it becomes a task."""
+    count = 0
+    due = FollowUp.objects.filter(
+        answer=Answer.NOT_YET, handled_at__isnull=True,
+        answered_at__lte=now - timedelta(days=settings.FOLLOWUP_NOT_YET_DAYS),
+    )
+    for followup in due.select_related("match__organisation", "match__newcomer", "match__established",
+                                       "participant__organisation").iterator(chunk_size=CHUNK):
+        with transaction.atomic():
+            if not FollowUp.objects.filter(pk=followup.pk, handled_at__isnull=True,
+                                           answer=Answer.NOT_YET).update(handled_at=now):
+                continue
+            match = followup.match
+            if match.status in (MatchStatus.MET, MatchStatus.ENDED, MatchStatus.RESOLVED):
+                continue
+            if followup.round < settings.FOLLOWUP_MAX_ROUNDS:
+                _ask(match, followup.participant, followup.round + 1, now)
+            else:
+                _open_task(match=match, participant=followup.participant, kind=TaskKind.NOT_MET_AFTER_ROUNDS,
+                           now=now)
+            count += 1
+    return count
+
+
+def run_followups(*, now: datetime | None = None) -> dict[str, int]:
+    """The follow-up sweep (worker, `kompis followups`): catches up after any downtime."""
+    now = now or timezone.now()
+    return {
+        "asked": ask_due_followups(now=now),
+        "reminded": send_due_reminders(now=now),
+        "reasked": reask_not_yet(now=now),
+        "escalated": escalate_unanswered(now=now),
+    }
+
+
+# --- answers ------------------------------------------------------------------------------------
+
+def _set_status(match: Match, status: str) -> None:
+    if match.status != status:
+        Match.objects.filter(pk=match.pk).update(status=status)
+        match.status = status
+
+
+def _open_task(*, match: Match | None, participant: Participant, kind: str, now: datetime) -> Task | None:
+    if Task.objects.filter(match=match, participant=participant, kind=kind, resolved_at__isnull=True).exists():
+        return None
+    task = Task.objects.create(
+        organisation=participant.organisation, region=participant.region, match=match, participant=participant,
+        kind=kind, due_on=(timezone.localtime(now) + timedelta(days=settings.TASK_DUE_DAYS)).date(),
+    )
+    if match is not None and match.status not in (MatchStatus.MET,):
+        _set_status(match, MatchStatus.ESCALATED)
+    record(actor=SYSTEM, action="followup.task_created", obj=task, organisation=participant.organisation,
+           data={"kind": kind, "participant": str(participant.uid)})
+    return task
+
+
+def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = None) -> bool:
+    """A participant's one-click answer. Idempotent: the same answer again changes nothing (False)."""
+    if answer not in Answer.values:
+        raise ValueError(answer)
+    now = now or timezone.now()
+    with transaction.atomic():
+        followup = FollowUp.objects.select_for_update().select_related("match", "participant").get(pk=followup.pk)
+        if followup.answer == answer:
+            return False
+        FollowUp.objects.filter(pk=followup.pk).update(answer=answer, answered_at=now, handled_at=None)
+        followup.answer, followup.answered_at = answer, now
+        match = Match.objects.select_for_update().get(pk=followup.match_id)
+        record(actor=PARTICIPANT, action="followup.answered", obj=match, organisation=match.organisation,
+               data={"answer": answer, "participant": str(followup.participant.uid), "round": followup.round})
+        if match.status in (MatchStatus.ENDED, MatchStatus.RESOLVED):
+            return True
+        if answer == Answer.MET:
+            _mark_met(match, now=now)
+        elif answer == Answer.WILL_NOT_MEET:
+            FollowUp.objects.filter(pk=followup.pk).update(handled_at=now)
+            if match.status != MatchStatus.MET:
+                _set_status(match, MatchStatus.WILL_NOT_MEET)
+            _open_task(match=match, participant=followup.participant, kind=TaskKind.WILL_NOT_MEET, now=now)
+        elif match.status in (MatchStatus.FOLLOWUP_ASKED, MatchStatus.INTRODUCED, MatchStatus.NO_ANSWER):
+            _set_status(match, MatchStatus.NOT_YET)
+        return True
+
+
+def save_comment(*, followup: FollowUp, comment: str) -> None:
+    FollowUp.objects.filter(pk=followup.pk).update(comment=comment[:2000])
+    record(actor=PARTICIPANT, action="followup.commented", obj=followup.match,
+           organisation=followup.match.organisation)
+
+
+def _mark_met(match: Match, *, now: datetime) -> None:
+    if match.met_at is None:
+        Match.objects.filter(pk=match.pk).update(met_at=now)
+        match.met_at = now
+    _set_status(match, MatchStatus.MET)
+    # Open "no answer"/"not met" tasks are moot now; "will not meet" stays for staff to judge.
+    for task in Task.objects.filter(match=match, resolved_at__isnull=True).exclude(kind=TaskKind.WILL_NOT_MEET):
+        Task.objects.filter(pk=task.pk).update(resolved_at=now, outcome=TaskOutcome.MET)
+        record(actor=SYSTEM, action="followup.task_resolved", obj=task, organisation=match.organisation,
+               data={"outcome": TaskOutcome.MET})
+
+
+# --- staff -------------------------------------------------------------------------------------
+
+def resolve_task(*, actor: Any, task: Task, outcome: str, note: str = "") -> None:
+    """Log the contact outcome: met after all, re-match (back to the pool with priority), close, or none."""
+    if outcome not in TaskOutcome.values:
+        raise ValueError(outcome)
+    now = timezone.now()
+    with transaction.atomic():
+        if not Task.objects.filter(pk=task.pk, resolved_at__isnull=True).update(
+            resolved_at=now, resolved_by=actor, outcome=outcome, note=note[:5000]
+        ):
+            raise TaskAlreadyResolved()
+        record(actor=actor, action="followup.task_resolved", obj=task, organisation=task.organisation,
+               data={"outcome": outcome})
+        match = Match.objects.select_for_update().get(pk=task.match_id) if task.match_id else None
+        if match is None:
+            return
+        if outcome == TaskOutcome.MET:
+            _mark_met(match, now=now)
+        elif outcome == TaskOutcome.REMATCH:
+            end_match(actor=actor, match=match, reason="re-match", return_to_pool=True, priority_for=task.participant)
+        elif outcome == TaskOutcome.CLOSE:
+            end_match(actor=actor, match=match, reason="closed by staff", return_to_pool=False)
+
+
+class TaskAlreadyResolved(Exception):
+    pass
+
+
+def end_match(*, actor: Any, match: Match, reason: str, return_to_pool: bool = False,
+              priority_for: Participant | None = None) -> None:
+    """End a match. Its pair is never proposed again. With `return_to_pool` both go back to waiting,
+    `priority_for` first in line; otherwise a participant with no other match is paused for staff to decide."""
+    with transaction.atomic():
+        if not Match.objects.filter(pk=match.pk).exclude(status=MatchStatus.ENDED).update(
+            status=MatchStatus.ENDED, ended_at=timezone.now(), end_reason=reason[:500]
+        ):
+            return
+        match.status = MatchStatus.ENDED
+        ExcludedPair.objects.get_or_create(
+            newcomer_id=match.newcomer_id, established_id=match.established_id,
+            defaults={"organisation": match.organisation, "reason": ExclusionReason.PREVIOUS_MATCH,
+                      "created_by": actor if getattr(actor, "is_authenticated", False) else None},
+        )
+        for person in Participant.objects.select_for_update().filter(pk__in=[match.newcomer_id, match.established_id]):
+            if person.status != Status.MATCHED or Match.objects.active().filter(
+                Q(newcomer=person) | Q(established=person)
+            ).exists():
+                continue
+            person.status = Status.WAITING if return_to_pool else Status.PAUSED
+            if return_to_pool and priority_for is not None and person.pk == priority_for.pk:
+                person.rematch_priority = True
+            person.save(update_fields=["status", "rematch_priority", "updated_at"])
+            record(actor=actor, action="participant.back_to_pool" if return_to_pool else "participant.paused",
+                   obj=person, summary=f"match ended: {reason}")
+        record(actor=actor, action="followup.match_ended", obj=match, organisation=match.organisation,
+               summary=reason)
+
+
+def resend_mail(*, actor: Any, message: OutboxMessage) -> OutboxMessage | None:
+    """Send a copy of a mail again (new Message-ID), e.g. after the participant fixed their address."""
+    with transaction.atomic():
+        copies = OutboxMessage.objects.filter(dedupe_key__startswith=f"resend:{message.uid}:").count()
+        copy = queue_mail(
+            to_email=message.participant.email if message.participant else message.to_email,
+            template=message.template, language=message.language, context=message.context,
+            dedupe_key=f"resend:{message.uid}:{copies + 1}", organisation=message.organisation,
+            participant=message.participant,
+        )
+        if message.participant is not None:
+            record(actor=actor, action="outbox.resent", obj=message.participant,
+                   data={"template": message.template, "mail": str(message.uid)})
+        return copy

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompis.accounts.access import people_required
+from kompis.audit.selectors import history_of
+from kompis.core.tokens import InvalidLink, read_token
+from kompis.followup import services
+from kompis.followup.access import get_task_for_user
+from kompis.followup.forms import CommentForm, ResolveTaskForm
+from kompis.followup.models import Answer, FollowUp
+from kompis.followup.selectors import open_tasks, resolved_tasks
+from kompis.matching.access import matches_for_user
+from kompis.outbox.models import OutboxMessage
+from kompis.participants.access import participants_for_user
+
+
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the follow-up mail: no login, idempotent, a thank-you page in the participant's language."""
+    try:
+        payload = read_token(services.ANSWER_PURPOSE, token, max_age=timedelta(days=settings.FOLLOWUP_LINK_DAYS))
+        followup = (
+            FollowUp.objects.select_related("participant__organisation", "match").filter(uid=payload.get("f")).first()
+        )
+        if followup is None or payload.get("a") not in Answer.values:
+            raise InvalidLink("gone")
+    except InvalidLink as exc:
+        return render(request, "followup/link_invalid.html", {"reason": exc.reason}, status=400)
+    person = followup.participant
+    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+        translation.activate(person.preferred_language)
+        request.LANGUAGE_CODE = person.preferred_language
+    form = CommentForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid():
+            services.save_comment(followup=followup, comment=form.cleaned_data["comment"])
+            return render(request, "followup/thanks.html", {"organisation": person.organisation,
+                                                            "answer": payload["a"], "commented": True})
+    else:
+        services.record_answer(followup=followup, answer=payload["a"])
+    return render(request, "followup/thanks.html", {"organisation": person.organisation, "answer": payload["a"],
+                                                    "form": form, "person": person})
+
+
+@people_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    show = request.GET.get("show", "open")
+    qs = resolved_tasks(user=request.user) if show == "done" else open_tasks(user=request.user)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(request, "followup/tasks.html", {"nav": "tasks", "page": page, "show": show,
+                                                    "today": timezone.localdate()})
+
+
+@people_required
+def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
+    task = get_task_for_user(request.user, task_id)
+    form = ResolveTaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resolve_task(actor=request.user, task=task, outcome=form.cleaned_data["outcome"],
+                                  note=form.cleaned_data["note"])
+            messages.success(request, _("The task is done."))
+        except services.TaskAlreadyResolved:
+            messages.error(request, _("Someone else has already resolved this task."))
+        return redirect("followup:tasks")
+    return render(request, "followup/task.html", {"nav": "tasks", "task": task, "form": form,
+                                                   "followups": task.match.followups.all() if task.match else []})
+
+
+def _get_match(request: HttpRequest, match_id: str):  # type: ignore[no-untyped-def]
+    match = matches_for_user(request.user).select_related("newcomer", "established").filter(uid=match_id).first()
+    if match is None:
+        raise Http404("No such match")
+    return match
+
+
+@people_required
+def match_timeline(request: HttpRequest, match_id: str) -> HttpResponse:
+    match = _get_match(request, match_id)
+    mails = OutboxMessage.objects.filter(participant__in=[match.newcomer, match.established]).order_by("-created_at")
+    return render(request, "followup/match.html", {
+        "nav": "matching", "match": match, "history": history_of(match)[:200],
+        "followups": match.followups.select_related("participant"), "mails": mails[:50],
+        "tasks": match.tasks.select_related("participant"),
+    })
+
+
+@people_required
+@require_POST
+def match_end(request: HttpRequest, match_id: str) -> HttpResponse:
+    match = _get_match(request, match_id)
+    reason = request.POST.get("reason", "").strip() or _("ended by staff")
+    services.end_match(actor=request.user, match=match, reason=reason)
+    messages.success(request, _("The match has ended."))
+    return redirect("followup:match", match_id=match.uid)
+
+
+@people_required
+@require_POST
+def mail_resend(request: HttpRequest, mail_id: str) -> HttpResponse:
+    mail = OutboxMessage.objects.filter(
+        Q(participant__in=participants_for_user(request.user)), uid=mail_id
+    ).select_related("participant").first()
+    if mail is None:
+        raise Http404("No such mail")
+    services.resend_mail(actor=request.user, message=mail)
+    messages.success(request, _("The mail is queued to be sent again."))
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("participants:detail", args=[mail.participant.uid])
+    return redirect(target)
