@@ -128,6 +128,7 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, help="directory for the generated CSV files (kept, reused)")
     ap.add_argument("--child", nargs=2, metavar=("INPUT", "OUTPUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     if args.child:
         child(*args.child)
         return

@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -139,7 +140,8 @@ LANGUAGES = [
     ("so", _("Somali")),
     ("uk", _("Ukrainian")),
 ]
-EXTRA_LANG_INFO = {"so": {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"}}
+# Django has no Somali of its own: tell it the language's name and direction.
+LANG_INFO.setdefault("so", {"bidi": False, "code": "so", "name": "Somali", "name_local": "Soomaali"})
 LANGUAGE_COOKIE_NAME = "kompis_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 LOCALE_PATHS = [BASE_DIR / "kompis" / "locale"]

@@ -44,7 +44,7 @@ class RunForm(forms.Form):
             choices.append(("all", _("Whole organisation")))
         choices += [(f"region:{uid}", _("Region: %(name)s") % {"name": r.name}) for uid, r in self.regions.items()]
         choices += [(f"project:{uid}", _("Project: %(name)s") % {"name": p.name}) for uid, p in self.projects.items()]
-        self.fields["scope"].choices = choices
+        self.fields["scope"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -130,7 +130,7 @@ def render_shortage(p: Mapping[str, Any], municipalities: Mapping[str, str] | No
     }
 
 
-def render_reasons(reasons: list[Mapping[str, Any]], municipalities: Mapping[str, str] | None = None
+def render_reasons(reasons: Sequence[Mapping[str, Any]], municipalities: Mapping[str, str] | None = None
                    ) -> list[dict[str, Any]]:
     """Stored reasons ({code, params, points}) → [{"text", "points"}] for templates."""
     return [

@@ -89,7 +89,7 @@ def pool_health(user: Any, *, limit: int = 100) -> dict[str, Any]:
     )
     total = waiting.count()
     people = list(waiting[:limit])
-    open_proposals = set()
+    open_proposals: set[int] = set()
     for n, e in Proposal.objects.filter(
         run__in=runs, state=ProposalState.PROPOSED
     ).values_list("newcomer_id", "established_id"):

@@ -64,6 +64,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "matching:pool": Rule(PEOPLE),
     "matching:matches": Rule(PEOPLE),
     "matching:settings": Rule(ORG_ADMIN),
+    # follow-up
+    "followup:tasks": Rule(PEOPLE),
+    "followup:task": Rule(PEOPLE, obj="task"),
+    "followup:match": Rule(PEOPLE, obj="match"),
+    "followup:match_end": Rule(PEOPLE, "POST", obj="match", data={"reason": "moved away"}),
+    "followup:mail_resend": Rule(PEOPLE, "POST", obj="mail"),
 }
 
 PARAM_RE = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
@@ -106,7 +112,9 @@ class Scope(dict):
 
 
 def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_name: str) -> Scope:
-    from kompis.matching.models import MatchingRun, Proposal
+    from kompis.followup.models import Task
+    from kompis.matching.models import Match, MatchingRun, Proposal
+    from kompis.outbox.models import OutboxMessage
 
     participant = ParticipantFactory(organisation=org, region=region, municipality_id=municipality,
                                      first_name=first_name, last_name=last_name)
@@ -118,7 +126,17 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
                                        languages=["sv", "ar"])
     run = MatchingRun.objects.create(organisation=org, region=region)
     proposal = Proposal.objects.create(run=run, newcomer=participant, established=partner, score=0.5)
-    return Scope(participant=participant, run=run, proposal=proposal, partner=other_partner)
+    friend = ParticipantFactory(organisation=org, region=region, municipality_id=municipality, role="established",
+                                first_name=f"{first_name}s", last_name="Friend", status="matched")
+    match = Match.objects.create(organisation=org, newcomer=participant, established=friend, mode="digital",
+                                 status="introduced")
+    task = Task.objects.create(organisation=org, region=region, match=match, participant=participant,
+                               kind="will_not_meet", due_on=timezone.localdate())
+    mail = OutboxMessage.objects.create(organisation=org, participant=participant, to_email=participant.email,
+                                        template="signup_confirm", language="sv", dedupe_key=f"scope:{last_name}",
+                                        message_id=f"<{last_name}@test>", state="sent")
+    return Scope(participant=participant, run=run, proposal=proposal, partner=other_partner, match=match,
+                 task=task, mail=mail)
 
 
 def _uid(rule: Rule, scope: Scope | None, name: str) -> Any:
@@ -157,8 +175,10 @@ def snapshot(scope: Scope) -> tuple:
     """Everything a staff action could change about the objects of one scope."""
     from kompis.matching.models import Match
 
-    p, proposal, run = scope["participant"], scope["proposal"], scope["run"]
-    for obj in (p, proposal, run):
+    from kompis.outbox.models import OutboxMessage
+
+    p, proposal, run, match, task = (scope[k] for k in ("participant", "proposal", "run", "match", "task"))
+    for obj in (p, proposal, run, match, task):
         obj.refresh_from_db()
     return (
         p.status, p.paused_until, p.first_name, p.updated_at, proposal.state, proposal.reject_reason,
@@ -167,6 +187,7 @@ def snapshot(scope: Scope) -> tuple:
         AuditEvent.objects.count(),
         Match.objects.count(),
         type(proposal).objects.filter(run=run).count(),
+        match.status, task.resolved_at, OutboxMessage.objects.count(),
     )
 
 

@@ -18,8 +18,11 @@ def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser():
+    """One chromium per test. Not session-wide on purpose: while Playwright's sync API is running it leaves
+    an asyncio loop marked as running in this thread, so Django hands out context-local database
+    connections; the test database's flush and serialized rollback must happen outside that."""
     if not CHROMIUM.exists():
         reason = f"{CHROMIUM} is missing: install Debian's chromium package to run the browser tests"
         if os.environ.get("CI") == "true":

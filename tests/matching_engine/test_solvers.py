@@ -50,8 +50,16 @@ def test_no_output_breaks_a_hard_rule_or_capacity(data, weights, solver):  # typ
     result = match(newcomers, established, weights=weights, exclude=exclude, solver=solver, today=TODAY)
     check_valid(result, newcomers, established, weights, exclude)
     assert result.stats.pairs == len(result.pairs)
-    # every unmatched person gets an explanation
+    # every unmatched person gets an explanation, consistent with the oracle
     assert set(result.unmatched) == set(result.unmatched_newcomers) | set(result.unmatched_established)
+    for pid, info in result.unmatched.items():
+        if info.role == "newcomer":
+            me = next(p for p in newcomers if p.id == pid)
+            has_partner = any(py_allowed(me, e, weights, exclude) for e in established if e.capacity > 0)
+        else:
+            me = next(p for p in established if p.id == pid)
+            has_partner = any(py_allowed(n, me, weights, exclude) for n in newcomers if n.capacity > 0)
+        assert (info.rule == "all_compatible_partners_taken") == has_partner, (pid, info)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -71,6 +79,12 @@ def test_fast_reaches_maximum_count_on_small_instances(data, weights):  # type: 
     fast = match(newcomers, established, weights=weights, exclude=exclude, solver="fast", today=TODAY)
     assert len(fast.pairs) == len(exact.pairs)
     assert fast.stats.total_score <= exact.stats.total_score + 1e-6
+    # the group max-flow bound is an upper bound, exact without exclusions / age rule / duplicates
+    bound = fast.stats.max_pairs_bound
+    assert bound >= len(exact.pairs)
+    simple_caps = all(p.capacity <= 1 for p in newcomers) or all(p.capacity <= 1 for p in established)
+    if not exclude and not weights.age.must and simple_caps:
+        assert bound == len(exact.pairs)
 
 
 def test_exact_prefers_more_pairs_over_higher_score() -> None:
@@ -186,3 +200,14 @@ def test_large_digital_pool_pairs_everyone() -> None:
     r = match(newcomers, established, solver="fast", today=TODAY)
     assert len(r.pairs) == 800
     assert not r.unmatched
+
+
+def test_progress_callback_and_warm_up() -> None:
+    from kompis.matching.engine.kernels import warm_up
+
+    warm_up()
+    newcomers, established = _split(generate(50, 50, seed=2, today=TODAY))
+    calls: list[tuple[str, int, int]] = []
+    match(newcomers, established, today=TODAY, progress=lambda *a: calls.append(a))
+    assert [c[0] for c in calls] == ["index", "bound", "candidates", "assign", "repair"]
+    assert calls[-1][1] == calls[-1][2]

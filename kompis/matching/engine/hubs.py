@@ -1,13 +1,14 @@
 """Compatibility index: "hubs" that connect exactly the allowed pairs.
 
 A hub is a key ``(language, family flag, [has children], gender class, location, [interest],
-[availability slot])``. Every person joins the hubs for each of its languages, for gender class
-"open" (when it does not ask for a same-gender match) and for its own gender (unless
-unspecified), and for the location "digital" (when it accepts digital meetings) and
-"physical in municipality m" (when it accepts physical ones). Fields in brackets appear only
-when the matching component is a ``must`` rule. Two people share a hub **iff** they satisfy
-the hard rules 2-5 and the ``must`` rules except the age one (checked pair-wise), so the
-members of a person's hubs are all of its allowed partners. This lets candidate search and
+[availability slot])``. A person is *listed* in, and *scans*, the hubs for each of its
+languages, for the location "digital" (when it accepts digital meetings) and "physical in
+municipality m" (when it accepts physical ones), and for gender classes chosen so that each
+allowed pair meets in exactly one class (see ``_gender_classes``). Fields in brackets appear
+only when the matching component is a ``must`` rule. A person scanning a hub that lists
+somebody of the other role **iff** the pair satisfies the hard rules 2-5 and the ``must``
+rules except the age one (checked pair-wise), so the members of the hubs a person scans are
+all of its allowed partners. This lets candidate search and
 augmenting paths visit only allowed partners, and makes people with the same hub set
 interchangeable (the basis of the group max-flow bound).
 """
@@ -45,7 +46,6 @@ from kompis.matching.engine.encode import (
 I64 = npt.NDArray[np.int64]
 
 
-@njit(cache=True)
 @njit(cache=True, inline="always")
 def _gender_classes(sgo, g, scan):
     """Gender classes a person scans (``scan``) or is listed under.
@@ -81,13 +81,13 @@ def _emit(A, L, I, P, is_established, n_int, nloc, scan, fill, out_p, out_k):  #
         if is_established and P[P_MUST_SV] and not A[i, C_SV]:
             continue
         hc = A[i, C_HC] if P[P_MUST_FAMSIT] else 0
+        gcs = _gender_classes(A[i, C_SGO] != 0, A[i, C_G], scan)
         for w in range(L.shape[1]):
             word = L[i, w]
             for b in range(64):
                 if not (word >> np.uint64(b)) & np.uint64(1):
                     continue
                 lang = w * 64 + b
-                gcs = _gender_classes(A[i, C_SGO] != 0, A[i, C_G], scan)
                 for gq in range(2):
                     gc = gcs[gq]
                     if gc < 0:

@@ -180,10 +180,12 @@ def _pairs_to_slots(n: I64, e: I64, capN: I64, capE: I64) -> tuple[I64, I64]:
 
 #: candidate arcs kept per person (each side) and scan window of the fast solver
 FAST_K = 32
-FAST_WINDOW = 192
-#: auction: value bonus per pair (in centipoints; favours more pairs) and bid increment
-AUCTION_PAIR_BONUS = 10_000
-AUCTION_EPS = 10
+FAST_WINDOW = 256
+#: auction: value bonus per pair as a share of the maximum score (favours more pairs; the repair
+#: step guarantees the maximum count) and the bid increment in centipoints (each newcomer ends
+#: within ``AUCTION_EPS`` of its best choice at the final prices)
+AUCTION_PAIR_BONUS_SHARE = 0.5
+AUCTION_EPS = 16
 
 
 def _auction_match(prob: Problem, an: I64, ae: I64, asc: I64) -> npt.NDArray[np.int64]:
@@ -191,7 +193,7 @@ def _auction_match(prob: Problem, an: I64, ae: I64, asc: I64) -> npt.NDArray[np.
     capN, capE = prob.N.A[:, C_CAP], prob.E.A[:, C_CAP]
     ptr = np.zeros(prob.N.n + 1, dtype=np.int64)
     np.cumsum(np.bincount(an, minlength=prob.N.n), out=ptr[1:])
-    bonus = max(AUCTION_PAIR_BONUS, int(prob.weights.max_score * 100))
+    bonus = max(100, round(prob.weights.max_score * 100 * AUCTION_PAIR_BONUS_SHARE))
     match, _bids = kernels.auction(ptr, ae, asc + bonus, capN, capE, AUCTION_EPS, 1 << 40)
     return match
 
