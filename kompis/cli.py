@@ -10,7 +10,11 @@ from __future__ import annotations
 import os
 import sys
 
-ALIASES = {"export-participants": "export_participants", "mail-catcher": "mail_catcher"}
+ALIASES = {
+    "export-participants": "export_participants",
+    "mail-catcher": "mail_catcher",
+    "run-matching": "run_matching",
+}
 
 
 def django_main(argv: list[str]) -> None:

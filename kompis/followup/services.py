@@ -68,6 +68,10 @@ def introduce_match(*, actor: Any, match: Match) -> None:
                 participant=me,
             )
         now = timezone.now()
+        # A re-matched participant's priority is used up by the new match.
+        Participant.objects.filter(pk__in=[match.newcomer_id, match.established_id], rematch_priority=True).update(
+            rematch_priority=False
+        )
         Match.objects.filter(pk=match.pk, status=MatchStatus.APPROVED).update(
             status=MatchStatus.INTRODUCED, introduced_at=now
         )

@@ -23,8 +23,10 @@ from kompis.participants.vocab import Status
 FEED_FIELDS = (
     "pk", "role", "birth_year", "gender", "municipality_id", "postal_code", "languages", "interests",
     "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "signed_up_at", "capacity",
-    "availability",
+    "availability", "rematch_priority",
 )
+#: A participant whose match ended with "re-match" counts as having waited this much longer (first in line).
+REMATCH_PRIORITY_DAYS = 365
 
 
 @dataclass
@@ -76,8 +78,10 @@ def exclusions(*, organisation: Any, ids: set[str] | None = None) -> set[tuple[s
 
 def to_engine(row: tuple[Any, ...], *, capacity: int, tz: Any = None) -> engine.Participant:
     (pk, role, birth_year, gender, muni, postal, languages, interests, has_children, family, mode, sgo,
-     signed_up_at, _capacity, availability) = row
+     signed_up_at, _capacity, availability, rematch_priority) = row
     signed = timezone.localtime(signed_up_at, tz).date() if signed_up_at else dt.date.today()
+    if rematch_priority:
+        signed -= dt.timedelta(days=REMATCH_PRIORITY_DAYS)
     return engine.Participant(
         id=str(pk),
         role=role,

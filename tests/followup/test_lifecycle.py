@@ -225,3 +225,18 @@ def test_unsubscribed_participant_gets_no_question(make_match):
     services.ask_due_followups(now=later(match, 14))
     assert OutboxMessage.objects.filter(template="followup_question", participant=match.newcomer).count() == 0
     assert OutboxMessage.objects.filter(template="followup_question", participant=match.established).count() == 1
+
+
+def test_rematch_priority_puts_the_person_first_in_line_until_matched_again(make_match, world):
+    from kompis.matching.feed import REMATCH_PRIORITY_DAYS, build_pool, scope_participants, waiting_participants
+
+    match = make_match()
+    services.ask_due_followups(now=later(match, 14))
+    services.record_answer(followup=FollowUp.objects.get(match=match, participant=match.newcomer),
+                           answer="will_not_meet")
+    services.resolve_task(actor=world.uppsala_coordinator, task=Task.objects.get(), outcome="rematch")
+    pool = build_pool(waiting_participants(scope_participants(organisation=world.org)), organisation=world.org)
+    newcomer = next(p for p in pool.newcomers if p.id == str(match.newcomer.pk))
+    signed = timezone.localtime(match.newcomer.signed_up_at).date()
+    assert (signed - newcomer.signed_up).days == REMATCH_PRIORITY_DAYS
+    assert (str(match.newcomer.pk), str(match.established.pk)) in pool.exclude

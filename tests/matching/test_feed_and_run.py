@@ -128,7 +128,7 @@ def test_match_command(world):
     person(world, "newcomer")
     person(world, "established")
     out = StringIO()
-    call_command("match", "--organisation", world.org.slug, "--region", "Uppsala", stdout=out)
+    call_command("run_matching", "--organisation", world.org.slug, "--region", "Uppsala", stdout=out)
     run = MatchingRun.objects.get()
     assert run.region == world.uppsala and run.created_by is None
     assert "1 proposals" in out.getvalue()

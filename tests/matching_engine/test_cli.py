@@ -185,3 +185,13 @@ def test_existing_output_untouched_on_error(tmp_path: Path) -> None:
     inp = write(tmp_path, [HEADER, GOOD_N.replace(",0380,", ",12,")])
     assert main(["--input", str(inp), "--output", str(out)]) == 2
     assert out.read_text(encoding="utf-8") == "previous\n"
+
+
+def test_line_numbers_survive_multiline_cells(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    multi = GOOD_N.replace("football;cooking;music", '"football;\ncooking"')
+    bad = GOOD_E.replace("2025-12-01", "soon")
+    code, out = run(tmp_path, write(tmp_path, [HEADER, multi, bad]))
+    assert code == 2 and not out.exists()
+    assert (
+        "participants.csv:4: column 'signed_up': 'soon' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+    )

@@ -162,6 +162,8 @@ def parse_participants(
     if isinstance(source, str | os.PathLike):
         with Path(source).open(newline="", encoding="utf-8-sig") as fh:
             return parse_participants(fh, today, max_errors)
+    if not source.seekable():
+        source = io.StringIO(source.read())
     today = today or dt.date.today()
     munis = municipalities()
     errors: list[CsvError] = []
@@ -178,10 +180,20 @@ def parse_participants(
     missing = [c for c in REQUIRED_COLUMNS if c not in col]
     if missing:
         return ParseResult([], [CsvError(1, c, "required column is missing") for c in missing])
+    start_line = reader.line_num
     try:
-        numbered = [(reader.line_num, row) for row in reader]
+        raw_rows = list(reader)
     except csv.Error as exc:
         return ParseResult([], [CsvError(reader.line_num, None, f"not a valid CSV row: {exc}")])
+    if reader.line_num == start_line + len(raw_rows):
+        numbered: Iterable[tuple[int, list[str]]] = zip(
+            range(start_line + 1, start_line + 1 + len(raw_rows)), raw_rows, strict=True
+        )
+    else:  # quoted cells span several lines: parse again, tracking line numbers
+        source.seek(0)
+        again = csv.reader(source)
+        next(again)
+        numbered = [(again.line_num, row) for row in again]
     width = len(header)
     lines: list[int] = []
     rows: list[list[str]] = []
@@ -192,7 +204,7 @@ def parse_participants(
             row = (row + [""] * width)[: max(width, len(row))]
         lines.append(ln)
         rows.append(row)
-    del numbered
+    del numbered, raw_rows
     n = len(rows)
     columns: list[tuple[str, ...]] = list(zip(*rows, strict=False)) if rows else [() for _ in range(width)]
     del rows
