@@ -23,6 +23,7 @@ def _test_settings(settings, tmp_path):
     }
     settings.MAIL_CATCHER_DIR = tmp_path / "mail"
     settings.SIGNUP_RATE = "1000/h"
+    settings.LANGUAGE_CODE = "en"  # tests read English unless they choose a language
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast; tests only
 
 

@@ -12,16 +12,16 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
-from kompis.audit.services import PARTICIPANT, SYSTEM, record
+from kompis.audit.services import PARTICIPANT, SYSTEM, record, record_many
+from kompis.core.links import absolute_url
 from kompis.core.tokens import make_token
 from kompis.followup.models import Answer, FollowUp, Task, TaskKind, TaskOutcome
 from kompis.matching.models import ExcludedPair, ExclusionReason, Match, MatchStatus
 from kompis.organisations.models import Organisation
 from kompis.outbox.models import OutboxMessage
-from kompis.outbox.services import queue_mail
+from kompis.outbox.services import Mail, queue_mail, queue_mails
 from kompis.participants.models import Participant
 from kompis.participants.services import self_service_url
 from kompis.participants.vocab import Status
@@ -82,17 +82,17 @@ def introduce_match(*, actor: Any, match: Match) -> None:
 # --- follow-up questions --------------------------------------------------------------------------
 
 def answer_url(followup: FollowUp, answer: str) -> str:
-    token = make_token(ANSWER_PURPOSE, {"f": str(followup.uid), "a": answer})
-    return settings.SITE_ROOT + reverse("followup:answer", args=[token])
+    return absolute_url("followup:answer", make_token(ANSWER_PURPOSE, {"f": str(followup.uid), "a": answer}))
 
 
-def _queue_question(followup: FollowUp, *, kind: str) -> None:
+def _question(followup: FollowUp, *, kind: str) -> Mail | None:
+    """The "did you meet?" mail (or its reminder) for one question, or None if the person gets no mail."""
     person = followup.participant
     if not _mailable(person) or person.unsubscribed_at:
-        return
+        return None
     match = followup.match
     other = match.established if person.pk == match.newcomer_id else match.newcomer
-    queue_mail(
+    return Mail(
         to_email=person.email,
         template=kind,
         language=person.preferred_language,
@@ -102,6 +102,10 @@ def _queue_question(followup: FollowUp, *, kind: str) -> None:
         organisation=match.organisation,
         participant=person,
     )
+
+
+def _queue_question(followup: FollowUp, *, kind: str) -> None:
+    queue_mails([m for m in [_question(followup, kind=kind)] if m])
 
 
 def _ask(match: Match, person: Participant, round_: int, now: datetime) -> FollowUp | None:
@@ -147,11 +151,15 @@ def _ask_chunks(candidates: Any, now: datetime) -> int:
             Match.objects.filter(id__in=[m.id for m in matches]).update(
                 status=MatchStatus.FOLLOWUP_ASKED, followup_asked_at=now
             )
-            for match in matches:
-                for person in (match.newcomer, match.established):
-                    _ask(match, person, 1, now)
-                record(actor=SYSTEM, action="followup.asked", obj=match, organisation=match.organisation)
-                asked += 1
+            # One statement each for the questions, their mails and the audit events of the whole chunk;
+            # the row locks and the status condition above make a second question impossible, and the
+            # unique key (match, participant, round) would refuse one anyway.
+            questions = [FollowUp(match=match, participant=person, round=1, asked_at=now)
+                         for match in matches for person in (match.newcomer, match.established)]
+            FollowUp.objects.bulk_create(questions)
+            queue_mails([m for q in questions if (m := _question(q, kind="followup_question"))])
+            record_many(actor=SYSTEM, action="followup.asked", objects=matches)
+            asked += len(matches)
 
 
 def _per_organisation_cutoff(field: str, now: datetime) -> Q:

@@ -6,8 +6,10 @@ send the same row; a worker that dies mid-send leaves a lease that expires and t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import smtplib
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
@@ -23,6 +25,26 @@ from kompis.outbox.models import MailState, OutboxMessage
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 RTL_LANGUAGES = {"ar", "fa"}
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One mail to queue: who, which template, in which language, with what context."""
+
+    to_email: str
+    template: str
+    language: str
+    context: dict[str, Any]
+    dedupe_key: str
+    organisation: Any = None
+    participant: Any = None
+
+    def row(self) -> OutboxMessage:
+        return OutboxMessage(
+            to_email=self.to_email, template=self.template, language=self.language, context=self.context,
+            dedupe_key=self.dedupe_key, organisation=self.organisation, participant=self.participant,
+            message_id=make_msgid(domain="kompis.localhost"),
+        )
 
 
 def queue_mail(
@@ -43,21 +65,31 @@ def queue_mail(
         message, created = OutboxMessage.objects.get_or_create(
             dedupe_key=dedupe_key,
             defaults={
-                "to_email": to_email,
-                "template": template,
-                "language": language,
-                "context": context,
-                "organisation": organisation,
-                "participant": participant,
+                "to_email": to_email, "template": template, "language": language, "context": context,
+                "organisation": organisation, "participant": participant,
                 "message_id": make_msgid(domain="kompis.localhost"),
             },
         )
     if not created:
         return None
+    _deliver_after_commit()
+    return message
+
+
+def queue_mails(mails: list[Mail]) -> int:
+    """Queue many mails in one statement (the caller's transaction); rows whose key exists are skipped."""
+    if not mails:
+        return 0
+    before = OutboxMessage.objects.filter(dedupe_key__in=[m.dedupe_key for m in mails]).count()
+    OutboxMessage.objects.bulk_create([m.row() for m in mails], batch_size=500, ignore_conflicts=True)
+    _deliver_after_commit()
+    return len(mails) - before
+
+
+def _deliver_after_commit() -> None:
     from kompis.outbox.tasks import deliver_outbox
 
     transaction.on_commit(lambda: deliver_outbox.enqueue())
-    return message
 
 
 def render(message: OutboxMessage) -> tuple[str, str, str]:
@@ -161,7 +193,5 @@ def deliver_due(*, now: datetime | None = None, limit: int = 50) -> int:
         try:
             sent += sum(send_one(message, connection=connection, now=now) for message in batch)
         finally:
-            try:
+            with contextlib.suppress(OSError, smtplib.SMTPException):
                 connection.close()
-            except (OSError, smtplib.SMTPException):
-                pass

@@ -1,18 +1,316 @@
-"""Import and export of participants (placeholder, replaced by the import work)."""
+"""Staff import (upload → preview → confirm, rejected rows as a file) and export of participants.
+
+The uploaded file is kept between preview and confirm under MEDIA_ROOT/imports/<random key>/ together with
+the uploading user's and organisation's ids; only that user, in that organisation, can use the key, for
+IMPORT_KEEP_HOURS. The confirm step reads and validates the stored file again (it never trusts the preview).
+"""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import json
+import re
+import secrets
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
+from kompis.audit.services import record
+from kompis.municipalities.models import Municipality
+from kompis.participants import exporting, importing
+from kompis.participants.import_services import ImportRefused, import_participants
+from kompis.participants.selectors import ParticipantFilter, filtered_participants
+
+IMPORT_KEEP_HOURS = 24
+SAMPLE_ROWS = 10
+MAX_ERRORS_SHOWN = 500
+SESSION_LAST = "participants_import_rejected"
+_KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File (CSV or Excel .xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv"}),
+        help_text=gettext_lazy("At most 10 MB and 100,000 rows."),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > importing.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)s MB.")
+                                        % {"mb": importing.MAX_BYTES // (1024 * 1024)})
+        return upload
+
+
+# --- the stored upload -----------------------------------------------------------------------------
+
+
+def _root() -> Path:
+    return Path(settings.MEDIA_ROOT) / "imports"
+
+
+def _sweep_old() -> None:
+    root = _root()
+    if not root.is_dir():
+        return
+    cutoff = time.time() - IMPORT_KEEP_HOURS * 3600
+    for entry in root.iterdir():
+        try:
+            if entry.is_dir() and entry.stat().st_mtime < cutoff:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _store(request: HttpRequest, data: bytes, filename: str) -> str:
+    _sweep_old()
+    key = secrets.token_urlsafe(24)
+    folder = _root() / key
+    folder.mkdir(parents=True, mode=0o700)
+    (folder / "upload").write_bytes(data)
+    meta = {"user": request.user.pk, "organisation": request.user.organisation_id,  # type: ignore[union-attr]
+            "filename": filename, "uploaded_at": timezone.now().isoformat(), "imported": False}
+    (folder / "meta.json").write_text(json.dumps(meta))
+    return key
+
+
+class _Stored:
+    def __init__(self, key: str, folder: Path, meta: dict[str, Any]) -> None:
+        self.key, self.folder, self.meta = key, folder, meta
+
+    @property
+    def filename(self) -> str:
+        return str(self.meta.get("filename") or "")
+
+    def data(self) -> bytes:
+        return (self.folder / "upload").read_bytes()
+
+    def mark_imported(self, validation: importing.Validation) -> None:
+        """Remember the import; keep the rows rejected at import time for the download."""
+        if validation.errors:
+            content, name, content_type = importing.rejected_rows_file(validation)
+            (self.folder / "rejected").write_bytes(content)
+            self.meta.update(rejected_name=name, rejected_type=content_type,
+                             rejected_count=validation.rejected_count)
+        self.meta["imported"] = True
+        (self.folder / "meta.json").write_text(json.dumps(self.meta))
+
+    def rejected(self) -> tuple[bytes, str, str] | None:
+        if not self.meta.get("imported") or "rejected_name" not in self.meta:
+            return None
+        try:
+            content = (self.folder / "rejected").read_bytes()
+        except OSError:
+            return None
+        return content, str(self.meta["rejected_name"]), str(self.meta["rejected_type"])
+
+    @property
+    def rejected_count(self) -> int:
+        return int(self.meta.get("rejected_count") or 0)
+
+    def delete(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def _load(request: HttpRequest, key: str) -> _Stored | None:
+    """The stored upload, if the key is well-formed, fresh, and belongs to this user and organisation."""
+    if not key or not _KEY_RE.match(key):
+        return None
+    folder = _root() / key
+    try:
+        meta = json.loads((folder / "meta.json").read_text())
+        if time.time() - (folder / "upload").stat().st_mtime > IMPORT_KEEP_HOURS * 3600:
+            return None
+    except (OSError, ValueError):
+        return None
+    user = request.user
+    if meta.get("user") != user.pk or meta.get("organisation") != user.organisation_id:  # type: ignore[union-attr]
+        return None
+    return _Stored(key, folder, meta)
+
+
+# --- views -----------------------------------------------------------------------------------------
+
+
+def _start_context(request: HttpRequest, form: UploadForm, **extra: Any) -> dict[str, Any]:
+    last = _load(request, request.session.get(SESSION_LAST, ""))
+    return {
+        "nav": "import",
+        "form": form,
+        "required_columns": importing.REQUIRED_COLUMNS,
+        "optional_columns": ("capacity", *importing.PERSON_COLUMNS),
+        "last_rejected": last,
+        "max_rows": importing.MAX_ROWS,
+        **extra,
+    }
 
 
 @people_required
 def import_start(request: HttpRequest) -> HttpResponse:
-    return render(request, "participants/import.html", {"nav": "import"})
+    """The upload form (posts to the preview)."""
+    return render(request, "participants/import.html", _start_context(request, UploadForm()))
+
+
+def _outside_scope(request: HttpRequest, validation: importing.Validation) -> int:
+    """How many valid rows a coordinator would not see afterwards (municipality outside their regions)."""
+    user = request.user
+    if user.is_org_admin:  # type: ignore[union-attr]
+        return 0
+    mine = set(Municipality.objects.filter(regions__in=user.regions.all()).values_list("code", flat=True))  # type: ignore[union-attr]
+    return sum(1 for row in validation.valid if row.values["municipality_id"] not in mine)
+
+
+def _preview(request: HttpRequest, stored: _Stored, validation: importing.Validation,
+             status: int = 200) -> HttpResponse:
+    errors = validation.errors
+    municipalities = dict(Municipality.objects.values_list("code", "name"))
+    sample = [
+        {**row.values, "line": row.line, "municipality": municipalities.get(row.values["municipality_id"], "")}
+        for row in validation.valid[:SAMPLE_ROWS]
+    ]
+    return render(request, "participants/import_preview.html", {
+        "nav": "import",
+        "key": stored.key,
+        "filename": stored.filename,
+        "validation": validation,
+        "errors": errors[:MAX_ERRORS_SHOWN],
+        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
+        "sample": sample,
+        "outside_scope": _outside_scope(request, validation),
+    }, status=status)
+
+
+@people_required
+@require_POST
+def import_preview(request: HttpRequest) -> HttpResponse:
+    """Store the upload and show what would be imported, and every problem, without writing anything."""
+    form = UploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, "participants/import.html", _start_context(request, form))
+    upload = form.cleaned_data["file"]
+    data = upload.read()
+    filename = Path(upload.name or "").name
+    try:
+        table = importing.read_table(data, filename)
+    except importing.ImportFileError as exc:
+        form.add_error("file", exc.message)
+        return render(request, "participants/import.html", _start_context(request, form))
+    stored = _load(request, _store(request, data, filename))
+    assert stored is not None
+    validation = importing.validate(table, organisation=request.user.organisation)  # type: ignore[union-attr]
+    return _preview(request, stored, validation)
+
+
+def _stored_or_restart(request: HttpRequest) -> _Stored | None:
+    stored = _load(request, request.POST.get("key", ""))
+    if stored is None:
+        messages.error(request, _("This upload is no longer available. Please upload the file again."))
+    return stored
+
+
+@people_required
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Import the stored file: all rows (only if every row is valid) or only the valid rows."""
+    stored = _stored_or_restart(request)
+    if stored is None:
+        return redirect("participants:import")
+    if stored.meta.get("imported"):
+        messages.error(request, _("This file has already been imported."))
+        return redirect("participants:import")
+    valid_only = request.POST.get("mode") == "valid"
+    organisation = request.user.organisation  # type: ignore[union-attr]
+    try:
+        table = importing.read_table(stored.data(), stored.filename)
+        result = import_participants(actor=request.user, organisation=organisation, rows=table,
+                                     filename=stored.filename, valid_only=valid_only)
+    except importing.ImportFileError as exc:
+        messages.error(request, exc.message)
+        return redirect("participants:import")
+    except ImportRefused as exc:
+        if exc.validation is None:
+            messages.error(request, exc.message)
+            return redirect("participants:import")
+        messages.error(request, _("Nothing was imported: some rows are not valid (any more). "
+                                  "Check the problems below."))
+        return _preview(request, stored, exc.validation, status=200)
+    stored.mark_imported(result.validation)
+    if result.rejected:
+        request.session[SESSION_LAST] = stored.key
+        messages.success(request, _("Imported %(created)s participants; %(rejected)s rows were rejected.")
+                         % {"created": result.created, "rejected": result.rejected})
+        return redirect("participants:import")
+    stored.delete()
+    request.session.pop(SESSION_LAST, None)
+    messages.success(request, _("Imported %(created)s participants.") % {"created": result.created})
+    return redirect("participants:list")
+
+
+@people_required
+@require_POST
+def import_rejected(request: HttpRequest) -> HttpResponse:
+    """The rejected rows of a stored upload as a file: the original columns plus `errors`."""
+    stored = _stored_or_restart(request)
+    if stored is None:
+        return redirect("participants:import")
+    saved = stored.rejected()
+    if saved is not None:  # after an import: the rows rejected then (the imported ones exist now)
+        content, name, content_type = saved
+        return _attachment(content, name, content_type)
+    try:
+        table = importing.read_table(stored.data(), stored.filename)
+    except importing.ImportFileError as exc:
+        messages.error(request, exc.message)
+        return redirect("participants:import")
+    organisation = request.user.organisation  # type: ignore[union-attr]
+    validation = importing.validate(table, organisation=organisation)
+    return _attachment(*importing.rejected_rows_file(validation))
+
+
+def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_ascii(name)}"'
+    return response
+
+
+def _ascii(name: str) -> str:
+    return "".join(ch if ch.isascii() and ch not in '"\\' else "_" for ch in name) or "export"
 
 
 @people_required
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    return HttpResponse("", content_type="text/csv")
+    """The participant list as CSV or XLSX (full format), with the list page's filters."""
+    if fmt not in exporting.FILETYPES:
+        raise Http404("Unknown export format")
+    filters = ParticipantFilter.from_query(request.GET)
+    qs = filtered_participants(user=request.user, filters=filters)
+    organisation = request.user.organisation  # type: ignore[union-attr]
+    count = qs.count()
+    record(actor=request.user, action="participants.exported", obj=organisation, organisation=organisation,
+           data={"count": count, "format": fmt, "columns": "full",
+                 "filters": {k: v for k, v in vars(filters).items() if v not in ("", None)}})
+    name = f"participants-{organisation.slug}-{timezone.localdate().isoformat()}.{fmt}"
+    participants = exporting.export_queryset(qs)
+    if fmt == "csv":
+        response: HttpResponse = StreamingHttpResponse(
+            exporting.csv_chunks(participants, "full"), content_type=exporting.CONTENT_TYPES["csv"]
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (closed by FileResponse)
+    exporting.write_xlsx(spool, participants, "full")
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=name, content_type=exporting.CONTENT_TYPES["xlsx"])

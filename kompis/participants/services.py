@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from kompis.audit.services import PARTICIPANT, SYSTEM, record
+from kompis.core.links import absolute_url
 from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import queue_mail
@@ -39,10 +40,7 @@ def confirmation_token(participant: Participant) -> str:
 
 
 def confirmation_url(participant: Participant) -> str:
-    from django.urls import reverse
-
-    path = reverse("public:confirm", args=[participant.organisation.slug, confirmation_token(participant)])
-    return settings.SITE_ROOT + path
+    return absolute_url("public:confirm", participant.organisation.slug, confirmation_token(participant))
 
 
 @dataclass(frozen=True)
@@ -216,10 +214,8 @@ SELF_SERVICE_PURPOSE = "participant.self_service"
 
 def self_service_url(participant: Participant) -> str:
     """The participant's personal page (no password): pause, withdraw, update, unsubscribe."""
-    from django.urls import reverse
-
     token = make_token(SELF_SERVICE_PURPOSE, {"p": str(participant.uid)})
-    return settings.SITE_ROOT + reverse("public:me", args=[participant.organisation.slug, token])
+    return absolute_url("public:me", participant.organisation.slug, token)
 
 
 def participant_from_self_service(*, organisation: Organisation, token: str) -> Participant:

@@ -17,5 +17,8 @@ from kompis.participants import import_views  # noqa: E402
 
 urlpatterns += [
     path("import/", import_views.import_start, name="import"),
+    path("import/preview/", import_views.import_preview, name="import_preview"),
+    path("import/confirm/", import_views.import_confirm, name="import_confirm"),
+    path("import/rejected/", import_views.import_rejected, name="import_rejected"),
     path("export.<str:fmt>", import_views.export, name="export"),
 ]

@@ -6,10 +6,10 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from engine_oracle import TODAY, check_valid, make, py_allowed
 
 from kompis.matching.engine import Reason, Weights, WeightsError, candidates_for, explain_pool, match
 from kompis.matching.engine.synth import INTEREST_KEYS, generate
+from tests.matching_engine.engine_oracle import TODAY, check_valid, make, py_allowed
 
 
 def reasons_by_code(pair_reasons: list[Reason]) -> dict[str, Reason]:

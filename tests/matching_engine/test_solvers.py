@@ -5,12 +5,20 @@ from __future__ import annotations
 import itertools
 
 import pytest
-from engine_oracle import TODAY, check_valid, instance, make, py_allowed, py_score_cp, weights_st
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kompis.matching.engine import Participant, Weights, match
 from kompis.matching.engine.synth import generate
+from tests.matching_engine.engine_oracle import (
+    TODAY,
+    check_valid,
+    instance,
+    make,
+    py_allowed,
+    py_score_cp,
+    weights_st,
+)
 
 SOLVERS = ("fast", "exact", "greedy")
 

@@ -20,7 +20,7 @@ from tests.participants.test_signup import SIGNUP, VALID, html_tag
 
 @pytest.fixture
 def signed_up(client, world, django_capture_on_commit_callbacks):
-    def do(language: str = "sv") -> tuple[Participant, str]:
+    def do(language: str = "en") -> tuple[Participant, str]:
         client.get(f"/language/{language}/?next=/")
         with django_capture_on_commit_callbacks(execute=True):
             assert client.post(SIGNUP, VALID).status_code == 302

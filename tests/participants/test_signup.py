@@ -78,7 +78,12 @@ def test_unknown_language_code_is_ignored_and_next_must_be_local(client, world):
     assert "kompis_language" not in response.cookies
 
 
-def test_default_language_is_swedish(client, world):
+def test_default_language_is_swedish(client, world, settings):
+    from kompis import settings as project_settings
+
+    # The test settings read English by default; the product's default is Swedish.
+    settings.LANGUAGE_CODE = project_settings.LANGUAGE_CODE
+    assert project_settings.LANGUAGE_CODE == "sv"
     page = client.get(SIGNUP).content.decode()
     assert 'lang="sv"' in html_tag(page) and 'dir="ltr"' in html_tag(page)
 

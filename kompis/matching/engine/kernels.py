@@ -7,7 +7,7 @@ user's first run does not pay for compilation.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from kompis.matching.engine.encode import (
     C_AVAIL,
@@ -157,7 +157,7 @@ def all_allowed_pairs(An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
     nN = An.shape[0]
     nE = Ae.shape[0]
     counts = np.zeros(nN, dtype=np.int64)
-    for n in prange(nN):
+    for n in range(nN):
         c = 0
         for e in range(nE):
             if allowed(n, e, An, Ln, In, Ae, Le, Ie, P, excl, nE):
@@ -170,7 +170,7 @@ def all_allowed_pairs(An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
     rn = np.empty(total, dtype=np.int64)
     re = np.empty(total, dtype=np.int64)
     rs = np.empty(total, dtype=np.int64)
-    for n in prange(nN):
+    for n in range(nN):
         k = starts[n]
         for e in range(nE):
             if allowed(n, e, An, Ln, In, Ae, Le, Ie, P, excl, nE):
@@ -215,12 +215,9 @@ def _mix(x):
 
 @njit(cache=True, inline="always")
 def _consider(j, s, bp, bs, filled, minpos, k):
-    """Insert partner ``j`` with score ``s`` into the top-k arrays; returns (filled, minpos)."""
+    """Insert partner ``j`` (not yet in the list) with score ``s`` into the top-k arrays."""
     if filled == k and s <= bs[minpos]:
         return filled, minpos
-    for q in range(filled):
-        if bp[q] == j:
-            return filled, minpos
     if filled < k:
         bp[filled] = j
         bs[filled] = s
@@ -236,8 +233,48 @@ def _consider(j, s, bp, bs, filled, minpos, k):
     return filled, minpos
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def candidates(
+    i0, i1, n_other, best_p, best_s, self_is_newcomer,
+    s_by, s_static, s_flags, s_muni, s_post, s_int,
+    hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni, o_post, o_int,
+    P, excl, nE, tab_int, tab_age, k, window, seed,
+):  # fmt: skip
+    """Top-``k`` allowed partners (by score) of persons ``i0 <= i < i1`` of one side.
+
+    Writes partner indices / scores into rows of ``best_p`` / ``best_s`` (pre-filled with -1).
+    Releases the GIL, so callers run disjoint ranges in threads.
+
+    A person's allowed partners are the members of its hubs' buckets (only the age rule and
+    exclusions remain to check). The other side's attributes are stored in bucket order
+    (``o_*``) so the scan streams through memory; each bucket is sorted by birth year. Buckets
+    up to ``2 * window`` members are scanned whole; larger ones through a window around the
+    person's birth year plus a pseudo-random window. The score is the same integer formula as
+    :func:`score`, with the separable parts (waiting, Swedish) precomputed in ``*_static``.
+    """
+    must_age = P[P_MUST_AGE] != 0
+    span = P[P_AGE_SPAN]
+    has_excl = excl.shape[0] > 0
+    nint = tab_int.shape[0] - 1
+    nage = tab_age.shape[0] - 1
+    wi = s_int.shape[1]
+    # seen[j] == i: partner j was already evaluated for person i (several hubs / windows)
+    seen = np.full(n_other, -1, dtype=np.int64)
+    for i in range(i0, i1):
+        _scan_person(
+            i, seen, best_p[i], best_s[i], self_is_newcomer, s_by, s_static, s_flags, s_muni, s_post,
+            s_int, hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni, o_post,
+            o_int, P, excl, nE, tab_int, tab_age, k, window, seed, must_age, span, has_excl, nint,
+            nage, wi,
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _scan_person(
+    i,
+    seen,
+    bp,
+    bs,
     self_is_newcomer,
     s_by,
     s_static,
@@ -263,97 +300,82 @@ def candidates(
     k,
     window,
     seed,
+    must_age,
+    span,
+    has_excl,
+    nint,
+    nage,
+    wi,
 ):
-    """Top-``k`` allowed partners (by score) of every person of one side.
-
-    A person's allowed partners are the members of its hubs' buckets (only the age rule and
-    exclusions remain to check). The other side's attributes are stored in bucket order
-    (``o_*``) so the scan streams through memory; each bucket is sorted by birth year. Buckets
-    up to ``2 * window`` members are scanned whole; larger ones through a window around the
-    person's birth year plus a pseudo-random window. The score is the same integer formula as
-    :func:`score`, with the separable parts (waiting, Swedish) precomputed in ``*_static``.
-    Returns ``(partner, score)`` matrices with -1 in empty slots.
-    """
-    ns = s_by.shape[0]
-    best_p = np.full((ns, k), -1, dtype=np.int64)
-    best_s = np.full((ns, k), -1, dtype=np.int64)
-    must_age = P[P_MUST_AGE] != 0
-    span = P[P_AGE_SPAN]
-    has_excl = excl.shape[0] > 0
-    nint = tab_int.shape[0] - 1
-    nage = tab_age.shape[0] - 1
-    wi = s_int.shape[1]
-    for i in prange(ns):
-        bp = best_p[i]
-        bs = best_s[i]
-        filled = 0
-        minpos = 0
-        by_i = s_by[i]
-        st_i = s_static[i]
-        fl_i = s_flags[i]
-        mu_i = s_muni[i]
-        po_i = s_post[i]
-        phys_i = (fl_i & 1) != 0
-        hc_i = (fl_i & 2) != 0
-        av_i = fl_i >> 2
-        for hp in range(hub_ptr[i], hub_ptr[i + 1]):
-            h = hub_list[hp]
-            b0 = bucket_ptr[h]
-            b1 = bucket_ptr[h + 1]
-            m = b1 - b0
-            if m <= 0:
-                continue
-            if m <= 2 * window:
-                r0a, r0b, r1a, r1b, r2a, r2b = b0, b1, b0, b0, b0, b0
+    """Candidate scan of one person (see :func:`candidates`)."""
+    filled = 0
+    minpos = 0
+    by_i = s_by[i]
+    st_i = s_static[i]
+    fl_i = s_flags[i]
+    mu_i = s_muni[i]
+    po_i = s_post[i]
+    phys_i = (fl_i & 1) != 0
+    hc_i = (fl_i & 2) != 0
+    av_i = fl_i >> 2
+    for hp in range(hub_ptr[i], hub_ptr[i + 1]):
+        h = hub_list[hp]
+        b0 = bucket_ptr[h]
+        b1 = bucket_ptr[h + 1]
+        m = b1 - b0
+        if m <= 0:
+            continue
+        if m <= 2 * window:
+            r0a, r0b, r1a, r1b, r2a, r2b = b0, b1, b0, b0, b0, b0
+        else:
+            pos = b0 + np.searchsorted(o_by[b0:b1], by_i)
+            lo = max(b0, pos - window // 2)
+            hi = lo + window
+            if hi > b1:
+                hi = b1
+                lo = b1 - window
+            r0a, r0b = lo, hi
+            off = np.int64(_mix(np.uint64(seed) * np.uint64(1000003) + np.uint64(i * 131 + h)) % np.uint64(m))
+            start = b0 + off
+            end = start + window
+            if end <= b1:
+                r1a, r1b, r2a, r2b = start, end, b0, b0
             else:
-                pos = b0 + np.searchsorted(o_by[b0:b1], by_i)
-                lo = max(b0, pos - window // 2)
-                hi = lo + window
-                if hi > b1:
-                    hi = b1
-                    lo = b1 - window
-                r0a, r0b = lo, hi
-                off = np.int64(
-                    _mix(np.uint64(seed) * np.uint64(1000003) + np.uint64(i * 131 + h)) % np.uint64(m)
-                )
-                start = b0 + off
-                end = start + window
-                if end <= b1:
-                    r1a, r1b, r2a, r2b = start, end, b0, b0
-                else:
-                    r1a, r1b, r2a, r2b = start, b1, b0, b0 + (end - b1)
-            for rep in range(3):
-                if rep == 0:
-                    a0, a1 = r0a, r0b
-                elif rep == 1:
-                    a0, a1 = r1a, r1b
-                else:
-                    a0, a1 = r2a, r2b
-                for b in range(a0, a1):
-                    d = abs(by_i - o_by[b])
-                    if must_age and d >= span:
+                r1a, r1b, r2a, r2b = start, b1, b0, b0 + (end - b1)
+        for rep in range(3):
+            if rep == 0:
+                a0, a1 = r0a, r0b
+            elif rep == 1:
+                a0, a1 = r1a, r1b
+            else:
+                a0, a1 = r2a, r2b
+            for b in range(a0, a1):
+                j = members[b]
+                if seen[j] == i:
+                    continue
+                seen[j] = i
+                d = abs(by_i - o_by[b])
+                if must_age and d >= span:
+                    continue
+                if has_excl:
+                    key = np.int64(i) * nE + j if self_is_newcomer else np.int64(j) * nE + i
+                    if is_excluded(excl, key):
                         continue
-                    j = members[b]
-                    if has_excl:
-                        key = np.int64(i) * nE + j if self_is_newcomer else np.int64(j) * nE + i
-                        if is_excluded(excl, key):
-                            continue
-                    c = 0
-                    for w in range(wi):
-                        c += popcount64(s_int[i, w] & o_int[b, w])
-                    s = st_i + o_static[b] + tab_int[min(c, nint)] + tab_age[min(d, nage)]
-                    fl = o_flags[b]
-                    if phys_i and (fl & 1):
-                        if mu_i == o_muni[b]:
-                            s += P[P_MUNI]
-                        if po_i >= 0 and po_i == o_post[b]:
-                            s += P[P_POST]
-                    if hc_i and (fl & 2):
-                        s += P[P_FAM]
-                    if av_i & (fl >> 2):
-                        s += P[P_AVAIL]
-                    filled, minpos = _consider(j, s, bp, bs, filled, minpos, k)
-    return best_p, best_s
+                c = 0
+                for w in range(wi):
+                    c += popcount64(s_int[i, w] & o_int[b, w])
+                s = st_i + o_static[b] + tab_int[min(c, nint)] + tab_age[min(d, nage)]
+                fl = o_flags[b]
+                if phys_i and (fl & 1):
+                    if mu_i == o_muni[b]:
+                        s += P[P_MUNI]
+                    if po_i >= 0 and po_i == o_post[b]:
+                        s += P[P_POST]
+                if hc_i and (fl & 2):
+                    s += P[P_FAM]
+                if av_i & (fl >> 2):
+                    s += P[P_AVAIL]
+                filled, minpos = _consider(j, s, bp, bs, filled, minpos, k)
 
 
 @njit(cache=True)

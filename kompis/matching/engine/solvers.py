@@ -14,8 +14,10 @@ total score.
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +118,38 @@ def _compact(prob: Problem, established: bool) -> tuple[I64, I64, I64, I64, I64,
     return A[:, C_BY].copy(), static, flags, A[:, C_MUNI].copy(), A[:, C_POST].copy(), side.I
 
 
+def n_threads() -> int:
+    """Worker threads for the GIL-free kernels (``KOMPIS_MATCH_THREADS`` overrides; default: CPUs)."""
+    env = os.environ.get("KOMPIS_MATCH_THREADS", "")
+    if env.isdigit() and int(env) > 0:
+        return int(env)
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _threaded_candidates(n_self: int, n_other: int, *args: Any) -> tuple[I64, I64]:
+    """Run :func:`kernels.candidates` over chunks of people in threads (the kernel drops the GIL)."""
+    k = int(args[-3])
+    best_p = np.full((n_self, k), -1, dtype=np.int64)
+    best_s = np.full((n_self, k), -1, dtype=np.int64)
+    threads = n_threads()
+    chunks = max(1, min(n_self, 8 * threads))
+    bounds = [n_self * c // chunks for c in range(chunks + 1)]
+
+    def run(c: int) -> None:
+        kernels.candidates(bounds[c], bounds[c + 1], n_other, best_p, best_s, *args)
+
+    if threads == 1 or n_self < 2000:
+        for c in range(chunks):
+            run(c)
+    else:
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            list(pool.map(run, range(chunks)))
+    return best_p, best_s
+
+
 def candidate_arcs(
     prob: Problem,
     hubs: Hubs,
@@ -131,33 +165,16 @@ def candidate_arcs(
     nE = max(prob.E.n, 1)
     common = (prob.P, prob.excl, nE, prob.tab_int, prob.tab_age)
     mb = hubs.e_bucket_members
-    bpN, bsN = kernels.candidates(
-        True,
-        *cN,
-        hubs.n_hub_ptr,
-        hubs.n_hub_list,
-        hubs.e_bucket_ptr,
-        mb,
-        *(x[mb] for x in cE),
-        *common,
-        k,
-        window,
-        seed,
-    )
+    bpN, bsN = _threaded_candidates(
+        prob.N.n, prob.E.n, True, *cN, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr, mb,
+        *(x[mb] for x in cE), *common, k, window, seed,
+    )  # fmt: skip
     mb = hubs.n_bucket_members
-    bpE, bsE = kernels.candidates(
-        False,
-        *cE,
-        hubs.e_hub_ptr,
-        hubs.e_hub_list,
-        hubs.n_bucket_ptr,
-        mb,
-        *(x[mb] for x in cN),
-        *common,
-        k if k_e is None else k_e,
-        window if window_e is None else window_e,
-        seed + 1,
-    )
+    ke = k if k_e is None else k_e
+    bpE, bsE = _threaded_candidates(
+        prob.E.n, prob.N.n, False, *cE, hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr, mb,
+        *(x[mb] for x in cN), *common, ke, window if window_e is None else window_e, seed + 1,
+    )  # fmt: skip
     ptr, ae, asc = kernels.merge_arcs(bpN, bsN, bpE, bsE, nE)
     an = np.repeat(np.arange(prob.N.n, dtype=np.int64), np.diff(ptr))
     return an, ae, asc
