@@ -10,14 +10,15 @@ import contextlib
 import logging
 import smtplib
 from dataclasses import dataclass
+from functools import cache
 from datetime import datetime, timedelta
 from email.utils import make_msgid
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import transaction
-from django.template.loader import render_to_string
+from django.db import connection, transaction
+from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from kompis.outbox.models import MailState, OutboxMessage
@@ -101,10 +102,15 @@ def render(message: OutboxMessage) -> tuple[str, str, str]:
         "site_root": settings.SITE_ROOT,
     }
     with translation.override(message.language):
-        subject = render_to_string(f"outbox/mail/{message.template}.subject.txt", context).strip()
-        text = render_to_string(f"outbox/mail/{message.template}.txt", context)
-        html = render_to_string(f"outbox/mail/{message.template}.html", {**context, "subject": subject})
+        subject = _template(f"{message.template}.subject.txt").render(context).strip()
+        text = _template(f"{message.template}.txt").render(context)
+        html = _template(f"{message.template}.html").render({**context, "subject": subject})
     return " ".join(subject.split()), text, html
+
+
+@cache
+def _template(name: str) -> Any:
+    return get_template(f"outbox/mail/{name}")
 
 
 def claim_due(*, now: datetime, limit: int = 50) -> list[OutboxMessage]:
@@ -147,11 +153,20 @@ def send_one(message: OutboxMessage, *, connection: Any = None, now: datetime | 
     except (OSError, smtplib.SMTPException) as exc:
         _retry_later(message, repr(exc), now or timezone.now())
         return False
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        state=MailState.SENT, sent_at=timezone.now(), subject=subject[:300], lease_until=None,
-        attempts=message.attempts + 1,
-    )
+    _mark_sent(message, subject)
     return True
+
+
+def _mark_sent(message: OutboxMessage, subject: str) -> None:
+    """Commit the delivery at once: only a crash between the server's acceptance and this statement can
+    send a mail twice (with the same Message-ID). Plain SQL: this runs once per mail."""
+    table = OutboxMessage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET state = %s, sent_at = %s, subject = %s, lease_until = NULL, attempts = %s "
+            "WHERE id = %s",
+            [MailState.SENT, timezone.now(), subject[:300], message.attempts + 1, message.pk],
+        )
 
 
 def _retry_later(message: OutboxMessage, error: str, now: datetime) -> None:

@@ -405,6 +405,13 @@ def _choice(options: Sequence[str]) -> Callable[[str], str]:
     return conv
 
 
+def _or_default(conv: Callable[[str], Any], default: Any) -> Callable[[str], Any]:
+    def optional(raw: str) -> Any:
+        return conv(raw) if raw.strip() else default
+
+    return optional
+
+
 def _whole(raw: str) -> int | None:
     text = raw.strip()
     if text.endswith(".0"):  # 1990.0 from a spreadsheet
@@ -559,7 +566,7 @@ def _converters(today: dt.date, municipality_codes: set[str]) -> dict[str, tuple
         "household_size": (conv_household, True),
         "about_me": (_text(MAX_TEXT), False),
         "hopes": (_text(MAX_TEXT), False),
-        "status": (_choice(IMPORT_STATUSES), True),
+        "status": (_or_default(_choice(IMPORT_STATUSES), DEFAULT_STATUS), True),
     }
 
 

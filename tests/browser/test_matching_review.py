@@ -141,6 +141,12 @@ def test_coordinator_reviews_a_matching_run(live_server, world, uppsala_pool, ne
     shot(phone, "27-run-review-phone")
     widths = phone.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1] + 1, f"the review page scrolls sideways on a phone: {widths}"
+    # the cards fit: every decision control is on screen without scrolling the table sideways
+    for button in phone.locator("table tbody form[action$='/approve/'] button").all():
+        box = button.bounding_box()
+        assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE[0], box
+    reasons = phone.locator("table tbody ul.reasons").first.bounding_box()
+    assert reasons["x"] + reasons["width"] <= PHONE[0], reasons
 
     # approve all on this page
     rest = [row_uid(r) for r in proposal_rows(page).all()]

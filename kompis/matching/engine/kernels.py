@@ -214,23 +214,38 @@ def _mix(x):
 
 
 @njit(cache=True, inline="always")
-def _consider(j, s, bp, bs, filled, minpos, k):
-    """Insert partner ``j`` (not yet in the list) with score ``s`` into the top-k arrays."""
-    if filled == k and s <= bs[minpos]:
-        return filled, minpos
+def _sift_down(bp, bs, pos, k, j, s):
+    """Place (j, s) at heap position ``pos`` of the min-heap ``bs`` (size k), sifting down."""
+    while True:
+        c = 2 * pos + 1
+        if c >= k:
+            break
+        if c + 1 < k and bs[c + 1] < bs[c]:
+            c += 1
+        if bs[c] < s:
+            bs[pos] = bs[c]
+            bp[pos] = bp[c]
+            pos = c
+        else:
+            break
+    bs[pos] = s
+    bp[pos] = j
+
+
+@njit(cache=True, inline="always")
+def _consider(j, s, bp, bs, filled, k):
+    """Offer partner ``j`` (not yet offered) with score ``s`` to the top-k min-heap; returns ``filled``."""
     if filled < k:
         bp[filled] = j
         bs[filled] = s
         filled += 1
-    else:
-        bp[minpos] = j
-        bs[minpos] = s
-    if filled == k:
-        minpos = 0
-        for q in range(1, k):
-            if bs[q] < bs[minpos]:
-                minpos = q
-    return filled, minpos
+        if filled == k:
+            for start in range(k // 2 - 1, -1, -1):
+                _sift_down(bp, bs, start, k, bp[start], bs[start])
+        return filled
+    if s > bs[0]:
+        _sift_down(bp, bs, 0, k, j, s)
+    return filled
 
 
 @njit(cache=True, nogil=True)
@@ -309,7 +324,6 @@ def _scan_person(
 ):
     """Candidate scan of one person (see :func:`candidates`)."""
     filled = 0
-    minpos = 0
     by_i = s_by[i]
     st_i = s_static[i]
     fl_i = s_flags[i]
@@ -325,10 +339,10 @@ def _scan_person(
         m = b1 - b0
         if m <= 0:
             continue
+        pos = b0 + np.searchsorted(o_by[b0:b1], by_i)
         if m <= 2 * window:
             r0a, r0b, r1a, r1b, r2a, r2b = b0, b1, b0, b0, b0, b0
         else:
-            pos = b0 + np.searchsorted(o_by[b0:b1], by_i)
             lo = max(b0, pos - window // 2)
             hi = lo + window
             if hi > b1:
@@ -349,7 +363,23 @@ def _scan_person(
                 a0, a1 = r1a, r1b
             else:
                 a0, a1 = r2a, r2b
-            for b in range(a0, a1):
+            # the age window is visited from the closest birth year outwards, so good partners
+            # come first and fewer later ones enter the heap
+            center = min(max(pos, a0), a1)
+            n_left = center - a0
+            n_right = a1 - center
+            both = 2 * min(n_left, n_right)
+            for bt in range(a0, a1):
+                if rep == 0:
+                    t = bt - a0
+                    if t < both:
+                        b = center + t // 2 if t % 2 == 0 else center - 1 - t // 2
+                    elif n_right > n_left:
+                        b = center + t - n_left
+                    else:
+                        b = center - 1 - (t - n_right)
+                else:
+                    b = bt
                 j = members[b]
                 if seen[j] == i:
                     continue
@@ -361,9 +391,9 @@ def _scan_person(
                     key = np.int64(i) * nE + j if self_is_newcomer else np.int64(j) * nE + i
                     if is_excluded(excl, key):
                         continue
-                c = 0
+                c = np.int64(0)
                 for w in range(wi):
-                    c += popcount64(s_int[i, w] & o_int[b, w])
+                    c += np.int64(popcount64(s_int[i, w] & o_int[b, w]))
                 s = st_i + o_static[b] + tab_int[min(c, nint)] + tab_age[min(d, nage)]
                 fl = o_flags[b]
                 if phys_i and (fl & 1):
@@ -375,7 +405,7 @@ def _scan_person(
                     s += P[P_FAM]
                 if av_i & (fl >> 2):
                     s += P[P_AVAIL]
-                filled, minpos = _consider(j, s, bp, bs, filled, minpos, k)
+                filled = _consider(j, s, bp, bs, filled, k)
 
 
 @njit(cache=True)
