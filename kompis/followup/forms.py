@@ -15,4 +15,4 @@ class ResolveTaskForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(label=_("Would you like to tell us more? (optional)"),
-                              widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
+                              widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, required=False)

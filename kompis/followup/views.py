@@ -45,7 +45,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     form = CommentForm(request.POST or None)
     if request.method == "POST":
         if form.is_valid():
-            services.save_comment(followup=followup, comment=form.cleaned_data["comment"])
+            if form.cleaned_data["comment"].strip():  # an empty send keeps an earlier comment
+                services.save_comment(followup=followup, comment=form.cleaned_data["comment"])
             return render(request, "followup/thanks.html", {"organisation": person.organisation,
                                                             "answer": payload["a"], "commented": True})
     else:

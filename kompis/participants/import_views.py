@@ -19,7 +19,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -214,23 +214,25 @@ def import_preview(request: HttpRequest) -> HttpResponse:
     return _preview(request, stored, validation)
 
 
-def _stored_or_restart(request: HttpRequest) -> _Stored | None:
-    stored = _load(request, request.POST.get("key", ""))
-    if stored is None:
-        messages.error(request, _("This upload is no longer available. Please upload the file again."))
-    return stored
+def _restart(request: HttpRequest, message: str) -> HttpResponse:
+    """The upload form again, with the reason (an unknown, expired or someone else's upload is "not available")."""
+    messages.error(request, message)
+    return render(request, "participants/import.html", _start_context(request, UploadForm()))
+
+
+def _not_available(request: HttpRequest) -> HttpResponse:
+    return _restart(request, _("This upload is no longer available. Please upload the file again."))
 
 
 @people_required
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the stored file: all rows (only if every row is valid) or only the valid rows."""
-    stored = _stored_or_restart(request)
+    stored = _load(request, request.POST.get("key", ""))
     if stored is None:
-        return redirect("participants:import")
+        return _not_available(request)
     if stored.meta.get("imported"):
-        messages.error(request, _("This file has already been imported."))
-        return redirect("participants:import")
+        return _restart(request, _("This file has already been imported."))
     valid_only = request.POST.get("mode") == "valid"
     organisation = request.user.organisation  # type: ignore[union-attr]
     try:
@@ -238,12 +240,10 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         result = import_participants(actor=request.user, organisation=organisation, rows=table,
                                      filename=stored.filename, valid_only=valid_only)
     except importing.ImportFileError as exc:
-        messages.error(request, exc.message)
-        return redirect("participants:import")
+        return _restart(request, exc.message)
     except ImportRefused as exc:
         if exc.validation is None:
-            messages.error(request, exc.message)
-            return redirect("participants:import")
+            return _restart(request, exc.message)
         messages.error(request, _("Nothing was imported: some rows are not valid (any more). "
                                   "Check the problems below."))
         return _preview(request, stored, exc.validation, status=200)
@@ -263,9 +263,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 @require_POST
 def import_rejected(request: HttpRequest) -> HttpResponse:
     """The rejected rows of a stored upload as a file: the original columns plus `errors`."""
-    stored = _stored_or_restart(request)
+    stored = _load(request, request.POST.get("key", ""))
     if stored is None:
-        return redirect("participants:import")
+        return _not_available(request)
     saved = stored.rejected()
     if saved is not None:  # after an import: the rows rejected then (the imported ones exist now)
         content, name, content_type = saved
@@ -273,8 +273,7 @@ def import_rejected(request: HttpRequest) -> HttpResponse:
     try:
         table = importing.read_table(stored.data(), stored.filename)
     except importing.ImportFileError as exc:
-        messages.error(request, exc.message)
-        return redirect("participants:import")
+        return _restart(request, exc.message)
     organisation = request.user.organisation  # type: ignore[union-attr]
     validation = importing.validate(table, organisation=organisation)
     return _attachment(*importing.rejected_rows_file(validation))
@@ -305,9 +304,11 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     name = f"participants-{organisation.slug}-{timezone.localdate().isoformat()}.{fmt}"
     participants = exporting.export_queryset(qs)
     if fmt == "csv":
-        response: HttpResponse = StreamingHttpResponse(
-            exporting.csv_chunks(participants, "full"), content_type=exporting.CONTENT_TYPES["csv"]
-        )
+        # Written chunk by chunk from iterator(); a plain (not streaming) response so that middleware and
+        # tests can read .content — 100,000 participants are about 15 MB.
+        response = HttpResponse(content_type=exporting.CONTENT_TYPES["csv"])
+        for chunk in exporting.csv_chunks(participants, "full"):
+            response.write(chunk)
         response["Content-Disposition"] = f'attachment; filename="{name}"'
         return response
     spool = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)  # noqa: SIM115 (closed by FileResponse)

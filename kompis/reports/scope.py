@@ -1,0 +1,85 @@
+"""What a report covers: an organisation, optionally narrowed to a region, a project, a municipality and a
+kind or mode of match, and always to what the user may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from kompis.followup.models import FollowUp
+from kompis.matching.models import Match
+from kompis.participants.models import Participant
+
+
+@dataclass
+class ReportScope:
+    organisation: Any
+    user: Any = None  # None: the whole organisation (the CLI)
+    region: Any = None
+    project: Any = None
+    municipality: Any = None
+    kind: str = ""  # individual | family (match figures only)
+    mode: str = ""  # physical | digital (match figures only)
+    _limits: tuple[list[int], list[int]] | None = field(default=None, repr=False)
+
+    @classmethod
+    def for_user(cls, user: Any, **filters: Any) -> ReportScope:
+        return cls(organisation=user.organisation, user=user, **filters)
+
+    def _user_limits(self) -> tuple[list[int], list[int]] | None:
+        """Coordinators see their regions and projects (as `participants_for_user`); admins and viewers all."""
+        user = self.user
+        if user is None or user.is_org_admin or user.role == "viewer":
+            return None
+        if self._limits is None:
+            self._limits = (list(user.regions.values_list("id", flat=True)),
+                            list(user.projects.values_list("id", flat=True)))
+        return self._limits
+
+    def participant_q(self, prefix: str = "") -> Q:
+        """The participants this scope covers (without the organisation condition)."""
+        q = Q()
+        limits = self._user_limits()
+        if limits is not None:
+            regions, projects = limits
+            q &= Q(**{f"{prefix}region_id__in": regions}) | Q(**{f"{prefix}project_id__in": projects})
+        if self.region is not None:
+            q &= Q(**{f"{prefix}region_id": self.region.pk})
+        if self.project is not None:
+            q &= Q(**{f"{prefix}project_id": self.project.pk})
+        if self.municipality is not None:
+            q &= Q(**{f"{prefix}municipality_id": self.municipality.pk})
+        return q
+
+    def participants(self) -> QuerySet[Participant]:
+        return Participant.objects.filter(Q(organisation_id=self.organisation.pk) & self.participant_q())
+
+    def match_q(self, prefix: str = "") -> Q:
+        """Matches of the organisation in which the newcomer or the established participant is in scope."""
+        q = Q(**{f"{prefix}organisation_id": self.organisation.pk})
+        pq = self.participant_q(f"{prefix}newcomer__")
+        if pq:
+            q &= pq | self.participant_q(f"{prefix}established__")
+        if self.kind:
+            q &= Q(**{f"{prefix}kind": self.kind})
+        if self.mode:
+            q &= Q(**{f"{prefix}mode": self.mode})
+        return q
+
+    def matches(self) -> QuerySet[Match]:
+        return Match.objects.filter(self.match_q())
+
+    def followups(self) -> QuerySet[FollowUp]:
+        return FollowUp.objects.filter(self.match_q("match__"))
+
+    def narrowed(self, **changes: Any) -> ReportScope:
+        data = {k: getattr(self, k) for k in ("organisation", "user", "region", "project", "municipality",
+                                              "kind", "mode")}
+        data.update(changes)
+        return ReportScope(**data)
+
+    @property
+    def has_match_filter(self) -> bool:
+        return bool(self.kind or self.mode)

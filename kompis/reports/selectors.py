@@ -1,0 +1,459 @@
+"""Every figure of the reports, defined once. Views, the PDF, XLSX and CSV exports and the theory of change
+all read figures from here; nothing else counts.
+
+Definitions (repeated in the method notes of each report):
+- sign-ups: participants whose `signed_up_at` falls in the period (Europe/Stockholm dates);
+- confirmed sign-ups: of those, the ones who confirmed their e-mail address (at any time);
+- waiting now: participants whose status is "waiting" when the report is made (not period-bound);
+- matches made: matches whose `created_at` (approval) falls in the period; introductions: `introduced_at`;
+- matches followed up: matches whose follow-up question was first asked (`followup_asked_at`) in the period;
+- confirmed meetings: matches whose meeting was confirmed (`met_at`) in the period;
+- met rate: of the matches followed up in the period, the share with a confirmed meeting (glossary:
+  confirmed meetings ÷ matches followed up);
+- follow-up answered: follow-up questions asked in the period that got an answer, per role of who answered;
+- median days from sign-up to match: over matches made in the period, per role;
+- ended matches: matches ended in the period, by the reason given;
+- breakdowns: the participants who signed up in the period; age = the period's (end) year − birth year.
+A match belongs to a scope (region, project, municipality, coordinator) when its newcomer or its
+established participant does; the kind and mode filters apply to match figures only.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from kompis.core.fields import has_code
+from kompis.municipalities.models import Municipality
+from kompis.organisations.models import Project
+from kompis.participants.vocab import LANGUAGES, Gender, MeetingMode
+from kompis.reports.periods import STOCKHOLM, Period
+from kompis.reports.scope import ReportScope
+from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET, Cell, Column, Row, Table, suppress
+
+ROLES = ("newcomer", "established")
+AGE_BANDS = [("18-25", 18, 25), ("26-35", 26, 35), ("36-45", 36, 45), ("46-55", 46, 55), ("56-65", 56, 65),
+             ("66+", 66, 200)]
+TOP_MUNICIPALITIES = 10
+TOP_LANGUAGES = 12
+
+
+def role_columns() -> list[Column]:
+    return [Column("newcomer", _("Newcomers")), Column("established", _("Established")),
+            Column("total", _("Total"), is_total=True)]
+
+
+def _in(field_name: str, period: Period) -> Q:
+    return Q(**{f"{field_name}__gte": period.start_at, f"{field_name}__lt": period.end_at})
+
+
+def _role_row(key: str, label: str, by_role: dict[str, int], is_total: bool = False) -> Row:
+    cells = {r: Cell(by_role.get(r, 0)) for r in ROLES}
+    cells["total"] = Cell(sum(by_role.get(r, 0) for r in ROLES))
+    return Row(key, label, cells, is_total=is_total)
+
+
+# --- participant figures ------------------------------------------------------------------------------
+
+
+def participant_counts(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
+    """{measure: {role: n}} for sign-ups, confirmed sign-ups and waiting now: one query."""
+    signed = _in("signed_up_at", period)
+    rows = scope.participants().values("role").annotate(
+        signups=Count("id", filter=signed),
+        confirmed=Count("id", filter=signed & Q(email_verified_at__isnull=False)),
+        waiting=Count("id", filter=Q(status="waiting")),
+    ).order_by()
+    out: dict[str, dict[str, int]] = {"signups": {}, "confirmed": {}, "waiting": {}}
+    for row in rows:
+        for measure in out:
+            out[measure][row["role"]] = row[measure]
+    return out
+
+
+def matched_persons(scope: ReportScope, period: Period) -> dict[str, int]:
+    """Distinct newcomers and established participants in the matches made in the period."""
+    agg = scope.matches().filter(_in("created_at", period)).aggregate(
+        newcomer=Count("newcomer_id", distinct=True), established=Count("established_id", distinct=True))
+    return {r: agg[r] or 0 for r in ROLES}
+
+
+# --- match figures ------------------------------------------------------------------------------------
+
+
+def match_counts(scope: ReportScope, period: Period) -> dict[str, int]:
+    """Matches made (individual, family), introductions, followed up, confirmed meetings, ended: one query."""
+    made = _in("created_at", period)
+    followed = _in("followup_asked_at", period)
+    agg = scope.matches().aggregate(
+        made=Count("id", filter=made),
+        individual=Count("id", filter=made & Q(kind="individual")),
+        family=Count("id", filter=made & Q(kind="family")),
+        physical=Count("id", filter=made & Q(mode="physical")),
+        digital=Count("id", filter=made & Q(mode="digital")),
+        introduced=Count("id", filter=_in("introduced_at", period)),
+        followed_up=Count("id", filter=followed),
+        followed_up_met=Count("id", filter=followed & Q(met_at__isnull=False)),
+        confirmed=Count("id", filter=_in("met_at", period)),
+        ended=Count("id", filter=_in("ended_at", period) & Q(status="ended")),
+    )
+    return {k: v or 0 for k, v in agg.items()}
+
+
+def met_rate(counts: dict[str, int]) -> Cell:
+    n = counts["followed_up"]
+    return Cell(counts["followed_up_met"] / n if n else None, RATE, base=n)
+
+
+def followup_answers(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
+    """Follow-up questions asked in the period and answered, per role of the participant asked."""
+    rows = scope.followups().filter(_in("asked_at", period)).values("participant__role").annotate(
+        asked=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)),
+        met=Count("id", filter=Q(answer="met")),
+    ).order_by()
+    out: dict[str, dict[str, int]] = {"asked": {}, "answered": {}, "met": {}}
+    for row in rows:
+        for measure in out:
+            out[measure][row["participant__role"]] = row[measure]
+    return out
+
+
+class _Median(Aggregate):
+    function = "PERCENTILE_CONT"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    output_field = FloatField()
+
+
+def median_days_to_match(scope: ReportScope, period: Period) -> dict[str, Cell]:
+    """Median days from a participant's sign-up to the approval of a match made in the period, per role."""
+    qs = scope.matches().filter(_in("created_at", period))
+    out: dict[str, Cell] = {}
+    for role in ROLES:
+        if connection.vendor == "postgresql":
+            from django.db.models.expressions import RawSQL  # noqa: F401 - documentation of intent
+
+            from django.db.models import Func
+
+            seconds = Func(F("created_at") - F(f"{role}__signed_up_at"), function="EXTRACT",
+                           template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
+            agg = qs.aggregate(median=_Median(seconds), n=Count("id"))
+            value = agg["median"] / 86400 if agg["median"] is not None else None
+            n = agg["n"]
+        else:  # SQLite (small installs): the durations are few enough to take the median here
+            pairs = list(qs.values_list("created_at", f"{role}__signed_up_at"))
+            n = len(pairs)
+            value = statistics.median((a - b).total_seconds() / 86400 for a, b in pairs) if pairs else None
+        out[role] = Cell(round(value, 1) if value is not None else None, DAYS, base=n)
+    return out
+
+
+def ended_by_reason(scope: ReportScope, period: Period) -> list[tuple[str, int]]:
+    rows = scope.matches().filter(_in("ended_at", period), status="ended").values("end_reason").annotate(
+        n=Count("id")).order_by("-n", "end_reason")
+    return [(r["end_reason"], r["n"]) for r in rows]
+
+
+# --- breakdowns of the sign-ups -----------------------------------------------------------------------
+
+
+def signups(scope: ReportScope, period: Period) -> QuerySet:
+    return scope.participants().filter(_in("signed_up_at", period))
+
+
+def _pivot(rows: list[dict[str, Any]], dim: str) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for row in rows:
+        out.setdefault(row[dim], {})[row["role"]] = row["n"]
+    return out
+
+
+def by_age_band(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
+    y = period.year
+    counts = {key: Count("id", filter=Q(birth_year__gte=y - hi, birth_year__lte=y - lo)) for key, lo, hi in AGE_BANDS}
+    counts["under18"] = Count("id", filter=Q(birth_year__gt=y - 18))
+    rows = signups(scope, period).values("role").annotate(**counts).order_by()
+    out: dict[str, dict[str, int]] = {key: {} for key in counts}
+    for row in rows:
+        for key in counts:
+            out[key][row["role"]] = row[key]
+    return out
+
+
+def by_field(scope: ReportScope, period: Period, field_name: str) -> dict[str, dict[str, int]]:
+    rows = signups(scope, period).values("role", field_name).annotate(n=Count("id")).order_by()
+    return _pivot(list(rows), field_name)
+
+
+def by_language(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
+    counts = {code: Count("id", filter=has_code("languages", code)) for code in LANGUAGES}
+    rows = signups(scope, period).values("role").annotate(**counts).order_by()
+    out: dict[str, dict[str, int]] = {code: {} for code in LANGUAGES}
+    for row in rows:
+        for code in LANGUAGES:
+            out[code][row["role"]] = row[code]
+    return out
+
+
+def monthly(qs: QuerySet, field_name: str, period: Period) -> dict[date, int]:
+    rows = qs.filter(_in(field_name, period)).annotate(
+        month=TruncMonth(field_name, tzinfo=STOCKHOLM)).values("month").annotate(n=Count("id")).order_by()
+    out: dict[date, int] = {}
+    for row in rows:
+        m = row["month"]
+        m = (timezone.localtime(m, STOCKHOLM) if isinstance(m, datetime) and timezone.is_aware(m) else m)
+        d = m.date() if isinstance(m, datetime) else m
+        out[d] = out.get(d, 0) + row["n"]
+    return out
+
+
+# --- tables -------------------------------------------------------------------------------------------
+
+
+def summary_table(scope: ReportScope, period: Period) -> tuple[Table, dict[str, Any]]:
+    p = participant_counts(scope, period)
+    m = match_counts(scope, period)
+    persons = matched_persons(scope, period)
+    answers = followup_answers(scope, period)
+    medians = median_days_to_match(scope, period)
+    rows = [
+        _role_row("signups", _("Sign-ups"), p["signups"]),
+        _role_row("confirmed_signups", _("Confirmed sign-ups"), p["confirmed"]),
+        _role_row("waiting_now", _("Waiting now"), p["waiting"]),
+        _role_row("matched_persons", _("Participants matched"), persons),
+        _role_row("followup_asked", _("Follow-up questions asked"), answers["asked"]),
+        _role_row("followup_answered", _("Follow-up answered"), answers["answered"]),
+    ]
+    median_row = Row("median_days_to_match", _("Median days from sign-up to match"),
+                     {**medians, "total": Cell(None, DAYS, base=None)})
+    rows.append(median_row)
+    people = Table("summary", _("Participants"), _("Measure"), role_columns(), rows)
+    match_rows = [
+        Row("matches_made", _("Matches made"), {"n": Cell(m["made"])}),
+        Row("individual_matches", _("Individual matches"), {"n": Cell(m["individual"])}),
+        Row("family_matches", _("Family matches"), {"n": Cell(m["family"])}),
+        Row("physical_matches", _("Matches meeting in person"), {"n": Cell(m["physical"])}),
+        Row("digital_matches", _("Matches meeting online"), {"n": Cell(m["digital"])}),
+        Row("introductions", _("Introductions"), {"n": Cell(m["introduced"])}),
+        Row("matches_followed_up", _("Matches followed up"), {"n": Cell(m["followed_up"])}),
+        Row("confirmed_meetings", _("Confirmed meetings"), {"n": Cell(m["confirmed"])}),
+        Row("met_rate", _("Met rate"), {"n": met_rate(m)}),
+        Row("ended_matches", _("Ended matches"), {"n": Cell(m["ended"])}),
+    ]
+    matches = Table("matches", _("Matches"), _("Measure"), [Column("n", _("Matches"))], match_rows)
+    return people, {"matches": matches, "counts": m, "answers": answers, "participants": p}
+
+
+def ended_table(scope: ReportScope, period: Period, k: int) -> Table:
+    """Reasons given by at least k matches are shown by name; the rest (free text that may name a person)
+    are counted together as other reasons."""
+    rows, other = [], 0
+    for reason, n in ended_by_reason(scope, period):
+        if reason and n >= k:
+            rows.append(Row(f"reason:{reason}", reason, {"n": Cell(n)}))
+        else:
+            other += n
+    if other:
+        rows.append(Row("other", _("Other or no reason given"), {"n": Cell(other)}))
+    rows.append(Row("total", _("Total"), {"n": Cell(sum(r.cells["n"].value for r in rows))}, is_total=True))
+    return Table("ended_by_reason", _("Ended matches by reason"), _("Reason"), [Column("n", _("Matches"))], rows,
+                 additive=True)
+
+
+def _breakdown(key: str, title: str, dimension: str, categories: list[tuple[str, str]],
+               data: dict[str, dict[str, int]], additive: bool = True, note: str = "") -> Table:
+    rows = [_role_row(code, label, data.get(code, {})) for code, label in categories]
+    if additive:
+        totals = {r: sum(row.cells[r].value for row in rows) for r in ROLES}
+        rows.append(_role_row("total", _("Total"), totals, is_total=True))
+    return Table(key, title, dimension, role_columns(), rows, additive=additive, note=note)
+
+
+def age_table(scope: ReportScope, period: Period) -> Table:
+    data = by_age_band(scope, period)
+    cats = [(key, key.replace("-", "–")) for key, _lo, _hi in AGE_BANDS]
+    if any(data["under18"].values()):
+        cats.insert(0, ("under18", _("Under 18")))
+    return _breakdown("age_band", _("Age"), _("Age"), cats, data,
+                      note=_("Age = %(year)s − year of birth.") % {"year": period.year})
+
+
+def gender_table(scope: ReportScope, period: Period) -> Table:
+    data = by_field(scope, period, "gender")
+    return _breakdown("gender", _("Gender identity"), _("Gender"), [(c, str(lbl)) for c, lbl in Gender.choices],
+                      data)
+
+
+def meeting_mode_table(scope: ReportScope, period: Period) -> Table:
+    data = by_field(scope, period, "meeting_mode")
+    return _breakdown("meeting_mode", _("How they want to meet"), _("Meeting mode"),
+                      [(c, str(lbl)) for c, lbl in MeetingMode.choices], data)
+
+
+def municipality_table(scope: ReportScope, period: Period, top: int = TOP_MUNICIPALITIES) -> Table:
+    data = by_field(scope, period, "municipality_id")
+    ranked = sorted(data, key=lambda code: (-sum(data[code].values()), code))
+    names = dict(Municipality.objects.filter(code__in=ranked[:top]).values_list("code", "name"))
+    cats = [(code, names.get(code, code)) for code in ranked[:top]]
+    rest: dict[str, int] = {}
+    for code in ranked[top:]:
+        for role, n in data[code].items():
+            rest[role] = rest.get(role, 0) + n
+    if rest:
+        data = {**data, "other": rest}
+        cats.append(("other", _("Other municipalities (%(n)s)") % {"n": len(ranked) - top}))
+    return _breakdown("municipality", _("Municipality"), _("Municipality"), cats, data)
+
+
+def language_table(scope: ReportScope, period: Period, top: int = TOP_LANGUAGES) -> Table:
+    data = by_language(scope, period)
+    ranked = [c for c in sorted(data, key=lambda c: (-sum(data[c].values()), c)) if sum(data[c].values())][:top]
+    return _breakdown("language", _("Languages spoken"), _("Language"), [(c, str(LANGUAGES[c])) for c in ranked],
+                      data, additive=False,
+                      note=_("A participant can speak several languages; the most common %(n)s are shown.")
+                      % {"n": top})
+
+
+def trend_table(scope: ReportScope, period: Period) -> Table:
+    prev = period.previous_year()
+    su, su_prev = (monthly(scope.participants(), "signed_up_at", p) for p in (period, prev))
+    ma, ma_prev = (monthly(scope.matches(), "created_at", p) for p in (period, prev))
+    cols = [Column("signups", _("Sign-ups %(year)s") % {"year": period.year}),
+            Column("signups_prev", _("Sign-ups %(year)s") % {"year": prev.year}),
+            Column("matches", _("Matches %(year)s") % {"year": period.year}),
+            Column("matches_prev", _("Matches %(year)s") % {"year": prev.year})]
+    rows = []
+    for month in period.months():
+        pm = month.replace(year=month.year - 1)
+        rows.append(Row(month.strftime("%Y-%m"), month.strftime("%Y-%m"), {
+            "signups": Cell(su.get(month, 0)), "signups_prev": Cell(su_prev.get(pm, 0)),
+            "matches": Cell(ma.get(month, 0)), "matches_prev": Cell(ma_prev.get(pm, 0))}))
+    rows.append(Row("total", _("Total"), {c.key: Cell(sum(r.cells[c.key].value for r in rows)) for c in cols},
+                    is_total=True))
+    return Table("trend", _("Per month, with the previous year"), _("Month"), cols, rows, additive=True)
+
+
+def projects_in_scope(scope: ReportScope) -> list[Project]:
+    qs = Project.objects.filter(organisation_id=scope.organisation.pk).select_related("region")
+    if scope.project is not None:
+        return [scope.project]
+    if scope.region is not None:
+        qs = qs.filter(region_id=scope.region.pk)
+    user = scope.user
+    if user is not None and user.role == "coordinator":
+        qs = qs.filter(Q(region__in=user.regions.all()) | Q(pk__in=user.projects.all())).distinct()
+    return list(qs.prefetch_related("targets"))
+
+
+def project_scope(scope: ReportScope, project: Project) -> ReportScope:
+    return scope.narrowed(project=project, region=None)
+
+
+def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) -> Table:
+    """Targets versus actual per project, counted over the part of the period within the project's dates."""
+    from kompis.reports.figures import compute
+
+    rows = []
+    for project in projects_in_scope(scope):
+        clipped = period.clip(project.starts_on, project.ends_on)
+        for target in project.targets.all():
+            actual = compute(target.kind, project_scope(scope, project), clipped, memo) if clipped else Cell(0)
+            pct = (actual.value / target.target * 100) if target.target and actual.value is not None else None
+            rows.append(Row(f"{project.uid}:{target.kind}", f"{project.name}: {target.get_kind_display()}", {
+                "target": Cell(target.target, TARGET),
+                "actual": actual,
+                "percent": Cell(pct, PERCENT, base=int(actual.value) if actual.kind == COUNT and
+                                actual.value is not None else actual.base),
+            }))
+    return Table("targets", _("Targets and results"), _("Target"),
+                 [Column("target", _("Target")), Column("actual", _("Result")), Column("percent", _("Achieved"))],
+                 rows)
+
+
+# --- the report ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Report:
+    scope: ReportScope
+    period: Period
+    title: str
+    subtitle: str
+    k: int
+    generated_at: datetime
+    summary: Table
+    matches: Table
+    tables: list[Table]  # breakdowns, trend, ended
+    targets: Table
+    theory: list[dict[str, Any]] = field(default_factory=list)  # per project: {"project", "table", "steps"}
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def all_tables(self) -> list[Table]:
+        out = [self.summary, self.matches, *self.tables, self.targets]
+        out += [t["table"] for t in self.theory if t["table"].rows]
+        return out
+
+    def table(self, key: str) -> Table:
+        return next(t for t in self.all_tables() if t.key == key)
+
+
+def scope_description(scope: ReportScope) -> str:
+    parts = []
+    if scope.project is not None:
+        parts.append(str(scope.project.name))
+    if scope.region is not None:
+        parts.append(str(scope.region.name))
+    if scope.municipality is not None:
+        parts.append(_("participants living in %(m)s") % {"m": scope.municipality.name})
+    if scope.kind:
+        parts.append({"individual": _("individual matches"), "family": _("family matches")}[scope.kind])
+    if scope.mode:
+        parts.append({"physical": _("meeting in person"), "digital": _("meeting online")}[scope.mode])
+    user = scope.user
+    if user is not None and user.role == "coordinator":
+        parts.append(_("your regions and projects"))
+    return " · ".join(parts) or _("Whole organisation")
+
+
+def build_report(scope: ReportScope, period: Period, *, k: int | None = None, charts: bool = True) -> Report:
+    """Computes every table of a report, suppressed; page, PDF, XLSX and CSV all render this object."""
+    from kompis.reports import theory
+
+    k = settings.SUPPRESSION_K if k is None else k
+    memo: dict = {}
+    people, extra = summary_table(scope, period)
+    tables = [trend_table(scope, period), age_table(scope, period), gender_table(scope, period),
+              municipality_table(scope, period), language_table(scope, period), meeting_mode_table(scope, period),
+              ended_table(scope, period, k)]
+    targets = targets_table(scope, period, memo)
+    theory_parts = theory.theory_tables(scope, period, memo)
+    people, matches, targets = suppress(people, k), suppress(extra["matches"], k), suppress(targets, k)
+    tables = [suppress(t, k) for t in tables]
+    for part in theory_parts:
+        part["table"] = suppress(part["table"], k)
+    title = scope.municipality.name if scope.municipality is not None else (
+        scope.project.name if scope.project is not None else scope.organisation.name)
+    report = Report(scope=scope, period=period, title=str(title), subtitle=scope_description(scope), k=k,
+                    generated_at=timezone.localtime(timezone.now(), STOCKHOLM), summary=people, matches=matches,
+                    tables=tables, targets=targets, theory=theory_parts, facts=extra)
+    report.facts["projects"] = projects_in_scope(scope)
+    if charts:
+        from kompis.reports import charts as charting
+
+        charting.attach(report)
+    return report
+
+
+# Labels other modules reuse (the figure registry) -------------------------------------------------------
+MEASURE_LABELS = {
+    "signups": gettext_lazy("Sign-ups"),
+}
