@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kompis.outbox",
     "kompis.matching",
     "kompis.followup",
+    "kompis.reports",
 ]
 
 MIDDLEWARE = [

@@ -61,9 +61,9 @@ def values(p: Participant, columns: Iterable[str]) -> list[Any]:
         elif column == "signed_up":
             row.append(timezone.localdate(p.signed_up_at))
         elif column == "region":
-            row.append(p.region.name if p.region_id else "")
+            row.append(p.region.name if p.region is not None else "")
         elif column == "project":
-            row.append(p.project.name if p.project_id else "")
+            row.append(p.project.name if p.project is not None else "")
         else:
             row.append(getattr(p, column))
     return row

@@ -297,7 +297,7 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
                 continue
             texts: list[str] = []
             for cell in cells:  # sparse rows: place each value in its column
-                while len(texts) < cell.column - 1:
+                while len(texts) < int(cell.column or 1) - 1:
                     texts.append("")
                 texts.append(xlsx_cell_text(cell.value))
             if not any(t.strip() for t in texts):
@@ -305,7 +305,7 @@ def _read_xlsx(data: bytes, filename: str) -> Table:
             if header is None:
                 header = texts
                 continue
-            rows.append((cells[0].row, texts))
+            rows.append((int(cells[0].row or 0), texts))
             if len(rows) > MAX_ROWS:
                 break
     finally:
@@ -652,14 +652,12 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
             parsed.append(ParsedRow(line, values))
 
     # Ids and e-mail addresses must be unique within the file and the organisation.
-    id_index = columns.get("id")
-    email_index = columns.get("email")
-    uniques = [("id", id_index, "external_ref", lambda raw: raw.strip())]
-    if email_index is not None:
-        uniques.append(("email", email_index, "email", lambda raw: raw.strip().lower()))
+    uniques: list[tuple[str, int, str, Callable[[str], str]]] = []
+    if "id" in columns:
+        uniques.append(("id", columns["id"], "external_ref", lambda raw: raw.strip()))
+    if "email" in columns:
+        uniques.append(("email", columns["email"], "email", lambda raw: raw.strip().lower()))
     for column, index, field_name, key_of in uniques:
-        if index is None:
-            continue
         lines_of: dict[str, list[int]] = defaultdict(list)
         raw_of: dict[int, str] = {}
         for line, cells in table.rows:
@@ -668,7 +666,7 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
             if key:
                 lines_of[key].append(line)
                 raw_of[line] = raw.strip()
-        for key, lines in lines_of.items():
+        for lines in lines_of.values():
             if len(lines) > 1:
                 for line in lines:
                     others = [n for n in lines if n != line]

@@ -27,11 +27,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Q, QuerySet
+from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from kompis.core.fields import has_code
 from kompis.municipalities.models import Municipality
@@ -140,10 +139,6 @@ def median_days_to_match(scope: ReportScope, period: Period) -> dict[str, Cell]:
     out: dict[str, Cell] = {}
     for role in ROLES:
         if connection.vendor == "postgresql":
-            from django.db.models.expressions import RawSQL  # noqa: F401 - documentation of intent
-
-            from django.db.models import Func
-
             seconds = Func(F("created_at") - F(f"{role}__signed_up_at"), function="EXTRACT",
                            template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
             agg = qs.aggregate(median=_Median(seconds), n=Count("id"))
@@ -440,6 +435,7 @@ def build_report(scope: ReportScope, period: Period, *, k: int | None = None, ch
     tables = [suppress(t, k) for t in tables]
     for part in theory_parts:
         part["table"] = suppress(part["table"], k)
+        theory.resolve(part)
     title = scope.municipality.name if scope.municipality is not None else (
         scope.project.name if scope.project is not None else scope.organisation.name)
     report = Report(scope=scope, period=period, title=str(title), subtitle=scope_description(scope), k=k,
@@ -452,8 +448,3 @@ def build_report(scope: ReportScope, period: Period, *, k: int | None = None, ch
         charting.attach(report)
     return report
 
-
-# Labels other modules reuse (the figure registry) -------------------------------------------------------
-MEASURE_LABELS = {
-    "signups": gettext_lazy("Sign-ups"),
-}

@@ -15,11 +15,17 @@ Rules (also in the method notes of every report):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 
 COUNT, RATE, DAYS, TARGET, PERCENT = "count", "rate", "days", "target", "percent"
+
+
+def whole(value: float) -> int:
+    """Rounds half up (Django's number_format would cut the decimals off)."""
+    return int(Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP))
 
 
 @dataclass
@@ -37,12 +43,10 @@ class Cell:
         if self.value is None:
             return "–"
         if self.kind == RATE:
-            return f"{number_format(self.value * 100, 0)} %"
+            return f"{whole(self.value * 100)}\u00a0%"
         if self.kind == PERCENT:
-            return f"{number_format(self.value, 0)} %"
-        if self.kind == DAYS:
-            return number_format(self.value, 0)
-        return number_format(int(self.value), 0, force_grouping=True)
+            return f"{number_format(whole(self.value), 0, force_grouping=True)}\u00a0%"
+        return number_format(whole(self.value), 0, force_grouping=True)
 
 
 @dataclass
@@ -71,6 +75,10 @@ class Table:
     note: str = ""
     chart: str = ""  # an SVG chart drawn from the suppressed table
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def grid(self) -> list[tuple[Row, list[Cell | None]]]:
+        return [(r, [r.cells.get(c.key) for c in self.columns]) for r in self.rows]
 
     def cell(self, row: str, col: str) -> Cell:
         return next(r for r in self.rows if r.key == row).cells[col]

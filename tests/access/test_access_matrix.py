@@ -70,6 +70,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "followup:match": Rule(PEOPLE, obj="match"),
     "followup:match_end": Rule(PEOPLE, "POST", obj="match", data={"reason": "moved away"}),
     "followup:mail_resend": Rule(PEOPLE, "POST", obj="mail"),
+    # reports: aggregated, suppressed figures for every staff role (viewers included); the theory of change
+    # is edited by admins and by coordinators for the projects in their scope
+    "reports:dashboard": Rule(ANY_STAFF),
+    "reports:download": Rule(ANY_STAFF, kwargs={"fmt": "csv"}),
+    "reports:municipality": Rule(ANY_STAFF),
+    "reports:theory": Rule(PEOPLE),
 }
 
 PARAM_RE = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")

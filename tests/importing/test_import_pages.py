@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,9 @@ from tests.importing.conftest import csv_bytes, row
 def _english():
     with translation.override("en"):
         yield
+
+
+NOT_AVAILABLE = "This upload is no longer available. Please upload the file again."
 
 
 def upload(client, data: bytes, name: str = "people.csv"):
@@ -87,7 +89,8 @@ def test_valid_only_import_and_rejected_rows_download(client, world):
     assert lines[1].startswith("P2;") and "column gender: 'female' is not one of" in lines[1]
     assert lines[2].startswith("P4;") and "'xx' is not a known language code." in lines[2]
     # a second confirm imports nothing more
-    client.post(reverse("participants:import_confirm"), {"key": key, "mode": "valid"})
+    response = client.post(reverse("participants:import_confirm"), {"key": key, "mode": "valid"})
+    assert "This file has already been imported." in response.content.decode()
     assert Participant.objects.count() == 2
 
 
@@ -104,8 +107,8 @@ def test_confirm_revalidates_the_stored_file(client, world):
 
 
 def test_xlsx_upload(client, world):
-    from tests.importing.conftest import xlsx_bytes
     from kompis.participants.importing import CONTRACT_COLUMNS
+    from tests.importing.conftest import xlsx_bytes
 
     client.force_login(world.admin)
     values = row("X1")
@@ -171,9 +174,10 @@ def test_other_organisations_coordinator_cannot_use_our_upload(client, world, se
     for intruder in (world.other_coordinator, world.uppsala_coordinator):
         client.force_login(intruder)
         response = client.post(reverse("participants:import_confirm"), {"key": key, "mode": "all"})
-        assert response.status_code == 302 and response["Location"] == reverse("participants:import")
+        assert NOT_AVAILABLE in response.content.decode()
         response = client.post(reverse("participants:import_rejected"), {"key": key})
-        assert response.status_code == 302
+        assert NOT_AVAILABLE in response.content.decode() and "attachment" not in response.get(
+            "Content-Disposition", "")
     assert not Participant.objects.exists()
 
 
@@ -188,7 +192,8 @@ def test_bad_keys_are_refused(client, world):
     client.force_login(world.admin)
     for key in ("", "../../etc", "a" * 32):
         response = client.post(reverse("participants:import_confirm"), {"key": key, "mode": "all"})
-        assert response.status_code == 302
+        assert response.status_code == 200 and NOT_AVAILABLE in response.content.decode()
+    assert not Participant.objects.exists()
 
 
 def test_old_uploads_expire(client, world, settings):
@@ -202,6 +207,6 @@ def test_old_uploads_expire(client, world, settings):
     for path in (folder / "upload", folder):
         os.utime(path, (old, old))
     response = client.post(reverse("participants:import_confirm"), {"key": key, "mode": "all"})
-    assert response.status_code == 302 and not Participant.objects.exists()
+    assert NOT_AVAILABLE in response.content.decode() and not Participant.objects.exists()
     upload(client, csv_bytes([row("P1")]))  # a new upload sweeps the expired one away
     assert not folder.exists()

@@ -12,6 +12,7 @@ from typing import Literal
 import numpy as np
 
 from kompis.matching.engine import kernels
+from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.encode import C_CAP, Problem, build_problem
 from kompis.matching.engine.explain import explain_unmatched
 from kompis.matching.engine.hubs import build_hubs
@@ -101,11 +102,12 @@ def match(
 def _pairs(prob: Problem, n: np.ndarray, e: np.ndarray) -> list[Pair]:
     scores, reasons = batch_reasons(prob, n.astype(np.int64), e.astype(np.int64))
     nid, eid = prob.N.ids, prob.E.ids
-    pairs = [
-        Pair(nid[a], eid[b], s / 100.0, r)
-        for a, b, s, r in zip(n.tolist(), e.tolist(), scores.tolist(), reasons, strict=True)
-    ]
-    pairs.sort(key=lambda p: (p.newcomer_id, p.established_id))
+    with gc_paused():
+        pairs = [
+            Pair(nid[a], eid[b], s / 100.0, r)
+            for a, b, s, r in zip(n.tolist(), e.tolist(), scores.tolist(), reasons, strict=True)
+        ]
+        pairs.sort(key=lambda p: (p.newcomer_id, p.established_id))
     return pairs
 
 

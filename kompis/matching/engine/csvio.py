@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.model import AVAILABILITY_SLOTS, GENDERS, MEETING_MODES, ROLES, Pair, Participant
 from kompis.matching.engine.municipalities import municipalities
 
@@ -162,6 +163,11 @@ def parse_participants(
     if isinstance(source, str | os.PathLike):
         with Path(source).open(newline="", encoding="utf-8-sig") as fh:
             return parse_participants(fh, today, max_errors)
+    with gc_paused():
+        return _parse_participants(source, today, max_errors)
+
+
+def _parse_participants(source: TextIO, today: dt.date | None, max_errors: int) -> ParseResult:
     if not source.seekable():
         source = io.StringIO(source.read())
     today = today or dt.date.today()
@@ -372,4 +378,7 @@ def write_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def write_matches(path: str | os.PathLike[str], pairs: Sequence[Pair]) -> None:
-    write_atomic(path, format_matches(pairs))
+    """Write the matches CSV atomically (no partial file on failure)."""
+    with gc_paused():
+        text = format_matches(pairs)
+    write_atomic(path, text)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.model import AVAILABILITY_SLOTS, GENDERS, Participant
 from kompis.matching.engine.weights import Weights
 
@@ -173,6 +174,17 @@ def build_problem(
     exclude: Iterable[tuple[str, str]] = (),
 ) -> Problem:
     """Validate roles/ids and encode both sides."""
+    with gc_paused():
+        return _build_problem(newcomers, established, weights, today, exclude)
+
+
+def _build_problem(
+    newcomers: Sequence[Participant],
+    established: Sequence[Participant],
+    weights: Weights,
+    today: dt.date,
+    exclude: Iterable[tuple[str, str]],
+) -> Problem:
     for p in newcomers:
         if p.role != "newcomer":
             raise ValueError(f"participant {p.id!r} is passed as newcomer but has role {p.role!r}")

@@ -273,21 +273,26 @@ def candidates(
     nint = tab_int.shape[0] - 1
     nage = tab_age.shape[0] - 1
     wi = s_int.shape[1]
-    # seen[j] == i: partner j was already evaluated for person i (several hubs / windows)
-    seen = np.full(n_other, -1, dtype=np.int64)
+    # seen[j]: partner j was already evaluated for the current person (several hubs / windows);
+    # a small byte map (cache friendly) that is reset through the list of touched partners
+    seen = np.zeros(n_other, dtype=np.bool_)
+    touched = np.empty(max(n_other, 1), dtype=np.int64)
     for i in range(i0, i1):
-        _scan_person(
-            i, seen, best_p[i], best_s[i], self_is_newcomer, s_by, s_static, s_flags, s_muni, s_post,
-            s_int, hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni, o_post,
-            o_int, P, excl, nE, tab_int, tab_age, k, window, seed, must_age, span, has_excl, nint,
-            nage, wi,
+        n_touched = _scan_person(
+            i, seen, touched, best_p[i], best_s[i], self_is_newcomer, s_by, s_static, s_flags, s_muni,
+            s_post, s_int, hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni,
+            o_post, o_int, P, excl, nE, tab_int, tab_age, k, window, seed, must_age, span, has_excl,
+            nint, nage, wi,
         )  # fmt: skip
+        for t in range(n_touched):
+            seen[touched[t]] = False
 
 
 @njit(cache=True)
 def _scan_person(
     i,
     seen,
+    touched,
     bp,
     bs,
     self_is_newcomer,
@@ -324,14 +329,19 @@ def _scan_person(
 ):
     """Candidate scan of one person (see :func:`candidates`)."""
     filled = 0
+    n_touched = 0
     by_i = s_by[i]
     st_i = s_static[i]
     fl_i = s_flags[i]
     mu_i = s_muni[i]
     po_i = s_post[i]
-    phys_i = (fl_i & 1) != 0
-    hc_i = (fl_i & 2) != 0
+    phys_i = fl_i & 1
+    hc_i = fl_i & 2
     av_i = fl_i >> 2
+    p_muni = P[P_MUNI]
+    p_post = P[P_POST] if po_i >= 0 else 0
+    p_fam = P[P_FAM]
+    p_avail = P[P_AVAIL]
     for hp in range(hub_ptr[i], hub_ptr[i + 1]):
         h = hub_list[hp]
         b0 = bucket_ptr[h]
@@ -381,9 +391,11 @@ def _scan_person(
                 else:
                     b = bt
                 j = members[b]
-                if seen[j] == i:
+                if seen[j]:
                     continue
-                seen[j] = i
+                seen[j] = True
+                touched[n_touched] = j
+                n_touched += 1
                 d = abs(by_i - o_by[b])
                 if must_age and d >= span:
                     continue
@@ -396,16 +408,13 @@ def _scan_person(
                     c += np.int64(popcount64(s_int[i, w] & o_int[b, w]))
                 s = st_i + o_static[b] + tab_int[min(c, nint)] + tab_age[min(d, nage)]
                 fl = o_flags[b]
-                if phys_i and (fl & 1):
-                    if mu_i == o_muni[b]:
-                        s += P[P_MUNI]
-                    if po_i >= 0 and po_i == o_post[b]:
-                        s += P[P_POST]
-                if hc_i and (fl & 2):
-                    s += P[P_FAM]
-                if av_i & (fl >> 2):
-                    s += P[P_AVAIL]
+                both = fl & phys_i  # bit 0: both accept physical meetings
+                s += p_muni * (both & np.int64(mu_i == o_muni[b]))
+                s += p_post * (both & np.int64(po_i == o_post[b]))
+                s += p_fam * ((fl & hc_i) >> 1)
+                s += p_avail * np.int64(((fl >> 2) & av_i) != 0)
                 filled = _consider(j, s, bp, bs, filled, k)
+    return n_touched
 
 
 @njit(cache=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
+from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.encode import (
     AVAIL_BIT,
     C_AVAIL,
@@ -81,6 +82,13 @@ def pair_reasons(prob: Problem, n: int, e: int) -> tuple[int, list[Reason]]:
 
 
 def batch_reasons(
+    prob: Problem, n: npt.NDArray[np.int64], e: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], list[list[Reason]]]:
+    with gc_paused():
+        return _batch_reasons(prob, n, e)
+
+
+def _batch_reasons(
     prob: Problem, n: npt.NDArray[np.int64], e: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], list[list[Reason]]]:
     """Scores (centipoints) and reasons for many pairs at once.

@@ -150,6 +150,23 @@ def _threaded_candidates(n_self: int, n_other: int, *args: Any) -> tuple[I64, I6
     return best_p, best_s
 
 
+def _packed(members: I64, c: tuple[I64, I64, I64, I64, I64, npt.NDArray[np.uint64]]) -> list[Any]:
+    """Bucket-ordered attributes of the other side as columns of one row-major record array.
+
+    Everything the scan reads about one bucket member sits in one cache line; the kernel gets
+    strided column views (members, birth year, static points, flags, municipality, postal
+    prefix, interest words).
+    """
+    by, static, flags, muni, post, interests = c
+    wi = interests.shape[1]
+    rec = np.empty((members.shape[0], 6 + wi), dtype=np.int64)
+    rec[:, 0] = members
+    for col, values in enumerate((by, static, flags, muni, post), start=1):
+        rec[:, col] = values[members]
+    rec[:, 6:] = interests[members].view(np.int64)
+    return [rec[:, 0], rec[:, 1], rec[:, 2], rec[:, 3], rec[:, 4], rec[:, 5], rec.view(np.uint64)[:, 6:]]
+
+
 def candidate_arcs(
     prob: Problem,
     hubs: Hubs,
@@ -164,16 +181,15 @@ def candidate_arcs(
     cE = _compact(prob, True)
     nE = max(prob.E.n, 1)
     common = (prob.P, prob.excl, nE, prob.tab_int, prob.tab_age)
-    mb = hubs.e_bucket_members
     bpN, bsN = _threaded_candidates(
-        prob.N.n, prob.E.n, True, *cN, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr, mb,
-        *(x[mb] for x in cE), *common, k, window, seed,
+        prob.N.n, prob.E.n, True, *cN, hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr,
+        *_packed(hubs.e_bucket_members, cE), *common, k, window, seed,
     )  # fmt: skip
-    mb = hubs.n_bucket_members
     ke = k if k_e is None else k_e
     bpE, bsE = _threaded_candidates(
-        prob.E.n, prob.N.n, False, *cE, hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr, mb,
-        *(x[mb] for x in cN), *common, ke, window if window_e is None else window_e, seed + 1,
+        prob.E.n, prob.N.n, False, *cE, hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr,
+        *_packed(hubs.n_bucket_members, cN), *common, ke, window if window_e is None else window_e,
+        seed + 1,
     )  # fmt: skip
     ptr, ae, asc = kernels.merge_arcs(bpN, bsN, bpE, bsE, nE)
     an = np.repeat(np.arange(prob.N.n, dtype=np.int64), np.diff(ptr))

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
+from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.model import AVAILABILITY_SLOTS, Participant
 from kompis.matching.engine.municipalities import municipalities
 
@@ -49,6 +50,11 @@ def generate(
     n_newcomers: int, n_established: int, seed: int = 0, today: dt.date | None = None
 ) -> list[Participant]:
     """Random but realistic participants; ids are ``n000001``… and ``e000001``…."""
+    with gc_paused():
+        return _generate(n_newcomers, n_established, seed, today)
+
+
+def _generate(n_newcomers: int, n_established: int, seed: int, today: dt.date | None) -> list[Participant]:
     rng = np.random.default_rng(seed)
     today = today or dt.date(2026, 1, 1)
     codes = sorted(municipalities())

@@ -1,0 +1,133 @@
+"""Server-side SVG charts drawn from the suppressed tables (a suppressed cell draws no bar).
+
+matplotlib's object API only (`Figure` + `FigureCanvasSVG`): no pyplot, so no global figure state shared
+between threads. Palette: a dark and a light blue that stay distinct in greyscale print.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import matplotlib
+
+matplotlib.use("Agg")
+matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, smaller); set once at import
+matplotlib.rcParams["svg.hashsalt"] = "kompis"  # stable ids: the same data gives the same file
+
+from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from kompis.reports.suppression import Table  # noqa: E402
+
+DARK, LIGHT, GREY, INK = "#1f3a5f", "#9db4d0", "#c9ced6", "#333333"
+FONT = {"family": "DejaVu Sans", "size": 9}
+
+
+def _svg(fig: Figure) -> str:
+    buf = io.StringIO()
+    FigureCanvasSVG(fig).print_svg(buf)
+    return buf.getvalue()
+
+
+def data_uri(svg: str) -> str:
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
+
+
+def _style(ax) -> None:  # noqa: ANN001
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    for side in ("left", "bottom"):
+        ax.spines[side].set_color(GREY)
+    ax.tick_params(colors=INK, labelsize=8, length=0)
+    ax.grid(axis="x", color="#e5e8ec", linewidth=0.6)
+    ax.set_axisbelow(True)
+
+
+def grouped_bars(table: Table, series: list[tuple[str, str]], k: int) -> str:
+    """Horizontal bars, one group per (non-total) row, one bar per series column; suppressed: "<k"."""
+    rows = [r for r in table.rows if not r.is_total]
+    if not rows:
+        return ""
+    height = 0.5 + 0.32 * len(rows) * max(1, len(series)) ** 0.6
+    fig = Figure(figsize=(5.2, max(1.6, height)))
+    ax = fig.add_subplot()
+    n = len(series)
+    bar = 0.8 / n
+    colors = [DARK, LIGHT, GREY]
+    top = max([r.cells[key].value or 0 for r in rows for key, _label in series if not r.cells[key].suppressed] + [1])
+    for i, (key, label) in enumerate(series):
+        ys = [len(rows) - 1 - j + (n - 1 - 2 * i) * bar / 2 for j in range(len(rows))]
+        values = [0 if r.cells[key].suppressed or r.cells[key].value is None else r.cells[key].value for r in rows]
+        ax.barh(ys, values, height=bar * 0.92, color=colors[i % 3], label=label, edgecolor="none")
+        for y, r, v in zip(ys, rows, values, strict=True):
+            text = f"<{k}" if r.cells[key].suppressed else f"{v:,.0f}".replace(",", "\u202f")
+            ax.text(v + top * 0.01, y, text, va="center", ha="left", fontsize=7, color=INK, **{"family": FONT["family"]})
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels([r.label for r in reversed(rows)], fontsize=8)
+    ax.set_xlim(0, top * 1.15)
+    _style(ax)
+    if n > 1:
+        ax.legend(loc="lower right", fontsize=7, frameon=False)
+    fig.tight_layout(pad=0.4)
+    return _svg(fig)
+
+
+def trend_chart(table: Table, k: int) -> str:
+    rows = [r for r in table.rows if not r.is_total]
+    if not rows:
+        return ""
+    fig = Figure(figsize=(7.2, 2.4))
+    cols = table.columns
+    for idx, (cur, prev) in enumerate(((cols[0], cols[1]), (cols[2], cols[3]))):
+        ax = fig.add_subplot(1, 2, idx + 1)
+        xs = range(len(rows))
+        for key, color, offset, label in ((prev.key, LIGHT, -0.2, prev.label), (cur.key, DARK, 0.2, cur.label)):
+            values = [0 if r.cells[key].suppressed else (r.cells[key].value or 0) for r in rows]
+            ax.bar([x + offset for x in xs], values, width=0.4, color=color, label=label, edgecolor="none")
+        ax.set_xticks(list(xs))
+        ax.set_xticklabels([r.label[5:] for r in rows], fontsize=7)
+        ax.grid(axis="y", color="#e5e8ec", linewidth=0.6)
+        _style(ax)
+        ax.grid(axis="x", visible=False)
+        ax.legend(fontsize=7, frameon=False, loc="upper left")
+    fig.tight_layout(pad=0.4)
+    return _svg(fig)
+
+
+def targets_chart(table: Table, k: int) -> str:
+    rows = table.rows
+    if not rows:
+        return ""
+    fig = Figure(figsize=(5.2, max(1.4, 0.45 + 0.36 * len(rows))))
+    ax = fig.add_subplot()
+    ys = list(range(len(rows) - 1, -1, -1))
+    ax.barh(ys, [100] * len(rows), height=0.55, color="#eef1f5", edgecolor="none")
+    for y, r in zip(ys, rows, strict=True):
+        pct = r.cells["percent"]
+        shown = 0 if pct.suppressed or pct.value is None else min(pct.value, 100)
+        ax.barh([y], [shown], height=0.55, color=DARK, edgecolor="none")
+        ax.text(102, y, pct.display(k), va="center", fontsize=7, color=INK)
+    ax.set_yticks(ys)
+    ax.set_yticklabels([r.label for r in rows], fontsize=7.5)
+    ax.set_xlim(0, 118)
+    ax.set_xticks([0, 50, 100])
+    ax.set_xticklabels(["0 %", "50 %", "100 %"], fontsize=7)
+    _style(ax)
+    fig.tight_layout(pad=0.4)
+    return _svg(fig)
+
+
+def attach(report) -> None:  # noqa: ANN001
+    """Draws a chart for each table that has one (on the suppressed figures)."""
+    k = report.k
+    roles = [("newcomer", report.summary.column("newcomer").label),
+             ("established", report.summary.column("established").label)]
+    for table in report.tables:
+        if table.key == "trend":
+            table.chart = trend_chart(table, k)
+        elif table.key == "ended_by_reason":
+            table.chart = grouped_bars(table, [("n", table.columns[0].label)], k) if len(table.rows) > 1 else ""
+        else:
+            table.chart = grouped_bars(table, roles, k)
+    report.targets.chart = targets_chart(report.targets, k)

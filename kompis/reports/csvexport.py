@@ -1,0 +1,17 @@
+"""One tidy long-format CSV per report."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from kompis.reports.tidy import HEADER, facts
+
+
+def render_csv(report) -> bytes:  # noqa: ANN001
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(HEADER)
+    for fact in facts(report.all_tables()):
+        writer.writerow(fact.as_row())
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly

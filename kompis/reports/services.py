@@ -1,0 +1,43 @@
+"""Changes to a project's theory of change: keyword-only, atomic, audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+
+from kompis.audit.services import record
+from kompis.reports.models import ChangeStep, Indicator
+
+
+def add_step(*, actor: Any, project: Any, level: str, text: str) -> ChangeStep:
+    with transaction.atomic():
+        position = (ChangeStep.objects.filter(project=project, level=level).aggregate(m=Max("position"))["m"]
+                    or 0) + 1
+        step = ChangeStep.objects.create(project=project, level=level, text=text, position=position)
+        record(actor=actor, action="reports.step_added", obj=step, organisation=project.organisation,
+               summary=text[:200], data={"project": str(project.uid), "level": level})
+    return step
+
+
+def delete_step(*, actor: Any, step: ChangeStep) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="reports.step_deleted", obj=step, organisation=step.project.organisation,
+               summary=step.text[:200])
+        step.delete()
+
+
+def add_indicator(*, actor: Any, step: ChangeStep, **fields: Any) -> Indicator:
+    with transaction.atomic():
+        indicator = Indicator.objects.create(step=step, **fields)
+        record(actor=actor, action="reports.indicator_added", obj=indicator, organisation=step.project.organisation,
+               summary=indicator.name[:200], data={"figure": indicator.figure_key})
+    return indicator
+
+
+def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
+    with transaction.atomic():
+        record(actor=actor, action="reports.indicator_deleted", obj=indicator,
+               organisation=indicator.step.project.organisation, summary=indicator.name[:200])
+        indicator.delete()
