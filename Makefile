@@ -43,6 +43,8 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/bench_matching.py
+	$(BIN)/python bench/bench_followup.py
+	@if [ -f bench/bench_reports.py ]; then $(BIN)/python bench/bench_reports.py; fi
 
 demo: install
 	$(BIN)/kompis migrate --noinput -v0

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 def main() -> None:
     try:
-        from kompis.matching.engine import warm_up
+        from kompis.matching.engine.kernels import warm_up
     except ImportError:  # engine without compiled kernels
         return
     warm_up()

@@ -51,7 +51,8 @@ KNOWN_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + PERSON_COLUMNS
 IMPORT_STATUSES: tuple[str, ...] = ("waiting", "paused", "withdrawn", "matched")
 DEFAULT_STATUS = "waiting"
 
-MAX_BYTES = 10 * 1024 * 1024
+# 100,000 rows with names, e-mails and free texts fit comfortably.
+MAX_BYTES = 32 * 1024 * 1024
 MAX_ROWS = 100_000
 MAX_CAPACITY = 5
 MAX_HOUSEHOLD = 15

@@ -13,6 +13,20 @@ ROLE_KEYS = ("newcomer", "established", "total")
 HEADER = ["section", "dimension", "category", "label", "role", "measure", "value", "suppressed"]
 
 
+def machine_value(c: Cell) -> float | int | None:
+    """The value exports write: None when suppressed or empty; rates as fractions, counts as integers."""
+    if c.suppressed or c.value is None:
+        return None
+    if c.kind == COUNT:
+        return int(c.value)
+    if c.kind == RATE:
+        return round(float(c.value), 4)
+    if c.kind in (DAYS, PERCENT):
+        return round(float(c.value), 1)
+    v = float(c.value)
+    return int(v) if v.is_integer() else v
+
+
 @dataclass
 class Fact:
     section: str
@@ -25,17 +39,7 @@ class Fact:
 
     @property
     def value(self) -> float | int | None:
-        """The machine value: None when suppressed or empty; rates as fractions, counts as integers."""
-        c = self.cell
-        if c.suppressed or c.value is None:
-            return None
-        if c.kind == COUNT:
-            return int(c.value)
-        if c.kind == RATE:
-            return round(float(c.value), 4)
-        if c.kind in (DAYS, PERCENT):
-            return round(float(c.value), 1)
-        return c.value
+        return machine_value(self.cell)
 
     def as_row(self) -> list[object]:
         value = self.value

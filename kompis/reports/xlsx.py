@@ -10,8 +10,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
-from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET, whole
-from kompis.reports.tidy import method_notes
+from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET
+from kompis.reports.tidy import machine_value, method_notes
 
 FORMATS = {COUNT: "#,##0", TARGET: "#,##0", RATE: "0%", PERCENT: "0", DAYS: "0"}
 THIN = Side(style="thin", color="999999")
@@ -70,8 +70,7 @@ def render_xlsx(report) -> bytes:  # noqa: ANN001
                     out = ws.cell(i, j, f"<{report.k}")
                     out.alignment = Alignment(horizontal="right")
                 elif c.value is not None:
-                    out = ws.cell(i, j, round(float(c.value), 4) if c.kind == RATE else
-                                  (whole(c.value) if c.kind in (PERCENT, DAYS) else c.value))
+                    out = ws.cell(i, j, machine_value(c))  # the CSV's value; the format rounds for display
                     out.number_format = FORMATS.get(c.kind, "General")
                 else:
                     out = ws.cell(i, j, None)

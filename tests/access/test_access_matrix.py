@@ -51,6 +51,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "participants:note": Rule(PEOPLE, "POST", obj="participant", data={"text": "Called, all fine."}),
     "participants:import": Rule(PEOPLE),
     "participants:export": Rule(PEOPLE, kwargs={"fmt": "csv"}),
+    "participants:import_preview": Rule(PEOPLE, "POST"),
+    "participants:import_confirm": Rule(PEOPLE, "POST", data={"mode": "all"}),
+    "participants:import_rejected": Rule(PEOPLE, "POST"),
     # organisation
     "organisations:settings": Rule(ORG_ADMIN),
     # matching
