@@ -80,7 +80,7 @@ class Tables(HTMLParser):
 
     def handle_endtag(self, tag):  # noqa: ANN001
         if tag == "td" and self.cell is not None:
-            self.tables[self.table][self.row].append("".join(self.cell).strip())
+            self.tables[self.table][self.row].append(norm("".join(self.cell)))
             self.cell = None
         elif tag == "tr":
             self.row = None
