@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import base64
 import io
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 
 import matplotlib
 
@@ -118,6 +121,31 @@ def targets_chart(table: Table, k: int) -> str:
     return _svg(fig)
 
 
+_CACHE: OrderedDict[tuple, str] = OrderedDict()
+_LOCK = threading.Lock()
+CACHE_SIZE = 256
+
+
+def _signature(table: Table, kind: str, extra: tuple) -> tuple:
+    return (kind, table.key, extra, tuple(c.label for c in table.columns),
+            tuple((r.label, r.is_total, tuple((c.value, c.suppressed) for c in r.cells.values())) for r in table.rows))
+
+
+def cached(table: Table, kind: str, extra: tuple, draw: Callable[[], str]) -> str:
+    """Drawing is the slow part of a dashboard; the same (suppressed) numbers give the same SVG."""
+    key = _signature(table, kind, extra)
+    with _LOCK:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    svg = draw()
+    with _LOCK:
+        _CACHE[key] = svg
+        while len(_CACHE) > CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return svg
+
+
 def attach(report) -> None:  # noqa: ANN001
     """Draws a chart for each table that has one (on the suppressed figures)."""
     k = report.k
@@ -125,9 +153,11 @@ def attach(report) -> None:  # noqa: ANN001
              ("established", report.summary.column("established").label)]
     for table in report.tables:
         if table.key == "trend":
-            table.chart = trend_chart(table, k)
+            table.chart = cached(table, "trend", (k,), lambda t=table: trend_chart(t, k))
         elif table.key == "ended_by_reason":
-            table.chart = grouped_bars(table, [("n", table.columns[0].label)], k) if len(table.rows) > 1 else ""
+            series = [("n", table.columns[0].label)]
+            table.chart = cached(table, "bars", (k, tuple(series)), lambda t=table, s=series: grouped_bars(t, s, k)) \
+                if len(table.rows) > 1 else ""
         else:
-            table.chart = grouped_bars(table, roles, k)
-    report.targets.chart = targets_chart(report.targets, k)
+            table.chart = cached(table, "bars", (k, tuple(roles)), lambda t=table: grouped_bars(t, roles, k))
+    report.targets.chart = cached(report.targets, "targets", (k,), lambda: targets_chart(report.targets, k))

@@ -23,7 +23,7 @@ from django.conf import settings
 COUNT, RATE, DAYS, TARGET, PERCENT = "count", "rate", "days", "target", "percent"
 
 
-def whole(value: float) -> int:
+def whole(value: float | Decimal) -> int:
     """Rounds half up (Django's number_format would cut the decimals off)."""
     return int(Decimal(str(value)).quantize(Decimal(1), ROUND_HALF_UP))
 
@@ -42,10 +42,13 @@ class Cell:
             return f"<{k or settings.SUPPRESSION_K}"
         if self.value is None:
             return "–"
+        # rounded from the value the exports write (4 decimals for rates, 1 for the rest), so they agree
         if self.kind == RATE:
-            return f"{whole(self.value * 100)}\u00a0%"
+            return f"{whole(Decimal(str(round(self.value, 4))) * 100)}\u00a0%"
         if self.kind == PERCENT:
-            return f"{number_format(whole(self.value), 0, force_grouping=True)}\u00a0%"
+            return f"{number_format(whole(round(self.value, 1)), 0, force_grouping=True)}\u00a0%"
+        if self.kind == DAYS:
+            return number_format(whole(round(self.value, 1)), 0, force_grouping=True)
         return number_format(whole(self.value), 0, force_grouping=True)
 
 

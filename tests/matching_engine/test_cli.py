@@ -52,6 +52,7 @@ def test_happy_path_writes_sorted_matches(tmp_path: Path, capsys: pytest.Capture
     err = capsys.readouterr().err
     assert "pairs: 1" in err
     assert "unmatched: 1 newcomers, 0 established" in err
+    assert "unmatched although compatible partners exist (all taken): 1" in err
     assert "mean score" in err
     # the physical-only Uppsala newcomer wins: same municipality and close postal codes add points
     assert row["newcomer_id"] == "n1"
@@ -195,3 +196,10 @@ def test_line_numbers_survive_multiline_cells(tmp_path: Path, capsys: pytest.Cap
     assert (
         "participants.csv:4: column 'signed_up': 'soon' is not a date (YYYY-MM-DD)" in capsys.readouterr().err
     )
+
+
+def test_summary_names_the_blocking_hard_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    lonely = GOOD_N.replace("n1,", "n9,").replace("ar;en", "ti")
+    code, _ = run(tmp_path, write(tmp_path, [HEADER, GOOD_N, GOOD_E, lonely]))
+    assert code == 0
+    assert "hard rule blocking most unmatched: no shared language (1 people)" in capsys.readouterr().err

@@ -15,7 +15,7 @@ from typing import Any
 
 from kompis.matching.engine.api import match
 from kompis.matching.engine.csvio import CsvError, parse_exclusions, parse_participants, write_matches
-from kompis.matching.engine.model import RULE_ENGLISH
+from kompis.matching.engine.model import RULE_ALL_TAKEN, RULE_ENGLISH
 from kompis.matching.engine.weights import Weights, WeightsError
 
 MAX_ERROR_LINES = 50
@@ -117,15 +117,23 @@ def main(argv: list[str] | None = None) -> int:
             bar.close()
     write_matches(args.output, result.pairs)
     s = result.stats
-    top = next(iter(s.blocking_rules.items()), None)
-    print(
-        f"pairs: {s.pairs} (maximum possible: {s.max_pairs_bound if s.max_pairs_bound >= 0 else 'n/a'})\n"
-        f"unmatched: {s.unmatched_newcomers} newcomers, {s.unmatched_established} established\n"
-        + (f"most common blocker: {RULE_ENGLISH.get(top[0], top[0])} ({top[1]} people)\n" if top else "")
-        + f"mean score: {s.mean_score:.2f}\n"
-        f"time: {time.perf_counter() - t0:.1f} s (solver {s.solver})",
-        file=sys.stderr,
-    )
+    rules = {r: n for r, n in s.blocking_rules.items() if r != RULE_ALL_TAKEN}
+    top = max(rules.items(), key=lambda kv: kv[1], default=None)
+    lines = [
+        f"pairs: {s.pairs} (maximum possible: {s.max_pairs_bound if s.max_pairs_bound >= 0 else 'n/a'})",
+        f"unmatched: {s.unmatched_newcomers} newcomers, {s.unmatched_established} established",
+    ]
+    if top:
+        lines.append(
+            f"hard rule blocking most unmatched: {RULE_ENGLISH.get(top[0], top[0])} ({top[1]} people)"
+        )
+    if s.blocking_rules.get(RULE_ALL_TAKEN):
+        lines.append(
+            f"unmatched although compatible partners exist (all taken): {s.blocking_rules[RULE_ALL_TAKEN]}"
+        )
+    lines.append(f"mean score: {s.mean_score:.2f}")
+    lines.append(f"time: {time.perf_counter() - t0:.1f} s (solver {s.solver})")
+    print("\n".join(lines), file=sys.stderr)
     return 0
 
 

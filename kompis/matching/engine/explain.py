@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kompis.matching.engine import kernels
+from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.encode import (
     C_AVAIL,
     C_BY,
@@ -111,6 +112,11 @@ def rule_passes(prob: Problem, me: Side, other: Side, idx: I64, newcomer_side: b
 
 def explain_unmatched(prob: Problem, hubs: Hubs, idx: I64, newcomer_side: bool) -> dict[str, Unmatched]:
     """The blocking rule of every person ``idx`` of one side (see :class:`Unmatched`)."""
+    with gc_paused():
+        return _explain_unmatched(prob, hubs, idx, newcomer_side)
+
+
+def _explain_unmatched(prob: Problem, hubs: Hubs, idx: I64, newcomer_side: bool) -> dict[str, Unmatched]:
     if len(idx) == 0:
         return {}
     idx = np.asarray(idx, dtype=np.int64)

@@ -252,12 +252,13 @@ def _consider(j, s, bp, bs, filled, k):
 def candidates(
     i0, i1, n_other, best_p, best_s, self_is_newcomer,
     s_by, s_static, s_flags, s_muni, s_post, s_int,
-    hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni, o_post, o_int,
+    hub_ptr, hub_list, bucket_ptr, year_pos, y0, members, o_by, o_static, o_flags, o_muni, o_post, o_int,
     P, excl, nE, tab_int, tab_age, k, window, seed,
 ):  # fmt: skip
     """Top-``k`` allowed partners (by score) of persons ``i0 <= i < i1`` of one side.
 
     Writes partner indices / scores into rows of ``best_p`` / ``best_s`` (pre-filled with -1).
+    ``year_pos[h, y - y0]`` is the first position in bucket ``h`` of a member born in ``y`` or later.
     Releases the GIL, so callers run disjoint ranges in threads.
 
     A person's allowed partners are the members of its hubs' buckets (only the age rule and
@@ -280,7 +281,7 @@ def candidates(
     for i in range(i0, i1):
         n_touched = _scan_person(
             i, seen, touched, best_p[i], best_s[i], self_is_newcomer, s_by, s_static, s_flags, s_muni,
-            s_post, s_int, hub_ptr, hub_list, bucket_ptr, members, o_by, o_static, o_flags, o_muni,
+            s_post, s_int, hub_ptr, hub_list, bucket_ptr, year_pos, y0, members, o_by, o_static, o_flags, o_muni,
             o_post, o_int, P, excl, nE, tab_int, tab_age, k, window, seed, must_age, span, has_excl,
             nint, nage, wi,
         )  # fmt: skip
@@ -305,6 +306,8 @@ def _scan_person(
     hub_ptr,
     hub_list,
     bucket_ptr,
+    year_pos,
+    y0,
     members,
     o_by,
     o_static,
@@ -349,7 +352,8 @@ def _scan_person(
         m = b1 - b0
         if m <= 0:
             continue
-        pos = b0 + np.searchsorted(o_by[b0:b1], by_i)
+        # first member born in by_i or later (buckets are sorted by birth year)
+        pos = year_pos[h, min(max(by_i - y0, 0), year_pos.shape[1] - 1)]
         if m <= 2 * window:
             r0a, r0b, r1a, r1b, r2a, r2b = b0, b1, b0, b0, b0, b0
         else:
