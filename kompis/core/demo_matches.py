@@ -14,7 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from kompis.followup.models import Answer, FollowUp, Task, TaskKind
+from kompis.followup.models import Answer, FollowUp, Task, TaskKind, TaskOutcome
 from kompis.matching.models import Match, MatchKind, MatchMode, MatchStatus
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
@@ -94,7 +94,29 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Any, t
                 answer=answer, answered_at=asked + timedelta(hours=rng.randint(1, 96)) if answer else None,
                 handled_at=asked + timedelta(days=10) if not answer and asked + timedelta(days=10) <= now else None,
             ))
-    Match.objects.bulk_update(matches, ["followup_asked_at", "status", "met_at"], batch_size=500)
+    ended_people: dict[str, list[int]] = {}
+    # Coordinators have dealt with the older tasks: some met after all, others ended.
+    for task in tasks:
+        if task.created_at > now - timedelta(days=21):
+            continue
+        task.resolved_at = task.created_at + timedelta(days=rng.randint(1, 6))
+        match = task.match
+        if rng.random() < 0.4:
+            task.outcome = TaskOutcome.MET
+            match.status, match.met_at = MatchStatus.MET, task.resolved_at
+        else:
+            task.outcome = rng.choice([TaskOutcome.REMATCH, TaskOutcome.CLOSE])
+            match.status, match.ended_at = MatchStatus.ENDED, task.resolved_at
+            match.end_reason = "re-match" if task.outcome == TaskOutcome.REMATCH else "closed by staff"
+            after = Status.WAITING if task.outcome == TaskOutcome.REMATCH else Status.PAUSED
+            for person in (match.newcomer, match.established):
+                person.status = after
+                ended_people.setdefault(after, []).append(person.pk)
+    Match.objects.bulk_update(matches, ["followup_asked_at", "status", "met_at", "ended_at", "end_reason"],
+                              batch_size=500)
+    for status, pks in ended_people.items():
+        paused_until = today + timedelta(days=60) if status == Status.PAUSED else None
+        Participant.objects.filter(pk__in=pks).update(status=status, paused_until=paused_until)
     FollowUp.objects.bulk_create(followups, batch_size=1000)
     Task.objects.bulk_create(tasks, batch_size=500)
     # Those the demo called matched but who found no compatible partner wait instead.

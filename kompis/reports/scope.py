@@ -74,6 +74,12 @@ class ReportScope:
     def followups(self) -> QuerySet[FollowUp]:
         return FollowUp.objects.filter(self.match_q("match__"))
 
+    def signature(self) -> tuple:
+        """What the figures depend on: equal signatures give equal figures."""
+        limits = self._user_limits()
+        return (self.organisation.pk, tuple(map(tuple, limits)) if limits is not None else None, *(getattr(obj, "pk", None) for obj in (
+            self.region, self.project, self.municipality)), self.kind, self.mode)
+
     def narrowed(self, **changes: Any) -> ReportScope:
         data = {k: getattr(self, k) for k in ("organisation", "user", "region", "project", "municipality",
                                               "kind", "mode")}

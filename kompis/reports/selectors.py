@@ -20,9 +20,13 @@ established participant does; the kind and mode filters apply to match figures o
 
 from __future__ import annotations
 
+import hashlib
 import statistics
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from functools import wraps
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -41,6 +45,24 @@ from kompis.reports.scope import ReportScope
 from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET, Cell, Column, Row, Table, suppress
 
 ROLES = ("newcomer", "established")
+_MEMO: ContextVar[dict | None] = ContextVar("kompis_report_memo", default=None)
+
+
+def memoised(func: Callable) -> Callable:
+    """Within one `build_report`, a selector runs once per scope and period (targets and the theory of
+    change ask for the same figures as the summary)."""
+
+    @wraps(func)
+    def wrapper(scope: ReportScope, period: Period, *args: Any) -> Any:
+        memo = _MEMO.get()
+        if memo is None:
+            return func(scope, period, *args)
+        key = (func.__name__, scope.signature(), period.start, period.end, args)
+        if key not in memo:
+            memo[key] = func(scope, period, *args)
+        return memo[key]
+
+    return wrapper
 AGE_BANDS = [("18-25", 18, 25), ("26-35", 26, 35), ("36-45", 36, 45), ("46-55", 46, 55), ("56-65", 56, 65),
              ("66+", 66, 200)]
 TOP_MUNICIPALITIES = 10
@@ -65,6 +87,7 @@ def _role_row(key: str, label: str, by_role: dict[str, int], is_total: bool = Fa
 # --- participant figures ------------------------------------------------------------------------------
 
 
+@memoised
 def participant_counts(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
     """{measure: {role: n}} for sign-ups, confirmed sign-ups and waiting now: one query."""
     signed = _in("signed_up_at", period)
@@ -90,6 +113,7 @@ def matched_persons(scope: ReportScope, period: Period) -> dict[str, int]:
 # --- match figures ------------------------------------------------------------------------------------
 
 
+@memoised
 def match_counts(scope: ReportScope, period: Period) -> dict[str, int]:
     """Matches made (individual, family), introductions, followed up, confirmed meetings, ended: one query."""
     made = _in("created_at", period)
@@ -136,20 +160,20 @@ class _Median(Aggregate):
 def median_days_to_match(scope: ReportScope, period: Period) -> dict[str, Cell]:
     """Median days from a participant's sign-up to the approval of a match made in the period, per role."""
     qs = scope.matches().filter(_in("created_at", period))
-    out: dict[str, Cell] = {}
-    for role in ROLES:
-        if connection.vendor == "postgresql":
-            seconds = Func(F("created_at") - F(f"{role}__signed_up_at"), function="EXTRACT",
-                           template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
-            agg = qs.aggregate(median=_Median(seconds), n=Count("id"))
-            value = agg["median"] / 86400 if agg["median"] is not None else None
-            n = agg["n"]
-        else:  # SQLite (small installs): the durations are few enough to take the median here
-            pairs = list(qs.values_list("created_at", f"{role}__signed_up_at"))
-            n = len(pairs)
-            value = statistics.median((a - b).total_seconds() / 86400 for a, b in pairs) if pairs else None
-        out[role] = Cell(round(value, 1) if value is not None else None, DAYS, base=n)
-    return out
+    if connection.vendor == "postgresql":
+        def seconds(role: str) -> Func:
+            return Func(F("created_at") - F(f"{role}__signed_up_at"), function="EXTRACT",
+                        template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
+
+        agg = qs.aggregate(n=Count("id"), **{role: _Median(seconds(role)) for role in ROLES})
+        n = agg["n"]
+        values = {role: agg[role] / 86400 if agg[role] is not None else None for role in ROLES}
+    else:  # SQLite (small installs): the durations are few enough to take the median here
+        rows = list(qs.values_list("created_at", "newcomer__signed_up_at", "established__signed_up_at"))
+        n = len(rows)
+        values = {role: statistics.median((r[0] - r[i]).total_seconds() / 86400 for r in rows) if rows else None
+                  for i, role in enumerate(ROLES, start=1)}
+    return {role: Cell(round(v, 1) if v is not None else None, DAYS, base=n) for role, v in values.items()}
 
 
 def ended_by_reason(scope: ReportScope, period: Period) -> list[tuple[str, int]]:
@@ -190,10 +214,20 @@ def by_field(scope: ReportScope, period: Period, field_name: str) -> dict[str, d
 
 
 def by_language(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
-    counts = {code: Count("id", filter=has_code("languages", code)) for code in LANGUAGES}
-    rows = signups(scope, period).values("role").annotate(**counts).order_by()
     out: dict[str, dict[str, int]] = {code: {} for code in LANGUAGES}
-    for row in rows:
+    qs = signups(scope, period)
+    if connection.vendor == "postgresql":  # one pass: split the stored " ar en sv " into rows
+        sql, params = qs.values("role", "languages").query.sql_with_params()
+        with connection.cursor() as cur:
+            cur.execute(f"SELECT s.role, lang, COUNT(*) FROM ({sql}) AS s "  # noqa: S608 - Django's own SQL
+                        "CROSS JOIN LATERAL unnest(string_to_array(btrim(s.languages), ' ')) AS lang "
+                        "GROUP BY s.role, lang", params)
+            for role, code, n in cur.fetchall():
+                if code in out:
+                    out[code][role] = n
+        return out
+    counts = {code: Count("id", filter=has_code("languages", code)) for code in LANGUAGES}
+    for row in qs.values("role").annotate(**counts).order_by():
         for code in LANGUAGES:
             out[code][row["role"]] = row[code]
     return out
@@ -320,8 +354,14 @@ def language_table(scope: ReportScope, period: Period, top: int = TOP_LANGUAGES)
 
 def trend_table(scope: ReportScope, period: Period) -> Table:
     prev = period.previous_year()
-    su, su_prev = (monthly(scope.participants(), "signed_up_at", p) for p in (period, prev))
-    ma, ma_prev = (monthly(scope.matches(), "created_at", p) for p in (period, prev))
+    whole_months = period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
+    if whole_months and prev.start.day == 1:  # one scan for both years (the month buckets do not overlap)
+        both = Period(prev.start, period.end, "")
+        su = su_prev = monthly(scope.participants(), "signed_up_at", both)
+        ma = ma_prev = monthly(scope.matches(), "created_at", both)
+    else:
+        su, su_prev = (monthly(scope.participants(), "signed_up_at", p) for p in (period, prev))
+        ma, ma_prev = (monthly(scope.matches(), "created_at", p) for p in (period, prev))
     cols = [Column("signups", _("Sign-ups %(year)s") % {"year": period.year}),
             Column("signups_prev", _("Sign-ups %(year)s") % {"year": prev.year}),
             Column("matches", _("Matches %(year)s") % {"year": period.year}),
@@ -421,10 +461,18 @@ def scope_description(scope: ReportScope) -> str:
 
 def build_report(scope: ReportScope, period: Period, *, k: int | None = None, charts: bool = True) -> Report:
     """Computes every table of a report, suppressed; page, PDF, XLSX and CSV all render this object."""
-    from kompis.reports import theory
-
     k = settings.SUPPRESSION_K if k is None else k
     memo: dict = {}
+    token = _MEMO.set({})
+    try:
+        return _build(scope, period, k, memo, charts)
+    finally:
+        _MEMO.reset(token)
+
+
+def _build(scope: ReportScope, period: Period, k: int, memo: dict, charts: bool) -> Report:
+    from kompis.reports import theory
+
     people, extra = summary_table(scope, period)
     tables = [trend_table(scope, period), age_table(scope, period), gender_table(scope, period),
               municipality_table(scope, period), language_table(scope, period), meeting_mode_table(scope, period),
@@ -448,3 +496,34 @@ def build_report(scope: ReportScope, period: Period, *, k: int | None = None, ch
         charting.attach(report)
     return report
 
+
+
+def cached_report(scope: ReportScope, period: Period, *, charts: bool = True) -> Report:
+    """The report the dashboard and its downloads show: computed once, then reused while nothing has changed
+    (every change in Kompis writes an audit event, so the newest audit event's id is the data version) and
+    for at most REPORTS_CACHE_SECONDS even while things change. Page, PDF, XLSX and CSV of one scope and
+    period therefore show the same numbers. The command line always computes afresh."""
+    from django.core.cache import cache
+    from django.db.models import Max
+    from django.utils.translation import get_language
+
+    from kompis.audit.models import AuditEvent
+
+    k = settings.SUPPRESSION_K
+    raw = ":".join(map(str, (scope.signature(), period.start, period.end, get_language(), k)))
+    key = "reports:v1:" + hashlib.sha256(raw.encode()).hexdigest()
+    version = AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
+    now = timezone.now()
+    entry = cache.get(key)
+    max_age = getattr(settings, "REPORTS_CACHE_SECONDS", 120)
+    if entry and (entry["version"] == version or (now - entry["at"]).total_seconds() < max_age):
+        report = entry["report"]
+        report.scope = scope
+    else:
+        report = build_report(scope, period, k=k, charts=False)
+        cache.set(key, {"version": version, "at": now, "report": report}, timeout=3600)
+    if charts:
+        from kompis.reports import charts as charting
+
+        charting.attach(report)
+    return report

@@ -15,7 +15,7 @@ from kompis.accounts.access import people_required, staff_required
 from kompis.reports import services
 from kompis.reports.forms import IndicatorForm, ReportFilterForm, StepForm, projects_for
 from kompis.reports.models import ChangeStep, Indicator
-from kompis.reports.selectors import build_report
+from kompis.reports.selectors import cached_report
 from kompis.reports.tidy import method_notes
 
 FORMATS = {
@@ -53,7 +53,7 @@ def _page(request: HttpRequest, *, municipality_mode: bool) -> HttpResponse:
     form = ReportFilterForm(params, user=request.user, require_municipality=municipality_mode)
     report = None
     if (not municipality_mode or params.get("municipality")) and form.is_valid():
-        report = build_report(form.scope(), form.period)
+        report = cached_report(form.scope(), form.period)
     elif municipality_mode and not params.get("municipality"):
         form = ReportFilterForm(user=request.user, require_municipality=True)
     query = params.urlencode()
@@ -85,7 +85,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
             raise Http404("No such region or project in your scope")
         return HttpResponseBadRequest("\n".join(str(e) for errs in form.errors.values() for e in errs),
                                       content_type="text/plain; charset=utf-8")
-    report = build_report(form.scope(), form.period, charts=fmt == "pdf")
+    report = cached_report(form.scope(), form.period, charts=fmt == "pdf")
     response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
     return response

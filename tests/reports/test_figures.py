@@ -158,3 +158,11 @@ def test_stockholm_year_boundary(world):
     trend = s.trend_table(scope, parse_period("2027"))
     assert trend.cell("2027-01", "matches").value == 1
     assert trend.cell("2027-01", "signups_prev").value == 0  # Dec 2026 is not January
+
+
+def test_trend_of_a_part_month_period_counts_only_its_days(small):
+    """2026-02-15..2026-03-10: February's bucket holds only E2 (20 Feb), not N1 (10 Feb)."""
+    t = s.trend_table(org_scope(small), parse_period("2026-02-15..2026-03-10"))
+    assert t.cell("2026-02", "signups").value == 1
+    assert t.cell("2026-03", "signups").value == 1  # N2 on 5 March
+    assert t.cell("2026-03", "matches").value == 1  # M1 on 1 March
