@@ -41,8 +41,14 @@ def main() -> None:
         url = "postgres://postgres@127.0.0.1:5432/kompis_bench_followup"
     else:
         url = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.update({"DATABASE_URL": url, "KOMPIS_VAR_DIR": str(tmp), "DJANGO_SETTINGS_MODULE": "kompis.settings",
-                       "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend"})
+    os.environ.update(
+        {
+            "DATABASE_URL": url,
+            "KOMPIS_VAR_DIR": str(tmp),
+            "DJANGO_SETTINGS_MODULE": "kompis.settings",
+            "TASKS_BACKEND": "django_tasks.backends.dummy.DummyBackend",
+        }
+    )
 
     from aiosmtpd.controller import Controller
 
@@ -51,7 +57,7 @@ def main() -> None:
             self.n = 0
             self.lock = threading.Lock()
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001
+        async def handle_DATA(self, server, session, envelope):
             with self.lock:
                 self.n += 1
             return "250 OK"
@@ -64,8 +70,13 @@ def main() -> None:
     handler = Count()
     smtp = Controller(handler, hostname="127.0.0.1", port=port)
     smtp.start()
-    os.environ.update({"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port),
-                       "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend"})
+    os.environ.update(
+        {
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(port),
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        }
+    )
 
     import django
 
@@ -77,7 +88,9 @@ def main() -> None:
     print(f"migrate: {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
     build(args.matches, args.due)
-    print(f"data: {args.matches:,} introduced matches, {args.due:,} due ({time.perf_counter() - t:.1f} s to build)")
+    print(
+        f"data: {args.matches:,} introduced matches, {args.due:,} due ({time.perf_counter() - t:.1f} s to build)"
+    )
 
     # Baseline: bare smtplib, one connection, the same number of messages.
     import smtplib
@@ -99,8 +112,14 @@ def main() -> None:
     sweep = time.perf_counter() - t0
     print(f"sweep: {result} in {sweep:.1f} s")
     env = {**os.environ}
-    workers = [subprocess.Popen([sys.executable, "-m", "kompis.cli", "deliver", "--loop", "--batch", "200",
-                                 "--interval", "0.2"], env=env, cwd=ROOT) for _ in range(args.workers)]
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "kompis.cli", "deliver", "--loop", "--batch", "200", "--interval", "0.2"],
+            env=env,
+            cwd=ROOT,
+        )
+        for _ in range(args.workers)
+    ]
     t1 = time.perf_counter()
     try:
         while handler.n < expected and time.perf_counter() - t1 < 600:
@@ -112,9 +131,13 @@ def main() -> None:
     send = time.perf_counter() - t1
     smtp.stop()
     total = sweep + send
-    print(f"sent: {handler.n:,} of {expected:,} mails in {send:.1f} s ({handler.n / send:,.0f}/s) with {args.workers} workers")
-    print(f"baseline (bare smtplib, 1 connection): {expected:,} in {baseline:.1f} s ({expected / baseline:,.0f}/s); "
-          f"ratio kompis/baseline = {send / baseline:.1f}x")
+    print(
+        f"sent: {handler.n:,} of {expected:,} mails in {send:.1f} s ({handler.n / send:,.0f}/s) with {args.workers} workers"
+    )
+    print(
+        f"baseline (bare smtplib, 1 connection): {expected:,} in {baseline:.1f} s ({expected / baseline:,.0f}/s); "
+        f"ratio kompis/baseline = {send / baseline:.1f}x"
+    )
     verdict = "OK" if total <= 60 and handler.n == expected else "OVER TARGET"
     print(f"follow-up sweep + sending: {total:.1f} s (target <= 60 s) {verdict}")
 
@@ -135,19 +158,38 @@ def build(n_matches: int, n_due: int) -> None:
         region = Region.objects.create(organisation=org, name="Uppsala")
         people = []
         for i in range(2 * n_matches):
-            people.append(Participant(
-                organisation=org, region=region, role="newcomer" if i % 2 == 0 else "established",
-                first_name=f"P{i}", last_name="Bench", email=f"p{i}@example.org", birth_year=1980 + i % 30,
-                gender="woman", municipality_id="0380", languages=["sv", "ar"], meeting_mode="either",
-                status="matched", preferred_language=["sv", "ar", "en", "fa", "so", "uk"][i % 6],
-            ))
+            people.append(
+                Participant(
+                    organisation=org,
+                    region=region,
+                    role="newcomer" if i % 2 == 0 else "established",
+                    first_name=f"P{i}",
+                    last_name="Bench",
+                    email=f"p{i}@example.org",
+                    birth_year=1980 + i % 30,
+                    gender="woman",
+                    municipality_id="0380",
+                    languages=["sv", "ar"],
+                    meeting_mode="either",
+                    status="matched",
+                    preferred_language=["sv", "ar", "en", "fa", "so", "uk"][i % 6],
+                )
+            )
         Participant.objects.bulk_create(people, batch_size=5000)
         matches = []
         for k in range(n_matches):
             introduced = now - timedelta(days=15 if k < n_due else 3)
-            matches.append(Match(organisation=org, newcomer=people[2 * k], established=people[2 * k + 1],
-                                 mode="digital", status="introduced", created_at=introduced,
-                                 introduced_at=introduced))
+            matches.append(
+                Match(
+                    organisation=org,
+                    newcomer=people[2 * k],
+                    established=people[2 * k + 1],
+                    mode="digital",
+                    status="introduced",
+                    created_at=introduced,
+                    introduced_at=introduced,
+                )
+            )
         Match.objects.bulk_create(matches, batch_size=5000)
 
 

@@ -55,11 +55,23 @@ def viewer(world):
 
 @pytest.fixture
 def uppsala_participant(world):
-    return ParticipantFactory(organisation=world.org, region=world.uppsala, municipality_id="0380",
-                              first_name="Amal", last_name="Haddad", signed_up_at_date=date(2026, 3, 1))
+    return ParticipantFactory(
+        organisation=world.org,
+        region=world.uppsala,
+        municipality_id="0380",
+        first_name="Amal",
+        last_name="Haddad",
+        signed_up_at_date=date(2026, 3, 1),
+    )
 
 
 @pytest.fixture
 def danderyd_participant(world):
-    return ParticipantFactory(organisation=world.org, region=world.danderyd, municipality_id="0162",
-                              first_name="Karin", last_name="Lind", role="established")
+    return ParticipantFactory(
+        organisation=world.org,
+        region=world.danderyd,
+        municipality_id="0162",
+        first_name="Karin",
+        last_name="Lind",
+        role="established",
+    )

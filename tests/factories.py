@@ -35,8 +35,11 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
     status = "waiting"
     signed_up_at_date = None
     signed_up_at = factory.LazyAttribute(
-        lambda o: timezone.make_aware(dt.datetime.combine(o.signed_up_at_date, dt.time(12)))
-        if o.signed_up_at_date else timezone.now()
+        lambda o: (
+            timezone.make_aware(dt.datetime.combine(o.signed_up_at_date, dt.time(12)))
+            if o.signed_up_at_date
+            else timezone.now()
+        )
     )
 
 
@@ -56,7 +59,9 @@ class World:
 
 
 def make_user(username: str, org: Organisation, role: str, **extra: Any) -> User:
-    user = User.objects.create_user(username=username, password=PASSWORD, organisation=org, role=role, **extra)
+    user = User.objects.create_user(
+        username=username, password=PASSWORD, organisation=org, role=role, **extra
+    )
     return user
 
 
@@ -72,8 +77,12 @@ def make_world() -> World:
     other_region = Region.objects.create(organisation=other, name="Uppsala")
     other_region.municipalities.set(["0380"])
     project = Project.objects.create(
-        organisation=org, region=uppsala, name="Familjekompis Uppsala", funder="Uppsala kommun",
-        starts_on=dt.date(2026, 1, 1), ends_on=dt.date(2026, 12, 31),
+        organisation=org,
+        region=uppsala,
+        name="Familjekompis Uppsala",
+        funder="Uppsala kommun",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
     )
     ProjectTarget.objects.create(project=project, kind="family_matches", target=35)
     ProjectTarget.objects.create(project=project, kind="individual_matches", target=15)

@@ -43,9 +43,15 @@ def record_many(*, actor: Any, action: str, objects: list[Any], summary: str = "
     user = actor if getattr(actor, "is_authenticated", False) else None
     label = user.get_username() if user is not None else str(actor or SYSTEM)
     events = [
-        AuditEvent(actor=user, actor_label=label, organisation=getattr(obj, "organisation", None), action=action,
-                   object_type=obj._meta.label_lower, object_id=str(getattr(obj, "uid", None) or obj.pk),
-                   summary=summary)
+        AuditEvent(
+            actor=user,
+            actor_label=label,
+            organisation=getattr(obj, "organisation", None),
+            action=action,
+            object_type=obj._meta.label_lower,
+            object_id=str(getattr(obj, "uid", None) or obj.pk),
+            summary=summary,
+        )
         for obj in objects
     ]
     AuditEvent.objects.bulk_create(events, batch_size=1000)

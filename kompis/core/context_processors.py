@@ -6,7 +6,14 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import get_language, get_language_info
 
-LOCAL_NAMES = {"sv": "Svenska", "en": "English", "ar": "العربية", "fa": "فارسی", "so": "Soomaali", "uk": "Українська"}
+LOCAL_NAMES = {
+    "sv": "Svenska",
+    "en": "English",
+    "ar": "العربية",
+    "fa": "فارسی",
+    "so": "Soomaali",
+    "uk": "Українська",
+}
 
 
 def kompis(request: HttpRequest) -> dict[str, Any]:
@@ -16,7 +23,9 @@ def kompis(request: HttpRequest) -> dict[str, Any]:
     except KeyError:
         bidi = False
     return {
-        "language_links": [(code, LOCAL_NAMES.get(code, code), code == current) for code, _ in settings.LANGUAGES],
+        "language_links": [
+            (code, LOCAL_NAMES.get(code, code), code == current) for code, _ in settings.LANGUAGES
+        ],
         "text_direction": "rtl" if bidi else "ltr",
         "debug": settings.DEBUG,
     }

@@ -569,9 +569,7 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
         Consent.objects.bulk_create(consents, batch_size=1000)
         from kompis.core.demo_matches import create_matches
 
-        matches = create_matches(
-            random.Random(seed + 1), [p for p, _ in people], org=org, today=today
-        )
+        matches = create_matches(random.Random(seed + 1), [p for p, _ in people], org=org, today=today)
         summary = DemoSummary(
             created=True,
             seed=seed,

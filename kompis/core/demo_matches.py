@@ -44,23 +44,31 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Any, t
                 leftovers.append(n)
                 continue
             established.remove(partner)
-            first_day = max(n.signed_up_at.date(), partner.signed_up_at.date()) + timedelta(days=rng.randint(3, 60))
+            first_day = max(n.signed_up_at.date(), partner.signed_up_at.date()) + timedelta(
+                days=rng.randint(3, 60)
+            )
             if first_day > today - timedelta(days=2):
                 first_day = today - timedelta(days=rng.randint(2, 10))
             approved = _at(first_day, rng)
             both_digital = "physical" not in (n.meeting_mode, partner.meeting_mode)
             match = Match(
-                organisation=org, newcomer=n, established=partner, created_at=approved, introduced_at=approved,
+                organisation=org,
+                newcomer=n,
+                established=partner,
+                created_at=approved,
+                introduced_at=approved,
                 kind=MatchKind.FAMILY if n.wants_family_match else MatchKind.INDIVIDUAL,
                 mode=MatchMode.DIGITAL if both_digital else MatchMode.PHYSICAL,
-                score=round(rng.uniform(30, 90), 1), status=MatchStatus.INTRODUCED,
+                score=round(rng.uniform(30, 90), 1),
+                status=MatchStatus.INTRODUCED,
             )
             matches.append(match)
         leftovers.extend(established)
     Match.objects.bulk_create(matches, batch_size=500)
     now = timezone.now()
     for match in matches:
-        asked = match.introduced_at + timedelta(days=14)
+        assert match.introduced_at is not None
+        asked: datetime = match.introduced_at + timedelta(days=14)
         if asked > now:
             continue
         match.followup_asked_at = asked
@@ -78,29 +86,55 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Any, t
         elif roll < 0.82:
             answers = {match.established_id: Answer.WILL_NOT_MEET}
             match.status = MatchStatus.ESCALATED
-            tasks.append(Task(organisation=org, region=match.established.region, match=match,
-                              participant=match.established, kind=TaskKind.WILL_NOT_MEET,
-                              due_on=(asked + timedelta(days=5)).date(), created_at=asked + timedelta(days=2)))
+            tasks.append(
+                Task(
+                    organisation=org,
+                    region=match.established.region,
+                    match=match,
+                    participant=match.established,
+                    kind=TaskKind.WILL_NOT_MEET,
+                    due_on=(asked + timedelta(days=5)).date(),
+                    created_at=asked + timedelta(days=2),
+                )
+            )
         elif asked + timedelta(days=10) <= now:
             match.status = MatchStatus.ESCALATED
-            tasks.append(Task(organisation=org, region=match.newcomer.region, match=match,
-                              participant=match.newcomer, kind=TaskKind.NO_ANSWER,
-                              due_on=(asked + timedelta(days=13)).date(), created_at=asked + timedelta(days=10)))
+            tasks.append(
+                Task(
+                    organisation=org,
+                    region=match.newcomer.region,
+                    match=match,
+                    participant=match.newcomer,
+                    kind=TaskKind.NO_ANSWER,
+                    due_on=(asked + timedelta(days=13)).date(),
+                    created_at=asked + timedelta(days=10),
+                )
+            )
         for person in (match.newcomer, match.established):
             answer = answers.get(person.pk, "")
-            followups.append(FollowUp(
-                match=match, participant=person, round=1, asked_at=asked,
-                reminded_at=asked + timedelta(days=5) if not answer else None,
-                answer=answer, answered_at=asked + timedelta(hours=rng.randint(1, 96)) if answer else None,
-                handled_at=asked + timedelta(days=10) if not answer and asked + timedelta(days=10) <= now else None,
-            ))
+            followups.append(
+                FollowUp(
+                    match=match,
+                    participant=person,
+                    round=1,
+                    asked_at=asked,
+                    reminded_at=asked + timedelta(days=5) if not answer else None,
+                    answer=answer,
+                    answered_at=asked + timedelta(hours=rng.randint(1, 96)) if answer else None,
+                    handled_at=asked + timedelta(days=10)
+                    if not answer and asked + timedelta(days=10) <= now
+                    else None,
+                )
+            )
     ended_people: dict[str, list[int]] = {}
     # Coordinators have dealt with the older tasks: some met after all, others ended.
     for task in tasks:
         if task.created_at > now - timedelta(days=21):
             continue
         task.resolved_at = task.created_at + timedelta(days=rng.randint(1, 6))
-        match = task.match
+        ended = task.match
+        assert ended is not None
+        match = ended
         if rng.random() < 0.4:
             task.outcome = TaskOutcome.MET
             match.status, match.met_at = MatchStatus.MET, task.resolved_at
@@ -112,8 +146,9 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Any, t
             for person in (match.newcomer, match.established):
                 person.status = after
                 ended_people.setdefault(after, []).append(person.pk)
-    Match.objects.bulk_update(matches, ["followup_asked_at", "status", "met_at", "ended_at", "end_reason"],
-                              batch_size=500)
+    Match.objects.bulk_update(
+        matches, ["followup_asked_at", "status", "met_at", "ended_at", "end_reason"], batch_size=500
+    )
     for status, pks in ended_people.items():
         paused_until = today + timedelta(days=60) if status == Status.PAUSED else None
         Participant.objects.filter(pk__in=pks).update(status=status, paused_until=paused_until)

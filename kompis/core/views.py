@@ -62,7 +62,9 @@ def mail_catcher(request: HttpRequest) -> HttpResponse:
     _dev_only()
     mails = []
     for name in _catcher_files()[:200]:
-        msg = email.message_from_bytes((settings.MAIL_CATCHER_DIR / name).read_bytes(), policy=email.policy.default)
+        msg = email.message_from_bytes(
+            (settings.MAIL_CATCHER_DIR / name).read_bytes(), policy=email.policy.default
+        )
         mails.append({"name": name, "to": msg["To"], "subject": msg["Subject"], "date": msg["Date"]})
     return render(request, "core/mail_catcher.html", {"mails": mails})
 
@@ -71,7 +73,9 @@ def mail_catcher_message(request: HttpRequest, name: str) -> HttpResponse:
     _dev_only()
     if name not in _catcher_files():
         raise Http404()
-    msg = email.message_from_bytes((settings.MAIL_CATCHER_DIR / name).read_bytes(), policy=email.policy.default)
+    msg = email.message_from_bytes(
+        (settings.MAIL_CATCHER_DIR / name).read_bytes(), policy=email.policy.default
+    )
     assert isinstance(msg, EmailMessage)
     html = msg.get_body(preferencelist=("html",))
     text = msg.get_body(preferencelist=("plain",))

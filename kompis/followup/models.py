@@ -42,7 +42,9 @@ class FollowUp(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"follow-up {self.round} of match {self.match_id} to {self.participant_id}: {self.answer or '—'}"
+        return (
+            f"follow-up {self.round} of match {self.match_id} to {self.participant_id}: {self.answer or '—'}"
+        )
 
 
 class TaskKind(models.TextChoices):
@@ -64,17 +66,22 @@ class Task(models.Model):
 
     uid = opaque_id_field()
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey("organisations.Region", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="tasks")
-    match = models.ForeignKey("matching.Match", null=True, blank=True, on_delete=models.CASCADE,
-                              related_name="tasks")
-    participant = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="tasks")
+    region = models.ForeignKey(
+        "organisations.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
+    )
+    match = models.ForeignKey(
+        "matching.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="tasks"
+    )
     kind = models.CharField(_("kind"), max_length=32, choices=TaskKind.choices)
     due_on = models.DateField(_("due"))
     created_at = models.DateTimeField(default=timezone.now)
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                    related_name="+")
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     outcome = models.CharField(_("outcome"), max_length=16, choices=TaskOutcome.choices, blank=True)
     note = models.TextField(_("what happened"), blank=True, max_length=5000)
 
@@ -82,8 +89,11 @@ class Task(models.Model):
         ordering = ["due_on", "id"]
         constraints = [
             # One open task per match and kind: a second sweep cannot create a duplicate.
-            models.UniqueConstraint(fields=["match", "participant", "kind"], condition=models.Q(resolved_at=None),
-                                    name="task_open_once"),
+            models.UniqueConstraint(
+                fields=["match", "participant", "kind"],
+                condition=models.Q(resolved_at=None),
+                name="task_open_once",
+            ),
         ]
         indexes = [models.Index(fields=["organisation", "resolved_at", "due_on"])]
 

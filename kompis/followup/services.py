@@ -28,8 +28,14 @@ from kompis.participants.vocab import Status
 
 ANSWER_PURPOSE = "followup.answer"
 #: a match in one of these statuses is still waiting for its first meeting
-OPEN_STATUSES = (MatchStatus.INTRODUCED, MatchStatus.FOLLOWUP_ASKED, MatchStatus.NOT_YET, MatchStatus.NO_ANSWER,
-                 MatchStatus.WILL_NOT_MEET, MatchStatus.ESCALATED)
+OPEN_STATUSES = (
+    MatchStatus.INTRODUCED,
+    MatchStatus.FOLLOWUP_ASKED,
+    MatchStatus.NOT_YET,
+    MatchStatus.NO_ANSWER,
+    MatchStatus.WILL_NOT_MEET,
+    MatchStatus.ESCALATED,
+)
 CHUNK = 500
 
 
@@ -47,6 +53,7 @@ def _base_context(person: Participant) -> dict[str, Any]:
 
 # --- introduction -------------------------------------------------------------------------------
 
+
 def introduce_match(*, actor: Any, match: Match) -> None:
     """Queue the introduction to both participants and mark the match introduced (same transaction)."""
     with transaction.atomic():
@@ -61,17 +68,22 @@ def introduce_match(*, actor: Any, match: Match) -> None:
                 to_email=me.email,
                 template="introduction",
                 language=me.preferred_language,
-                context={**_base_context(me), "other": contact, "mode": match.mode, "kind": match.kind,
-                         "other_municipality": other.municipality.name},
+                context={
+                    **_base_context(me),
+                    "other": contact,
+                    "mode": match.mode,
+                    "kind": match.kind,
+                    "other_municipality": other.municipality.name,
+                },
                 dedupe_key=f"introduction:{match.uid}:{me.uid}",
                 organisation=match.organisation,
                 participant=me,
             )
         now = timezone.now()
         # A re-matched participant's priority is used up by the new match.
-        Participant.objects.filter(pk__in=[match.newcomer_id, match.established_id], rematch_priority=True).update(
-            rematch_priority=False
-        )
+        Participant.objects.filter(
+            pk__in=[match.newcomer_id, match.established_id], rematch_priority=True
+        ).update(rematch_priority=False)
         Match.objects.filter(pk=match.pk, status=MatchStatus.APPROVED).update(
             status=MatchStatus.INTRODUCED, introduced_at=now
         )
@@ -80,6 +92,7 @@ def introduce_match(*, actor: Any, match: Match) -> None:
 
 
 # --- follow-up questions --------------------------------------------------------------------------
+
 
 def answer_url(followup: FollowUp, answer: str) -> str:
     return absolute_url("followup:answer", make_token(ANSWER_PURPOSE, {"f": str(followup.uid), "a": answer}))
@@ -96,8 +109,12 @@ def _question(followup: FollowUp, *, kind: str) -> Mail | None:
         to_email=person.email,
         template=kind,
         language=person.preferred_language,
-        context={**_base_context(person), "other_name": other.first_name, "round": followup.round,
-                 "answers": {a.value: answer_url(followup, a.value) for a in Answer}},
+        context={
+            **_base_context(person),
+            "other_name": other.first_name,
+            "round": followup.round,
+            "answers": {a.value: answer_url(followup, a.value) for a in Answer},
+        },
         dedupe_key=f"{kind}:{followup.uid}",
         organisation=match.organisation,
         participant=person,
@@ -124,8 +141,9 @@ def ask_due_followups(*, now: datetime) -> int:
     for organisation in Organisation.objects.all():
         cutoff = now - timedelta(days=organisation.followup_days)
         candidates = (
-            Match.objects.filter(organisation=organisation, status=MatchStatus.INTRODUCED,
-                                 introduced_at__lte=cutoff)
+            Match.objects.filter(
+                organisation=organisation, status=MatchStatus.INTRODUCED, introduced_at__lte=cutoff
+            )
             .order_by("introduced_at", "id")
             .values_list("id", flat=True)
         )
@@ -143,8 +161,13 @@ def _ask_chunks(candidates: Any, now: datetime) -> int:
             matches = list(
                 Match.objects.select_for_update(skip_locked=True, of=("self",))
                 .filter(id__in=ids, status=MatchStatus.INTRODUCED)
-                .select_related("organisation", "newcomer__organisation", "established__organisation",
-                                "newcomer__municipality", "established__municipality")
+                .select_related(
+                    "organisation",
+                    "newcomer__organisation",
+                    "established__organisation",
+                    "newcomer__municipality",
+                    "established__municipality",
+                )
             )
             if not matches:
                 return asked
@@ -154,8 +177,11 @@ def _ask_chunks(candidates: Any, now: datetime) -> int:
             # One statement each for the questions, their mails and the audit events of the whole chunk;
             # the row locks and the status condition above make a second question impossible, and the
             # unique key (match, participant, round) would refuse one anyway.
-            questions = [FollowUp(match=match, participant=person, round=1, asked_at=now)
-                         for match in matches for person in (match.newcomer, match.established)]
+            questions = [
+                FollowUp(match=match, participant=person, round=1, asked_at=now)
+                for match in matches
+                for person in (match.newcomer, match.established)
+            ]
             FollowUp.objects.bulk_create(questions)
             queue_mails([m for q in questions if (m := _question(q, kind="followup_question"))])
             record_many(actor=SYSTEM, action="followup.asked", objects=matches)
@@ -174,12 +200,18 @@ def send_due_reminders(*, now: datetime) -> int:
     """One reminder `reminder_days` after a question that is still unanswered."""
     count = 0
     due = FollowUp.objects.filter(
-        _per_organisation_cutoff("asked_at", now), answer="", reminded_at__isnull=True, handled_at__isnull=True,
+        _per_organisation_cutoff("asked_at", now),
+        answer="",
+        reminded_at__isnull=True,
+        handled_at__isnull=True,
     ).exclude(match__status__in=[MatchStatus.MET, MatchStatus.ENDED, MatchStatus.RESOLVED])
-    for followup in due.select_related("match__organisation", "match__newcomer", "match__established",
-                                       "participant__organisation").iterator(chunk_size=CHUNK):
+    for followup in due.select_related(
+        "match__organisation", "match__newcomer", "match__established", "participant__organisation"
+    ).iterator(chunk_size=CHUNK):
         with transaction.atomic():
-            if FollowUp.objects.filter(pk=followup.pk, reminded_at__isnull=True, answer="").update(reminded_at=now):
+            if FollowUp.objects.filter(pk=followup.pk, reminded_at__isnull=True, answer="").update(
+                reminded_at=now
+            ):
                 _queue_question(followup, kind="followup_reminder")
                 count += 1
     return count
@@ -189,11 +221,15 @@ def escalate_unanswered(*, now: datetime) -> int:
     """No answer `reminder_days` after the reminder: a task for the coordinator."""
     count = 0
     due = FollowUp.objects.filter(
-        _per_organisation_cutoff("reminded_at", now), answer="", handled_at__isnull=True,
+        _per_organisation_cutoff("reminded_at", now),
+        answer="",
+        handled_at__isnull=True,
     )
     for followup in due.select_related("match", "participant").iterator(chunk_size=CHUNK):
         with transaction.atomic():
-            if not FollowUp.objects.filter(pk=followup.pk, handled_at__isnull=True, answer="").update(handled_at=now):
+            if not FollowUp.objects.filter(pk=followup.pk, handled_at__isnull=True, answer="").update(
+                handled_at=now
+            ):
                 continue
             match = followup.match
             if match.status in (MatchStatus.MET, MatchStatus.ENDED, MatchStatus.RESOLVED):
@@ -206,17 +242,20 @@ def escalate_unanswered(*, now: datetime) -> int:
 
 
 def reask_not_yet(*, now: datetime) -> int:
-    """"Not yet" is asked again after FOLLOWUP_NOT_YET_DAYS; after FOLLOWUP_MAX_ROUNDS it becomes a task."""
+    """ "Not yet" is asked again after FOLLOWUP_NOT_YET_DAYS; after FOLLOWUP_MAX_ROUNDS it becomes a task."""
     count = 0
     due = FollowUp.objects.filter(
-        answer=Answer.NOT_YET, handled_at__isnull=True,
+        answer=Answer.NOT_YET,
+        handled_at__isnull=True,
         answered_at__lte=now - timedelta(days=settings.FOLLOWUP_NOT_YET_DAYS),
     )
-    for followup in due.select_related("match__organisation", "match__newcomer", "match__established",
-                                       "participant__organisation").iterator(chunk_size=CHUNK):
+    for followup in due.select_related(
+        "match__organisation", "match__newcomer", "match__established", "participant__organisation"
+    ).iterator(chunk_size=CHUNK):
         with transaction.atomic():
-            if not FollowUp.objects.filter(pk=followup.pk, handled_at__isnull=True,
-                                           answer=Answer.NOT_YET).update(handled_at=now):
+            if not FollowUp.objects.filter(
+                pk=followup.pk, handled_at__isnull=True, answer=Answer.NOT_YET
+            ).update(handled_at=now):
                 continue
             match = followup.match
             if match.status in (MatchStatus.MET, MatchStatus.ENDED, MatchStatus.RESOLVED):
@@ -224,8 +263,9 @@ def reask_not_yet(*, now: datetime) -> int:
             if followup.round < settings.FOLLOWUP_MAX_ROUNDS:
                 _ask(match, followup.participant, followup.round + 1, now)
             else:
-                _open_task(match=match, participant=followup.participant, kind=TaskKind.NOT_MET_AFTER_ROUNDS,
-                           now=now)
+                _open_task(
+                    match=match, participant=followup.participant, kind=TaskKind.NOT_MET_AFTER_ROUNDS, now=now
+                )
             count += 1
     return count
 
@@ -243,6 +283,7 @@ def run_followups(*, now: datetime | None = None) -> dict[str, int]:
 
 # --- answers ------------------------------------------------------------------------------------
 
+
 def _set_status(match: Match, status: str) -> None:
     if match.status != status:
         Match.objects.filter(pk=match.pk).update(status=status)
@@ -250,16 +291,27 @@ def _set_status(match: Match, status: str) -> None:
 
 
 def _open_task(*, match: Match | None, participant: Participant, kind: str, now: datetime) -> Task | None:
-    if Task.objects.filter(match=match, participant=participant, kind=kind, resolved_at__isnull=True).exists():
+    if Task.objects.filter(
+        match=match, participant=participant, kind=kind, resolved_at__isnull=True
+    ).exists():
         return None
     task = Task.objects.create(
-        organisation=participant.organisation, region=participant.region, match=match, participant=participant,
-        kind=kind, due_on=(timezone.localtime(now) + timedelta(days=settings.TASK_DUE_DAYS)).date(),
+        organisation=participant.organisation,
+        region=participant.region,
+        match=match,
+        participant=participant,
+        kind=kind,
+        due_on=(timezone.localtime(now) + timedelta(days=settings.TASK_DUE_DAYS)).date(),
     )
     if match is not None and match.status not in (MatchStatus.MET,):
         _set_status(match, MatchStatus.ESCALATED)
-    record(actor=SYSTEM, action="followup.task_created", obj=task, organisation=participant.organisation,
-           data={"kind": kind, "participant": str(participant.uid)})
+    record(
+        actor=SYSTEM,
+        action="followup.task_created",
+        obj=task,
+        organisation=participant.organisation,
+        data={"kind": kind, "participant": str(participant.uid)},
+    )
     return task
 
 
@@ -269,14 +321,21 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
         raise ValueError(answer)
     now = now or timezone.now()
     with transaction.atomic():
-        followup = FollowUp.objects.select_for_update().select_related("match", "participant").get(pk=followup.pk)
+        followup = (
+            FollowUp.objects.select_for_update().select_related("match", "participant").get(pk=followup.pk)
+        )
         if followup.answer == answer:
             return False
         FollowUp.objects.filter(pk=followup.pk).update(answer=answer, answered_at=now, handled_at=None)
         followup.answer, followup.answered_at = answer, now
         match = Match.objects.select_for_update().get(pk=followup.match_id)
-        record(actor=PARTICIPANT, action="followup.answered", obj=match, organisation=match.organisation,
-               data={"answer": answer, "participant": str(followup.participant.uid), "round": followup.round})
+        record(
+            actor=PARTICIPANT,
+            action="followup.answered",
+            obj=match,
+            organisation=match.organisation,
+            data={"answer": answer, "participant": str(followup.participant.uid), "round": followup.round},
+        )
         if match.status in (MatchStatus.ENDED, MatchStatus.RESOLVED):
             return True
         if answer == Answer.MET:
@@ -293,8 +352,12 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
 
 def save_comment(*, followup: FollowUp, comment: str) -> None:
     FollowUp.objects.filter(pk=followup.pk).update(comment=comment[:2000])
-    record(actor=PARTICIPANT, action="followup.commented", obj=followup.match,
-           organisation=followup.match.organisation)
+    record(
+        actor=PARTICIPANT,
+        action="followup.commented",
+        obj=followup.match,
+        organisation=followup.match.organisation,
+    )
 
 
 def _mark_met(match: Match, *, now: datetime) -> None:
@@ -303,13 +366,21 @@ def _mark_met(match: Match, *, now: datetime) -> None:
         match.met_at = now
     _set_status(match, MatchStatus.MET)
     # Open "no answer"/"not met" tasks are moot now; "will not meet" stays for staff to judge.
-    for task in Task.objects.filter(match=match, resolved_at__isnull=True).exclude(kind=TaskKind.WILL_NOT_MEET):
+    for task in Task.objects.filter(match=match, resolved_at__isnull=True).exclude(
+        kind=TaskKind.WILL_NOT_MEET
+    ):
         Task.objects.filter(pk=task.pk).update(resolved_at=now, outcome=TaskOutcome.MET)
-        record(actor=SYSTEM, action="followup.task_resolved", obj=task, organisation=match.organisation,
-               data={"outcome": TaskOutcome.MET})
+        record(
+            actor=SYSTEM,
+            action="followup.task_resolved",
+            obj=task,
+            organisation=match.organisation,
+            data={"outcome": TaskOutcome.MET},
+        )
 
 
 # --- staff -------------------------------------------------------------------------------------
+
 
 def resolve_task(*, actor: Any, task: Task, outcome: str, note: str = "") -> None:
     """Log the contact outcome: met after all, re-match (back to the pool with priority), close, or none."""
@@ -321,15 +392,26 @@ def resolve_task(*, actor: Any, task: Task, outcome: str, note: str = "") -> Non
             resolved_at=now, resolved_by=actor, outcome=outcome, note=note[:5000]
         ):
             raise TaskAlreadyResolved()
-        record(actor=actor, action="followup.task_resolved", obj=task, organisation=task.organisation,
-               data={"outcome": outcome})
+        record(
+            actor=actor,
+            action="followup.task_resolved",
+            obj=task,
+            organisation=task.organisation,
+            data={"outcome": outcome},
+        )
         match = Match.objects.select_for_update().get(pk=task.match_id) if task.match_id else None
         if match is None:
             return
         if outcome == TaskOutcome.MET:
             _mark_met(match, now=now)
         elif outcome == TaskOutcome.REMATCH:
-            end_match(actor=actor, match=match, reason="re-match", return_to_pool=True, priority_for=task.participant)
+            end_match(
+                actor=actor,
+                match=match,
+                reason="re-match",
+                return_to_pool=True,
+                priority_for=task.participant,
+            )
         elif outcome == TaskOutcome.CLOSE:
             end_match(actor=actor, match=match, reason="closed by staff", return_to_pool=False)
 
@@ -338,34 +420,58 @@ class TaskAlreadyResolved(Exception):
     pass
 
 
-def end_match(*, actor: Any, match: Match, reason: str, return_to_pool: bool = False,
-              priority_for: Participant | None = None) -> None:
+def end_match(
+    *,
+    actor: Any,
+    match: Match,
+    reason: str,
+    return_to_pool: bool = False,
+    priority_for: Participant | None = None,
+) -> None:
     """End a match. Its pair is never proposed again. With `return_to_pool` both go back to waiting,
     `priority_for` first in line; otherwise a participant with no other match is paused for staff to decide."""
     with transaction.atomic():
-        if not Match.objects.filter(pk=match.pk).exclude(status=MatchStatus.ENDED).update(
-            status=MatchStatus.ENDED, ended_at=timezone.now(), end_reason=reason[:500]
+        if (
+            not Match.objects.filter(pk=match.pk)
+            .exclude(status=MatchStatus.ENDED)
+            .update(status=MatchStatus.ENDED, ended_at=timezone.now(), end_reason=reason[:500])
         ):
             return
         match.status = MatchStatus.ENDED
         ExcludedPair.objects.get_or_create(
-            newcomer_id=match.newcomer_id, established_id=match.established_id,
-            defaults={"organisation": match.organisation, "reason": ExclusionReason.PREVIOUS_MATCH,
-                      "created_by": actor if getattr(actor, "is_authenticated", False) else None},
+            newcomer_id=match.newcomer_id,
+            established_id=match.established_id,
+            defaults={
+                "organisation": match.organisation,
+                "reason": ExclusionReason.PREVIOUS_MATCH,
+                "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+            },
         )
-        for person in Participant.objects.select_for_update().filter(pk__in=[match.newcomer_id, match.established_id]):
-            if person.status != Status.MATCHED or Match.objects.active().filter(
-                Q(newcomer=person) | Q(established=person)
-            ).exists():
+        for person in Participant.objects.select_for_update().filter(
+            pk__in=[match.newcomer_id, match.established_id]
+        ):
+            if (
+                person.status != Status.MATCHED
+                or Match.objects.active().filter(Q(newcomer=person) | Q(established=person)).exists()
+            ):
                 continue
             person.status = Status.WAITING if return_to_pool else Status.PAUSED
             if return_to_pool and priority_for is not None and person.pk == priority_for.pk:
                 person.rematch_priority = True
             person.save(update_fields=["status", "rematch_priority", "updated_at"])
-            record(actor=actor, action="participant.back_to_pool" if return_to_pool else "participant.paused",
-                   obj=person, summary=f"match ended: {reason}")
-        record(actor=actor, action="followup.match_ended", obj=match, organisation=match.organisation,
-               summary=reason)
+            record(
+                actor=actor,
+                action="participant.back_to_pool" if return_to_pool else "participant.paused",
+                obj=person,
+                summary=f"match ended: {reason}",
+            )
+        record(
+            actor=actor,
+            action="followup.match_ended",
+            obj=match,
+            organisation=match.organisation,
+            summary=reason,
+        )
 
 
 def resend_mail(*, actor: Any, message: OutboxMessage) -> OutboxMessage | None:
@@ -374,11 +480,18 @@ def resend_mail(*, actor: Any, message: OutboxMessage) -> OutboxMessage | None:
         copies = OutboxMessage.objects.filter(dedupe_key__startswith=f"resend:{message.uid}:").count()
         copy = queue_mail(
             to_email=message.participant.email if message.participant else message.to_email,
-            template=message.template, language=message.language, context=message.context,
-            dedupe_key=f"resend:{message.uid}:{copies + 1}", organisation=message.organisation,
+            template=message.template,
+            language=message.language,
+            context=message.context,
+            dedupe_key=f"resend:{message.uid}:{copies + 1}",
+            organisation=message.organisation,
             participant=message.participant,
         )
         if message.participant is not None:
-            record(actor=actor, action="outbox.resent", obj=message.participant,
-                   data={"template": message.template, "mail": str(message.uid)})
+            record(
+                actor=actor,
+                action="outbox.resent",
+                obj=message.participant,
+                data={"template": message.template, "mail": str(message.uid)},
+            )
         return copy

@@ -30,9 +30,13 @@ from kompis.participants.access import participants_for_user
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """One click from the follow-up mail: no login, idempotent, a thank-you page in the participant's language."""
     try:
-        payload = read_token(services.ANSWER_PURPOSE, token, max_age=timedelta(days=settings.FOLLOWUP_LINK_DAYS))
+        payload = read_token(
+            services.ANSWER_PURPOSE, token, max_age=timedelta(days=settings.FOLLOWUP_LINK_DAYS)
+        )
         followup = (
-            FollowUp.objects.select_related("participant__organisation", "match").filter(uid=payload.get("f")).first()
+            FollowUp.objects.select_related("participant__organisation", "match")
+            .filter(uid=str(payload.get("f", "")))
+            .first()
         )
         if followup is None or payload.get("a") not in Answer.values:
             raise InvalidLink("gone")
@@ -47,12 +51,18 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         if form.is_valid():
             if form.cleaned_data["comment"].strip():  # an empty send keeps an earlier comment
                 services.save_comment(followup=followup, comment=form.cleaned_data["comment"])
-            return render(request, "followup/thanks.html", {"organisation": person.organisation,
-                                                            "answer": payload["a"], "commented": True})
+            return render(
+                request,
+                "followup/thanks.html",
+                {"organisation": person.organisation, "answer": payload["a"], "commented": True},
+            )
     else:
         services.record_answer(followup=followup, answer=payload["a"])
-    return render(request, "followup/thanks.html", {"organisation": person.organisation, "answer": payload["a"],
-                                                    "form": form, "person": person})
+    return render(
+        request,
+        "followup/thanks.html",
+        {"organisation": person.organisation, "answer": payload["a"], "form": form, "person": person},
+    )
 
 
 @people_required
@@ -60,8 +70,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     qs = resolved_tasks(user=request.user) if show == "done" else open_tasks(user=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "followup/tasks.html", {"nav": "tasks", "page": page, "show": show,
-                                                    "today": timezone.localdate()})
+    return render(
+        request,
+        "followup/tasks.html",
+        {"nav": "tasks", "page": page, "show": show, "today": timezone.localdate()},
+    )
 
 
 @people_required
@@ -70,18 +83,32 @@ def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
     form = ResolveTaskForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.resolve_task(actor=request.user, task=task, outcome=form.cleaned_data["outcome"],
-                                  note=form.cleaned_data["note"])
+            services.resolve_task(
+                actor=request.user,
+                task=task,
+                outcome=form.cleaned_data["outcome"],
+                note=form.cleaned_data["note"],
+            )
             messages.success(request, _("The task is done."))
         except services.TaskAlreadyResolved:
             messages.error(request, _("Someone else has already resolved this task."))
         return redirect("followup:tasks")
-    return render(request, "followup/task.html", {"nav": "tasks", "task": task, "form": form,
-                                                   "followups": task.match.followups.all() if task.match else []})
+    return render(
+        request,
+        "followup/task.html",
+        {
+            "nav": "tasks",
+            "task": task,
+            "form": form,
+            "followups": task.match.followups.all() if task.match else [],
+        },
+    )
 
 
 def _get_match(request: HttpRequest, match_id: str):  # type: ignore[no-untyped-def]
-    match = matches_for_user(request.user).select_related("newcomer", "established").filter(uid=match_id).first()
+    match = (
+        matches_for_user(request.user).select_related("newcomer", "established").filter(uid=match_id).first()
+    )
     if match is None:
         raise Http404("No such match")
     return match
@@ -90,12 +117,21 @@ def _get_match(request: HttpRequest, match_id: str):  # type: ignore[no-untyped-
 @people_required
 def match_timeline(request: HttpRequest, match_id: str) -> HttpResponse:
     match = _get_match(request, match_id)
-    mails = OutboxMessage.objects.filter(participant__in=[match.newcomer, match.established]).order_by("-created_at")
-    return render(request, "followup/match.html", {
-        "nav": "matching", "match": match, "history": history_of(match)[:200],
-        "followups": match.followups.select_related("participant"), "mails": mails[:50],
-        "tasks": match.tasks.select_related("participant"),
-    })
+    mails = OutboxMessage.objects.filter(participant__in=[match.newcomer, match.established]).order_by(
+        "-created_at"
+    )
+    return render(
+        request,
+        "followup/match.html",
+        {
+            "nav": "matching",
+            "match": match,
+            "history": history_of(match)[:200],
+            "followups": match.followups.select_related("participant"),
+            "mails": mails[:50],
+            "tasks": match.tasks.select_related("participant"),
+        },
+    )
 
 
 @people_required
@@ -111,14 +147,16 @@ def match_end(request: HttpRequest, match_id: str) -> HttpResponse:
 @people_required
 @require_POST
 def mail_resend(request: HttpRequest, mail_id: str) -> HttpResponse:
-    mail = OutboxMessage.objects.filter(
-        Q(participant__in=participants_for_user(request.user)), uid=mail_id
-    ).select_related("participant").first()
+    mail = (
+        OutboxMessage.objects.filter(Q(participant__in=participants_for_user(request.user)), uid=mail_id)
+        .select_related("participant")
+        .first()
+    )
     if mail is None:
         raise Http404("No such mail")
     services.resend_mail(actor=request.user, message=mail)
     messages.success(request, _("The mail is queued to be sent again."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("participants:detail", args=[mail.participant.uid])
+        target = reverse("participants:detail", args=[mail.participant.uid]) if mail.participant else "/staff/"
     return redirect(target)

@@ -23,13 +23,18 @@ def runs_for_user(user: Any) -> QuerySet[MatchingRun]:
     if user.is_org_admin:
         return qs
     return qs.filter(
-        Q(region__isnull=False, region__in=user.regions.all()) | Q(project__isnull=False, project__in=user.projects.all())
+        Q(region__isnull=False, region__in=user.regions.all())
+        | Q(project__isnull=False, project__in=user.projects.all())
     )
 
 
 def get_run_for_user(user: Any, run_id: Any) -> MatchingRun:
     try:
-        return runs_for_user(user).select_related("region", "project", "organisation", "created_by").get(uid=run_id)
+        return (
+            runs_for_user(user)
+            .select_related("region", "project", "organisation", "created_by")
+            .get(uid=run_id)
+        )
     except (MatchingRun.DoesNotExist, ValueError) as exc:
         raise Http404("No such run") from exc
 
@@ -54,8 +59,10 @@ def matches_for_user(user: Any) -> QuerySet[Match]:
         return qs
     regions, projects = user.regions.all(), user.projects.all()
     return qs.filter(
-        Q(newcomer__region__in=regions) | Q(newcomer__project__in=projects)
-        | Q(established__region__in=regions) | Q(established__project__in=projects)
+        Q(newcomer__region__in=regions)
+        | Q(newcomer__project__in=projects)
+        | Q(established__region__in=regions)
+        | Q(established__project__in=projects)
     ).distinct()
 
 
@@ -64,7 +71,11 @@ def scopes_for_user(user: Any) -> tuple[QuerySet[Region], QuerySet[Project]]:
     if not _can_see_people(user):
         return Region.objects.none(), Project.objects.none()
     if user.is_org_admin:
-        return (Region.objects.filter(organisation_id=user.organisation_id),
-                Project.objects.filter(organisation_id=user.organisation_id))
-    return (user.regions.filter(organisation_id=user.organisation_id),
-            user.projects.filter(organisation_id=user.organisation_id))
+        return (
+            Region.objects.filter(organisation_id=user.organisation_id),
+            Project.objects.filter(organisation_id=user.organisation_id),
+        )
+    return (
+        user.regions.filter(organisation_id=user.organisation_id),
+        user.projects.filter(organisation_id=user.organisation_id),
+    )

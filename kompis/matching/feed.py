@@ -21,9 +21,22 @@ from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
 
 FEED_FIELDS = (
-    "pk", "role", "birth_year", "gender", "municipality_id", "postal_code", "languages", "interests",
-    "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "signed_up_at", "capacity",
-    "availability", "rematch_priority",
+    "pk",
+    "role",
+    "birth_year",
+    "gender",
+    "municipality_id",
+    "postal_code",
+    "languages",
+    "interests",
+    "has_children",
+    "wants_family_match",
+    "meeting_mode",
+    "same_gender_only",
+    "signed_up_at",
+    "capacity",
+    "availability",
+    "rematch_priority",
 )
 #: A participant whose match ended with "re-match" counts as having waited this much longer (first in line).
 REMATCH_PRIORITY_DAYS = 365
@@ -42,7 +55,9 @@ class Pool:
         return {p.id for p in self.newcomers} | {p.id for p in self.established}
 
 
-def scope_participants(*, organisation: Any, region: Any = None, project: Any = None) -> QuerySet[Participant]:
+def scope_participants(
+    *, organisation: Any, region: Any = None, project: Any = None
+) -> QuerySet[Participant]:
     qs = Participant.objects.filter(organisation=organisation)
     if region is not None:
         qs = qs.filter(region=region)
@@ -68,7 +83,10 @@ def active_match_counts(*, organisation: Any) -> Counter[int]:
 def exclusions(*, organisation: Any, ids: set[str] | None = None) -> set[tuple[str, str]]:
     """Pairs never to propose: staff rejections, staff exclusions and every earlier or current match."""
     out: set[tuple[str, str]] = set()
-    for qs in (ExcludedPair.objects.filter(organisation=organisation), Match.objects.filter(organisation=organisation)):
+    for qs in (
+        ExcludedPair.objects.filter(organisation=organisation),
+        Match.objects.filter(organisation=organisation),
+    ):
         for n, e in qs.values_list("newcomer_id", "established_id").iterator(chunk_size=10_000):
             key = (str(n), str(e))
             if ids is None or (key[0] in ids and key[1] in ids):
@@ -77,8 +95,24 @@ def exclusions(*, organisation: Any, ids: set[str] | None = None) -> set[tuple[s
 
 
 def to_engine(row: tuple[Any, ...], *, capacity: int, tz: Any = None) -> engine.Participant:
-    (pk, role, birth_year, gender, muni, postal, languages, interests, has_children, family, mode, sgo,
-     signed_up_at, _capacity, availability, rematch_priority) = row
+    (
+        pk,
+        role,
+        birth_year,
+        gender,
+        muni,
+        postal,
+        languages,
+        interests,
+        has_children,
+        family,
+        mode,
+        sgo,
+        signed_up_at,
+        _capacity,
+        availability,
+        rematch_priority,
+    ) = row
     signed = timezone.localtime(signed_up_at, tz).date() if signed_up_at else dt.date.today()
     if rematch_priority:
         signed -= dt.timedelta(days=REMATCH_PRIORITY_DAYS)
@@ -122,6 +156,7 @@ def person_to_engine(participant: Participant, *, capacity: int) -> engine.Parti
 
 # --- weights -------------------------------------------------------------------------------------
 
+
 def default_weights_mapping() -> dict[str, Any]:
     w = engine.Weights()
     return weights_to_mapping(w)
@@ -132,7 +167,9 @@ def weights_to_mapping(w: engine.Weights) -> dict[str, Any]:
         name: {"weight": getattr(w, name).weight, "must": getattr(w, name).must} for name in COMPONENTS
     }
     data.update(
-        interests_full_at=w.interests_full_at, age_span_years=w.age_span_years, waiting_cap_days=w.waiting_cap_days
+        interests_full_at=w.interests_full_at,
+        age_span_years=w.age_span_years,
+        waiting_cap_days=w.waiting_cap_days,
     )
     return data
 
@@ -140,7 +177,8 @@ def weights_to_mapping(w: engine.Weights) -> dict[str, Any]:
 def weights_for(organisation: Any) -> engine.Weights:
     """The organisation's weights (engine defaults when none are saved or they are invalid)."""
     data = (
-        MatchingSettings.objects.filter(organisation=organisation).values_list("weights", flat=True).first() or {}
+        MatchingSettings.objects.filter(organisation=organisation).values_list("weights", flat=True).first()
+        or {}
     )
     try:
         return engine.Weights.from_mapping(data)

@@ -42,8 +42,12 @@ class RunForm(forms.Form):
         choices: list[tuple[str, Any]] = []
         if user.is_org_admin:
             choices.append(("all", _("Whole organisation")))
-        choices += [(f"region:{uid}", _("Region: %(name)s") % {"name": r.name}) for uid, r in self.regions.items()]
-        choices += [(f"project:{uid}", _("Project: %(name)s") % {"name": p.name}) for uid, p in self.projects.items()]
+        choices += [
+            (f"region:{uid}", _("Region: %(name)s") % {"name": r.name}) for uid, r in self.regions.items()
+        ]
+        choices += [
+            (f"project:{uid}", _("Project: %(name)s") % {"name": p.name}) for uid, p in self.projects.items()
+        ]
         self.fields["scope"].choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
@@ -65,17 +69,23 @@ class RejectForm(forms.Form):
 class WeightsForm(forms.Form):
     """One weight (0-1000 points) and one "must" flag per score component, plus three tuning numbers."""
 
-    interests_full_at = forms.IntegerField(label=_("Shared interests for full points"), min_value=1, max_value=20)
-    age_span_years = forms.IntegerField(label=_("Age difference (years) that earns no points"), min_value=1,
-                                        max_value=100)
-    waiting_cap_days = forms.IntegerField(label=_("Waiting days after which waiting earns no more points"),
-                                          min_value=1, max_value=3650)
+    interests_full_at = forms.IntegerField(
+        label=_("Shared interests for full points"), min_value=1, max_value=20
+    )
+    age_span_years = forms.IntegerField(
+        label=_("Age difference (years) that earns no points"), min_value=1, max_value=100
+    )
+    waiting_cap_days = forms.IntegerField(
+        label=_("Waiting days after which waiting earns no more points"), min_value=1, max_value=3650
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in COMPONENTS:
             self.fields[f"{name}_weight"] = forms.FloatField(
-                label=COMPONENT_LABELS[name], min_value=0, max_value=1000,
+                label=COMPONENT_LABELS[name],
+                min_value=0,
+                max_value=1000,
             )
             if name != "waiting":
                 self.fields[f"{name}_must"] = forms.BooleanField(label=MUST_HELP[name], required=False)
@@ -102,8 +112,11 @@ class WeightsForm(forms.Form):
             name: {"weight": float(d[f"{name}_weight"]), "must": bool(d.get(f"{name}_must", False))}
             for name in COMPONENTS
         }
-        out.update(interests_full_at=d["interests_full_at"], age_span_years=d["age_span_years"],
-                   waiting_cap_days=d["waiting_cap_days"])
+        out.update(
+            interests_full_at=d["interests_full_at"],
+            age_span_years=d["age_span_years"],
+            waiting_cap_days=d["waiting_cap_days"],
+        )
         return out
 
     def clean(self) -> dict[str, Any]:

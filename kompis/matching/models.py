@@ -27,14 +27,24 @@ class MatchingRun(models.Model):
     uid = opaque_id_field()
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
     region = models.ForeignKey(
-        "organisations.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "organisations.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("region"),
     )
     project = models.ForeignKey(
-        "organisations.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        "organisations.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("project"),
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     solver = models.CharField(_("solver"), max_length=16, choices=Solver.choices, default=Solver.FAST)
     weights = models.JSONField(default=dict, blank=True)
@@ -80,8 +90,9 @@ class Proposal(models.Model):
     rank = models.PositiveIntegerField(default=0)
     state = models.CharField(max_length=16, choices=ProposalState.choices, default=ProposalState.PROPOSED)
     chosen_by_staff = models.BooleanField(default=False)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
     reject_reason = models.CharField(_("reason"), max_length=500, blank=True)
 
@@ -141,10 +152,16 @@ class Match(models.Model):
     mode = models.CharField(_("how to meet"), max_length=16, choices=MatchMode.choices)
     score = models.FloatField(_("score"), default=0)
     reasons = models.JSONField(default=list, blank=True)
-    proposal = models.OneToOneField(Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="match")
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposal = models.OneToOneField(
+        Proposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="match"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(_("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.APPROVED)
+    status = models.CharField(
+        _("status"), max_length=16, choices=MatchStatus.choices, default=MatchStatus.APPROVED
+    )
     introduced_at = models.DateTimeField(null=True, blank=True)
     followup_asked_at = models.DateTimeField(null=True, blank=True)
     # The confirmed meeting: set when a participant answers "yes, we met" (or staff log it).
@@ -166,7 +183,8 @@ class Match(models.Model):
         ]
         constraints = [
             models.UniqueConstraint(
-                fields=["newcomer", "established"], condition=~models.Q(status="ended"),
+                fields=["newcomer", "established"],
+                condition=~models.Q(status="ended"),
                 name="match_active_pair_unique",
             ),
         ]
@@ -192,7 +210,9 @@ class ExcludedPair(models.Model):
     newcomer = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
     established = models.ForeignKey("participants.Participant", on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=16, choices=ExclusionReason.choices)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -212,7 +232,9 @@ class MatchingSettings(models.Model):
         "organisations.Organisation", on_delete=models.CASCADE, related_name="matching_settings"
     )
     weights = models.JSONField(default=dict, blank=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

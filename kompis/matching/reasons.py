@@ -23,15 +23,19 @@ def _join(items: list[str]) -> str:
     return ", ".join(items)
 
 
-def render_reason(code: str, params: Mapping[str, Any] | None = None,
-                  municipalities: Mapping[str, str] | None = None) -> str:
+def render_reason(
+    code: str, params: Mapping[str, Any] | None = None, municipalities: Mapping[str, str] | None = None
+) -> str:
     """One score reason, e.g. ``3 shared interests: Football, Cooking, Music``."""
     p = params or {}
     if code == "shared_interests":
         count = int(p.get("count", 0))
         items = _join([_interest(i) for i in p.get("items", [])])
-        return ngettext("%(count)d shared interest: %(items)s", "%(count)d shared interests: %(items)s", count) % {
-            "count": count, "items": items,
+        return ngettext(
+            "%(count)d shared interest: %(items)s", "%(count)d shared interests: %(items)s", count
+        ) % {
+            "count": count,
+            "items": items,
         }
     if code == "age_close":
         ages = list(p.get("ages") or [0, 0])
@@ -100,40 +104,66 @@ def render_shortage(p: Mapping[str, Any], municipalities: Mapping[str, str] | No
     mode = p.get("mode")
     if p.get("role") == "newcomer":
         if mode == "physical":
-            who = ngettext("%(count)d %(language)s-speaking newcomer in %(place)s wants to meet physically",
-                           "%(count)d %(language)s-speaking newcomers in %(place)s want to meet physically", waiting)
+            who = ngettext(
+                "%(count)d %(language)s-speaking newcomer in %(place)s wants to meet physically",
+                "%(count)d %(language)s-speaking newcomers in %(place)s want to meet physically",
+                waiting,
+            )
         elif mode == "digital":
-            who = ngettext("%(count)d %(language)s-speaking newcomer wants to meet digitally",
-                           "%(count)d %(language)s-speaking newcomers want to meet digitally", waiting)
+            who = ngettext(
+                "%(count)d %(language)s-speaking newcomer wants to meet digitally",
+                "%(count)d %(language)s-speaking newcomers want to meet digitally",
+                waiting,
+            )
         else:
-            who = ngettext("%(count)d %(language)s-speaking newcomer in %(place)s (physically or digitally)",
-                           "%(count)d %(language)s-speaking newcomers in %(place)s (physically or digitally)",
-                           waiting)
-        other = ngettext("%(compatible)d compatible established (%(free)d still free)",
-                         "%(compatible)d compatible established (%(free)d still free)", compatible)
+            who = ngettext(
+                "%(count)d %(language)s-speaking newcomer in %(place)s (physically or digitally)",
+                "%(count)d %(language)s-speaking newcomers in %(place)s (physically or digitally)",
+                waiting,
+            )
+        other = ngettext(
+            "%(compatible)d compatible established (%(free)d still free)",
+            "%(compatible)d compatible established (%(free)d still free)",
+            compatible,
+        )
     else:
         if mode == "physical":
-            who = ngettext("%(count)d %(language)s-speaking established in %(place)s wants to meet physically",
-                           "%(count)d %(language)s-speaking established in %(place)s want to meet physically",
-                           waiting)
+            who = ngettext(
+                "%(count)d %(language)s-speaking established in %(place)s wants to meet physically",
+                "%(count)d %(language)s-speaking established in %(place)s want to meet physically",
+                waiting,
+            )
         elif mode == "digital":
-            who = ngettext("%(count)d %(language)s-speaking established wants to meet digitally",
-                           "%(count)d %(language)s-speaking established want to meet digitally", waiting)
+            who = ngettext(
+                "%(count)d %(language)s-speaking established wants to meet digitally",
+                "%(count)d %(language)s-speaking established want to meet digitally",
+                waiting,
+            )
         else:
-            who = ngettext("%(count)d %(language)s-speaking established in %(place)s (physically or digitally)",
-                           "%(count)d %(language)s-speaking established in %(place)s (physically or digitally)",
-                           waiting)
-        other = ngettext("%(compatible)d compatible newcomer (%(free)d still free)",
-                         "%(compatible)d compatible newcomers (%(free)d still free)", compatible)
+            who = ngettext(
+                "%(count)d %(language)s-speaking established in %(place)s (physically or digitally)",
+                "%(count)d %(language)s-speaking established in %(place)s (physically or digitally)",
+                waiting,
+            )
+        other = ngettext(
+            "%(compatible)d compatible newcomer (%(free)d still free)",
+            "%(compatible)d compatible newcomers (%(free)d still free)",
+            compatible,
+        )
     return _("%(who)s; %(other)s") % {
-        "who": who % values, "other": other % {"compatible": compatible, "free": free},
+        "who": who % values,
+        "other": other % {"compatible": compatible, "free": free},
     }
 
 
-def render_reasons(reasons: Sequence[Mapping[str, Any]], municipalities: Mapping[str, str] | None = None
-                   ) -> list[dict[str, Any]]:
+def render_reasons(
+    reasons: Sequence[Mapping[str, Any]], municipalities: Mapping[str, str] | None = None
+) -> list[dict[str, Any]]:
     """Stored reasons ({code, params, points}) → [{"text", "points"}] for templates."""
     return [
-        {"text": render_reason(r.get("code", ""), r.get("params"), municipalities), "points": r.get("points", 0)}
+        {
+            "text": render_reason(r.get("code", ""), r.get("params"), municipalities),
+            "points": r.get("points", 0),
+        }
         for r in reasons
     ]

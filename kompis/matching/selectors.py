@@ -42,7 +42,10 @@ def review_rows(proposals: Iterable[Proposal]) -> list[dict[str, Any]]:
     """Proposals with their reasons rendered in the active language and waiting days of both people."""
     proposals = list(proposals)
     names = municipality_names(
-        r.get("params", {}).get("code", "") for p in proposals for r in p.reasons if r.get("code") == "same_municipality"
+        r.get("params", {}).get("code", "")
+        for p in proposals
+        for r in p.reasons
+        if r.get("code") == "same_municipality"
     )
     today = timezone.localdate()
     return [
@@ -84,15 +87,17 @@ def pool_health(user: Any, *, limit: int = 100) -> dict[str, Any]:
     """Longest waits with each person's blocker in the latest run, and shortages per scope."""
     runs = latest_runs_by_scope(user)
     waiting = (
-        participants_for_user(user).filter(status=Status.WAITING)
-        .select_related("municipality", "region", "project").order_by("signed_up_at", "pk")
+        participants_for_user(user)
+        .filter(status=Status.WAITING)
+        .select_related("municipality", "region", "project")
+        .order_by("signed_up_at", "pk")
     )
     total = waiting.count()
     people = list(waiting[:limit])
     open_proposals: set[int] = set()
-    for n, e in Proposal.objects.filter(
-        run__in=runs, state=ProposalState.PROPOSED
-    ).values_list("newcomer_id", "established_id"):
+    for n, e in Proposal.objects.filter(run__in=runs, state=ProposalState.PROPOSED).values_list(
+        "newcomer_id", "established_id"
+    ):
         open_proposals.update((n, e))
     today = timezone.localdate()
     rows = []
@@ -106,17 +111,22 @@ def pool_health(user: Any, *, limit: int = 100) -> dict[str, Any]:
                 blocker = render_unmatched(u.get("rule", ""), int(u.get("eliminated", 0)))
                 run_for_person = run
                 break
-        rows.append({
-            "person": person,
-            "days": waiting_days(person, today),
-            "proposed": person.pk in open_proposals,
-            "blocker": blocker,
-            "run": run_for_person,
-        })
-    codes = {str(s.get("municipality_code")) for run in runs for s in run.shortages if s.get("municipality_code")}
+        rows.append(
+            {
+                "person": person,
+                "days": waiting_days(person, today),
+                "proposed": person.pk in open_proposals,
+                "blocker": blocker,
+                "run": run_for_person,
+            }
+        )
+    codes = {
+        str(s.get("municipality_code")) for run in runs for s in run.shortages if s.get("municipality_code")
+    }
     names = municipality_names(codes)
     shortages = [
         {"run": run, "items": [render_shortage(s, names) for s in run.shortages[:15]]}
-        for run in runs if run.shortages
+        for run in runs
+        if run.shortages
     ]
     return {"total_waiting": total, "rows": rows, "shortages": shortages, "runs": runs}

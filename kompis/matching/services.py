@@ -7,7 +7,7 @@ import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal, cast
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -61,6 +61,7 @@ def _scope_filter(*, organisation: Any, region: Any, project: Any) -> dict[str, 
 
 # --- runs ----------------------------------------------------------------------------------------
 
+
 def run_matching(
     *,
     actor: Any,
@@ -78,13 +79,23 @@ def run_matching(
     """
     t0 = time.perf_counter()
     weights = weights_for(organisation)
-    pool = build_pool(scope_participants(organisation=organisation, region=region, project=project),
-                      organisation=organisation)
+    pool = build_pool(
+        scope_participants(organisation=organisation, region=region, project=project),
+        organisation=organisation,
+    )
     today = today or timezone.localdate()
-    result = engine.match(pool.newcomers, pool.established, weights=weights, exclude=pool.exclude,
-                          solver=solver, seed=seed, today=today)  # type: ignore[arg-type]
-    report = engine.explain_pool(pool.newcomers, pool.established, weights=weights, exclude=pool.exclude,
-                                 result=result, today=today)
+    result = engine.match(
+        pool.newcomers,
+        pool.established,
+        weights=weights,
+        exclude=pool.exclude,
+        solver=cast(Literal["fast", "exact", "greedy"], solver),
+        seed=seed,
+        today=today,
+    )  # type: ignore[arg-type]
+    report = engine.explain_pool(
+        pool.newcomers, pool.established, weights=weights, exclude=pool.exclude, result=result, today=today
+    )
     seconds = round(time.perf_counter() - t0, 3)
     s = result.stats
     with transaction.atomic():
@@ -138,15 +149,28 @@ def run_matching(
             batch_size=2000,
         )
         record(
-            actor=actor, action="matching.run", obj=run, organisation=organisation,
+            actor=actor,
+            action="matching.run",
+            obj=run,
+            organisation=organisation,
             summary=f"Matching run ({run.scope_label}): {s.pairs} proposals",
-            data={k: run.stats[k] for k in ("pairs", "newcomers", "established", "unmatched_newcomers",
-                                             "unmatched_established", "mean_score")},
+            data={
+                k: run.stats[k]
+                for k in (
+                    "pairs",
+                    "newcomers",
+                    "established",
+                    "unmatched_newcomers",
+                    "unmatched_established",
+                    "mean_score",
+                )
+            },
         )
     return run
 
 
 # --- approval ------------------------------------------------------------------------------------
+
 
 def match_kind(newcomer: Participant, established: Participant) -> str:
     both_family = newcomer.wants_family_match and established.wants_family_match
@@ -168,11 +192,18 @@ def on_match_approved(match: Match, *, actor: Any) -> None:
     Nobody is told anything before this point; here both participants get their introduction.
     """
     record(
-        actor=actor, action="matching.match_approved", obj=match,
+        actor=actor,
+        action="matching.match_approved",
+        obj=match,
         summary=f"Match approved: {match.newcomer} - {match.established}",
-        data={"newcomer": str(match.newcomer.uid), "established": str(match.established.uid),
-              "kind": match.kind, "mode": match.mode, "score": match.score,
-              "proposal": str(match.proposal.uid) if match.proposal else None},
+        data={
+            "newcomer": str(match.newcomer.uid),
+            "established": str(match.established.uid),
+            "kind": match.kind,
+            "mode": match.mode,
+            "score": match.score,
+            "proposal": str(match.proposal.uid) if match.proposal else None,
+        },
     )
     from kompis.followup.services import introduce_match
 
@@ -211,9 +242,7 @@ def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
                 )
             left[person.pk] = _capacity_left(person)
             if left[person.pk] <= 0:
-                raise MatchConflict(
-                    _("%(name)s has no room for another match.") % {"name": person.full_name}
-                )
+                raise MatchConflict(_("%(name)s has no room for another match.") % {"name": person.full_name})
         if Match.objects.active().filter(newcomer=newcomer, established=established).exists():
             raise MatchConflict(_("These two are already matched."))
         now = timezone.now()
@@ -243,12 +272,16 @@ def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
             if left[person.pk] - 1 <= 0:
                 Participant.objects.filter(pk=person.pk).update(status=Status.MATCHED, updated_at=now)
                 person.status = Status.MATCHED
-                record(actor=actor, action="participant.matched", obj=person,
-                       summary=f"Status matched (match {match.uid})")
+                record(
+                    actor=actor,
+                    action="participant.matched",
+                    obj=person,
+                    summary=f"Status matched (match {match.uid})",
+                )
                 # other open proposals of a person without room left cannot be approved any more
-                Proposal.objects.filter(state=ProposalState.PROPOSED).filter(
-                    **{person.role: person}
-                ).update(state=ProposalState.SUPERSEDED)
+                Proposal.objects.filter(state=ProposalState.PROPOSED).filter(**{person.role: person}).update(
+                    state=ProposalState.SUPERSEDED
+                )
         proposal.state = ProposalState.APPROVED
         proposal.decided_by, proposal.decided_at = user, now
         on_match_approved(match, actor=actor)
@@ -282,20 +315,31 @@ def reject_proposal(*, actor: Any, proposal: Proposal, reason: str = "") -> Prop
         )
         if updated != 1:
             raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
-        organisation_id = MatchingRun.objects.filter(pk=proposal.run_id).values_list("organisation_id", flat=True)[0]
+        organisation_id = MatchingRun.objects.filter(pk=proposal.run_id).values_list(
+            "organisation_id", flat=True
+        )[0]
         ExcludedPair.objects.get_or_create(
             newcomer_id=proposal.newcomer_id,
             established_id=proposal.established_id,
-            defaults={"organisation_id": organisation_id, "reason": ExclusionReason.REJECTED, "created_by": user},
+            defaults={
+                "organisation_id": organisation_id,
+                "reason": ExclusionReason.REJECTED,
+                "created_by": user,
+            },
         )
         proposal.refresh_from_db()
-        record(actor=actor, action="matching.proposal_rejected", obj=proposal.run,
-               summary=f"Proposal rejected: {proposal.newcomer} - {proposal.established}",
-               data={"proposal": str(proposal.uid), "reason": reason[:500]})
+        record(
+            actor=actor,
+            action="matching.proposal_rejected",
+            obj=proposal.run,
+            summary=f"Proposal rejected: {proposal.newcomer} - {proposal.established}",
+            data={"proposal": str(proposal.uid), "reason": reason[:500]},
+        )
     return proposal
 
 
 # --- choosing another partner --------------------------------------------------------------------
+
 
 def candidates(*, proposal: Proposal, side: str, limit: int = 20) -> list[engine.Candidate]:
     """Ranked partners for the proposal's ``side`` person ("newcomer" or "established") within the run's scope.
@@ -313,15 +357,23 @@ def candidates(*, proposal: Proposal, side: str, limit: int = 20) -> list[engine
     others = pool.established if side == "newcomer" else pool.newcomers
     taken: Counter[str] = Counter()
     column = "established_id" if side == "newcomer" else "newcomer_id"
-    for pk in Proposal.objects.filter(run=run, state=ProposalState.PROPOSED).exclude(pk=proposal.pk).values_list(
-        column, flat=True
+    for pk in (
+        Proposal.objects.filter(run=run, state=ProposalState.PROPOSED)
+        .exclude(pk=proposal.pk)
+        .values_list(column, flat=True)
     ):
         taken[str(pk)] += 1
     newcomers, established = ([me], others) if side == "newcomer" else (others, [me])
     exclude = {pair for pair in pool.exclude if str(person.pk) in pair}
     return engine.candidates_for(
-        me.id, newcomers, established, weights=weights_for(run.organisation), exclude=exclude, taken=taken,
-        limit=limit, today=_run_today(run),
+        me.id,
+        newcomers,
+        established,
+        weights=weights_for(run.organisation),
+        exclude=exclude,
+        taken=taken,
+        limit=limit,
+        today=_run_today(run),
     )
 
 
@@ -348,12 +400,15 @@ def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> P
         found = {c.partner_id: c for c in candidates(proposal=fresh, side=side, limit=10_000)}
         cand = found.get(str(partner.pk))
         if cand is None:
-            raise MatchConflict(_("%(name)s cannot be matched with this person.") % {"name": partner.full_name})
+            raise MatchConflict(
+                _("%(name)s cannot be matched with this person.") % {"name": partner.full_name}
+            )
         Proposal.objects.filter(pk=fresh.pk).update(state=ProposalState.SUPERSEDED)
         # proposals that held the partner's last capacity make room for the chosen pair
         open_for_partner = list(
-            Proposal.objects.filter(run=fresh.run, state=ProposalState.PROPOSED, **{partner.role: partner})
-            .order_by("-rank")
+            Proposal.objects.filter(
+                run=fresh.run, state=ProposalState.PROPOSED, **{partner.role: partner}
+            ).order_by("-rank")
         )
         keep = max(0, _capacity_left(partner) - 1)  # room left once the chosen pair is proposed
         to_supersede = open_for_partner[: max(0, len(open_for_partner) - keep)]
@@ -361,17 +416,30 @@ def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> P
         newcomer = fresh.newcomer if side == "newcomer" else partner
         established = partner if side == "newcomer" else fresh.established
         new = Proposal.objects.create(
-            run=fresh.run, newcomer=newcomer, established=established, score=round(float(cand.score), 2),
-            reasons=reasons_to_json(cand.reasons), rank=fresh.rank, chosen_by_staff=True,
+            run=fresh.run,
+            newcomer=newcomer,
+            established=established,
+            score=round(float(cand.score), 2),
+            reasons=reasons_to_json(cand.reasons),
+            rank=fresh.rank,
+            chosen_by_staff=True,
         )
-        record(actor=actor, action="matching.partner_chosen", obj=fresh.run,
-               summary=f"Other partner chosen: {newcomer} - {established}",
-               data={"replaced": str(fresh.uid), "proposal": str(new.uid),
-                     "superseded": [str(p.uid) for p in to_supersede]})
+        record(
+            actor=actor,
+            action="matching.partner_chosen",
+            obj=fresh.run,
+            summary=f"Other partner chosen: {newcomer} - {established}",
+            data={
+                "replaced": str(fresh.uid),
+                "proposal": str(new.uid),
+                "superseded": [str(p.uid) for p in to_supersede],
+            },
+        )
     return new
 
 
 # --- settings ------------------------------------------------------------------------------------
+
 
 def update_matching_settings(*, actor: Any, organisation: Any, weights: dict[str, Any]) -> MatchingSettings:
     engine.Weights.from_mapping(weights)  # raises WeightsError when invalid
@@ -381,6 +449,12 @@ def update_matching_settings(*, actor: Any, organisation: Any, weights: dict[str
         obj.weights = weights
         obj.updated_by = actor if getattr(actor, "is_authenticated", False) else None
         obj.save()
-        record(actor=actor, action="matching.settings_updated", obj=organisation, organisation=organisation,
-               summary="Matching weights changed", data={"before": before, "after": weights})
+        record(
+            actor=actor,
+            action="matching.settings_updated",
+            obj=organisation,
+            organisation=organisation,
+            summary="Matching weights changed",
+            data={"before": before, "after": weights},
+        )
     return obj

@@ -29,8 +29,9 @@ PAGE_SIZE = 50
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     target = request.POST.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                 require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return HttpResponseRedirect(target)
     return HttpResponseRedirect(default)
 
@@ -44,21 +45,36 @@ def _runs_page(request: HttpRequest) -> Any:
 def run_list(request: HttpRequest) -> HttpResponse:
     """GET: the runs; POST: run matching for the chosen scope."""
     if request.method != "POST":
-        return render(request, "matching/run_list.html", {
-            "nav": "matching", "page": _runs_page(request), "form": RunForm(user=request.user),
-        })
+        return render(
+            request,
+            "matching/run_list.html",
+            {
+                "nav": "matching",
+                "page": _runs_page(request),
+                "form": RunForm(user=request.user),
+            },
+        )
     form = RunForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(request, "matching/run_list.html",
-                      {"nav": "matching", "page": _runs_page(request), "form": form}, status=400)
+        return render(
+            request,
+            "matching/run_list.html",
+            {"nav": "matching", "page": _runs_page(request), "form": form},
+            status=400,
+        )
     run = services.run_matching(
-        actor=request.user, organisation=request.user.organisation,  # type: ignore[union-attr]
-        region=form.cleaned_data["region"], project=form.cleaned_data["project"],
+        actor=request.user,
+        organisation=request.user.organisation,  # type: ignore[union-attr]
+        region=form.cleaned_data["region"],
+        project=form.cleaned_data["project"],
         solver=form.cleaned_data["solver"],
     )
     pairs = int(run.stats.get("pairs", 0))
-    messages.success(request, ngettext("Matching done: %(count)d proposal.", "Matching done: %(count)d proposals.",
-                                       pairs) % {"count": pairs})
+    messages.success(
+        request,
+        ngettext("Matching done: %(count)d proposal.", "Matching done: %(count)d proposals.", pairs)
+        % {"count": pairs},
+    )
     return redirect("matching:run_detail", run_id=run.uid)
 
 
@@ -68,20 +84,24 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     state = request.GET.get("state", ProposalState.PROPOSED)
     if state not in ProposalState.values and state != "all":
         state = ProposalState.PROPOSED
-    page = Paginator(selectors.run_proposals(run, state=None if state == "all" else state), PAGE_SIZE).get_page(
-        request.GET.get("page")
+    page = Paginator(
+        selectors.run_proposals(run, state=None if state == "all" else state), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "matching/run_detail.html",
+        {
+            "nav": "matching",
+            "run": run,
+            "page": page,
+            "rows": selectors.review_rows(page),
+            "state": state,
+            "states": [("all", _("All")), *ProposalState.choices],
+            "counts": selectors.state_counts(run),
+            "blocking": selectors.top_blocking_rules(run),
+            "reject_form": RejectForm(),
+        },
     )
-    return render(request, "matching/run_detail.html", {
-        "nav": "matching",
-        "run": run,
-        "page": page,
-        "rows": selectors.review_rows(page),
-        "state": state,
-        "states": [("all", _("All")), *ProposalState.choices],
-        "counts": selectors.state_counts(run),
-        "blocking": selectors.top_blocking_rules(run),
-        "reject_form": RejectForm(),
-    })
 
 
 @require_POST
@@ -93,8 +113,11 @@ def proposal_approve(request: HttpRequest, proposal_id: str) -> HttpResponse:
     except services.MatchConflict as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Match approved: %(a)s and %(b)s.") % {
-            "a": proposal.newcomer.full_name, "b": proposal.established.full_name})
+        messages.success(
+            request,
+            _("Match approved: %(a)s and %(b)s.")
+            % {"a": proposal.newcomer.full_name, "b": proposal.established.full_name},
+        )
     return _back(request, reverse("matching:run_detail", args=[proposal.run.uid]))
 
 
@@ -106,17 +129,26 @@ def run_approve_page(request: HttpRequest, run_id: str) -> HttpResponse:
     proposals = []
     for uid in uids:
         try:
-            proposals.append(run.proposals.select_related("newcomer", "established", "run").get(
-                uid=uid, state=ProposalState.PROPOSED))
+            proposals.append(
+                run.proposals.select_related("newcomer", "established", "run").get(
+                    uid=uid, state=ProposalState.PROPOSED
+                )
+            )
         except (Proposal.DoesNotExist, ValidationError, ValueError):  # unknown or already decided
             continue
     result = services.approve_many(actor=request.user, proposals=proposals)
     if result.approved:
-        messages.success(request, ngettext("%(count)d match approved.", "%(count)d matches approved.",
-                                           len(result.approved)) % {"count": len(result.approved)})
+        messages.success(
+            request,
+            ngettext("%(count)d match approved.", "%(count)d matches approved.", len(result.approved))
+            % {"count": len(result.approved)},
+        )
     for proposal, message in result.conflicts:
-        messages.error(request, _("%(a)s and %(b)s: %(message)s") % {
-            "a": proposal.newcomer.full_name, "b": proposal.established.full_name, "message": message})
+        messages.error(
+            request,
+            _("%(a)s and %(b)s: %(message)s")
+            % {"a": proposal.newcomer.full_name, "b": proposal.established.full_name, "message": message},
+        )
     return _back(request, reverse("matching:run_detail", args=[run.uid]))
 
 
@@ -131,8 +163,11 @@ def proposal_reject(request: HttpRequest, proposal_id: str) -> HttpResponse:
     except services.MatchConflict as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Proposal rejected; %(a)s and %(b)s will not be proposed again.") % {
-            "a": proposal.newcomer.full_name, "b": proposal.established.full_name})
+        messages.success(
+            request,
+            _("Proposal rejected; %(a)s and %(b)s will not be proposed again.")
+            % {"a": proposal.newcomer.full_name, "b": proposal.established.full_name},
+        )
     return _back(request, reverse("matching:run_detail", args=[proposal.run.uid]))
 
 
@@ -144,23 +179,41 @@ def proposal_candidates(request: HttpRequest, proposal_id: str) -> HttpResponse:
         raise Http404
     found = services.candidates(proposal=proposal, side=side, limit=30)
     visible = {
-        str(pk): p for pk, p in (
-            (p.pk, p) for p in participants_for_user(request.user).filter(pk__in=[int(c.partner_id) for c in found])
+        str(pk): p
+        for pk, p in (
+            (p.pk, p)
+            for p in participants_for_user(request.user)
+            .filter(pk__in=[int(c.partner_id) for c in found])
             .select_related("municipality")
         )
     }
     names = selectors.municipality_names()
     rows = [
-        {"c": c, "person": visible[c.partner_id],
-         "reasons": render_reasons(services.reasons_to_json(c.reasons), names),
-         "current": c.partner_id == str(getattr(proposal, "established_id" if side == "newcomer" else "newcomer_id"))}
-        for c in found if c.partner_id in visible
+        {
+            "c": c,
+            "person": visible[c.partner_id],
+            "reasons": render_reasons(services.reasons_to_json(c.reasons), names),
+            "current": c.partner_id
+            == str(getattr(proposal, "established_id" if side == "newcomer" else "newcomer_id")),
+        }
+        for c in found
+        if c.partner_id in visible
     ]
-    template = "matching/_candidates.html" if request.headers.get("HX-Request") else "matching/candidates.html"
-    return render(request, template, {
-        "nav": "matching", "proposal": proposal, "run": proposal.run, "side": side,
-        "person": getattr(proposal, side), "rows": rows,
-    })
+    template = (
+        "matching/_candidates.html" if request.headers.get("HX-Request") else "matching/candidates.html"
+    )
+    return render(
+        request,
+        template,
+        {
+            "nav": "matching",
+            "proposal": proposal,
+            "run": proposal.run,
+            "side": side,
+            "person": getattr(proposal, side),
+            "rows": rows,
+        },
+    )
 
 
 @require_POST
@@ -176,8 +229,11 @@ def proposal_choose(request: HttpRequest, proposal_id: str) -> HttpResponse:
     except services.MatchConflict as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("New proposal: %(a)s and %(b)s.") % {
-            "a": new.newcomer.full_name, "b": new.established.full_name})
+        messages.success(
+            request,
+            _("New proposal: %(a)s and %(b)s.")
+            % {"a": new.newcomer.full_name, "b": new.established.full_name},
+        )
     return redirect("matching:run_detail", run_id=proposal.run.uid)
 
 

@@ -50,7 +50,12 @@ class Project(models.Model):
     uid = opaque_id_field()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="projects")
     region = models.ForeignKey(
-        Region, null=True, blank=True, on_delete=models.SET_NULL, related_name="projects", verbose_name=_("region")
+        Region,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("region"),
     )
     name = models.CharField(_("name"), max_length=200)
     funder = models.CharField(_("funder"), max_length=200, blank=True)

@@ -16,4 +16,6 @@ def regions_of(*, organisation: Any) -> QuerySet[Region]:
 
 
 def projects_of(*, organisation: Any) -> QuerySet[Project]:
-    return Project.objects.filter(organisation=organisation).select_related("region").prefetch_related("targets")
+    return (
+        Project.objects.filter(organisation=organisation).select_related("region").prefetch_related("targets")
+    )

@@ -10,6 +10,7 @@ from kompis.organisations.selectors import projects_of, regions_of
 @org_admin_required
 def settings_page(request: HttpRequest) -> HttpResponse:
     organisation = request.user.organisation  # type: ignore[union-attr]
+    assert organisation is not None  # org_admin_required
     return render(
         request,
         "organisations/settings.html",

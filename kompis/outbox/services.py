@@ -10,9 +10,9 @@ import contextlib
 import logging
 import smtplib
 from dataclasses import dataclass
-from functools import cache
 from datetime import datetime, timedelta
 from email.utils import make_msgid
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -42,8 +42,13 @@ class Mail:
 
     def row(self) -> OutboxMessage:
         return OutboxMessage(
-            to_email=self.to_email, template=self.template, language=self.language, context=self.context,
-            dedupe_key=self.dedupe_key, organisation=self.organisation, participant=self.participant,
+            to_email=self.to_email,
+            template=self.template,
+            language=self.language,
+            context=self.context,
+            dedupe_key=self.dedupe_key,
+            organisation=self.organisation,
+            participant=self.participant,
             message_id=make_msgid(domain="kompis.localhost"),
         )
 
@@ -66,8 +71,12 @@ def queue_mail(
         message, created = OutboxMessage.objects.get_or_create(
             dedupe_key=dedupe_key,
             defaults={
-                "to_email": to_email, "template": template, "language": language, "context": context,
-                "organisation": organisation, "participant": participant,
+                "to_email": to_email,
+                "template": template,
+                "language": language,
+                "context": context,
+                "organisation": organisation,
+                "participant": participant,
                 "message_id": make_msgid(domain="kompis.localhost"),
             },
         )
@@ -176,7 +185,10 @@ def _retry_later(message: OutboxMessage, error: str, now: datetime) -> None:
         return
     delay = timedelta(seconds=min(30 * 2**attempts, 6 * 3600))
     OutboxMessage.objects.filter(pk=message.pk).update(
-        state=MailState.QUEUED, attempts=attempts, next_attempt_at=now + delay, last_error=error[:2000],
+        state=MailState.QUEUED,
+        attempts=attempts,
+        next_attempt_at=now + delay,
+        last_error=error[:2000],
         lease_until=None,
     )
 

@@ -22,8 +22,10 @@ def participants_for_user(user: Any) -> QuerySet[Participant]:
 
 def get_participant_for_user(user: Any, participant_id: Any) -> Participant:
     try:
-        return participants_for_user(user).select_related("municipality", "region", "project").get(
-            uid=participant_id
+        return (
+            participants_for_user(user)
+            .select_related("municipality", "region", "project")
+            .get(uid=participant_id)
         )
     except (Participant.DoesNotExist, ValueError) as exc:
         raise Http404("No such participant") from exc

@@ -22,7 +22,15 @@ from kompis.participants.models import Participant
 FORMATS = ("matching", "full")
 FILETYPES = ("csv", "xlsx")
 FULL_COLUMNS: tuple[str, ...] = (
-    *CONTRACT_COLUMNS, "first_name", "last_name", "email", "phone", "status", "region", "project", "availability",
+    *CONTRACT_COLUMNS,
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "status",
+    "region",
+    "project",
+    "availability",
 )
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -31,10 +39,28 @@ CONTENT_TYPES = {
 CHUNK = 2000
 # Column widths (characters) for XLSX.
 _WIDTHS = {
-    "id": 38, "role": 12, "birth_year": 10, "gender": 12, "municipality_code": 10, "postal_code": 10,
-    "languages": 16, "interests": 28, "has_children": 8, "wants_family_match": 8, "meeting_mode": 10,
-    "same_gender_only": 8, "capacity": 8, "signed_up": 12, "first_name": 18, "last_name": 20, "email": 30,
-    "phone": 16, "status": 11, "region": 16, "project": 24, "availability": 28,
+    "id": 38,
+    "role": 12,
+    "birth_year": 10,
+    "gender": 12,
+    "municipality_code": 10,
+    "postal_code": 10,
+    "languages": 16,
+    "interests": 28,
+    "has_children": 8,
+    "wants_family_match": 8,
+    "meeting_mode": 10,
+    "same_gender_only": 8,
+    "capacity": 8,
+    "signed_up": 12,
+    "first_name": 18,
+    "last_name": 20,
+    "email": 30,
+    "phone": 16,
+    "status": 11,
+    "region": 16,
+    "project": 24,
+    "availability": 28,
 }
 
 

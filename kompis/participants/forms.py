@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -9,7 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from kompis.municipalities.models import Municipality
 from kompis.participants.models import Participant
-from kompis.participants.vocab import AVAILABILITY, HEARD_FROM, INTERESTS, LANGUAGES, Gender, MeetingMode, choices
+from kompis.participants.vocab import (
+    AVAILABILITY,
+    HEARD_FROM,
+    INTERESTS,
+    LANGUAGES,
+    Gender,
+    MeetingMode,
+    ParticipantRole,
+    choices,
+)
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 POSTAL_RE = re.compile(r"^[1-9][0-9]{2} ?[0-9]{2}$")
@@ -50,42 +59,74 @@ class ProfileForm(forms.ModelForm):
     """The fields a participant (or staff on their behalf) fills in."""
 
     languages = forms.MultipleChoiceField(
-        label=_("Languages I speak"), choices=choices(LANGUAGES), widget=forms.CheckboxSelectMultiple,
+        label=_("Languages I speak"),
+        choices=choices(LANGUAGES),
+        widget=forms.CheckboxSelectMultiple,
         help_text=_("Choose every language you can talk in, at least one."),
     )
     interests = forms.MultipleChoiceField(
-        label=_("Interests"), choices=choices(INTERESTS), widget=forms.CheckboxSelectMultiple, required=False,
+        label=_("Interests"),
+        choices=choices(INTERESTS),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
         help_text=_("We use them to find someone you have something in common with."),
     )
     availability = forms.MultipleChoiceField(
-        label=_("When I can meet"), choices=choices(AVAILABILITY), widget=forms.CheckboxSelectMultiple,
+        label=_("When I can meet"),
+        choices=choices(AVAILABILITY),
+        widget=forms.CheckboxSelectMultiple,
         required=False,
     )
     municipality = MunicipalityChoiceField(
-        label=_("Municipality where I live"), queryset=Municipality.objects.order_by("name"),
+        label=_("Municipality where I live"),
+        queryset=Municipality.objects.order_by("name"),
         empty_label=_("Choose municipality"),
     )
     gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect)
-    meeting_mode = forms.ChoiceField(label=_("How do you want to meet?"), choices=MeetingMode.choices,
-                                     widget=forms.RadioSelect)
-    heard_from = forms.ChoiceField(label=_("How did you hear about us?"),
-                                   choices=[("", "—"), *choices(HEARD_FROM)], required=False)
+    meeting_mode = forms.ChoiceField(
+        label=_("How do you want to meet?"), choices=MeetingMode.choices, widget=forms.RadioSelect
+    )
+    heard_from = forms.ChoiceField(
+        label=_("How did you hear about us?"), choices=[("", "—"), *choices(HEARD_FROM)], required=False
+    )
 
     class Meta:
         model = Participant
         fields = [
-            "role", "first_name", "last_name", "email", "phone", "share_phone", "birth_year", "gender",
-            "municipality", "postal_code", "languages", "interests", "availability", "has_children",
-            "household_size", "wants_family_match", "meeting_mode", "same_gender_only", "capacity",
-            "about_me", "hopes", "heard_from",
+            "role",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "share_phone",
+            "birth_year",
+            "gender",
+            "municipality",
+            "postal_code",
+            "languages",
+            "interests",
+            "availability",
+            "has_children",
+            "household_size",
+            "wants_family_match",
+            "meeting_mode",
+            "same_gender_only",
+            "capacity",
+            "about_me",
+            "hopes",
+            "heard_from",
         ]
         widgets = {
             "role": forms.RadioSelect,
             "about_me": forms.Textarea(attrs={"rows": 3}),
             "hopes": forms.Textarea(attrs={"rows": 3}),
             "email": forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
-            "phone": forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel", "dir": "ltr", "type": "tel"}),
-            "postal_code": forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "dir": "ltr"}),
+            "phone": forms.TextInput(
+                attrs={"autocomplete": "tel", "inputmode": "tel", "dir": "ltr", "type": "tel"}
+            ),
+            "postal_code": forms.TextInput(
+                attrs={"inputmode": "numeric", "autocomplete": "postal-code", "dir": "ltr"}
+            ),
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
             "household_size": forms.NumberInput(attrs={"min": 1, "max": 15}),
             "capacity": forms.NumberInput(attrs={"min": 1, "max": 5}),
@@ -93,13 +134,16 @@ class ProfileForm(forms.ModelForm):
         help_texts = {
             "capacity": _("Established participants may meet more than one person at a time."),
             "same_gender_only": _("Then we only match you with someone of the same gender."),
-            "wants_family_match": _("A family match is two families, adults and children, who meet together."),
+            "wants_family_match": _(
+                "A family match is two families, adults and children, who meet together."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
-        self.fields["role"].choices = self.fields["role"].choices[1:]  # no empty radio
+        # A radio choice needs no empty option.
+        cast(forms.ChoiceField, self.fields["role"]).choices = ParticipantRole.choices
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
 
@@ -158,12 +202,14 @@ class StaffEditForm(ProfileForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         if organisation is not None:
-            self.fields["region"].queryset = organisation.regions.all()
-            self.fields["project"].queryset = organisation.projects.all()
+            cast(forms.ModelChoiceField, self.fields["region"]).queryset = organisation.regions.all()
+            cast(forms.ModelChoiceField, self.fields["project"]).queryset = organisation.projects.all()
 
 
 class PauseForm(forms.Form):
-    until = forms.DateField(label=_("Paused until"), widget=forms.DateInput(attrs={"type": "date"}), required=False)
+    until = forms.DateField(
+        label=_("Paused until"), widget=forms.DateInput(attrs={"type": "date"}), required=False
+    )
 
     def clean_until(self) -> Any:
         until = self.cleaned_data.get("until")
@@ -194,5 +240,6 @@ class PreferencesForm(forms.ModelForm):
 
 
 class RequestLinkForm(forms.Form):
-    email = forms.EmailField(label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"dir": "ltr",
-                                                                                          "autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"})
+    )

@@ -39,7 +39,12 @@ class ImportResult:
 
 
 def import_participants(
-    *, actor: Any, organisation: Organisation, rows: Table, filename: str = "", valid_only: bool = False,
+    *,
+    actor: Any,
+    organisation: Organisation,
+    rows: Table,
+    filename: str = "",
+    valid_only: bool = False,
     dry_run: bool = False,
 ) -> ImportResult:
     """Validate `rows` (the cells of an uploaded file, see `importing.read_table`) against the database as it
@@ -59,18 +64,27 @@ def import_participants(
                 raise ImportRefused(validation)
             if dry_run:
                 return ImportResult(created=0, rejected=validation.rejected_count, validation=validation)
-            created = _create(actor=actor, organisation=organisation, validation=validation, filename=filename,
-                              valid_only=valid_only)
+            created = _create(
+                actor=actor,
+                organisation=organisation,
+                validation=validation,
+                filename=filename,
+                valid_only=valid_only,
+            )
     except IntegrityError as exc:  # someone added the same id or e-mail meanwhile
         raise ImportRefused(
-            None, _("Participants with the same id or e-mail address were added while importing. "
-                    "Nothing was imported; please check the file again.")
+            None,
+            _(
+                "Participants with the same id or e-mail address were added while importing. "
+                "Nothing was imported; please check the file again."
+            ),
         ) from exc
     return ImportResult(created=created, rejected=validation.rejected_count, validation=validation)
 
 
-def _create(*, actor: Any, organisation: Organisation, validation: Validation, filename: str,
-            valid_only: bool) -> int:
+def _create(
+    *, actor: Any, organisation: Organisation, validation: Validation, filename: str, valid_only: bool
+) -> int:
     if not validation.valid:
         return 0
     regions: dict[str, int | None] = {}
@@ -83,12 +97,25 @@ def _create(*, actor: Any, organisation: Organisation, validation: Validation, f
     label = user.get_username() if user is not None else str(actor or SYSTEM)
     now = timezone.now()
     object_type = Participant._meta.label_lower
-    constant = {"organisation": organisation.pk, "source": Source.IMPORT, "email_verified_at": None,
-                "updated_at": now}
+    constant = {
+        "organisation": organisation.pk,
+        "source": Source.IMPORT,
+        "email_verified_at": None,
+        "updated_at": now,
+    }
     participants = _Inserter(Participant, constant)
-    events = _Inserter(AuditEvent, {"at": now, "actor": user.pk if user else None, "actor_label": label,
-                                     "organisation": organisation.pk, "action": "participant.imported",
-                                     "object_type": object_type, "summary": filename[:200]})
+    events = _Inserter(
+        AuditEvent,
+        {
+            "at": now,
+            "actor": user.pk if user else None,
+            "actor_label": label,
+            "organisation": organisation.pk,
+            "action": "participant.imported",
+            "object_type": object_type,
+            "summary": filename[:200],
+        },
+    )
     for row in validation.valid:
         uid = uuid.uuid4()
         participants.add({**row.values, "uid": uid, "region": regions[row.values["municipality_id"]]})
@@ -96,15 +123,29 @@ def _create(*, actor: Any, organisation: Organisation, validation: Validation, f
     participants.flush()
     events.flush()
     record(
-        actor=actor, action="participants.imported", obj=organisation, organisation=organisation,
+        actor=actor,
+        action="participants.imported",
+        obj=organisation,
+        organisation=organisation,
         summary=filename[:200],
-        data={"file": filename, "created": participants.count, "rejected": validation.rejected_count,
-              "rows": validation.row_count, "valid_only": valid_only},
+        data={
+            "file": filename,
+            "created": participants.count,
+            "rejected": validation.rejected_count,
+            "rows": validation.row_count,
+            "valid_only": valid_only,
+        },
     )
     return participants.count
 
 
-_PLAIN_FIELDS = (models.CharField, models.TextField, models.IntegerField, models.BooleanField, models.ForeignKey)
+_PLAIN_FIELDS = (
+    models.CharField,
+    models.TextField,
+    models.IntegerField,
+    models.BooleanField,
+    models.ForeignKey,
+)
 
 
 class _Inserter:
@@ -117,7 +158,8 @@ class _Inserter:
         self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
         qn = self.connection.ops.quote_name
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            qn(model._meta.db_table), ", ".join(qn(f.column) for f in self.fields),
+            qn(model._meta.db_table),
+            ", ".join(qn(f.column) for f in self.fields),
             ", ".join(["%s"] * len(self.fields)),
         )
         self.constant = {}

@@ -51,8 +51,9 @@ class UploadForm(forms.Form):
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
         if upload.size > importing.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB.")
-                                        % {"mb": importing.MAX_BYTES // (1024 * 1024)})
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": importing.MAX_BYTES // (1024 * 1024)}
+            )
         return upload
 
 
@@ -82,8 +83,13 @@ def _store(request: HttpRequest, data: bytes, filename: str) -> str:
     folder = _root() / key
     folder.mkdir(parents=True, mode=0o700)
     (folder / "upload").write_bytes(data)
-    meta = {"user": request.user.pk, "organisation": request.user.organisation_id,  # type: ignore[union-attr]
-            "filename": filename, "uploaded_at": timezone.now().isoformat(), "imported": False}
+    meta = {
+        "user": request.user.pk,
+        "organisation": request.user.organisation_id,  # type: ignore[union-attr]
+        "filename": filename,
+        "uploaded_at": timezone.now().isoformat(),
+        "imported": False,
+    }
     (folder / "meta.json").write_text(json.dumps(meta))
     return key
 
@@ -104,8 +110,9 @@ class _Stored:
         if validation.errors:
             content, name, content_type = importing.rejected_rows_file(validation)
             (self.folder / "rejected").write_bytes(content)
-            self.meta.update(rejected_name=name, rejected_type=content_type,
-                             rejected_count=validation.rejected_count)
+            self.meta.update(
+                rejected_name=name, rejected_type=content_type, rejected_count=validation.rejected_count
+            )
         self.meta["imported"] = True
         (self.folder / "meta.json").write_text(json.dumps(self.meta))
 
@@ -174,24 +181,34 @@ def _outside_scope(request: HttpRequest, validation: importing.Validation) -> in
     return sum(1 for row in validation.valid if row.values["municipality_id"] not in mine)
 
 
-def _preview(request: HttpRequest, stored: _Stored, validation: importing.Validation,
-             status: int = 200) -> HttpResponse:
+def _preview(
+    request: HttpRequest, stored: _Stored, validation: importing.Validation, status: int = 200
+) -> HttpResponse:
     errors = validation.errors
     municipalities = dict(Municipality.objects.values_list("code", "name"))
     sample = [
-        {**row.values, "line": row.line, "municipality": municipalities.get(row.values["municipality_id"], "")}
+        {
+            **row.values,
+            "line": row.line,
+            "municipality": municipalities.get(row.values["municipality_id"], ""),
+        }
         for row in validation.valid[:SAMPLE_ROWS]
     ]
-    return render(request, "participants/import_preview.html", {
-        "nav": "import",
-        "key": stored.key,
-        "filename": stored.filename,
-        "validation": validation,
-        "errors": errors[:MAX_ERRORS_SHOWN],
-        "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
-        "sample": sample,
-        "outside_scope": _outside_scope(request, validation),
-    }, status=status)
+    return render(
+        request,
+        "participants/import_preview.html",
+        {
+            "nav": "import",
+            "key": stored.key,
+            "filename": stored.filename,
+            "validation": validation,
+            "errors": errors[:MAX_ERRORS_SHOWN],
+            "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
+            "sample": sample,
+            "outside_scope": _outside_scope(request, validation),
+        },
+        status=status,
+    )
 
 
 @people_required
@@ -238,21 +255,30 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
     try:
         table = importing.read_table(stored.data(), stored.filename)
-        result = import_participants(actor=request.user, organisation=organisation, rows=table,
-                                     filename=stored.filename, valid_only=valid_only)
+        result = import_participants(
+            actor=request.user,
+            organisation=organisation,
+            rows=table,
+            filename=stored.filename,
+            valid_only=valid_only,
+        )
     except importing.ImportFileError as exc:
         return _restart(request, exc.message)
     except ImportRefused as exc:
         if exc.validation is None:
             return _restart(request, exc.message)
-        messages.error(request, _("Nothing was imported: some rows are not valid (any more). "
-                                  "Check the problems below."))
+        messages.error(
+            request, _("Nothing was imported: some rows are not valid (any more). Check the problems below.")
+        )
         return _preview(request, stored, exc.validation, status=200)
     stored.mark_imported(result.validation)
     if result.rejected:
         request.session[SESSION_LAST] = stored.key
-        messages.success(request, _("Imported %(created)s participants; %(rejected)s rows were rejected.")
-                         % {"created": result.created, "rejected": result.rejected})
+        messages.success(
+            request,
+            _("Imported %(created)s participants; %(rejected)s rows were rejected.")
+            % {"created": result.created, "rejected": result.rejected},
+        )
         return redirect("participants:import")
     stored.delete()
     request.session.pop(SESSION_LAST, None)
@@ -299,9 +325,18 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     qs = filtered_participants(user=request.user, filters=filters)
     organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
     count = qs.count()
-    record(actor=request.user, action="participants.exported", obj=organisation, organisation=organisation,
-           data={"count": count, "format": fmt, "columns": "full",
-                 "filters": {k: v for k, v in vars(filters).items() if v not in ("", None)}})
+    record(
+        actor=request.user,
+        action="participants.exported",
+        obj=organisation,
+        organisation=organisation,
+        data={
+            "count": count,
+            "format": fmt,
+            "columns": "full",
+            "filters": {k: v for k, v in vars(filters).items() if v not in ("", None)},
+        },
+    )
     name = f"participants-{organisation.slug}-{timezone.localdate().isoformat()}.{fmt}"
     participants = exporting.export_queryset(qs)
     if fmt == "csv":

@@ -111,7 +111,9 @@ class RowError:
     def message(self) -> str:
         if self.column:
             return _("Line %(line)s, column %(column)s: %(reason)s") % {
-                "line": self.line, "column": self.column, "reason": self.reason,
+                "line": self.line,
+                "column": self.column,
+                "reason": self.reason,
             }
         return _("Line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
@@ -179,7 +181,9 @@ def read_table(data: bytes, filename: str = "") -> Table:
         raise ImportFileError(_("The file is empty."))
     if data.startswith(_XLS_MAGIC) or lower.endswith(".xls"):
         raise ImportFileError(
-            _("Old Excel files (.xls) cannot be read. Save the file as Excel workbook (.xlsx) or CSV and try again.")
+            _(
+                "Old Excel files (.xls) cannot be read. Save the file as Excel workbook (.xlsx) or CSV and try again."
+            )
         )
     if data.startswith(_XLSX_MAGIC):
         if lower and not lower.endswith(_XLSX_SUFFIXES):
@@ -260,7 +264,9 @@ def _read_csv(data: bytes, filename: str) -> Table:
         ) from exc
     if header is None:
         raise ImportFileError(_("The file is empty."))
-    return Table(filename=filename, kind="csv", header=[h.strip() for h in header], rows=rows, delimiter=delimiter)
+    return Table(
+        filename=filename, kind="csv", header=[h.strip() for h in header], rows=rows, delimiter=delimiter
+    )
 
 
 def xlsx_cell_text(value: Any) -> str:
@@ -329,22 +335,31 @@ def _check_header(table: Table) -> None:
     twice = sorted({n for n in known if names.count(n) > 1})
     if twice:
         raise ImportFileError(
-            ngettext("The column %(columns)s appears more than once in the header.",
-                     "The columns %(columns)s appear more than once in the header.", len(twice))
+            ngettext(
+                "The column %(columns)s appears more than once in the header.",
+                "The columns %(columns)s appear more than once in the header.",
+                len(twice),
+            )
             % {"columns": ", ".join(twice)}
         )
     missing = [c for c in REQUIRED_COLUMNS if c not in names]
     if missing:
         raise ImportFileError(
-            ngettext("The file lacks the required column %(columns)s.",
-                     "The file lacks the required columns %(columns)s.", len(missing))
+            ngettext(
+                "The file lacks the required column %(columns)s.",
+                "The file lacks the required columns %(columns)s.",
+                len(missing),
+            )
             % {"columns": ", ".join(missing)}
         )
     unknown = [h for h, n in zip(table.header, names, strict=True) if n not in KNOWN_COLUMNS and h.strip()]
     if unknown:
         table.warnings.append(
-            ngettext("The column %(columns)s is not known and will be ignored.",
-                     "The columns %(columns)s are not known and will be ignored.", len(unknown))
+            ngettext(
+                "The column %(columns)s is not known and will be ignored.",
+                "The columns %(columns)s are not known and will be ignored.",
+                len(unknown),
+            )
             % {"columns": ", ".join(unknown)}
         )
 
@@ -400,8 +415,9 @@ def _choice(options: Sequence[str]) -> Callable[[str], str]:
         text = _required(raw)
         if text.lower() in allowed:
             return allowed[text.lower()]
-        raise Invalid(_("%(value)s is not one of %(options)s.") % {"value": _quoted(text),
-                                                                   "options": "|".join(options)})
+        raise Invalid(
+            _("%(value)s is not one of %(options)s.") % {"value": _quoted(text), "options": "|".join(options)}
+        )
 
     return conv
 
@@ -428,21 +444,27 @@ def conv_birth_year(raw: str) -> int:
     try:
         return clean_birth_year(year)
     except forms.ValidationError as exc:
-        raise Invalid(_("%(value)s: %(message)s") % {"value": _quoted(text), "message": _message(exc)}) from exc
+        raise Invalid(
+            _("%(value)s: %(message)s") % {"value": _quoted(text), "message": _message(exc)}
+        ) from exc
 
 
 def conv_postal_code(raw: str) -> str:
     try:
         return clean_postal_code(raw)
     except forms.ValidationError as exc:
-        raise Invalid(_("%(value)s: %(message)s") % {"value": _quoted(raw.strip()), "message": _message(exc)}) from exc
+        raise Invalid(
+            _("%(value)s: %(message)s") % {"value": _quoted(raw.strip()), "message": _message(exc)}
+        ) from exc
 
 
 def conv_phone(raw: str) -> str:
     try:
         return clean_phone(raw)
     except forms.ValidationError as exc:
-        raise Invalid(_("%(value)s: %(message)s") % {"value": _quoted(raw.strip()), "message": _message(exc)}) from exc
+        raise Invalid(
+            _("%(value)s: %(message)s") % {"value": _quoted(raw.strip()), "message": _message(exc)}
+        ) from exc
 
 
 def _codes(vocab: dict[str, Any], unknown: str, *, required: bool = False) -> Callable[[str], list[str]]:
@@ -464,8 +486,10 @@ def conv_capacity(raw: str) -> int:
         return 1
     number = _whole(text)
     if number is None or not 1 <= number <= MAX_CAPACITY:
-        raise Invalid(_("%(value)s is not a whole number from 1 to %(max)s.") % {"value": _quoted(text),
-                                                                                 "max": MAX_CAPACITY})
+        raise Invalid(
+            _("%(value)s is not a whole number from 1 to %(max)s.")
+            % {"value": _quoted(text), "max": MAX_CAPACITY}
+        )
     return number
 
 
@@ -475,8 +499,10 @@ def conv_household(raw: str) -> int | None:
         return None
     number = _whole(text)
     if number is None or not 1 <= number <= MAX_HOUSEHOLD:
-        raise Invalid(_("%(value)s is not a whole number from 1 to %(max)s.") % {"value": _quoted(text),
-                                                                                 "max": MAX_HOUSEHOLD})
+        raise Invalid(
+            _("%(value)s is not a whole number from 1 to %(max)s.")
+            % {"value": _quoted(text), "max": MAX_HOUSEHOLD}
+        )
     return number
 
 
@@ -502,7 +528,9 @@ def _conv_municipality(codes: set[str]) -> Callable[[str], str]:
         if text.isdigit() and len(text) == 3:  # a spreadsheet dropped the leading zero: 380 → 0380
             text = "0" + text
         if text not in codes:
-            raise Invalid(_("%(value)s is not a Swedish municipality code.") % {"value": _quoted(raw.strip())})
+            raise Invalid(
+                _("%(value)s is not a Swedish municipality code.") % {"value": _quoted(raw.strip())}
+            )
         return text
 
     return conv
@@ -525,7 +553,9 @@ def conv_email(raw: str) -> str:
     try:
         validate_email(text)
     except ValidationError as exc:
-        raise Invalid(_("%(value)s is not a valid e-mail address.") % {"value": _quoted(raw.strip())}) from exc
+        raise Invalid(
+            _("%(value)s is not a valid e-mail address.") % {"value": _quoted(raw.strip())}
+        ) from exc
     if len(text) > 254:
         raise Invalid(_("the text is longer than %(max)s characters.") % {"max": 254})
     return text
@@ -534,8 +564,10 @@ def conv_email(raw: str) -> str:
 def conv_id(raw: str) -> str:
     text = _required(raw)
     if len(text) > MAX_ID:
-        raise Invalid(_("%(value)s is longer than %(max)s characters.") % {"value": _quoted(text[:20] + "…"),
-                                                                           "max": MAX_ID})
+        raise Invalid(
+            _("%(value)s is longer than %(max)s characters.")
+            % {"value": _quoted(text[:20] + "…"), "max": MAX_ID}
+        )
     return text
 
 
@@ -572,14 +604,22 @@ def _converters(today: dt.date, municipality_codes: set[str]) -> dict[str, tuple
 
 
 _DEFAULTS: dict[str, Any] = {
-    "capacity": 1, "first_name": "", "last_name": "", "email": "", "phone": "", "availability": [],
-    "household_size": None, "about_me": "", "hopes": "", "status": DEFAULT_STATUS,
+    "capacity": 1,
+    "first_name": "",
+    "last_name": "",
+    "email": "",
+    "phone": "",
+    "availability": [],
+    "household_size": None,
+    "about_me": "",
+    "hopes": "",
+    "status": DEFAULT_STATUS,
 }
 
 
 def _chunks(items: Sequence[str], size: int = 5000) -> Iterable[Sequence[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def _existing(organisation: Any, field_name: str, values: set[str]) -> set[str]:
@@ -587,8 +627,9 @@ def _existing(organisation: Any, field_name: str, values: set[str]) -> set[str]:
     ordered = sorted(values)
     for chunk in _chunks(ordered):
         found.update(
-            Participant.objects.filter(organisation=organisation, **{f"{field_name}__in": chunk})
-            .values_list(field_name, flat=True)
+            Participant.objects.filter(organisation=organisation, **{f"{field_name}__in": chunk}).values_list(
+                field_name, flat=True
+            )
         )
     return found
 
@@ -606,14 +647,24 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
     caches: dict[str, dict[str, tuple[bool, Any]]] = {name: {} for name in converters}
     errors: list[RowError] = []
     parsed: list[ParsedRow] = []
-    present = [(name, columns[name], conv, cacheable) for name, (conv, cacheable) in converters.items()
-               if name in columns]
+    present = [
+        (name, columns[name], conv, cacheable)
+        for name, (conv, cacheable) in converters.items()
+        if name in columns
+    ]
 
     for line, cells in table.rows:
         row_errors: list[RowError] = []
         if len(cells) > width and any(c.strip() for c in cells[width:]):
-            row_errors.append(RowError(line, None, "", _("the row has %(cells)s cells but the header has "
-                                                           "%(columns)s.") % {"cells": len(cells), "columns": width}))
+            row_errors.append(
+                RowError(
+                    line,
+                    None,
+                    "",
+                    _("the row has %(cells)s cells but the header has %(columns)s.")
+                    % {"cells": len(cells), "columns": width},
+                )
+            )
         values: dict[str, Any] = dict(_DEFAULTS)
         for name, index, conv, cacheable in present:
             raw = cells[index] if index < len(cells) else ""
@@ -637,16 +688,29 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
             else:
                 row_errors.append(RowError(line, name, raw.strip(), result))
         failed = {e.column for e in row_errors}
-        if values.get("same_gender_only") and values.get("gender") == Gender.UNSPECIFIED and not failed & {
-            "same_gender_only", "gender"
-        }:
-            row_errors.append(RowError(line, "same_gender_only", "true",
-                                       _("same_gender_only is true, but the gender is unspecified.")))
-        if values.get("wants_family_match") and not values.get("has_children") and not failed & {
-            "wants_family_match", "has_children"
-        }:
-            row_errors.append(RowError(line, "wants_family_match", "true",
-                                       _("A family match is for families with children.")))
+        if (
+            values.get("same_gender_only")
+            and values.get("gender") == Gender.UNSPECIFIED
+            and not failed & {"same_gender_only", "gender"}
+        ):
+            row_errors.append(
+                RowError(
+                    line,
+                    "same_gender_only",
+                    "true",
+                    _("same_gender_only is true, but the gender is unspecified."),
+                )
+            )
+        if (
+            values.get("wants_family_match")
+            and not values.get("has_children")
+            and not failed & {"wants_family_match", "has_children"}
+        ):
+            row_errors.append(
+                RowError(
+                    line, "wants_family_match", "true", _("A family match is for families with children.")
+                )
+            )
         if row_errors:
             errors.extend(row_errors)
         else:
@@ -671,16 +735,31 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
             if len(lines) > 1:
                 for line in lines:
                     others = [n for n in lines if n != line]
-                    errors.append(RowError(line, column, raw_of[line], ngettext(
-                        "%(value)s appears more than once in the file: also on line %(lines)s.",
-                        "%(value)s appears more than once in the file: also on lines %(lines)s.", len(others),
-                    ) % {"value": _quoted(raw_of[line]), "lines": _lines_text(others)}))
+                    errors.append(
+                        RowError(
+                            line,
+                            column,
+                            raw_of[line],
+                            ngettext(
+                                "%(value)s appears more than once in the file: also on line %(lines)s.",
+                                "%(value)s appears more than once in the file: also on lines %(lines)s.",
+                                len(others),
+                            )
+                            % {"value": _quoted(raw_of[line]), "lines": _lines_text(others)},
+                        )
+                    )
         taken = _existing(organisation, field_name, set(lines_of))
         for key in sorted(taken):
             for line in lines_of[key]:
-                errors.append(RowError(line, column, raw_of[line], _(
-                    "%(value)s already exists in this organisation."
-                ) % {"value": _quoted(raw_of[line])}))
+                errors.append(
+                    RowError(
+                        line,
+                        column,
+                        raw_of[line],
+                        _("%(value)s already exists in this organisation.")
+                        % {"value": _quoted(raw_of[line])},
+                    )
+                )
 
     if errors:
         bad = {e.line for e in errors}
@@ -759,8 +838,11 @@ def rejected_rows_file(validation: Validation) -> tuple[bytes, str, str]:
             sheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
-        return (buffer.getvalue(), f"{stem}-rejected.xlsx",
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        return (
+            buffer.getvalue(),
+            f"{stem}-rejected.xlsx",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
     text = io.StringIO()
     writer = csv.writer(text, delimiter=validation.table.delimiter, lineterminator="\r\n")
     writer.writerow(header)

@@ -11,13 +11,23 @@ from kompis.participants.vocab import Gender, MeetingMode, ParticipantRole, Sour
 
 class Participant(models.Model):
     uid = opaque_id_field()
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="participants")
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="participants"
+    )
     region = models.ForeignKey(
-        "organisations.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="participants",
+        "organisations.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participants",
         verbose_name=_("region"),
     )
     project = models.ForeignKey(
-        "organisations.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="participants",
+        "organisations.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="participants",
         verbose_name=_("project"),
     )
     role = models.CharField(_("I am"), max_length=16, choices=ParticipantRole.choices)
@@ -31,7 +41,10 @@ class Participant(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices)
     municipality = models.ForeignKey(
-        "municipalities.Municipality", on_delete=models.PROTECT, related_name="+", verbose_name=_("municipality")
+        "municipalities.Municipality",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("municipality"),
     )
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
     languages = CodeListField(_("languages I speak"))
@@ -63,10 +76,13 @@ class Participant(models.Model):
         verbose_name = _("participant")
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "email"], condition=~models.Q(email=""), name="participant_email_unique"
+                fields=["organisation", "email"],
+                condition=~models.Q(email=""),
+                name="participant_email_unique",
             ),
             models.UniqueConstraint(
-                fields=["organisation", "external_ref"], condition=~models.Q(external_ref=""),
+                fields=["organisation", "external_ref"],
+                condition=~models.Q(external_ref=""),
                 name="participant_external_ref_unique",
             ),
         ]
@@ -112,7 +128,9 @@ class Consent(models.Model):
 class Note(models.Model):
     uid = opaque_id_field()
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     text = models.TextField(_("note"), max_length=5000)
     created_at = models.DateTimeField(default=timezone.now)
 

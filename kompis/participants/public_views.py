@@ -10,10 +10,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
-from kompis.organisations.models import Organisation
-from kompis.participants import services
 from kompis.audit.services import PARTICIPANT
 from kompis.core.tokens import InvalidLink
+from kompis.organisations.models import Organisation
+from kompis.participants import services
 from kompis.participants.forms import PauseForm, PreferencesForm, RequestLinkForm, SignupForm
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
@@ -27,7 +27,9 @@ def signup(request: HttpRequest, org: str) -> HttpResponse:
             request, group="signup", key="ip", rate=settings.SIGNUP_RATE, method="POST", increment=True
         )
         if limited:
-            return render(request, "participants/rate_limited.html", {"organisation": organisation}, status=429)
+            return render(
+                request, "participants/rate_limited.html", {"organisation": organisation}, status=429
+            )
         if form.is_valid():
             if not form.cleaned_data.get("website"):  # honeypot left empty: a person
                 services.signup_participant(
@@ -48,14 +50,20 @@ def confirm(request: HttpRequest, org: str, token: str) -> HttpResponse:
         participant = services.participant_from_confirmation(organisation=organisation, token=token)
     except InvalidLink as exc:
         return render(
-            request, "participants/link_invalid.html", {"organisation": organisation, "reason": exc.reason},
+            request,
+            "participants/link_invalid.html",
+            {"organisation": organisation, "reason": exc.reason},
             status=400,
         )
     if request.method == "POST":
         services.confirm_email(participant=participant)
-        return render(request, "participants/confirmed.html", {"organisation": organisation, "participant": participant})
+        return render(
+            request, "participants/confirmed.html", {"organisation": organisation, "participant": participant}
+        )
     # A GET never changes state (mail scanners follow links); the page has one button.
-    return render(request, "participants/confirm.html", {"organisation": organisation, "participant": participant})
+    return render(
+        request, "participants/confirm.html", {"organisation": organisation, "participant": participant}
+    )
 
 
 def request_link(request: HttpRequest, org: str) -> HttpResponse:
@@ -63,9 +71,12 @@ def request_link(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org)
     form = RequestLinkForm(request.POST or None)
     if request.method == "POST":
-        if is_ratelimited(request, group="me-link", key="ip", rate=settings.SIGNUP_RATE, method="POST",
-                          increment=True):
-            return render(request, "participants/rate_limited.html", {"organisation": organisation}, status=429)
+        if is_ratelimited(
+            request, group="me-link", key="ip", rate=settings.SIGNUP_RATE, method="POST", increment=True
+        ):
+            return render(
+                request, "participants/rate_limited.html", {"organisation": organisation}, status=429
+            )
         if form.is_valid():
             services.request_self_service_link(
                 organisation=organisation, email=form.cleaned_data["email"], language=get_language() or "sv"
@@ -83,8 +94,12 @@ def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
     try:
         participant = services.participant_from_self_service(organisation=organisation, token=token)
     except InvalidLink as exc:
-        return render(request, "participants/me_invalid.html", {"organisation": organisation,
-                                                                "reason": exc.reason}, status=400)
+        return render(
+            request,
+            "participants/me_invalid.html",
+            {"organisation": organisation, "reason": exc.reason},
+            status=400,
+        )
     prefs = PreferencesForm(instance=participant)
     pause_form = PauseForm()
     action = request.POST.get("action") if request.method == "POST" else None
@@ -92,16 +107,22 @@ def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
         done = None
         if action == "pause":
             pause_form = PauseForm(request.POST)
-            if pause_form.is_valid() and participant.status in (Status.WAITING, Status.MATCHED, Status.PAUSED):
-                services.pause_participant(actor=PARTICIPANT, participant=participant,
-                                           until=pause_form.cleaned_data["until"])
+            if pause_form.is_valid() and participant.status in (
+                Status.WAITING,
+                Status.MATCHED,
+                Status.PAUSED,
+            ):
+                services.pause_participant(
+                    actor=PARTICIPANT, participant=participant, until=pause_form.cleaned_data["until"]
+                )
                 done = _("You are paused. We will not contact you about a new match until you come back.")
         elif action == "resume" and participant.status == Status.PAUSED:
             services.resume_participant(actor=PARTICIPANT, participant=participant)
             done = _("Welcome back! You are on the waiting list again.")
         elif action == "withdraw":
-            services.withdraw_participant(actor=PARTICIPANT, participant=participant,
-                                          reason=request.POST.get("reason", "")[:500])
+            services.withdraw_participant(
+                actor=PARTICIPANT, participant=participant, reason=request.POST.get("reason", "")[:500]
+            )
             done = _("You have left Kompis. Thank you for the time you were with us.")
         elif action == "unsubscribe":
             services.unsubscribe(actor=PARTICIPANT, participant=participant)
@@ -109,11 +130,17 @@ def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
         elif action == "update":
             prefs = PreferencesForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
             if prefs.is_valid():
-                services.update_participant(actor=PARTICIPANT, participant=participant,
-                                            data={name: prefs.cleaned_data[name] for name in prefs.Meta.fields})
+                services.update_participant(
+                    actor=PARTICIPANT,
+                    participant=participant,
+                    data={name: prefs.cleaned_data[name] for name in prefs.Meta.fields},
+                )
                 done = _("Thank you, your answers are saved.")
         if done:
             messages.success(request, done)
             return redirect(request.path)
-    return render(request, "participants/me.html", {"organisation": organisation, "p": participant,
-                                                    "prefs": prefs, "pause_form": pause_form})
+    return render(
+        request,
+        "participants/me.html",
+        {"organisation": organisation, "p": participant, "prefs": prefs, "pause_form": pause_form},
+    )

@@ -60,13 +60,17 @@ def filtered_participants(*, user: Any, filters: ParticipantFilter) -> QuerySet[
     if filters.meeting_mode:
         qs = qs.filter(meeting_mode=filters.meeting_mode)
     if filters.waiting_days is not None:
-        qs = qs.filter(status=Status.WAITING,
-                       signed_up_at__lte=timezone.now() - timedelta(days=filters.waiting_days))
+        qs = qs.filter(
+            status=Status.WAITING, signed_up_at__lte=timezone.now() - timedelta(days=filters.waiting_days)
+        )
     if filters.q:
         for word in filters.q.split()[:4]:
             qs = qs.filter(
-                Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word.lower())
-                | Q(phone__icontains=word) | Q(external_ref=word)
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word.lower())
+                | Q(phone__icontains=word)
+                | Q(external_ref=word)
             )
     return qs.select_related("municipality", "region")
 

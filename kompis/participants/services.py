@@ -20,9 +20,28 @@ from kompis.participants.vocab import Source, Status
 
 CONFIRM_PURPOSE = "signup.confirm"
 PROFILE_FIELDS = (
-    "role", "first_name", "last_name", "email", "phone", "share_phone", "birth_year", "gender", "municipality",
-    "postal_code", "languages", "interests", "availability", "has_children", "household_size",
-    "wants_family_match", "meeting_mode", "same_gender_only", "capacity", "about_me", "hopes", "heard_from",
+    "role",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "share_phone",
+    "birth_year",
+    "gender",
+    "municipality",
+    "postal_code",
+    "languages",
+    "interests",
+    "availability",
+    "has_children",
+    "household_size",
+    "wants_family_match",
+    "meeting_mode",
+    "same_gender_only",
+    "capacity",
+    "about_me",
+    "hopes",
+    "heard_from",
 )
 
 
@@ -73,7 +92,9 @@ def signup_participant(
         **values,
     )
     participant.email = email
-    participant.region = region_for(organisation=organisation, municipality_code=participant.municipality.code)
+    participant.region = region_for(
+        organisation=organisation, municipality_code=participant.municipality.code
+    )
     try:
         with transaction.atomic():
             participant.save()
@@ -82,7 +103,9 @@ def signup_participant(
         _queue_already_signed_up(existing, language)
         return SignupOutcome(participant=existing, duplicate=True)
     Consent.objects.create(
-        participant=participant, kind=ConsentKind.DATA_PROCESSING, policy_version=settings.PRIVACY_POLICY_VERSION
+        participant=participant,
+        kind=ConsentKind.DATA_PROCESSING,
+        policy_version=settings.PRIVACY_POLICY_VERSION,
     )
     if data.get("consent_research"):
         Consent.objects.create(
@@ -93,8 +116,12 @@ def signup_participant(
         to_email=email,
         template="signup_confirm",
         language=language,
-        context={"first_name": participant.first_name, "organisation": organisation.name,
-                 "confirm_url": confirmation_url(participant), "days": settings.SIGNUP_CONFIRM_DAYS},
+        context={
+            "first_name": participant.first_name,
+            "organisation": organisation.name,
+            "confirm_url": confirmation_url(participant),
+            "days": settings.SIGNUP_CONFIRM_DAYS,
+        },
         dedupe_key=f"signup_confirm:{participant.uid}",
         organisation=organisation,
         participant=participant,
@@ -104,7 +131,10 @@ def signup_participant(
 
 def _queue_already_signed_up(participant: Participant, language: str) -> None:
     today = timezone.localdate().isoformat()
-    context: dict[str, Any] = {"first_name": participant.first_name, "organisation": participant.organisation.name}
+    context: dict[str, Any] = {
+        "first_name": participant.first_name,
+        "organisation": participant.organisation.name,
+    }
     if participant.status == Status.PENDING:
         context["confirm_url"] = confirmation_url(participant)
     queue_mail(
@@ -120,7 +150,7 @@ def _queue_already_signed_up(participant: Participant, language: str) -> None:
 
 def participant_from_confirmation(*, organisation: Organisation, token: str) -> Participant:
     payload = read_token(CONFIRM_PURPOSE, token, max_age=timedelta(days=settings.SIGNUP_CONFIRM_DAYS))
-    participant = Participant.objects.filter(organisation=organisation, uid=payload.get("p")).first()
+    participant = Participant.objects.filter(organisation=organisation, uid=str(payload.get("p", ""))).first()
     if participant is None:
         raise InvalidLink("gone")
     return participant
@@ -143,11 +173,16 @@ def expire_unconfirmed(*, now: datetime | None = None) -> int:
     """Delete sign-ups that were never confirmed within SIGNUP_CONFIRM_DAYS (run by the worker's sweep)."""
     cutoff = (now or timezone.now()) - timedelta(days=settings.SIGNUP_CONFIRM_DAYS)
     count = 0
-    for participant in Participant.objects.filter(status=Status.PENDING, signed_up_at__lt=cutoff,
-                                                  source=Source.SIGNUP):
+    for participant in Participant.objects.filter(
+        status=Status.PENDING, signed_up_at__lt=cutoff, source=Source.SIGNUP
+    ):
         with transaction.atomic():
-            record(actor=SYSTEM, action="participant.expired_unconfirmed", obj=participant,
-                   summary="sign-up not confirmed in time; personal data deleted")
+            record(
+                actor=SYSTEM,
+                action="participant.expired_unconfirmed",
+                obj=participant,
+                summary="sign-up not confirmed in time; personal data deleted",
+            )
             participant.delete()
             count += 1
     return count
@@ -179,8 +214,12 @@ def pause_participant(*, actor: Any, participant: Participant, until: date | Non
     participant.status = Status.PAUSED
     participant.paused_until = until
     participant.save(update_fields=["status", "paused_until", "updated_at"])
-    record(actor=actor, action="participant.paused", obj=participant,
-           data={"until": until.isoformat() if until else None})
+    record(
+        actor=actor,
+        action="participant.paused",
+        obj=participant,
+        data={"until": until.isoformat() if until else None},
+    )
 
 
 @transaction.atomic
@@ -220,7 +259,7 @@ def self_service_url(participant: Participant) -> str:
 
 def participant_from_self_service(*, organisation: Organisation, token: str) -> Participant:
     payload = read_token(SELF_SERVICE_PURPOSE, token, max_age=timedelta(days=settings.SELF_SERVICE_LINK_DAYS))
-    participant = Participant.objects.filter(organisation=organisation, uid=payload.get("p")).first()
+    participant = Participant.objects.filter(organisation=organisation, uid=str(payload.get("p", ""))).first()
     if participant is None or participant.status == Status.PENDING:
         raise InvalidLink("gone")
     return participant
@@ -241,8 +280,12 @@ def request_self_service_link(*, organisation: Organisation, email: str, languag
         to_email=participant.email,
         template="self_service_link",
         language=participant.preferred_language or language,
-        context={"first_name": participant.first_name, "organisation": organisation.name,
-                 "self_service_url": self_service_url(participant), "days": settings.SELF_SERVICE_LINK_DAYS},
+        context={
+            "first_name": participant.first_name,
+            "organisation": organisation.name,
+            "self_service_url": self_service_url(participant),
+            "days": settings.SELF_SERVICE_LINK_DAYS,
+        },
         dedupe_key=f"self_service_link:{participant.uid}:{hour}",
         organisation=organisation,
         participant=participant,

@@ -39,7 +39,9 @@ def participant_list(request: HttpRequest) -> HttpResponse:
         "modes": MeetingMode.choices,
         "languages": list(LANGUAGES.items()),
     }
-    template = "participants/_list_rows.html" if request.headers.get("HX-Request") else "participants/list.html"
+    template = (
+        "participants/_list_rows.html" if request.headers.get("HX-Request") else "participants/list.html"
+    )
     return render(request, template, context)
 
 
@@ -83,10 +85,12 @@ def participant_pause(request: HttpRequest, participant_id: str) -> HttpResponse
     participant = get_participant_for_user(request.user, participant_id)
     form = PauseForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     else:
         try:
-            services.pause_participant(actor=request.user, participant=participant, until=form.cleaned_data["until"])
+            services.pause_participant(
+                actor=request.user, participant=participant, until=form.cleaned_data["until"]
+            )
             messages.success(request, _("The participant is paused."))
         except ValueError:
             messages.error(request, _("Only a confirmed participant can be paused."))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -118,5 +120,5 @@ HEARD_FROM = {
 }
 
 
-def choices(vocab: dict[str, object]) -> list[tuple[str, object]]:
+def choices(vocab: Mapping[str, object]) -> list[tuple[str, object]]:
     return list(vocab.items())

@@ -11,6 +11,7 @@ import io
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from functools import partial
 
 import matplotlib
 
@@ -37,7 +38,7 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def _style(ax) -> None:  # noqa: ANN001
+def _style(ax) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
@@ -58,14 +59,27 @@ def grouped_bars(table: Table, series: list[tuple[str, str]], k: int) -> str:
     n = len(series)
     bar = 0.8 / n
     colors = [DARK, LIGHT, GREY]
-    top = max([r.cells[key].value or 0 for r in rows for key, _label in series if not r.cells[key].suppressed] + [1])
+    top = max(
+        [r.cells[key].value or 0 for r in rows for key, _label in series if not r.cells[key].suppressed] + [1]
+    )
     for i, (key, label) in enumerate(series):
         ys = [len(rows) - 1 - j + (n - 1 - 2 * i) * bar / 2 for j in range(len(rows))]
-        values = [0 if r.cells[key].suppressed or r.cells[key].value is None else r.cells[key].value for r in rows]
+        values: list[float] = [
+            0.0 if r.cells[key].suppressed else float(r.cells[key].value or 0) for r in rows
+        ]
         ax.barh(ys, values, height=bar * 0.92, color=colors[i % 3], label=label, edgecolor="none")
         for y, r, v in zip(ys, rows, values, strict=True):
             text = f"<{k}" if r.cells[key].suppressed else f"{v:,.0f}".replace(",", "\u202f")
-            ax.text(v + top * 0.01, y, text, va="center", ha="left", fontsize=7, color=INK, **{"family": FONT["family"]})
+            ax.text(
+                v + top * 0.01,
+                y,
+                text,
+                va="center",
+                ha="left",
+                fontsize=7,
+                color=INK,
+                family=FONT["family"],
+            )
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r.label for r in reversed(rows)], fontsize=8)
     ax.set_xlim(0, top * 1.15)
@@ -85,7 +99,10 @@ def trend_chart(table: Table, k: int) -> str:
     for idx, (cur, prev) in enumerate(((cols[0], cols[1]), (cols[2], cols[3]))):
         ax = fig.add_subplot(1, 2, idx + 1)
         xs = range(len(rows))
-        for key, color, offset, label in ((prev.key, LIGHT, -0.2, prev.label), (cur.key, DARK, 0.2, cur.label)):
+        for key, color, offset, label in (
+            (prev.key, LIGHT, -0.2, prev.label),
+            (cur.key, DARK, 0.2, cur.label),
+        ):
             values = [0 if r.cells[key].suppressed else (r.cells[key].value or 0) for r in rows]
             ax.bar([x + offset for x in xs], values, width=0.4, color=color, label=label, edgecolor="none")
         ax.set_xticks(list(xs))
@@ -127,8 +144,16 @@ CACHE_SIZE = 256
 
 
 def _signature(table: Table, kind: str, extra: tuple) -> tuple:
-    return (kind, table.key, extra, tuple(c.label for c in table.columns),
-            tuple((r.label, r.is_total, tuple((c.value, c.suppressed) for c in r.cells.values())) for r in table.rows))
+    return (
+        kind,
+        table.key,
+        extra,
+        tuple(c.label for c in table.columns),
+        tuple(
+            (r.label, r.is_total, tuple((c.value, c.suppressed) for c in r.cells.values()))
+            for r in table.rows
+        ),
+    )
 
 
 def cached(table: Table, kind: str, extra: tuple, draw: Callable[[], str]) -> str:
@@ -146,18 +171,23 @@ def cached(table: Table, kind: str, extra: tuple, draw: Callable[[], str]) -> st
     return svg
 
 
-def attach(report) -> None:  # noqa: ANN001
+def attach(report) -> None:
     """Draws a chart for each table that has one (on the suppressed figures)."""
     k = report.k
-    roles = [("newcomer", report.summary.column("newcomer").label),
-             ("established", report.summary.column("established").label)]
+    roles = [
+        ("newcomer", report.summary.column("newcomer").label),
+        ("established", report.summary.column("established").label),
+    ]
     for table in report.tables:
         if table.key == "trend":
-            table.chart = cached(table, "trend", (k,), lambda t=table: trend_chart(t, k))
+            table.chart = cached(table, "trend", (k,), partial(trend_chart, table, k))
         elif table.key == "ended_by_reason":
             series = [("n", table.columns[0].label)]
-            table.chart = cached(table, "bars", (k, tuple(series)), lambda t=table, s=series: grouped_bars(t, s, k)) \
-                if len(table.rows) > 1 else ""
+            table.chart = (
+                cached(table, "bars", (k, tuple(series)), partial(grouped_bars, table, series, k))
+                if len(table.rows) > 1
+                else ""
+            )
         else:
-            table.chart = cached(table, "bars", (k, tuple(roles)), lambda t=table: grouped_bars(t, roles, k))
-    report.targets.chart = cached(report.targets, "targets", (k,), lambda: targets_chart(report.targets, k))
+            table.chart = cached(table, "bars", (k, tuple(roles)), partial(grouped_bars, table, roles, k))
+    report.targets.chart = cached(report.targets, "targets", (k,), partial(targets_chart, report.targets, k))

@@ -8,7 +8,7 @@ import io
 from kompis.reports.tidy import HEADER, facts
 
 
-def render_csv(report) -> bytes:  # noqa: ANN001
+def render_csv(report) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HEADER)

@@ -47,8 +47,13 @@ def choices() -> list[tuple[str, str]]:
 def compute(key: str, scope: ReportScope, period: Period, memo: dict | None = None) -> Cell:
     """The figure's value for the scope and period (memoised within one report)."""
     memo = {} if memo is None else memo
-    cache_key = (key, scope.project.pk if scope.project else None, scope.region.pk if scope.region else None,
-                 period.start, period.end)
+    cache_key = (
+        key,
+        scope.project.pk if scope.project else None,
+        scope.region.pk if scope.region else None,
+        period.start,
+        period.end,
+    )
     if cache_key not in memo:
         memo[cache_key] = REGISTRY[key].func(scope, period)
     return memo[cache_key]
@@ -61,6 +66,7 @@ def register_builtin() -> None:
         def f(scope: ReportScope, period: Period) -> Cell:
             counts = s.participant_counts(scope, period)["signups"]
             return Cell(counts.get(role, 0) if role else sum(counts.values()))
+
         return f
 
     def confirmed(scope: ReportScope, period: Period) -> Cell:

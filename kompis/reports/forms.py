@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q
@@ -15,14 +15,14 @@ from kompis.reports.periods import Period, PeriodError, parse_period
 from kompis.reports.scope import ReportScope
 
 
-def regions_for(user: Any):  # noqa: ANN201
+def regions_for(user: Any):
     qs = Region.objects.filter(organisation_id=user.organisation_id)
     if user.role == "coordinator":
         qs = qs.filter(pk__in=user.regions.all())
     return qs
 
 
-def projects_for(user: Any):  # noqa: ANN201
+def projects_for(user: Any):
     qs = Project.objects.filter(organisation_id=user.organisation_id)
     if user.role == "coordinator":
         qs = qs.filter(Q(region__in=user.regions.all()) | Q(pk__in=user.projects.all())).distinct()
@@ -33,34 +33,65 @@ class ReportFilterForm(forms.Form):
     """The dashboard's filters; also the query string of the downloads."""
 
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100, required=False)
-    quarter = forms.TypedChoiceField(label=_("Quarter"), required=False, coerce=int, empty_value=None, choices=[
-        ("", _("Whole year")), *[(str(q), f"Q{q}") for q in range(1, 5)]])
-    month = forms.TypedChoiceField(label=_("Month"), required=False, coerce=int, empty_value=None, choices=[
-        ("", _("All months")), *[(str(m), f"{m:02d}") for m in range(1, 13)]])
-    date_from = forms.DateField(label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("Whole year")), *[(str(q), f"Q{q}") for q in range(1, 5)]],
+    )
+    month = forms.TypedChoiceField(
+        label=_("Month"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        choices=[("", _("All months")), *[(str(m), f"{m:02d}") for m in range(1, 13)]],
+    )
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False,
-                                    to_field_name="uid", empty_label=_("All"))
-    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False,
-                                     to_field_name="uid", empty_label=_("All"))
-    municipality = forms.ModelChoiceField(label=_("Municipality"), queryset=Municipality.objects.all(),
-                                          required=False, empty_label=_("All"))
-    kind = forms.ChoiceField(label=_("Kind of match"), required=False, choices=[
-        ("", _("All")), ("individual", _("Individual")), ("family", _("Family"))])
-    mode = forms.ChoiceField(label=_("How they meet"), required=False, choices=[
-        ("", _("All")), ("physical", _("In person")), ("digital", _("Online"))])
+    region = forms.ModelChoiceField(
+        label=_("Region"),
+        queryset=Region.objects.none(),
+        required=False,
+        to_field_name="uid",
+        empty_label=_("All"),
+    )
+    project = forms.ModelChoiceField(
+        label=_("Project"),
+        queryset=Project.objects.none(),
+        required=False,
+        to_field_name="uid",
+        empty_label=_("All"),
+    )
+    municipality = forms.ModelChoiceField(
+        label=_("Municipality"), queryset=Municipality.objects.all(), required=False, empty_label=_("All")
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind of match"),
+        required=False,
+        choices=[("", _("All")), ("individual", _("Individual")), ("family", _("Family"))],
+    )
+    mode = forms.ChoiceField(
+        label=_("How they meet"),
+        required=False,
+        choices=[("", _("All")), ("physical", _("In person")), ("digital", _("Online"))],
+    )
 
     def __init__(self, *args: Any, user: Any, require_municipality: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["region"].queryset = regions_for(user)
-        self.fields["project"].queryset = projects_for(user)
-        self.fields["municipality"].queryset = Municipality.objects.order_by("name")
+        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions_for(user)
+        cast(forms.ModelChoiceField, self.fields["project"]).queryset = projects_for(user)
+        cast(forms.ModelChoiceField, self.fields["municipality"]).queryset = Municipality.objects.order_by(
+            "name"
+        )
         self.fields["municipality"].required = require_municipality
         self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         start, end = data.get("date_from"), data.get("date_to")
         try:
             if start or end:
@@ -85,9 +116,14 @@ class ReportFilterForm(forms.Form):
 
     def scope(self) -> ReportScope:
         d = self.cleaned_data
-        return ReportScope.for_user(self.user, region=d.get("region"), project=d.get("project"),
-                                    municipality=d.get("municipality"), kind=d.get("kind") or "",
-                                    mode=d.get("mode") or "")
+        return ReportScope.for_user(
+            self.user,
+            region=d.get("region"),
+            project=d.get("project"),
+            municipality=d.get("municipality"),
+            kind=d.get("kind") or "",
+            mode=d.get("mode") or "",
+        )
 
 
 class StepForm(forms.ModelForm):
@@ -108,6 +144,9 @@ class IndicatorForm(forms.ModelForm):
 
     def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["step"].queryset = ChangeStep.objects.filter(project=project)
-        self.fields["figure_key"].choices = [("", _("Not measured in Kompis (enter the value)")),
-                                             *figures.choices()]
+        step_field = cast(forms.ModelChoiceField, self.fields["step"])
+        step_field.queryset = ChangeStep.objects.filter(project=project)
+        cast(forms.ChoiceField, self.fields["figure_key"]).choices = [
+            ("", _("Not measured in Kompis (enter the value)")),
+            *figures.choices(),
+        ]

@@ -22,7 +22,9 @@ class ChangeStep(models.Model):
     """One box of a project's theory of change, e.g. "Coordinators match and introduce" (an activity)."""
 
     uid = opaque_id_field()
-    project = models.ForeignKey("organisations.Project", on_delete=models.CASCADE, related_name="change_steps")
+    project = models.ForeignKey(
+        "organisations.Project", on_delete=models.CASCADE, related_name="change_steps"
+    )
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
     text = models.CharField(_("description"), max_length=500)
     position = models.PositiveSmallIntegerField(default=0)
@@ -44,8 +46,9 @@ class Indicator(models.Model):
     name = models.CharField(_("indicator"), max_length=300)
     figure_key = models.CharField(_("measured figure"), max_length=64, blank=True)
     target = models.DecimalField(_("target"), max_digits=12, decimal_places=2, null=True, blank=True)
-    manual_value = models.DecimalField(_("value (if not measured in Kompis)"), max_digits=12, decimal_places=2,
-                                       null=True, blank=True)
+    manual_value = models.DecimalField(
+        _("value (if not measured in Kompis)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     source = models.CharField(_("source (if not measured in Kompis)"), max_length=300, blank=True)
 
     class Meta:

@@ -13,7 +13,7 @@ def _css_string(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def key_figures(report) -> list[tuple[str, object]]:  # noqa: ANN001
+def key_figures(report) -> list[tuple[str, object]]:
     s, m = report.summary, report.matches
     return [
         (_("Sign-ups"), s.cell("signups", "total")),
@@ -25,7 +25,7 @@ def key_figures(report) -> list[tuple[str, object]]:  # noqa: ANN001
     ]
 
 
-def heading(report) -> str:  # noqa: ANN001
+def heading(report) -> str:
     if report.scope.municipality is not None:
         return _("Municipality report %(period)s") % {"period": report.period.label}
     if report.scope.project is not None:
@@ -33,19 +33,26 @@ def heading(report) -> str:  # noqa: ANN001
     return _("Impact report %(period)s") % {"period": report.period.label}
 
 
-def render_html(report) -> str:  # noqa: ANN001
+def render_html(report) -> str:
     org = report.scope.organisation.name
     context = {
-        "report": report, "k": report.k, "notes": method_notes(report), "keyfigs": key_figures(report),
-        "heading": heading(report), "source_label": _("Source"), "LANGUAGE_CODE": get_language(),
+        "report": report,
+        "k": report.k,
+        "notes": method_notes(report),
+        "keyfigs": key_figures(report),
+        "heading": heading(report),
+        "source_label": _("Source"),
+        "LANGUAGE_CODE": get_language(),
         "org_name_css": _css_string(org),
         "header_right_css": _css_string(f"{heading(report)} · {report.title}"),
-        "footer_css": _css_string(_("Made with Kompis %(date)s") % {"date": report.generated_at.strftime("%Y-%m-%d")}),
+        "footer_css": _css_string(
+            _("Made with Kompis %(date)s") % {"date": report.generated_at.strftime("%Y-%m-%d")}
+        ),
     }
     return render_to_string("reports/pdf.html", context)
 
 
-def render_pdf(report) -> bytes:  # noqa: ANN001
+def render_pdf(report) -> bytes:
     from weasyprint import HTML
 
     return HTML(string=render_html(report)).write_pdf()

@@ -82,7 +82,7 @@ def _month_end(year: int, month: int) -> date:
 
 
 def parse_period(value: str) -> Period:
-    """"2026", "2026-Q3", "2026-05" or "2026-01-01..2026-06-30"; raises PeriodError with a clear message."""
+    """ "2026", "2026-Q3", "2026-05" or "2026-01-01..2026-06-30"; raises PeriodError with a clear message."""
     text = (value or "").strip()
     try:
         if m := re.fullmatch(r"(\d{4})", text):
@@ -104,6 +104,9 @@ def parse_period(value: str) -> Period:
             raise
         raise PeriodError(_("Not a valid date in the period: %(value)s") % {"value": text}) from exc
     raise PeriodError(
-        _("Unknown period %(value)s: use a year (2026), a quarter (2026-Q3), a month (2026-05) "
-          "or dates (2026-01-01..2026-06-30).") % {"value": text or '""'}
+        _(
+            "Unknown period %(value)s: use a year (2026), a quarter (2026-Q3), a month (2026-05) "
+            "or dates (2026-01-01..2026-06-30)."
+        )
+        % {"value": text or '""'}
     )

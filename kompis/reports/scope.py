@@ -34,8 +34,10 @@ class ReportScope:
         if user is None or user.is_org_admin or user.role == "viewer":
             return None
         if self._limits is None:
-            self._limits = (list(user.regions.values_list("id", flat=True)),
-                            list(user.projects.values_list("id", flat=True)))
+            self._limits = (
+                list(user.regions.values_list("id", flat=True)),
+                list(user.projects.values_list("id", flat=True)),
+            )
         return self._limits
 
     def participant_q(self, prefix: str = "") -> Q:
@@ -77,12 +79,19 @@ class ReportScope:
     def signature(self) -> tuple:
         """What the figures depend on: equal signatures give equal figures."""
         limits = self._user_limits()
-        return (self.organisation.pk, tuple(map(tuple, limits)) if limits is not None else None, *(getattr(obj, "pk", None) for obj in (
-            self.region, self.project, self.municipality)), self.kind, self.mode)
+        return (
+            self.organisation.pk,
+            tuple(map(tuple, limits)) if limits is not None else None,
+            *(getattr(obj, "pk", None) for obj in (self.region, self.project, self.municipality)),
+            self.kind,
+            self.mode,
+        )
 
     def narrowed(self, **changes: Any) -> ReportScope:
-        data = {k: getattr(self, k) for k in ("organisation", "user", "region", "project", "municipality",
-                                              "kind", "mode")}
+        data = {
+            k: getattr(self, k)
+            for k in ("organisation", "user", "region", "project", "municipality", "kind", "mode")
+        }
         data.update(changes)
         return ReportScope(**data)
 

@@ -25,8 +25,8 @@ import statistics
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from functools import wraps
 from datetime import date, datetime, timedelta
+from functools import wraps
 from typing import Any
 
 from django.conf import settings
@@ -63,15 +63,26 @@ def memoised(func: Callable) -> Callable:
         return memo[key]
 
     return wrapper
-AGE_BANDS = [("18-25", 18, 25), ("26-35", 26, 35), ("36-45", 36, 45), ("46-55", 46, 55), ("56-65", 56, 65),
-             ("66+", 66, 200)]
+
+
+AGE_BANDS = [
+    ("18-25", 18, 25),
+    ("26-35", 26, 35),
+    ("36-45", 36, 45),
+    ("46-55", 46, 55),
+    ("56-65", 56, 65),
+    ("66+", 66, 200),
+]
 TOP_MUNICIPALITIES = 10
 TOP_LANGUAGES = 12
 
 
 def role_columns() -> list[Column]:
-    return [Column("newcomer", _("Newcomers")), Column("established", _("Established")),
-            Column("total", _("Total"), is_total=True)]
+    return [
+        Column("newcomer", _("Newcomers")),
+        Column("established", _("Established")),
+        Column("total", _("Total"), is_total=True),
+    ]
 
 
 def _in(field_name: str, period: Period) -> Q:
@@ -91,11 +102,16 @@ def _role_row(key: str, label: str, by_role: dict[str, int], is_total: bool = Fa
 def participant_counts(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
     """{measure: {role: n}} for sign-ups, confirmed sign-ups and waiting now: one query."""
     signed = _in("signed_up_at", period)
-    rows = scope.participants().values("role").annotate(
-        signups=Count("id", filter=signed),
-        confirmed=Count("id", filter=signed & Q(email_verified_at__isnull=False)),
-        waiting=Count("id", filter=Q(status="waiting")),
-    ).order_by()
+    rows = (
+        scope.participants()
+        .values("role")
+        .annotate(
+            signups=Count("id", filter=signed),
+            confirmed=Count("id", filter=signed & Q(email_verified_at__isnull=False)),
+            waiting=Count("id", filter=Q(status="waiting")),
+        )
+        .order_by()
+    )
     out: dict[str, dict[str, int]] = {"signups": {}, "confirmed": {}, "waiting": {}}
     for row in rows:
         for measure in out:
@@ -105,8 +121,13 @@ def participant_counts(scope: ReportScope, period: Period) -> dict[str, dict[str
 
 def matched_persons(scope: ReportScope, period: Period) -> dict[str, int]:
     """Distinct newcomers and established participants in the matches made in the period."""
-    agg = scope.matches().filter(_in("created_at", period)).aggregate(
-        newcomer=Count("newcomer_id", distinct=True), established=Count("established_id", distinct=True))
+    agg = (
+        scope.matches()
+        .filter(_in("created_at", period))
+        .aggregate(
+            newcomer=Count("newcomer_id", distinct=True), established=Count("established_id", distinct=True)
+        )
+    )
     return {r: agg[r] or 0 for r in ROLES}
 
 
@@ -140,10 +161,17 @@ def met_rate(counts: dict[str, int]) -> Cell:
 
 def followup_answers(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
     """Follow-up questions asked in the period and answered, per role of the participant asked."""
-    rows = scope.followups().filter(_in("asked_at", period)).values("participant__role").annotate(
-        asked=Count("id"), answered=Count("id", filter=Q(answered_at__isnull=False)),
-        met=Count("id", filter=Q(answer="met")),
-    ).order_by()
+    rows = (
+        scope.followups()
+        .filter(_in("asked_at", period))
+        .values("participant__role")
+        .annotate(
+            asked=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            met=Count("id", filter=Q(answer="met")),
+        )
+        .order_by()
+    )
     out: dict[str, dict[str, int]] = {"asked": {}, "answered": {}, "met": {}}
     for row in rows:
         for measure in out:
@@ -161,9 +189,14 @@ def median_days_to_match(scope: ReportScope, period: Period) -> dict[str, Cell]:
     """Median days from a participant's sign-up to the approval of a match made in the period, per role."""
     qs = scope.matches().filter(_in("created_at", period))
     if connection.vendor == "postgresql":
+
         def seconds(role: str) -> Func:
-            return Func(F("created_at") - F(f"{role}__signed_up_at"), function="EXTRACT",
-                        template="EXTRACT(EPOCH FROM %(expressions)s)", output_field=FloatField())
+            return Func(
+                F("created_at") - F(f"{role}__signed_up_at"),
+                function="EXTRACT",
+                template="EXTRACT(EPOCH FROM %(expressions)s)",
+                output_field=FloatField(),
+            )
 
         agg = qs.aggregate(n=Count("id"), **{role: _Median(seconds(role)) for role in ROLES})
         n = agg["n"]
@@ -171,14 +204,21 @@ def median_days_to_match(scope: ReportScope, period: Period) -> dict[str, Cell]:
     else:  # SQLite (small installs): the durations are few enough to take the median here
         rows = list(qs.values_list("created_at", "newcomer__signed_up_at", "established__signed_up_at"))
         n = len(rows)
-        values = {role: statistics.median((r[0] - r[i]).total_seconds() / 86400 for r in rows) if rows else None
-                  for i, role in enumerate(ROLES, start=1)}
+        values = {
+            role: statistics.median((r[0] - r[i]).total_seconds() / 86400 for r in rows) if rows else None
+            for i, role in enumerate(ROLES, start=1)
+        }
     return {role: Cell(round(v, 1) if v is not None else None, DAYS, base=n) for role, v in values.items()}
 
 
 def ended_by_reason(scope: ReportScope, period: Period) -> list[tuple[str, int]]:
-    rows = scope.matches().filter(_in("ended_at", period), status="ended").values("end_reason").annotate(
-        n=Count("id")).order_by("-n", "end_reason")
+    rows = (
+        scope.matches()
+        .filter(_in("ended_at", period), status="ended")
+        .values("end_reason")
+        .annotate(n=Count("id"))
+        .order_by("-n", "end_reason")
+    )
     return [(r["end_reason"], r["n"]) for r in rows]
 
 
@@ -198,7 +238,10 @@ def _pivot(rows: list[dict[str, Any]], dim: str) -> dict[str, dict[str, int]]:
 
 def by_age_band(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
     y = period.year
-    counts = {key: Count("id", filter=Q(birth_year__gte=y - hi, birth_year__lte=y - lo)) for key, lo, hi in AGE_BANDS}
+    counts = {
+        key: Count("id", filter=Q(birth_year__gte=y - hi, birth_year__lte=y - lo))
+        for key, lo, hi in AGE_BANDS
+    }
     counts["under18"] = Count("id", filter=Q(birth_year__gt=y - 18))
     rows = signups(scope, period).values("role").annotate(**counts).order_by()
     out: dict[str, dict[str, int]] = {key: {} for key in counts}
@@ -219,9 +262,12 @@ def by_language(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]
     if connection.vendor == "postgresql":  # one pass: split the stored " ar en sv " into rows
         sql, params = qs.values("role", "languages").query.sql_with_params()
         with connection.cursor() as cur:
-            cur.execute(f"SELECT s.role, lang, COUNT(*) FROM ({sql}) AS s "  # noqa: S608 - Django's own SQL
-                        "CROSS JOIN LATERAL unnest(string_to_array(btrim(s.languages), ' ')) AS lang "
-                        "GROUP BY s.role, lang", params)
+            cur.execute(
+                f"SELECT s.role, lang, COUNT(*) FROM ({sql}) AS s "
+                "CROSS JOIN LATERAL unnest(string_to_array(btrim(s.languages), ' ')) AS lang "
+                "GROUP BY s.role, lang",
+                params,
+            )
             for role, code, n in cur.fetchall():
                 if code in out:
                     out[code][role] = n
@@ -229,17 +275,23 @@ def by_language(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]
     counts = {code: Count("id", filter=has_code("languages", code)) for code in LANGUAGES}
     for row in qs.values("role").annotate(**counts).order_by():
         for code in LANGUAGES:
-            out[code][row["role"]] = row[code]
+            if row[code]:  # as on PostgreSQL: no entry for nobody
+                out[code][row["role"]] = row[code]
     return out
 
 
 def monthly(qs: QuerySet, field_name: str, period: Period) -> dict[date, int]:
-    rows = qs.filter(_in(field_name, period)).annotate(
-        month=TruncMonth(field_name, tzinfo=STOCKHOLM)).values("month").annotate(n=Count("id")).order_by()
+    rows = (
+        qs.filter(_in(field_name, period))
+        .annotate(month=TruncMonth(field_name, tzinfo=STOCKHOLM))
+        .values("month")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     out: dict[date, int] = {}
     for row in rows:
         m = row["month"]
-        m = (timezone.localtime(m, STOCKHOLM) if isinstance(m, datetime) and timezone.is_aware(m) else m)
+        m = timezone.localtime(m, STOCKHOLM) if isinstance(m, datetime) and timezone.is_aware(m) else m
         d = m.date() if isinstance(m, datetime) else m
         out[d] = out.get(d, 0) + row["n"]
     return out
@@ -262,8 +314,11 @@ def summary_table(scope: ReportScope, period: Period) -> tuple[Table, dict[str, 
         _role_row("followup_asked", _("Follow-up questions asked"), answers["asked"]),
         _role_row("followup_answered", _("Follow-up answered"), answers["answered"]),
     ]
-    median_row = Row("median_days_to_match", _("Median days from sign-up to match"),
-                     {**medians, "total": Cell(None, DAYS, base=None)})
+    median_row = Row(
+        "median_days_to_match",
+        _("Median days from sign-up to match"),
+        {**medians, "total": Cell(None, DAYS, base=None)},
+    )
     rows.append(median_row)
     people = Table("summary", _("Participants"), _("Measure"), role_columns(), rows)
     match_rows = [
@@ -293,16 +348,31 @@ def ended_table(scope: ReportScope, period: Period, k: int) -> Table:
             other += n
     if other:
         rows.append(Row("other", _("Other or no reason given"), {"n": Cell(other)}))
-    rows.append(Row("total", _("Total"), {"n": Cell(sum(r.cells["n"].value for r in rows))}, is_total=True))
-    return Table("ended_by_reason", _("Ended matches by reason"), _("Reason"), [Column("n", _("Matches"))], rows,
-                 additive=True)
+    rows.append(
+        Row("total", _("Total"), {"n": Cell(sum(int(r.cells["n"].value or 0) for r in rows))}, is_total=True)
+    )
+    return Table(
+        "ended_by_reason",
+        _("Ended matches by reason"),
+        _("Reason"),
+        [Column("n", _("Matches"))],
+        rows,
+        additive=True,
+    )
 
 
-def _breakdown(key: str, title: str, dimension: str, categories: list[tuple[str, str]],
-               data: dict[str, dict[str, int]], additive: bool = True, note: str = "") -> Table:
+def _breakdown(
+    key: str,
+    title: str,
+    dimension: str,
+    categories: list[tuple[str, str]],
+    data: dict[str, dict[str, int]],
+    additive: bool = True,
+    note: str = "",
+) -> Table:
     rows = [_role_row(code, label, data.get(code, {})) for code, label in categories]
     if additive:
-        totals = {r: sum(row.cells[r].value for row in rows) for r in ROLES}
+        totals = {r: sum(int(row.cells[r].value or 0) for row in rows) for r in ROLES}
         rows.append(_role_row("total", _("Total"), totals, is_total=True))
     return Table(key, title, dimension, role_columns(), rows, additive=additive, note=note)
 
@@ -312,20 +382,32 @@ def age_table(scope: ReportScope, period: Period) -> Table:
     cats = [(key, key.replace("-", "–")) for key, _lo, _hi in AGE_BANDS]
     if any(data["under18"].values()):
         cats.insert(0, ("under18", _("Under 18")))
-    return _breakdown("age_band", _("Age"), _("Age"), cats, data,
-                      note=_("Age = %(year)s − year of birth.") % {"year": period.year})
+    return _breakdown(
+        "age_band",
+        _("Age"),
+        _("Age"),
+        cats,
+        data,
+        note=_("Age = %(year)s − year of birth.") % {"year": period.year},
+    )
 
 
 def gender_table(scope: ReportScope, period: Period) -> Table:
     data = by_field(scope, period, "gender")
-    return _breakdown("gender", _("Gender identity"), _("Gender"), [(c, str(lbl)) for c, lbl in Gender.choices],
-                      data)
+    return _breakdown(
+        "gender", _("Gender identity"), _("Gender"), [(c, str(lbl)) for c, lbl in Gender.choices], data
+    )
 
 
 def meeting_mode_table(scope: ReportScope, period: Period) -> Table:
     data = by_field(scope, period, "meeting_mode")
-    return _breakdown("meeting_mode", _("How they want to meet"), _("Meeting mode"),
-                      [(c, str(lbl)) for c, lbl in MeetingMode.choices], data)
+    return _breakdown(
+        "meeting_mode",
+        _("How they want to meet"),
+        _("Meeting mode"),
+        [(c, str(lbl)) for c, lbl in MeetingMode.choices],
+        data,
+    )
 
 
 def municipality_table(scope: ReportScope, period: Period, top: int = TOP_MUNICIPALITIES) -> Table:
@@ -345,11 +427,18 @@ def municipality_table(scope: ReportScope, period: Period, top: int = TOP_MUNICI
 
 def language_table(scope: ReportScope, period: Period, top: int = TOP_LANGUAGES) -> Table:
     data = by_language(scope, period)
-    ranked = [c for c in sorted(data, key=lambda c: (-sum(data[c].values()), c)) if sum(data[c].values())][:top]
-    return _breakdown("language", _("Languages spoken"), _("Language"), [(c, str(LANGUAGES[c])) for c in ranked],
-                      data, additive=False,
-                      note=_("A participant can speak several languages; the most common %(n)s are shown.")
-                      % {"n": top})
+    ranked = [c for c in sorted(data, key=lambda c: (-sum(data[c].values()), c)) if sum(data[c].values())][
+        :top
+    ]
+    return _breakdown(
+        "language",
+        _("Languages spoken"),
+        _("Language"),
+        [(c, str(LANGUAGES[c])) for c in ranked],
+        data,
+        additive=False,
+        note=_("A participant can speak several languages; the most common %(n)s are shown.") % {"n": top},
+    )
 
 
 def trend_table(scope: ReportScope, period: Period) -> Table:
@@ -362,18 +451,35 @@ def trend_table(scope: ReportScope, period: Period) -> Table:
     else:
         su, su_prev = (monthly(scope.participants(), "signed_up_at", p) for p in (period, prev))
         ma, ma_prev = (monthly(scope.matches(), "created_at", p) for p in (period, prev))
-    cols = [Column("signups", _("Sign-ups %(year)s") % {"year": period.year}),
-            Column("signups_prev", _("Sign-ups %(year)s") % {"year": prev.year}),
-            Column("matches", _("Matches %(year)s") % {"year": period.year}),
-            Column("matches_prev", _("Matches %(year)s") % {"year": prev.year})]
+    cols = [
+        Column("signups", _("Sign-ups %(year)s") % {"year": period.year}),
+        Column("signups_prev", _("Sign-ups %(year)s") % {"year": prev.year}),
+        Column("matches", _("Matches %(year)s") % {"year": period.year}),
+        Column("matches_prev", _("Matches %(year)s") % {"year": prev.year}),
+    ]
     rows = []
     for month in period.months():
         pm = month.replace(year=month.year - 1)
-        rows.append(Row(month.strftime("%Y-%m"), month.strftime("%Y-%m"), {
-            "signups": Cell(su.get(month, 0)), "signups_prev": Cell(su_prev.get(pm, 0)),
-            "matches": Cell(ma.get(month, 0)), "matches_prev": Cell(ma_prev.get(pm, 0))}))
-    rows.append(Row("total", _("Total"), {c.key: Cell(sum(r.cells[c.key].value for r in rows)) for c in cols},
-                    is_total=True))
+        rows.append(
+            Row(
+                month.strftime("%Y-%m"),
+                month.strftime("%Y-%m"),
+                {
+                    "signups": Cell(su.get(month, 0)),
+                    "signups_prev": Cell(su_prev.get(pm, 0)),
+                    "matches": Cell(ma.get(month, 0)),
+                    "matches_prev": Cell(ma_prev.get(pm, 0)),
+                },
+            )
+        )
+    rows.append(
+        Row(
+            "total",
+            _("Total"),
+            {c.key: Cell(sum(int(r.cells[c.key].value or 0) for r in rows)) for c in cols},
+            is_total=True,
+        )
+    )
     return Table("trend", _("Per month, with the previous year"), _("Month"), cols, rows, additive=True)
 
 
@@ -401,17 +507,34 @@ def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) 
     for project in projects_in_scope(scope):
         clipped = period.clip(project.starts_on, project.ends_on)
         for target in project.targets.all():
-            actual = compute(target.kind, project_scope(scope, project), clipped, memo) if clipped else Cell(0)
+            actual = (
+                compute(target.kind, project_scope(scope, project), clipped, memo) if clipped else Cell(0)
+            )
             pct = (actual.value / target.target * 100) if target.target and actual.value is not None else None
-            rows.append(Row(f"{project.uid}:{target.kind}", f"{project.name}: {target.get_kind_display()}", {
-                "target": Cell(target.target, TARGET),
-                "actual": actual,
-                "percent": Cell(pct, PERCENT, base=int(actual.value) if actual.kind == COUNT and
-                                actual.value is not None else actual.base),
-            }))
-    return Table("targets", _("Targets and results"), _("Target"),
-                 [Column("target", _("Target")), Column("actual", _("Result")), Column("percent", _("Achieved"))],
-                 rows)
+            rows.append(
+                Row(
+                    f"{project.uid}:{target.kind}",
+                    f"{project.name}: {target.get_kind_display()}",
+                    {
+                        "target": Cell(target.target, TARGET),
+                        "actual": actual,
+                        "percent": Cell(
+                            pct,
+                            PERCENT,
+                            base=int(actual.value)
+                            if actual.kind == COUNT and actual.value is not None
+                            else actual.base,
+                        ),
+                    },
+                )
+            )
+    return Table(
+        "targets",
+        _("Targets and results"),
+        _("Target"),
+        [Column("target", _("Target")), Column("actual", _("Result")), Column("percent", _("Achieved"))],
+        rows,
+    )
 
 
 # --- the report ---------------------------------------------------------------------------------------
@@ -474,9 +597,15 @@ def _build(scope: ReportScope, period: Period, k: int, memo: dict, charts: bool)
     from kompis.reports import theory
 
     people, extra = summary_table(scope, period)
-    tables = [trend_table(scope, period), age_table(scope, period), gender_table(scope, period),
-              municipality_table(scope, period), language_table(scope, period), meeting_mode_table(scope, period),
-              ended_table(scope, period, k)]
+    tables = [
+        trend_table(scope, period),
+        age_table(scope, period),
+        gender_table(scope, period),
+        municipality_table(scope, period),
+        language_table(scope, period),
+        meeting_mode_table(scope, period),
+        ended_table(scope, period, k),
+    ]
     targets = targets_table(scope, period, memo)
     theory_parts = theory.theory_tables(scope, period, memo)
     people, matches, targets = suppress(people, k), suppress(extra["matches"], k), suppress(targets, k)
@@ -484,18 +613,31 @@ def _build(scope: ReportScope, period: Period, k: int, memo: dict, charts: bool)
     for part in theory_parts:
         part["table"] = suppress(part["table"], k)
         theory.resolve(part)
-    title = scope.municipality.name if scope.municipality is not None else (
-        scope.project.name if scope.project is not None else scope.organisation.name)
-    report = Report(scope=scope, period=period, title=str(title), subtitle=scope_description(scope), k=k,
-                    generated_at=timezone.localtime(timezone.now(), STOCKHOLM), summary=people, matches=matches,
-                    tables=tables, targets=targets, theory=theory_parts, facts=extra)
+    title = (
+        scope.municipality.name
+        if scope.municipality is not None
+        else (scope.project.name if scope.project is not None else scope.organisation.name)
+    )
+    report = Report(
+        scope=scope,
+        period=period,
+        title=str(title),
+        subtitle=scope_description(scope),
+        k=k,
+        generated_at=timezone.localtime(timezone.now(), STOCKHOLM),
+        summary=people,
+        matches=matches,
+        tables=tables,
+        targets=targets,
+        theory=theory_parts,
+        facts=extra,
+    )
     report.facts["projects"] = projects_in_scope(scope)
     if charts:
         from kompis.reports import charts as charting
 
         charting.attach(report)
     return report
-
 
 
 def cached_report(scope: ReportScope, period: Period, *, charts: bool = True) -> Report:

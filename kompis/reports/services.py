@@ -13,31 +13,54 @@ from kompis.reports.models import ChangeStep, Indicator
 
 def add_step(*, actor: Any, project: Any, level: str, text: str) -> ChangeStep:
     with transaction.atomic():
-        position = (ChangeStep.objects.filter(project=project, level=level).aggregate(m=Max("position"))["m"]
-                    or 0) + 1
+        position = (
+            ChangeStep.objects.filter(project=project, level=level).aggregate(m=Max("position"))["m"] or 0
+        ) + 1
         step = ChangeStep.objects.create(project=project, level=level, text=text, position=position)
-        record(actor=actor, action="reports.step_added", obj=step, organisation=project.organisation,
-               summary=text[:200], data={"project": str(project.uid), "level": level})
+        record(
+            actor=actor,
+            action="reports.step_added",
+            obj=step,
+            organisation=project.organisation,
+            summary=text[:200],
+            data={"project": str(project.uid), "level": level},
+        )
     return step
 
 
 def delete_step(*, actor: Any, step: ChangeStep) -> None:
     with transaction.atomic():
-        record(actor=actor, action="reports.step_deleted", obj=step, organisation=step.project.organisation,
-               summary=step.text[:200])
+        record(
+            actor=actor,
+            action="reports.step_deleted",
+            obj=step,
+            organisation=step.project.organisation,
+            summary=step.text[:200],
+        )
         step.delete()
 
 
 def add_indicator(*, actor: Any, step: ChangeStep, **fields: Any) -> Indicator:
     with transaction.atomic():
         indicator = Indicator.objects.create(step=step, **fields)
-        record(actor=actor, action="reports.indicator_added", obj=indicator, organisation=step.project.organisation,
-               summary=indicator.name[:200], data={"figure": indicator.figure_key})
+        record(
+            actor=actor,
+            action="reports.indicator_added",
+            obj=indicator,
+            organisation=step.project.organisation,
+            summary=indicator.name[:200],
+            data={"figure": indicator.figure_key},
+        )
     return indicator
 
 
 def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
     with transaction.atomic():
-        record(actor=actor, action="reports.indicator_deleted", obj=indicator,
-               organisation=indicator.step.project.organisation, summary=indicator.name[:200])
+        record(
+            actor=actor,
+            action="reports.indicator_deleted",
+            obj=indicator,
+            organisation=indicator.step.project.organisation,
+            summary=indicator.name[:200],
+        )
         indicator.delete()

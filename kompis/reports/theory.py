@@ -22,8 +22,10 @@ def theory_tables(scope: ReportScope, period: Period, memo: dict) -> list[dict[s
     for step in ChangeStep.objects.filter(project__in=projects).prefetch_related("indicators"):
         steps_by_project.setdefault(step.project_id, []).append(step)
     for project in projects:
-        steps = sorted(steps_by_project.get(project.pk, []), key=lambda s: (LEVEL_ORDER.index(s.level), s.position,
-                                                                             s.pk))
+        steps = sorted(
+            steps_by_project.get(project.pk, []),
+            key=lambda s: (LEVEL_ORDER.index(Level(s.level)), s.position, s.pk),
+        )
         if not steps:
             continue
         clipped = period.clip(project.starts_on, project.ends_on)
@@ -37,8 +39,11 @@ def theory_tables(scope: ReportScope, period: Period, memo: dict) -> list[dict[s
                 for ind in step.indicators.all():
                     fig = figures.REGISTRY.get(ind.figure_key) if ind.figure_key else None
                     if fig is not None:
-                        actual = figures.compute(fig.key, project_scope(scope, project), clipped, memo) \
-                            if clipped else Cell(0)
+                        actual = (
+                            figures.compute(fig.key, project_scope(scope, project), clipped, memo)
+                            if clipped
+                            else Cell(0)
+                        )
                         sources[str(ind.uid)] = f"{fig.source}: {fig.label}"
                     else:
                         value = float(ind.manual_value) if ind.manual_value is not None else None
@@ -52,9 +57,14 @@ def theory_tables(scope: ReportScope, period: Period, memo: dict) -> list[dict[s
                         target = Cell(float(ind.target), TARGET)
                     rows.append(Row(str(ind.uid), ind.name, {"target": target, "actual": actual}))
                     layout[-1][1].append(str(ind.uid))
-        table = Table(f"theory:{project.uid}", _("Theory of change: %(project)s") % {"project": project.name},
-                      _("Indicator"), [Column("target", _("Target")), Column("actual", _("Result"))], rows,
-                      extra={"sources": sources})
+        table = Table(
+            f"theory:{project.uid}",
+            _("Theory of change: %(project)s") % {"project": project.name},
+            _("Indicator"),
+            [Column("target", _("Target")), Column("actual", _("Result"))],
+            rows,
+            extra={"sources": sources},
+        )
         out.append({"project": project, "levels": levels, "table": table, "period": clipped})
     return out
 
@@ -64,4 +74,6 @@ def resolve(part: dict[str, Any]) -> None:
     rows = {r.key: r for r in part["table"].rows}
     sources = part["table"].extra["sources"]
     for level in part["levels"]:
-        level["steps"] = [(text, [(rows[key], sources[key]) for key in keys]) for text, keys in level["steps"]]
+        level["steps"] = [
+            (text, [(rows[key], sources[key]) for key in keys]) for text, keys in level["steps"]
+        ]

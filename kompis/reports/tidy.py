@@ -43,8 +43,16 @@ class Fact:
 
     def as_row(self) -> list[object]:
         value = self.value
-        return [self.section, self.dimension, self.category, self.label, self.role, self.measure,
-                "" if value is None else value, "1" if self.cell.suppressed else "0"]
+        return [
+            self.section,
+            self.dimension,
+            self.category,
+            self.label,
+            self.role,
+            self.measure,
+            "" if value is None else value,
+            "1" if self.cell.suppressed else "0",
+        ]
 
 
 def coordinates(table: Table, row: Row, col: Column) -> tuple[str, str, str, str]:
@@ -78,7 +86,7 @@ def facts(tables: list[Table]) -> Iterator[Fact]:
                 yield Fact(table.key, dimension, category, row.label if category else "", role, measure, cell)
 
 
-def method_notes(report) -> list[str]:  # noqa: ANN001
+def method_notes(report) -> list[str]:
     """The method notes printed at the end of every report (and in the page and the workbook)."""
     answers = report.facts["answers"]
     counts = report.facts["counts"]
@@ -86,39 +94,71 @@ def method_notes(report) -> list[str]:  # noqa: ANN001
     answered = sum(answers["answered"].values())
     k = report.k
     notes = [
-        _("Period: %(start)s to %(end)s inclusive, in Swedish time (Europe/Stockholm). An event belongs to the "
-          "day it happened on in Sweden.") % {"start": report.period.start, "end": report.period.end},
-        _("Scope: %(scope)s. A match is counted when its newcomer or its established participant is in the scope; "
-          "each match is counted once. Filters on the kind or mode of match apply to the match figures only.")
+        _(
+            "Period: %(start)s to %(end)s inclusive, in Swedish time (Europe/Stockholm). An event belongs to the "
+            "day it happened on in Sweden."
+        )
+        % {"start": report.period.start, "end": report.period.end},
+        _(
+            "Scope: %(scope)s. A match is counted when its newcomer or its established participant is in the scope; "
+            "each match is counted once. Filters on the kind or mode of match apply to the match figures only."
+        )
         % {"scope": report.subtitle},
-        _("Sign-ups are participants who signed up in the period; confirmed sign-ups are those of them who "
-          "confirmed their e-mail address. Waiting now is the number waiting for a match when the report was made "
-          "(%(at)s), whatever the period.") % {"at": report.generated_at.strftime("%Y-%m-%d %H:%M")},
-        _("Matches made are matches approved in the period; introductions are matches introduced in the period. "
-          "A confirmed meeting is a match where the follow-up says the two met (counted on the day it was "
-          "confirmed)."),
-        _("Met rate = matches followed up in the period that have a confirmed meeting ÷ matches followed up in "
-          "the period (%(met)s of %(n)s).") % {"met": counts["followed_up_met"] if counts["followed_up"] >= k
-                                                else f"<{k}", "n": counts["followed_up"] if counts["followed_up"]
-                                                >= k or not counts["followed_up"] else f"<{k}"},
-        _("Response rate of the follow-up: %(answered)s of %(asked)s questions asked in the period were answered "
-          "(%(rate)s). Participants who do not answer are neither counted as met nor as not met.")
-        % {"answered": answered if answered >= k or not answered else f"<{k}",
-           "asked": asked if asked >= k or not asked else f"<{k}",
-           "rate": f"{answered / asked * 100:.0f} %" if asked >= k else "–"},
-        _("Breakdowns (age, gender identity, municipality, language, meeting mode) describe the participants who "
-          "signed up in the period. Age = the year the period ends in − year of birth. Gender identity is as "
-          "stated by the participant."),
-        _("Median days from sign-up to match: over the matches made in the period, the days between each "
-          "participant's sign-up and the approval of the match."),
-        _("Ended matches by reason: reasons given for at least %(k)s matches are shown by name; the others are "
-          "counted together, since a reason is free text that might describe a person.") % {"k": k},
-        _("Targets are compared with what was achieved within both the report period and the project's own "
-          "dates. Indicators of the theory of change that are not measured in Kompis show the value and source "
-          "staff entered."),
-        _("Small numbers are suppressed to protect participants: a count of 1 to %(km1)s is shown as \"<%(k)s\", "
-          "and so is a rate or median that rests on fewer than %(k)s. Zero is shown. Where a suppressed number "
-          "could be worked out from a total, the next smallest number in the same row or column is suppressed "
-          "too (secondary suppression). Totals are exact.") % {"k": k, "km1": k - 1},
+        _(
+            "Sign-ups are participants who signed up in the period; confirmed sign-ups are those of them who "
+            "confirmed their e-mail address. Waiting now is the number waiting for a match when the report was made "
+            "(%(at)s), whatever the period."
+        )
+        % {"at": report.generated_at.strftime("%Y-%m-%d %H:%M")},
+        _(
+            "Matches made are matches approved in the period; introductions are matches introduced in the period. "
+            "A confirmed meeting is a match where the follow-up says the two met (counted on the day it was "
+            "confirmed)."
+        ),
+        _(
+            "Met rate = matches followed up in the period that have a confirmed meeting ÷ matches followed up in "
+            "the period (%(met)s of %(n)s)."
+        )
+        % {
+            "met": counts["followed_up_met"] if counts["followed_up"] >= k else f"<{k}",
+            "n": counts["followed_up"]
+            if counts["followed_up"] >= k or not counts["followed_up"]
+            else f"<{k}",
+        },
+        _(
+            "Response rate of the follow-up: %(answered)s of %(asked)s questions asked in the period were answered "
+            "(%(rate)s). Participants who do not answer are neither counted as met nor as not met."
+        )
+        % {
+            "answered": answered if answered >= k or not answered else f"<{k}",
+            "asked": asked if asked >= k or not asked else f"<{k}",
+            "rate": f"{answered / asked * 100:.0f} %" if asked >= k else "–",
+        },
+        _(
+            "Breakdowns (age, gender identity, municipality, language, meeting mode) describe the participants who "
+            "signed up in the period. Age = the year the period ends in − year of birth. Gender identity is as "
+            "stated by the participant."
+        ),
+        _(
+            "Median days from sign-up to match: over the matches made in the period, the days between each "
+            "participant's sign-up and the approval of the match."
+        ),
+        _(
+            "Ended matches by reason: reasons given for at least %(k)s matches are shown by name; the others are "
+            "counted together, since a reason is free text that might describe a person."
+        )
+        % {"k": k},
+        _(
+            "Targets are compared with what was achieved within both the report period and the project's own "
+            "dates. Indicators of the theory of change that are not measured in Kompis show the value and source "
+            "staff entered."
+        ),
+        _(
+            'Small numbers are suppressed to protect participants: a count of 1 to %(km1)s is shown as "<%(k)s", '
+            "and so is a rate or median that rests on fewer than %(k)s. Zero is shown. Where a suppressed number "
+            "could be worked out from a total, the next smallest number in the same row or column is suppressed "
+            "too (secondary suppression). Totals are exact."
+        )
+        % {"k": k, "km1": k - 1},
     ]
     return notes

@@ -57,12 +57,21 @@ def _page(request: HttpRequest, *, municipality_mode: bool) -> HttpResponse:
     elif municipality_mode and not params.get("municipality"):
         form = ReportFilterForm(user=request.user, require_municipality=True)
     query = params.urlencode()
-    return render(request, "reports/dashboard.html", {
-        "nav": "reports", "form": form, "report": report, "k": report.k if report else None,
-        "notes": method_notes(report) if report else [], "query": query, "municipality_mode": municipality_mode,
-        "source_label": _("Source"),
-        "can_edit_theory": request.user.can_see_people,
-    })
+    return render(
+        request,
+        "reports/dashboard.html",
+        {
+            "nav": "reports",
+            "form": form,
+            "report": report,
+            "k": report.k if report else None,
+            "notes": method_notes(report) if report else [],
+            "query": query,
+            "municipality_mode": municipality_mode,
+            "source_label": _("Source"),
+            "can_edit_theory": getattr(request.user, "can_see_people", False),
+        },
+    )
 
 
 @staff_required
@@ -83,8 +92,10 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
     if not form.is_valid():
         if "region" in form.errors or "project" in form.errors:
             raise Http404("No such region or project in your scope")
-        return HttpResponseBadRequest("\n".join(str(e) for errs in form.errors.values() for e in errs),
-                                      content_type="text/plain; charset=utf-8")
+        return HttpResponseBadRequest(
+            "\n".join(str(e) for errs in form.errors.values() for e in errs),
+            content_type="text/plain; charset=utf-8",
+        )
     report = cached_report(form.scope(), form.period, charts=fmt == "pdf")
     response = HttpResponse(render_report(report, fmt), content_type=FORMATS[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename(report, fmt)}"'
@@ -119,24 +130,35 @@ def theory_of_change(request: HttpRequest) -> HttpResponse:
                     messages.success(request, _("Indicator added."))
                     return redirect(f"{request.path}?project={project.uid}")
             elif action == "delete_step":
-                step = ChangeStep.objects.filter(project=project, uid=_uuid(request.POST.get("uid"))).first()
+                step = ChangeStep.objects.filter(project=project, uid=_uuid(request.POST.get("uid"))).first()  # type: ignore[misc]
                 if step is None:
                     raise Http404("No such step")
                 services.delete_step(actor=request.user, step=step)
                 messages.success(request, _("Step deleted."))
                 return redirect(f"{request.path}?project={project.uid}")
             elif action == "delete_indicator":
-                ind = Indicator.objects.filter(step__project=project, uid=_uuid(request.POST.get("uid"))).first()
+                ind = Indicator.objects.filter(
+                    step__project=project,
+                    uid=_uuid(request.POST.get("uid")),  # type: ignore[misc]
+                ).first()
                 if ind is None:
                     raise Http404("No such indicator")
                 services.delete_indicator(actor=request.user, indicator=ind)
                 messages.success(request, _("Indicator deleted."))
                 return redirect(f"{request.path}?project={project.uid}")
-    steps = (ChangeStep.objects.filter(project=project).prefetch_related("indicators") if project else [])
-    return render(request, "reports/theory.html", {
-        "nav": "reports", "projects": projects, "project": project, "steps": steps, "step_form": step_form,
-        "indicator_form": indicator_form,
-    })
+    steps = ChangeStep.objects.filter(project=project).prefetch_related("indicators") if project else []
+    return render(
+        request,
+        "reports/theory.html",
+        {
+            "nav": "reports",
+            "projects": projects,
+            "project": project,
+            "steps": steps,
+            "step_form": step_form,
+            "indicator_form": indicator_form,
+        },
+    )
 
 
 def _uuid(value: str | None) -> str | None:

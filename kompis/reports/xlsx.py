@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
@@ -27,14 +28,19 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def render_xlsx(report) -> bytes:  # noqa: ANN001
+def render_xlsx(report) -> bytes:
     wb = Workbook()
-    about = wb.active
-    about.title = _sheet_name(_("About"), used := set())
+    about: Any = wb.active
+    used: set[str] = set()
+    about.title = _sheet_name(_("About"), used)
     about["A1"] = report.scope.organisation.name
     about["A1"].font = Font(bold=True, size=14)
-    rows = [(_("Report"), report.title), (_("Scope"), report.subtitle), (_("Period"), report.period.label),
-            (_("Made"), report.generated_at.strftime("%Y-%m-%d %H:%M"))]
+    rows = [
+        (_("Report"), report.title),
+        (_("Scope"), report.subtitle),
+        (_("Period"), report.period.label),
+        (_("Made"), report.generated_at.strftime("%Y-%m-%d %H:%M")),
+    ]
     for i, (k, v) in enumerate(rows, start=3):
         about.cell(i, 1, k).font = Font(bold=True)
         about.cell(i, 2, v)

@@ -125,27 +125,72 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
     from kompis.matching.models import Match, MatchingRun, Proposal
     from kompis.outbox.models import OutboxMessage
 
-    participant = ParticipantFactory(organisation=org, region=region, municipality_id=municipality,
-                                     first_name=first_name, last_name=last_name)
-    partner = ParticipantFactory(organisation=org, region=region, municipality_id=municipality,
-                                 role="established", first_name=f"{first_name}s", last_name="Partner",
-                                 languages=["sv", "ar"])
-    other_partner = ParticipantFactory(organisation=org, region=region, municipality_id=municipality,
-                                       role="established", first_name=f"{first_name}s", last_name="Alternative",
-                                       languages=["sv", "ar"])
+    participant = ParticipantFactory(
+        organisation=org,
+        region=region,
+        municipality_id=municipality,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    partner = ParticipantFactory(
+        organisation=org,
+        region=region,
+        municipality_id=municipality,
+        role="established",
+        first_name=f"{first_name}s",
+        last_name="Partner",
+        languages=["sv", "ar"],
+    )
+    other_partner = ParticipantFactory(
+        organisation=org,
+        region=region,
+        municipality_id=municipality,
+        role="established",
+        first_name=f"{first_name}s",
+        last_name="Alternative",
+        languages=["sv", "ar"],
+    )
     run = MatchingRun.objects.create(organisation=org, region=region)
     proposal = Proposal.objects.create(run=run, newcomer=participant, established=partner, score=0.5)
-    friend = ParticipantFactory(organisation=org, region=region, municipality_id=municipality, role="established",
-                                first_name=f"{first_name}s", last_name="Friend", status="matched")
-    match = Match.objects.create(organisation=org, newcomer=participant, established=friend, mode="digital",
-                                 status="introduced")
-    task = Task.objects.create(organisation=org, region=region, match=match, participant=participant,
-                               kind="will_not_meet", due_on=timezone.localdate())
-    mail = OutboxMessage.objects.create(organisation=org, participant=participant, to_email=participant.email,
-                                        template="signup_confirm", language="sv", dedupe_key=f"scope:{last_name}",
-                                        message_id=f"<{last_name}@test>", state="sent")
-    return Scope(participant=participant, run=run, proposal=proposal, partner=other_partner, match=match,
-                 task=task, mail=mail)
+    friend = ParticipantFactory(
+        organisation=org,
+        region=region,
+        municipality_id=municipality,
+        role="established",
+        first_name=f"{first_name}s",
+        last_name="Friend",
+        status="matched",
+    )
+    match = Match.objects.create(
+        organisation=org, newcomer=participant, established=friend, mode="digital", status="introduced"
+    )
+    task = Task.objects.create(
+        organisation=org,
+        region=region,
+        match=match,
+        participant=participant,
+        kind="will_not_meet",
+        due_on=timezone.localdate(),
+    )
+    mail = OutboxMessage.objects.create(
+        organisation=org,
+        participant=participant,
+        to_email=participant.email,
+        template="signup_confirm",
+        language="sv",
+        dedupe_key=f"scope:{last_name}",
+        message_id=f"<{last_name}@test>",
+        state="sent",
+    )
+    return Scope(
+        participant=participant,
+        run=run,
+        proposal=proposal,
+        partner=other_partner,
+        match=match,
+        task=task,
+        mail=mail,
+    )
 
 
 def _uid(rule: Rule, scope: Scope | None, name: str) -> Any:
@@ -183,20 +228,27 @@ def call(client: Any, rule: Rule, url: str, scope: Scope | None = None) -> Any:
 def snapshot(scope: Scope) -> tuple:
     """Everything a staff action could change about the objects of one scope."""
     from kompis.matching.models import Match
-
     from kompis.outbox.models import OutboxMessage
 
     p, proposal, run, match, task = (scope[k] for k in ("participant", "proposal", "run", "match", "task"))
     for obj in (p, proposal, run, match, task):
         obj.refresh_from_db()
     return (
-        p.status, p.paused_until, p.first_name, p.updated_at, proposal.state, proposal.reject_reason,
-        proposal.decided_at, run.status,
+        p.status,
+        p.paused_until,
+        p.first_name,
+        p.updated_at,
+        proposal.state,
+        proposal.reject_reason,
+        proposal.decided_at,
+        run.status,
         Note.objects.filter(participant=p).count(),
         AuditEvent.objects.count(),
         Match.objects.count(),
         type(proposal).objects.filter(run=run).count(),
-        match.status, task.resolved_at, OutboxMessage.objects.count(),
+        match.status,
+        task.resolved_at,
+        OutboxMessage.objects.count(),
     )
 
 
@@ -226,7 +278,9 @@ class Checker:
     def status(self, response: Any, expected: int | tuple[int, ...], *where: Any) -> None:
         allowed = expected if isinstance(expected, tuple) else (expected,)
         if response.status_code not in allowed:
-            self.problems.append(f"{' '.join(map(str, where))}: got {response.status_code}, expected {allowed}")
+            self.problems.append(
+                f"{' '.join(map(str, where))}: got {response.status_code}, expected {allowed}"
+            )
 
     def unchanged(self, before: tuple, after: tuple, *where: Any) -> None:
         if before != after:
@@ -268,11 +322,14 @@ def test_viewer_sees_only_overview(client, world, scopes):
     check.done()
 
 
-@pytest.mark.parametrize("persona, own, outside", [
-    ("uppsala_coordinator", "uppsala", ("danderyd", "other")),
-    ("danderyd_coordinator", "danderyd", ("uppsala", "other")),
-    ("other_coordinator", "other", ("uppsala", "danderyd")),
-])
+@pytest.mark.parametrize(
+    "persona, own, outside",
+    [
+        ("uppsala_coordinator", "uppsala", ("danderyd", "other")),
+        ("danderyd_coordinator", "danderyd", ("uppsala", "other")),
+        ("other_coordinator", "other", ("uppsala", "danderyd")),
+    ],
+)
 def test_coordinator_reaches_own_scope_only(client, world, scopes, persona, own, outside):
     """A coordinator: objects of the own region yes; other regions' and organisations' objects are 404."""
     client.force_login(getattr(world, persona))
@@ -295,9 +352,9 @@ def test_coordinator_reaches_own_scope_only(client, world, scopes, persona, own,
             check.unchanged(before, snapshot(scopes[other]), name, other)
         response = call(client, rule, url_for(name, rule, scopes[own]), scopes[own])
         check.status(response, reached(rule), name, own)
-        if rule.obj == "participant" and rule.method == "GET":
-            if scopes[own]["participant"].full_name not in response.content.decode():
-                check.problems.append(f"{name}: own participant's name not shown")
+        own_name = scopes[own]["participant"].full_name
+        if rule.obj == "participant" and rule.method == "GET" and own_name not in response.content.decode():
+            check.problems.append(f"{name}: own participant's name not shown")
     check.done()
 
 
@@ -310,11 +367,17 @@ def test_org_admin_reaches_whole_organisation_only(client, world, scopes):
             check.status(call(client, rule, url_for(name, rule)), 200, name)
             continue
         before = snapshot(scopes["other"])
-        check.status(call(client, rule, url_for(name, rule, scopes["other"]), scopes["uppsala"]), 404, name, "other")
+        check.status(
+            call(client, rule, url_for(name, rule, scopes["other"]), scopes["uppsala"]), 404, name, "other"
+        )
         check.unchanged(before, snapshot(scopes["other"]), name, "other")
         for inside in ("uppsala", "danderyd"):
-            check.status(call(client, rule, url_for(name, rule, scopes[inside]), scopes[inside]), reached(rule),
-                         name, inside)
+            check.status(
+                call(client, rule, url_for(name, rule, scopes[inside]), scopes[inside]),
+                reached(rule),
+                name,
+                inside,
+            )
     check.done()
 
 
@@ -345,11 +408,21 @@ def test_out_of_scope_edit_post_is_404_and_changes_nothing(client, world, scopes
     for outside in ("danderyd", "other"):
         p = scopes[outside]["participant"]
         before = snapshot(scopes[outside])
-        response = client.post(reverse("participants:edit", args=[p.uid]), {
-            "role": "newcomer", "first_name": "Hacked", "last_name": "Name", "email": "x@example.org",
-            "birth_year": "1990", "gender": "woman", "municipality": "0380", "languages": ["sv"],
-            "meeting_mode": "either", "capacity": "1",
-        })
+        response = client.post(
+            reverse("participants:edit", args=[p.uid]),
+            {
+                "role": "newcomer",
+                "first_name": "Hacked",
+                "last_name": "Name",
+                "email": "x@example.org",
+                "birth_year": "1990",
+                "gender": "woman",
+                "municipality": "0380",
+                "languages": ["sv"],
+                "meeting_mode": "either",
+                "capacity": "1",
+            },
+        )
         assert response.status_code == 404
         assert snapshot(scopes[outside]) == before
 
@@ -382,8 +455,13 @@ def test_coordinator_list_and_search_show_only_own_region(client, world, people)
 
 def test_coordinator_sees_participants_of_own_project_outside_region(client, world, scopes):
     world.danderyd_coordinator.projects.set([world.project])
-    in_project = ParticipantFactory(organisation=world.org, region=world.uppsala, project=world.project,
-                                    first_name="Projekt", last_name="Deltagare")
+    in_project = ParticipantFactory(
+        organisation=world.org,
+        region=world.uppsala,
+        project=world.project,
+        first_name="Projekt",
+        last_name="Deltagare",
+    )
     client.force_login(world.danderyd_coordinator)
     html = _list_names(client)
     assert "Projekt Deltagare" in html and "Karin Lind" in html and "Amal Haddad" not in html
@@ -418,8 +496,12 @@ def test_export_contains_only_participants_in_scope(client, world, people):
 
 
 def test_organisation_settings_admin_only(client, world):
-    for user, expected in ((world.admin, 200), (world.uppsala_coordinator, 403), (world.viewer, 403),
-                           (world.other_coordinator, 403)):
+    for user, expected in (
+        (world.admin, 200),
+        (world.uppsala_coordinator, 403),
+        (world.viewer, 403),
+        (world.other_coordinator, 403),
+    ):
         client.force_login(user)
         assert client.get("/staff/organisation/").status_code == expected, user.username
     client.force_login(world.admin)
@@ -438,8 +520,9 @@ def test_django_admin_is_closed_to_staff_personas(client, world, persona):
     client.logout()
     from tests.factories import PASSWORD
 
-    response = client.post("/django-admin/login/?next=/django-admin/",
-                           {"username": user.username, "password": PASSWORD})
+    response = client.post(
+        "/django-admin/login/?next=/django-admin/", {"username": user.username, "password": PASSWORD}
+    )
     assert response.status_code == 200  # the login form again, with an error
     assert client.get("/django-admin/").status_code == 302
 

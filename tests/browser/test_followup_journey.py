@@ -26,15 +26,38 @@ MAIL_ROOT = "http://127.0.0.1:8000"  # SITE_ROOT of the test settings: links in 
 ANSWER_LINK = re.compile(r'href="(http://127\.0\.0\.1:8000/f/[^"/]+/)"')
 
 
-def introduced_match(world, region, municipality: str, *, newcomer_language: str, established_language: str) -> Match:
-    newcomer = ParticipantFactory(organisation=world.org, region=region, municipality_id=municipality,
-                                  role="newcomer", status="matched", preferred_language=newcomer_language,
-                                  languages=["ar", "sv"], first_name="Samira", last_name="Provdottir")
-    established = ParticipantFactory(organisation=world.org, region=region, municipality_id=municipality,
-                                     role="established", status="matched", preferred_language=established_language,
-                                     languages=["sv", "ar"], first_name="Britt", last_name="Exempelsson")
-    match = Match.objects.create(organisation=world.org, newcomer=newcomer, established=established, mode="physical",
-                                 created_by=world.admin)
+def introduced_match(
+    world, region, municipality: str, *, newcomer_language: str, established_language: str
+) -> Match:
+    newcomer = ParticipantFactory(
+        organisation=world.org,
+        region=region,
+        municipality_id=municipality,
+        role="newcomer",
+        status="matched",
+        preferred_language=newcomer_language,
+        languages=["ar", "sv"],
+        first_name="Samira",
+        last_name="Provdottir",
+    )
+    established = ParticipantFactory(
+        organisation=world.org,
+        region=region,
+        municipality_id=municipality,
+        role="established",
+        status="matched",
+        preferred_language=established_language,
+        languages=["sv", "ar"],
+        first_name="Britt",
+        last_name="Exempelsson",
+    )
+    match = Match.objects.create(
+        organisation=world.org,
+        newcomer=newcomer,
+        established=established,
+        mode="physical",
+        created_by=world.admin,
+    )
     introduce_match(actor=world.admin, match=match)
     match.refresh_from_db()
     assert match.status == "introduced" and match.introduced_at
@@ -43,8 +66,11 @@ def introduced_match(world, region, municipality: str, *, newcomer_language: str
 
 def mails_to(person, subject_template: str):
     """The sent mails to one person made from one outbox template (matched by the outbox's Message-ID)."""
-    ids = set(OutboxMessage.objects.filter(participant=person, template=subject_template)
-              .values_list("message_id", flat=True))
+    ids = set(
+        OutboxMessage.objects.filter(participant=person, template=subject_template).values_list(
+            "message_id", flat=True
+        )
+    )
     return [m for m in mail.outbox if m.extra_headers.get("Message-ID") in ids]
 
 
@@ -104,7 +130,9 @@ def test_arabic_newcomer_says_we_met_from_the_followup_mail(live_server, world, 
     assert intro_ar.to == [newcomer.email] and intro_sv.to == [established.email]
     assert re.search(r'<html lang="ar" dir="rtl"', html_of(intro_ar))
     assert re.search(r'<html lang="sv" dir="ltr"', html_of(intro_sv))
-    assert established.email in intro_ar.body and newcomer.email in intro_sv.body  # each gets the other's contact
+    assert (
+        established.email in intro_ar.body and newcomer.email in intro_sv.body
+    )  # each gets the other's contact
 
     ask_followup(match)
     [question_ar] = mails_to(newcomer, "followup_question")
@@ -169,7 +197,9 @@ def test_arabic_newcomer_says_we_met_from_the_followup_mail(live_server, world, 
     assert match.status == "met"
 
 
-def test_will_not_meet_in_swedish_becomes_a_task_for_the_danderyd_coordinator(live_server, world, new_page, shot):
+def test_will_not_meet_in_swedish_becomes_a_task_for_the_danderyd_coordinator(
+    live_server, world, new_page, shot
+):
     base = live_server.url
     match = introduced_match(world, world.danderyd, "0162", newcomer_language="ar", established_language="sv")
     newcomer, established = match.newcomer, match.established

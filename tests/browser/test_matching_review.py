@@ -28,19 +28,35 @@ def uppsala_pool(world):
     """Six waiting newcomers and seven waiting established in Uppsala who can all meet (shared language,
     same municipality or digital); the seventh established is left over, free to be chosen by staff."""
     newcomers = [
-        ParticipantFactory(organisation=world.org, region=world.uppsala, role="newcomer", first_name=f"Nyanländ{i}",
-                           last_name="Testsson", municipality_id="0380" if i % 2 else "0305",
-                           meeting_mode="either" if i % 2 else "digital", languages=["ar", "en"],
-                           interests=["fika", "football"] if i % 3 else ["cooking", "walks"],
-                           birth_year=1975 + 3 * i, preferred_language="ar")
+        ParticipantFactory(
+            organisation=world.org,
+            region=world.uppsala,
+            role="newcomer",
+            first_name=f"Nyanländ{i}",
+            last_name="Testsson",
+            municipality_id="0380" if i % 2 else "0305",
+            meeting_mode="either" if i % 2 else "digital",
+            languages=["ar", "en"],
+            interests=["fika", "football"] if i % 3 else ["cooking", "walks"],
+            birth_year=1975 + 3 * i,
+            preferred_language="ar",
+        )
         for i in range(6)
     ]
     established = [
-        ParticipantFactory(organisation=world.org, region=world.uppsala, role="established",
-                           first_name=f"Etablerad{i}", last_name="Provsson", municipality_id="0380",
-                           meeting_mode="either" if i % 2 else "digital", languages=["sv", "en"],
-                           interests=["fika", "cooking"] if i % 2 else ["football", "walks"],
-                           birth_year=1970 + 4 * i, preferred_language="sv")
+        ParticipantFactory(
+            organisation=world.org,
+            region=world.uppsala,
+            role="established",
+            first_name=f"Etablerad{i}",
+            last_name="Provsson",
+            municipality_id="0380",
+            meeting_mode="either" if i % 2 else "digital",
+            languages=["sv", "en"],
+            interests=["fika", "cooking"] if i % 2 else ["football", "walks"],
+            birth_year=1970 + 4 * i,
+            preferred_language="sv",
+        )
         for i in range(7)
     ]
     return newcomers, established
@@ -116,8 +132,9 @@ def test_coordinator_reviews_a_matching_run(live_server, world, uppsala_pool, ne
     page.wait_for_load_state()
     replaced.refresh_from_db()
     assert replaced.state == ProposalState.SUPERSEDED
-    chosen = Proposal.objects.get(run=run, newcomer=replaced.newcomer, established=spare,
-                                  state=ProposalState.PROPOSED)
+    chosen = Proposal.objects.get(
+        run=run, newcomer=replaced.newcomer, established=spare, state=ProposalState.PROPOSED
+    )
     assert chosen.chosen_by_staff
     assert page.locator(f"#proposal-{chosen.uid}").count() == 1
     assert proposal_rows(page).count() == 5

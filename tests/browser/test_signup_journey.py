@@ -121,8 +121,13 @@ def test_newcomer_signs_up_in_arabic_on_a_phone_and_coordinator_finds_her(live_s
 
 def test_staff_participant_list_fits_a_phone(live_server, world, new_page, shot):
     for i in range(6):
-        ParticipantFactory(organisation=world.org, region=world.uppsala, first_name=f"Långnamnsdeltagare{i}",
-                           last_name="Med-Ett-Mycket-Långt-Efternamn", languages=["ar", "en", "sv", "fa"])
+        ParticipantFactory(
+            organisation=world.org,
+            region=world.uppsala,
+            first_name=f"Långnamnsdeltagare{i}",
+            last_name="Med-Ett-Mycket-Långt-Efternamn",
+            languages=["ar", "en", "sv", "fa"],
+        )
     page = new_page(*PHONE)
     log_in(page, live_server.url, world.uppsala_coordinator.username)
     shot(page, "10-staff-overview-phone")

@@ -131,7 +131,9 @@ def test_one_yes_is_enough_no_reminder_for_the_other(make_match):
     match = make_match()
     t = later(match, 14)
     services.ask_due_followups(now=t)
-    services.record_answer(followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="met")
+    services.record_answer(
+        followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="met"
+    )
     assert services.send_due_reminders(now=t + timedelta(days=6)) == 0
 
 
@@ -155,8 +157,9 @@ def test_not_yet_asks_again_after_7_days_and_becomes_a_task_after_3_rounds(make_
 def test_resolve_task_rematch_returns_participant_to_pool_with_priority_and_excludes_pair(make_match, world):
     match = make_match()
     services.ask_due_followups(now=later(match, 14))
-    services.record_answer(followup=FollowUp.objects.get(match=match, participant=match.newcomer),
-                           answer="will_not_meet")
+    services.record_answer(
+        followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="will_not_meet"
+    )
     task = Task.objects.get()
     services.resolve_task(actor=world.uppsala_coordinator, task=task, outcome="rematch", note="ringde")
     match.refresh_from_db()
@@ -173,8 +176,9 @@ def test_resolve_task_rematch_returns_participant_to_pool_with_priority_and_excl
 def test_resolve_task_met_after_all(make_match, world):
     match = make_match()
     services.ask_due_followups(now=later(match, 14))
-    services.record_answer(followup=FollowUp.objects.get(match=match, participant=match.newcomer),
-                           answer="will_not_meet")
+    services.record_answer(
+        followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="will_not_meet"
+    )
     services.resolve_task(actor=world.uppsala_coordinator, task=Task.objects.get(), outcome="met")
     match.refresh_from_db()
     assert match.status == MatchStatus.MET and match.met_at
@@ -200,7 +204,9 @@ def test_expired_answer_link(client, make_match, settings):
     services.ask_due_followups(now=later(match, 14))
     followup = FollowUp.objects.get(match=match, participant=match.newcomer)
     link = services.answer_url(followup, "met").split("8000", 1)[1]
-    with mock.patch("time.time", return_value=timezone.now().timestamp() + 86400 * (settings.FOLLOWUP_LINK_DAYS + 1)):
+    with mock.patch(
+        "time.time", return_value=timezone.now().timestamp() + 86400 * (settings.FOLLOWUP_LINK_DAYS + 1)
+    ):
         page = client.get(link)
     assert page.status_code == 400 and "too old" in page.content.decode()
     followup.refresh_from_db()
@@ -224,18 +230,28 @@ def test_unsubscribed_participant_gets_no_question(make_match):
     match.newcomer.save()
     services.ask_due_followups(now=later(match, 14))
     assert OutboxMessage.objects.filter(template="followup_question", participant=match.newcomer).count() == 0
-    assert OutboxMessage.objects.filter(template="followup_question", participant=match.established).count() == 1
+    assert (
+        OutboxMessage.objects.filter(template="followup_question", participant=match.established).count() == 1
+    )
 
 
 def test_rematch_priority_puts_the_person_first_in_line_until_matched_again(make_match, world):
-    from kompis.matching.feed import REMATCH_PRIORITY_DAYS, build_pool, scope_participants, waiting_participants
+    from kompis.matching.feed import (
+        REMATCH_PRIORITY_DAYS,
+        build_pool,
+        scope_participants,
+        waiting_participants,
+    )
 
     match = make_match()
     services.ask_due_followups(now=later(match, 14))
-    services.record_answer(followup=FollowUp.objects.get(match=match, participant=match.newcomer),
-                           answer="will_not_meet")
+    services.record_answer(
+        followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="will_not_meet"
+    )
     services.resolve_task(actor=world.uppsala_coordinator, task=Task.objects.get(), outcome="rematch")
-    pool = build_pool(waiting_participants(scope_participants(organisation=world.org)), organisation=world.org)
+    pool = build_pool(
+        waiting_participants(scope_participants(organisation=world.org)), organisation=world.org
+    )
     newcomer = next(p for p in pool.newcomers if p.id == str(match.newcomer.pk))
     signed = timezone.localtime(match.newcomer.signed_up_at).date()
     assert (signed - newcomer.signed_up).days == REMATCH_PRIORITY_DAYS

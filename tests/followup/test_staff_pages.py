@@ -18,8 +18,9 @@ pytestmark = pytest.mark.django_db
 def escalated(make_match, world):
     match = make_match()
     services.ask_due_followups(now=match.introduced_at + timedelta(days=15))
-    services.record_answer(followup=FollowUp.objects.get(match=match, participant=match.newcomer),
-                           answer="will_not_meet")
+    services.record_answer(
+        followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="will_not_meet"
+    )
     return match
 
 
@@ -40,7 +41,9 @@ def test_task_list_shows_the_regions_tasks_only(client, world, escalated):
 def test_logging_the_contact_resolves_the_task(client, world, escalated):
     task = Task.objects.get()
     client.force_login(world.uppsala_coordinator)
-    response = client.post(f"/staff/followup/tasks/{task.uid}/", {"outcome": "close", "note": "Ringde, avslutat."})
+    response = client.post(
+        f"/staff/followup/tasks/{task.uid}/", {"outcome": "close", "note": "Ringde, avslutat."}
+    )
     assert response.status_code == 302
     task.refresh_from_db()
     escalated.refresh_from_db()

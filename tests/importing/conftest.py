@@ -16,18 +16,36 @@ PERSON = ("first_name", "last_name", "email")
 def row(pid: str = "P1", **overrides: Any) -> dict[str, str]:
     """One valid row (a newcomer in Uppsala); override any cell."""
     values = {
-        "id": pid, "role": "newcomer", "birth_year": "1990", "gender": "woman", "municipality_code": "0380",
-        "postal_code": "75320", "languages": "ar;en", "interests": "fika;football", "has_children": "false",
-        "wants_family_match": "false", "meeting_mode": "either", "same_gender_only": "false", "capacity": "1",
-        "signed_up": "2026-01-15", "first_name": f"Gen{pid}", "last_name": "Erated",
+        "id": pid,
+        "role": "newcomer",
+        "birth_year": "1990",
+        "gender": "woman",
+        "municipality_code": "0380",
+        "postal_code": "75320",
+        "languages": "ar;en",
+        "interests": "fika;football",
+        "has_children": "false",
+        "wants_family_match": "false",
+        "meeting_mode": "either",
+        "same_gender_only": "false",
+        "capacity": "1",
+        "signed_up": "2026-01-15",
+        "first_name": f"Gen{pid}",
+        "last_name": "Erated",
         "email": f"{pid.lower()}@example.org",
     }
     values.update({k: str(v) for k, v in overrides.items()})
     return values
 
 
-def csv_bytes(rows: list[dict[str, str]], columns: tuple[str, ...] | list[str] | None = None, *,
-              delimiter: str = ",", bom: bool = False, encoding: str = "utf-8") -> bytes:
+def csv_bytes(
+    rows: list[dict[str, str]],
+    columns: tuple[str, ...] | list[str] | None = None,
+    *,
+    delimiter: str = ",",
+    bom: bool = False,
+    encoding: str = "utf-8",
+) -> bytes:
     columns = list(columns or [*CONTRACT_COLUMNS, *PERSON])
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")

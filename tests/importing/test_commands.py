@@ -64,12 +64,15 @@ def test_import_command_valid_only_and_dry_run(world, tmp_path):
     assert list(Participant.objects.values_list("external_ref", flat=True)) == ["P1"]
 
 
-@pytest.mark.parametrize("args, message", [
-    (["missing.csv", "--organisation", "kompisforeningen"], "cannot read the file"),
-    (["people.csv", "--organisation", "nope"], "no organisation with slug 'nope'"),
-    (["people.csv"], "--organisation SLUG is required"),  # two organisations exist
-    (["empty.csv", "--organisation", "kompisforeningen"], "The file is empty."),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["missing.csv", "--organisation", "kompisforeningen"], "cannot read the file"),
+        (["people.csv", "--organisation", "nope"], "no organisation with slug 'nope'"),
+        (["people.csv"], "--organisation SLUG is required"),  # two organisations exist
+        (["empty.csv", "--organisation", "kompisforeningen"], "The file is empty."),
+    ],
+)
 def test_import_command_bad_input_exits_2(world, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "people.csv").write_bytes(csv_bytes([row("P1")]))
@@ -81,23 +84,52 @@ def test_import_command_bad_input_exits_2(world, tmp_path, monkeypatch, args, me
 
 def test_export_command_bad_input_exits_2(world, tmp_path):
     assert run("export_participants", "--organisation", "nope", "--output", str(tmp_path / "a.csv"))[0] == 2
-    code, _, err = run("export_participants", "--organisation", "kompisforeningen", "--output",
-                       str(tmp_path / "a.pdf"))
+    code, _, err = run(
+        "export_participants", "--organisation", "kompisforeningen", "--output", str(tmp_path / "a.pdf")
+    )
     assert code == 2 and "--filetype" in err
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
 def test_round_trip_matching_export_into_another_organisation(world, tmp_path, suffix):
-    ParticipantFactory(organisation=world.org, municipality_id="0380", signed_up_at_date=dt.date(2026, 1, 2),
-                       interests=[], postal_code="")
-    ParticipantFactory(organisation=world.org, municipality_id="0162", role="established", gender="man",
-                       capacity=3, has_children=True, wants_family_match=True, same_gender_only=True,
-                       meeting_mode="physical", languages=["sv", "fi"], signed_up_at_date=dt.date(2025, 12, 24))
-    ParticipantFactory(organisation=world.org, municipality_id="2580", gender="unspecified", meeting_mode="digital",
-                       email="", birth_year=1950)
+    ParticipantFactory(
+        organisation=world.org,
+        municipality_id="0380",
+        signed_up_at_date=dt.date(2026, 1, 2),
+        interests=[],
+        postal_code="",
+    )
+    ParticipantFactory(
+        organisation=world.org,
+        municipality_id="0162",
+        role="established",
+        gender="man",
+        capacity=3,
+        has_children=True,
+        wants_family_match=True,
+        same_gender_only=True,
+        meeting_mode="physical",
+        languages=["sv", "fi"],
+        signed_up_at_date=dt.date(2025, 12, 24),
+    )
+    ParticipantFactory(
+        organisation=world.org,
+        municipality_id="2580",
+        gender="unspecified",
+        meeting_mode="digital",
+        email="",
+        birth_year=1950,
+    )
     out = tmp_path / f"matching.{suffix}"
-    code, stdout, _ = run("export_participants", "--organisation", "kompisforeningen", "--format", "matching",
-                          "--output", str(out))
+    code, stdout, _ = run(
+        "export_participants",
+        "--organisation",
+        "kompisforeningen",
+        "--format",
+        "matching",
+        "--output",
+        str(out),
+    )
     assert code == 0 and "3 participants" in stdout
     if suffix == "csv":
         with out.open(encoding="utf-8-sig", newline="") as fh:
@@ -109,14 +141,31 @@ def test_round_trip_matching_export_into_another_organisation(world, tmp_path, s
 
     def contract(org):
         qs = Participant.objects.filter(organisation=org).order_by("signed_up_at")
-        return [(p.role, p.birth_year, p.gender, p.municipality_id, p.postal_code, p.languages, p.interests,
-                 p.has_children, p.wants_family_match, p.meeting_mode, p.same_gender_only, p.capacity,
-                 p.signed_up_at.astimezone().date()) for p in qs]
+        return [
+            (
+                p.role,
+                p.birth_year,
+                p.gender,
+                p.municipality_id,
+                p.postal_code,
+                p.languages,
+                p.interests,
+                p.has_children,
+                p.wants_family_match,
+                p.meeting_mode,
+                p.same_gender_only,
+                p.capacity,
+                p.signed_up_at.astimezone().date(),
+            )
+            for p in qs
+        ]
 
     assert contract(world.other_org) == contract(world.org)
     originals = {str(p.uid) for p in Participant.objects.filter(organisation=world.org)}
-    assert set(Participant.objects.filter(organisation=world.other_org).values_list("external_ref", flat=True)) \
+    assert (
+        set(Participant.objects.filter(organisation=world.other_org).values_list("external_ref", flat=True))
         == originals
+    )
     # importing the same file again is refused: the ids exist
     code, _, err = run("import", str(out), "--organisation", "annan")
     assert code == 2 and "already exists in this organisation" in err
@@ -127,10 +176,27 @@ def test_full_export_command_xlsx(world, tmp_path):
 
     ParticipantFactory(organisation=world.org, first_name="Amal", region=world.uppsala)
     out = tmp_path / "full.data"
-    code, _, _ = run("export_participants", "--organisation", "kompisforeningen", "--format", "full",
-                     "--output", str(out), "--filetype", "xlsx")
+    code, _, _ = run(
+        "export_participants",
+        "--organisation",
+        "kompisforeningen",
+        "--format",
+        "full",
+        "--output",
+        str(out),
+        "--filetype",
+        "xlsx",
+    )
     assert code == 0
     rows = list(load_workbook(out.open("rb")).active.iter_rows(values_only=True))
-    assert rows[0][-8:] == ("first_name", "last_name", "email", "phone", "status", "region", "project",
-                            "availability")
+    assert rows[0][-8:] == (
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "status",
+        "region",
+        "project",
+        "availability",
+    )
     assert rows[1][14] == "Amal" and rows[1][19] == "Uppsala"

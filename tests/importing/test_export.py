@@ -22,14 +22,33 @@ def body(response) -> bytes:
 @pytest.fixture
 def people(world):
     return {
-        "uppsala": ParticipantFactory(organisation=world.org, region=world.uppsala, municipality_id="0380",
-                                      first_name="Amal", last_name="Haddad", languages=["ar", "sv"],
-                                      interests=["fika"], availability=["weekend", "weekday_evening"],
-                                      signed_up_at_date=dt.date(2026, 3, 1), project=world.project),
-        "danderyd": ParticipantFactory(organisation=world.org, region=world.danderyd, municipality_id="0162",
-                                       first_name="Karin", last_name="Lind", role="established", capacity=2,
-                                       has_children=True, wants_family_match=True, languages=["sv"]),
-        "other": ParticipantFactory(organisation=world.other_org, municipality_id="0380", first_name="Outsider"),
+        "uppsala": ParticipantFactory(
+            organisation=world.org,
+            region=world.uppsala,
+            municipality_id="0380",
+            first_name="Amal",
+            last_name="Haddad",
+            languages=["ar", "sv"],
+            interests=["fika"],
+            availability=["weekend", "weekday_evening"],
+            signed_up_at_date=dt.date(2026, 3, 1),
+            project=world.project,
+        ),
+        "danderyd": ParticipantFactory(
+            organisation=world.org,
+            region=world.danderyd,
+            municipality_id="0162",
+            first_name="Karin",
+            last_name="Lind",
+            role="established",
+            capacity=2,
+            has_children=True,
+            wants_family_match=True,
+            languages=["sv"],
+        ),
+        "other": ParticipantFactory(
+            organisation=world.other_org, municipality_id="0380", first_name="Outsider"
+        ),
     }
 
 
@@ -48,7 +67,11 @@ def test_csv_export_full_format(client, world, people):
     assert amal["id"] == str(people["uppsala"].uid)
     assert (amal["languages"], amal["interests"], amal["signed_up"]) == ("ar;sv", "fika", "2026-03-01")
     assert amal["availability"] == "weekday_evening;weekend"
-    assert (amal["region"], amal["project"], amal["status"]) == ("Uppsala", "Familjekompis Uppsala", "waiting")
+    assert (amal["region"], amal["project"], amal["status"]) == (
+        "Uppsala",
+        "Familjekompis Uppsala",
+        "waiting",
+    )
     assert (amal["has_children"], amal["municipality_code"], amal["capacity"]) == ("false", "0380", "1")
     assert by_name["Karin"]["wants_family_match"] == "true" and by_name["Karin"]["capacity"] == "2"
     event = AuditEvent.objects.get(action="participants.exported")
@@ -59,11 +82,25 @@ def test_csv_export_full_format(client, world, people):
 
 def test_export_applies_the_list_filters(client, world, people):
     client.force_login(world.admin)
-    rows = list(csv.DictReader(io.StringIO(body(client.get(
-        reverse("participants:export", args=["csv"]), {"role": "established"})).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                body(
+                    client.get(reverse("participants:export", args=["csv"]), {"role": "established"})
+                ).decode("utf-8-sig")
+            )
+        )
+    )
     assert [r["first_name"] for r in rows] == ["Karin"]
-    rows = list(csv.DictReader(io.StringIO(body(client.get(
-        reverse("participants:export", args=["csv"]), {"q": "Amal"})).decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(
+            io.StringIO(
+                body(client.get(reverse("participants:export", args=["csv"]), {"q": "Amal"})).decode(
+                    "utf-8-sig"
+                )
+            )
+        )
+    )
     assert [r["first_name"] for r in rows] == ["Amal"]
 
 
@@ -99,7 +136,9 @@ def test_danderyd_coordinators_export_has_no_uppsala_participants(client, world,
             from openpyxl import load_workbook
 
             sheet = load_workbook(io.BytesIO(raw)).active
-            names = [r[FULL_COLUMNS.index("first_name")] for r in sheet.iter_rows(min_row=2, values_only=True)]
+            names = [
+                r[FULL_COLUMNS.index("first_name")] for r in sheet.iter_rows(min_row=2, values_only=True)
+            ]
         assert names == ["Karin"], fmt
     assert AuditEvent.objects.filter(action="participants.exported").first().data["count"] == 1
 
@@ -111,6 +150,18 @@ def test_unknown_export_format_is_404(client, world):
 
 def test_matching_columns_are_the_contract():
     assert CONTRACT_COLUMNS == (
-        "id", "role", "birth_year", "gender", "municipality_code", "postal_code", "languages", "interests",
-        "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "capacity", "signed_up",
+        "id",
+        "role",
+        "birth_year",
+        "gender",
+        "municipality_code",
+        "postal_code",
+        "languages",
+        "interests",
+        "has_children",
+        "wants_family_match",
+        "meeting_mode",
+        "same_gender_only",
+        "capacity",
+        "signed_up",
     )

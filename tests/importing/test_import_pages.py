@@ -24,8 +24,11 @@ NOT_AVAILABLE = "This upload is no longer available. Please upload the file agai
 
 
 def upload(client, data: bytes, name: str = "people.csv"):
-    return client.post(reverse("participants:import_preview"), {"file": SimpleUploadedFile(name, data)},
-                       HTTP_ACCEPT_LANGUAGE="en")
+    return client.post(
+        reverse("participants:import_preview"),
+        {"file": SimpleUploadedFile(name, data)},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
 
 
 def key_of(response) -> str:
@@ -47,7 +50,9 @@ def test_upload_preview_and_import_all(client, world, settings):
     response = client.post(reverse("participants:import_confirm"), {"key": key_of(response), "mode": "all"})
     assert response.status_code == 302 and response["Location"] == reverse("participants:list")
     assert sorted(Participant.objects.values_list("external_ref", flat=True)) == ["P1", "P2"]
-    assert AuditEvent.objects.filter(action="participant.imported", actor=world.uppsala_coordinator).count() == 2
+    assert (
+        AuditEvent.objects.filter(action="participant.imported", actor=world.uppsala_coordinator).count() == 2
+    )
     assert not any((Path(settings.MEDIA_ROOT) / "imports").iterdir()), "the stored file is removed"
 
 
@@ -67,8 +72,11 @@ def test_preview_lists_errors_and_offers_only_valid_rows(client, world):
 
 def test_valid_only_import_and_rejected_rows_download(client, world):
     client.force_login(world.admin)
-    data = csv_bytes([row("P1"), row("P2", gender="female"), row("P3"), row("P4", languages="sv;xx")],
-                     delimiter=";", bom=True)
+    data = csv_bytes(
+        [row("P1"), row("P2", gender="female"), row("P3"), row("P4", languages="sv;xx")],
+        delimiter=";",
+        bom=True,
+    )
     key = key_of(upload(client, data, "Deltagare.csv"))
     # before the import
     response = client.post(reverse("participants:import_rejected"), {"key": key})
@@ -141,7 +149,9 @@ def test_upload_size_limit(client, world, monkeypatch):
 
 def test_coordinator_is_warned_about_rows_outside_their_regions(client, world):
     client.force_login(world.danderyd_coordinator)
-    response = upload(client, csv_bytes([row("P1", municipality_code="0162"), row("P2", municipality_code="0380")]))
+    response = upload(
+        client, csv_bytes([row("P1", municipality_code="0162"), row("P2", municipality_code="0380")])
+    )
     assert response.context["outside_scope"] == 1
     client.post(reverse("participants:import_confirm"), {"key": key_of(response), "mode": "all"})
     imported = {p.external_ref: p for p in Participant.objects.all()}
@@ -154,11 +164,13 @@ def test_coordinator_is_warned_about_rows_outside_their_regions(client, world):
 
 def test_viewer_gets_403_and_anonymous_goes_to_login(client, world):
     data = csv_bytes([row("P1")])
-    for method, name, body in (("get", "participants:import", {}),
-                               ("post", "participants:import_preview", {"file": SimpleUploadedFile("a.csv", data)}),
-                               ("post", "participants:import_confirm", {"key": "x" * 32, "mode": "all"}),
-                               ("post", "participants:import_rejected", {"key": "x" * 32}),
-                               ("get", "participants:export", {})):
+    for method, name, body in (
+        ("get", "participants:import", {}),
+        ("post", "participants:import_preview", {"file": SimpleUploadedFile("a.csv", data)}),
+        ("post", "participants:import_confirm", {"key": "x" * 32, "mode": "all"}),
+        ("post", "participants:import_rejected", {"key": "x" * 32}),
+        ("get", "participants:export", {}),
+    ):
         url = reverse(name, args=["csv"]) if name == "participants:export" else reverse(name)
         client.logout()
         response = getattr(client, method)(url, body)
@@ -177,7 +189,8 @@ def test_other_organisations_coordinator_cannot_use_our_upload(client, world, se
         assert NOT_AVAILABLE in response.content.decode()
         response = client.post(reverse("participants:import_rejected"), {"key": key})
         assert NOT_AVAILABLE in response.content.decode() and "attachment" not in response.get(
-            "Content-Disposition", "")
+            "Content-Disposition", ""
+        )
     assert not Participant.objects.exists()
 
 

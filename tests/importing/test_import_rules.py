@@ -30,14 +30,30 @@ def messages(validation: importing.Validation) -> list[str]:
 
 
 def test_valid_csv_imports_everything(world):
-    data = csv_bytes([row("P1"), row("P2", role="established", capacity="3", municipality_code="0162",
-                                    gender="man", languages="sv", has_children="yes", wants_family_match="1")])
-    result = import_participants(actor=world.admin, organisation=world.org,
-                                 rows=importing.read_table(data, "people.csv"))
+    data = csv_bytes(
+        [
+            row("P1"),
+            row(
+                "P2",
+                role="established",
+                capacity="3",
+                municipality_code="0162",
+                gender="man",
+                languages="sv",
+                has_children="yes",
+                wants_family_match="1",
+            ),
+        ]
+    )
+    result = import_participants(
+        actor=world.admin, organisation=world.org, rows=importing.read_table(data, "people.csv")
+    )
     assert result.created == 2 and result.rejected == 0
     p1 = Participant.objects.get(organisation=world.org, external_ref="P1")
     assert (p1.source, p1.status, p1.email_verified_at) == ("import", "waiting", None)
-    assert p1.region == world.uppsala and p1.languages == ["ar", "en"] and p1.interests == ["fika", "football"]
+    assert (
+        p1.region == world.uppsala and p1.languages == ["ar", "en"] and p1.interests == ["fika", "football"]
+    )
     assert p1.first_name == "GenP1" and p1.email == "p1@example.org"
     assert p1.signed_up_at.date() == dt.date(2026, 1, 15)
     p2 = Participant.objects.get(organisation=world.org, external_ref="P2")
@@ -51,13 +67,55 @@ def test_valid_csv_imports_everything(world):
 
 
 def test_valid_xlsx_with_typed_cells_imports(world):
-    header = ["ID", " Role ", "birth_year", "gender", "municipality_code", "postal_code", "languages", "interests",
-              "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "signed_up", "first_name"]
+    header = [
+        "ID",
+        " Role ",
+        "birth_year",
+        "gender",
+        "municipality_code",
+        "postal_code",
+        "languages",
+        "interests",
+        "has_children",
+        "wants_family_match",
+        "meeting_mode",
+        "same_gender_only",
+        "signed_up",
+        "first_name",
+    ]
     rows = [
-        ["X1", "newcomer", 1985, "woman", "0380", 75320, "ar;sv", "", False, False, "physical", False,
-         dt.datetime(2026, 2, 1), "Nadia"],
-        ["X2", "established", 1970.0, "man", 380, None, "sv", "music", True, True, "either", True,
-         dt.date(2026, 2, 2), None],
+        [
+            "X1",
+            "newcomer",
+            1985,
+            "woman",
+            "0380",
+            75320,
+            "ar;sv",
+            "",
+            False,
+            False,
+            "physical",
+            False,
+            dt.datetime(2026, 2, 1),
+            "Nadia",
+        ],
+        [
+            "X2",
+            "established",
+            1970.0,
+            "man",
+            380,
+            None,
+            "sv",
+            "music",
+            True,
+            True,
+            "either",
+            True,
+            dt.date(2026, 2, 2),
+            None,
+        ],
     ]
     table = importing.read_table(xlsx_bytes(rows, header), "people.xlsx")
     assert [line for line, _ in table.rows] == [2, 3]
@@ -71,32 +129,66 @@ def test_valid_xlsx_with_typed_cells_imports(world):
     assert x2.signed_up_at.date() == dt.date(2026, 2, 2)
 
 
-@pytest.mark.parametrize("column, value, expected", [
-    ("signed_up", "yesterday", "Line 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)."),
-    ("signed_up", "2999-01-01", "Line 3, column signed_up: '2999-01-01' is in the future."),
-    ("role", "refugee", "Line 3, column role: 'refugee' is not one of newcomer|established."),
-    ("gender", "female", "Line 3, column gender: 'female' is not one of woman|man|nonbinary|unspecified."),
-    ("meeting_mode", "phone", "Line 3, column meeting_mode: 'phone' is not one of physical|digital|either."),
-    ("birth_year", "nineteen", "Line 3, column birth_year: 'nineteen' is not a year."),
-    ("birth_year", str(dt.date.today().year - 10),
-     f"Line 3, column birth_year: '{dt.date.today().year - 10}': You must be at least 18 years old to sign up."),
-    ("municipality_code", "9999", "Line 3, column municipality_code: '9999' is not a Swedish municipality code."),
-    ("languages", "sv;xx", "Line 3, column languages: 'xx' is not a known language code."),
-    ("languages", "", "Line 3, column languages: at least one language is required."),
-    ("interests", "fika;skydiving", "Line 3, column interests: 'skydiving' is not a known interest."),
-    ("has_children", "maybe", "Line 3, column has_children: 'maybe' is not true or false."),
-    ("capacity", "9", "Line 3, column capacity: '9' is not a whole number from 1 to 5."),
-    ("postal_code", "123", "Line 3, column postal_code: '123': A Swedish postal code has five digits"),
-    ("email", "not-an-address", "Line 3, column email: 'not-an-address' is not a valid e-mail address."),
-    ("phone", "call me", "Line 3, column phone: 'call me': Write the phone number with digits only"),
-    ("status", "pending", "Line 3, column status: 'pending' is not one of waiting|paused|withdrawn|matched."),
-    ("id", "", "Line 3, column id: the value is missing."),
-    ("availability", "sunday", "Line 3, column availability: 'sunday' is not a known time to meet"),
-    ("household_size", "lots", "Line 3, column household_size: 'lots' is not a whole number from 1 to 15."),
-])
+@pytest.mark.parametrize(
+    "column, value, expected",
+    [
+        ("signed_up", "yesterday", "Line 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)."),
+        ("signed_up", "2999-01-01", "Line 3, column signed_up: '2999-01-01' is in the future."),
+        ("role", "refugee", "Line 3, column role: 'refugee' is not one of newcomer|established."),
+        (
+            "gender",
+            "female",
+            "Line 3, column gender: 'female' is not one of woman|man|nonbinary|unspecified.",
+        ),
+        (
+            "meeting_mode",
+            "phone",
+            "Line 3, column meeting_mode: 'phone' is not one of physical|digital|either.",
+        ),
+        ("birth_year", "nineteen", "Line 3, column birth_year: 'nineteen' is not a year."),
+        (
+            "birth_year",
+            str(dt.date.today().year - 10),
+            f"Line 3, column birth_year: '{dt.date.today().year - 10}': You must be at least 18 years old to sign up.",
+        ),
+        (
+            "municipality_code",
+            "9999",
+            "Line 3, column municipality_code: '9999' is not a Swedish municipality code.",
+        ),
+        ("languages", "sv;xx", "Line 3, column languages: 'xx' is not a known language code."),
+        ("languages", "", "Line 3, column languages: at least one language is required."),
+        ("interests", "fika;skydiving", "Line 3, column interests: 'skydiving' is not a known interest."),
+        ("has_children", "maybe", "Line 3, column has_children: 'maybe' is not true or false."),
+        ("capacity", "9", "Line 3, column capacity: '9' is not a whole number from 1 to 5."),
+        ("postal_code", "123", "Line 3, column postal_code: '123': A Swedish postal code has five digits"),
+        ("email", "not-an-address", "Line 3, column email: 'not-an-address' is not a valid e-mail address."),
+        ("phone", "call me", "Line 3, column phone: 'call me': Write the phone number with digits only"),
+        (
+            "status",
+            "pending",
+            "Line 3, column status: 'pending' is not one of waiting|paused|withdrawn|matched.",
+        ),
+        ("id", "", "Line 3, column id: the value is missing."),
+        ("availability", "sunday", "Line 3, column availability: 'sunday' is not a known time to meet"),
+        (
+            "household_size",
+            "lots",
+            "Line 3, column household_size: 'lots' is not a whole number from 1 to 15.",
+        ),
+    ],
+)
 def test_each_error_names_line_column_and_reason(world, column, value, expected):
-    columns = [*importing.CONTRACT_COLUMNS, "first_name", "last_name", "email", "phone", "status",
-               "availability", "household_size"]
+    columns = [
+        *importing.CONTRACT_COLUMNS,
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "status",
+        "availability",
+        "household_size",
+    ]
     validation = check(csv_bytes([row("P1"), row("P2", **{column: value}), row("P3")], columns), world.org)
     assert validation.rejected_count == 1 and validation.valid_count == 2
     assert [e.line for e in validation.errors] == [3]
@@ -105,15 +197,25 @@ def test_each_error_names_line_column_and_reason(world, column, value, expected)
 
 
 def test_combination_rules_of_the_form(world):
-    validation = check(csv_bytes([
-        row("P1", gender="unspecified", same_gender_only="true"),
-        row("P2", has_children="false", wants_family_match="true"),
-    ]), world.org)
-    assert [(e.line, e.column) for e in validation.errors] == [(2, "same_gender_only"), (3, "wants_family_match")]
+    validation = check(
+        csv_bytes(
+            [
+                row("P1", gender="unspecified", same_gender_only="true"),
+                row("P2", has_children="false", wants_family_match="true"),
+            ]
+        ),
+        world.org,
+    )
+    assert [(e.line, e.column) for e in validation.errors] == [
+        (2, "same_gender_only"),
+        (3, "wants_family_match"),
+    ]
 
 
 def test_newcomer_capacity_is_one_as_on_the_form(world):
-    validation = check(csv_bytes([row("P1", role="newcomer", capacity="3"), row("P2", capacity="")]), world.org)
+    validation = check(
+        csv_bytes([row("P1", role="newcomer", capacity="3"), row("P2", capacity="")]), world.org
+    )
     assert [r.values["capacity"] for r in validation.valid] == [1, 1]
 
 
@@ -121,7 +223,9 @@ def test_one_bad_row_means_nothing_is_written(world):
     data = csv_bytes([row(f"P{i}") for i in range(1, 6)] + [row("P6", signed_up="yesterday")])
     events = AuditEvent.objects.count()
     with pytest.raises(ImportRefused) as info:
-        import_participants(actor=world.admin, organisation=world.org, rows=importing.read_table(data, "a.csv"))
+        import_participants(
+            actor=world.admin, organisation=world.org, rows=importing.read_table(data, "a.csv")
+        )
     assert info.value.validation.rejected_count == 1
     assert not Participant.objects.filter(organisation=world.org).exists()
     assert AuditEvent.objects.count() == events
@@ -129,33 +233,46 @@ def test_one_bad_row_means_nothing_is_written(world):
 
 def test_valid_only_imports_the_valid_rows(world):
     data = csv_bytes([row("P1"), row("P2", gender="x"), row("P3")])
-    result = import_participants(actor=world.admin, organisation=world.org, rows=importing.read_table(data, "a.csv"),
-                                 valid_only=True)
+    result = import_participants(
+        actor=world.admin, organisation=world.org, rows=importing.read_table(data, "a.csv"), valid_only=True
+    )
     assert (result.created, result.rejected) == (2, 1)
     assert sorted(Participant.objects.values_list("external_ref", flat=True)) == ["P1", "P3"]
 
 
 def test_dry_run_writes_nothing(world):
-    result = import_participants(actor=world.admin, organisation=world.org, dry_run=True,
-                                 rows=importing.read_table(csv_bytes([row("P1")]), "a.csv"))
+    result = import_participants(
+        actor=world.admin,
+        organisation=world.org,
+        dry_run=True,
+        rows=importing.read_table(csv_bytes([row("P1")]), "a.csv"),
+    )
     assert result.validation.valid_count == 1 and not Participant.objects.exists()
 
 
 def test_duplicate_ids_and_emails_within_the_file_name_both_lines(world):
-    data = csv_bytes([row("P1"), row("P2", email="same@example.org"), row("P1"), row("P4", email="SAME@example.org")])
+    data = csv_bytes(
+        [row("P1"), row("P2", email="same@example.org"), row("P1"), row("P4", email="SAME@example.org")]
+    )
     validation = check(data, world.org)
     assert validation.valid_count == 0
     msgs = messages(validation)
     assert "Line 2, column id: 'P1' appears more than once in the file: also on line 4." in msgs
     assert "Line 4, column id: 'P1' appears more than once in the file: also on line 2." in msgs
-    assert "Line 3, column email: 'same@example.org' appears more than once in the file: also on line 5." in msgs
-    assert "Line 5, column email: 'SAME@example.org' appears more than once in the file: also on line 3." in msgs
+    assert (
+        "Line 3, column email: 'same@example.org' appears more than once in the file: also on line 5." in msgs
+    )
+    assert (
+        "Line 5, column email: 'SAME@example.org' appears more than once in the file: also on line 3." in msgs
+    )
 
 
 def test_duplicates_against_the_organisation(world):
     ParticipantFactory(organisation=world.org, external_ref="P1", email="taken@example.org")
     ParticipantFactory(organisation=world.other_org, external_ref="P3", email="elsewhere@example.org")
-    data = csv_bytes([row("P1"), row("P2", email="Taken@example.org"), row("P3", email="elsewhere@example.org")])
+    data = csv_bytes(
+        [row("P1"), row("P2", email="Taken@example.org"), row("P3", email="elsewhere@example.org")]
+    )
     validation = check(data, world.org)
     assert messages(validation) == [
         "Line 2, column id: 'P1' already exists in this organisation.",
@@ -165,8 +282,11 @@ def test_duplicates_against_the_organisation(world):
 
 
 def test_semicolon_csv_from_swedish_excel_with_bom(world):
-    data = csv_bytes([row("P1", languages="sv;ar;en"), row("P2", first_name="Åsa", last_name="Öberg")],
-                     delimiter=";", bom=True)
+    data = csv_bytes(
+        [row("P1", languages="sv;ar;en"), row("P2", first_name="Åsa", last_name="Öberg")],
+        delimiter=";",
+        bom=True,
+    )
     assert data.startswith(b"\xef\xbb\xbf")
     table = importing.read_table(data, "export.csv")
     assert table.delimiter == ";"
@@ -192,21 +312,26 @@ def test_header_is_case_insensitive_and_unknown_columns_warn(world):
 
 
 def test_line_numbers_skip_blank_lines_and_count_multiline_cells(world):
-    data = csv_bytes([row("P1", last_name="Two\nLines"), row("P2", gender="x")]).replace(b"\r\nP2", b"\r\n\r\nP2")
+    data = csv_bytes([row("P1", last_name="Two\nLines"), row("P2", gender="x")]).replace(
+        b"\r\nP2", b"\r\n\r\nP2"
+    )
     validation = check(data, world.org)
     assert [(e.line, e.column) for e in validation.errors] == [(5, "gender")]
 
 
-@pytest.mark.parametrize("data, filename, message", [
-    (b"", "a.csv", "The file is empty."),
-    (b"\n\n  \n", "a.csv", "The file is empty."),
-    (b"%PDF-1.4 \x00\x01", "a.pdf", "This is not a CSV or XLSX file."),
-    (b"hello", "a.docx", "This is not a CSV or XLSX file."),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", "Old Excel files (.xls) cannot be read."),
-    (b"PK\x03\x04garbage", "a.xlsx", "The file is not a valid XLSX file."),
-    (b"a,b,c\n1,2,3\n", "a.csv", "The first line is not a header"),
-    (b"id,role,birth_year\nP1,newcomer,1990\n", "a.csv", "The file lacks the required columns gender,"),
-])
+@pytest.mark.parametrize(
+    "data, filename, message",
+    [
+        (b"", "a.csv", "The file is empty."),
+        (b"\n\n  \n", "a.csv", "The file is empty."),
+        (b"%PDF-1.4 \x00\x01", "a.pdf", "This is not a CSV or XLSX file."),
+        (b"hello", "a.docx", "This is not a CSV or XLSX file."),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", "Old Excel files (.xls) cannot be read."),
+        (b"PK\x03\x04garbage", "a.xlsx", "The file is not a valid XLSX file."),
+        (b"a,b,c\n1,2,3\n", "a.csv", "The first line is not a header"),
+        (b"id,role,birth_year\nP1,newcomer,1990\n", "a.csv", "The file lacks the required columns gender,"),
+    ],
+)
 def test_file_level_problems_give_one_clear_message(data, filename, message, world):
     with translation.override("en"), pytest.raises(importing.ImportFileError) as info:
         importing.read_table(data, filename)
@@ -221,7 +346,10 @@ def test_too_many_rows_is_refused(world, monkeypatch):
 
 
 def test_row_with_too_many_cells(world):
-    data = csv_bytes([row("P1")]) + b"P2,newcomer,1990,woman,0380,,sv,,false,false,either,false,1,2026-01-01,A,B,c@x.se,EXTRA\r\n"
+    data = (
+        csv_bytes([row("P1")])
+        + b"P2,newcomer,1990,woman,0380,,sv,,false,false,either,false,1,2026-01-01,A,B,c@x.se,EXTRA\r\n"
+    )
     validation = check(data, world.org)
     assert messages(validation) == ["Line 3: the row has 18 cells but the header has 17."]
 

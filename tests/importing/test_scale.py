@@ -19,9 +19,16 @@ N = 100_000
 
 def test_import_and_export_100k(world):
     munis = ["0380", "0305", "0162", "2580", "0180", "1480"]
-    rows = [row(f"P{i}", municipality_code=munis[i % len(munis)], email="" if i % 3 else f"p{i}@example.org",
-                languages=("sv;ar", "en", "sv;fa;en")[i % 3], birth_year=str(1950 + i % 50))
-            for i in range(N)]
+    rows = [
+        row(
+            f"P{i}",
+            municipality_code=munis[i % len(munis)],
+            email="" if i % 3 else f"p{i}@example.org",
+            languages=("sv;ar", "en", "sv;fa;en")[i % 3],
+            birth_year=str(1950 + i % 50),
+        )
+        for i in range(N)
+    ]
     data = csv_bytes(rows, [*importing.CONTRACT_COLUMNS, "email"])
     assert len(data) < importing.MAX_BYTES
     started = time.perf_counter()
@@ -35,7 +42,9 @@ def test_import_and_export_100k(world):
 
     started = time.perf_counter()
     out = io.BytesIO()
-    exporting.write_csv(out, exporting.export_queryset(Participant.objects.filter(organisation=world.org)), "full")
+    exporting.write_csv(
+        out, exporting.export_queryset(Participant.objects.filter(organisation=world.org)), "full"
+    )
     seconds = time.perf_counter() - started
     print(f"CSV export of {N}: {seconds:.1f}s")
     assert out.getvalue().count(b"\n") == N + 1

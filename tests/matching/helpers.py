@@ -11,7 +11,10 @@ from tests.factories import ParticipantFactory
 def person(world: Any, role: str, region: str = "uppsala", **kw: Any) -> Participant:
     muni = {"uppsala": "0380", "danderyd": "0162", "lulea": "2580"}[region]
     defaults: dict[str, Any] = {
-        "organisation": world.org, "region": getattr(world, region), "municipality_id": muni, "role": role,
+        "organisation": world.org,
+        "region": getattr(world, region),
+        "municipality_id": muni,
+        "role": role,
         "languages": ["sv", "en"] if role == "established" else ["ar", "en"],
     }
     defaults.update(kw)

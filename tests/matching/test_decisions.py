@@ -12,7 +12,9 @@ pytestmark = pytest.mark.django_db
 
 
 def run_uppsala(world):
-    return services.run_matching(actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala)
+    return services.run_matching(
+        actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala
+    )
 
 
 def test_approve_creates_match_sets_statuses_and_audits(world):
@@ -126,7 +128,16 @@ def test_reasons_render_in_staff_language():
         text = render_reason("shared_interests", {"count": 2, "items": ["football", "board_games"]})
         assert text == "2 shared interests: Football, Board games"
         assert render_reason("shared_interests", {"count": 1, "items": ["fika"]}) == "1 shared interest: Fika"
-        line = render_shortage({"role": "newcomer", "language": "ar", "mode": "physical",
-                                "municipality_code": "2580", "waiting": 38, "compatible": 4, "free": 1},
-                               {"2580": "Luleå"})
+        line = render_shortage(
+            {
+                "role": "newcomer",
+                "language": "ar",
+                "mode": "physical",
+                "municipality_code": "2580",
+                "waiting": 38,
+                "compatible": 4,
+                "free": 1,
+            },
+            {"2580": "Luleå"},
+        )
         assert line.startswith("38 Arabic-speaking newcomers in Luleå want to meet physically; 4 compatible")

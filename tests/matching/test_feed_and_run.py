@@ -58,14 +58,26 @@ def test_run_in_uppsala_proposes_only_uppsala_pairs(world):
 
 def test_proposals_never_break_hard_rules(world):
     for i in range(12):
-        person(world, "newcomer", languages=[["ar"], ["fa"], ["sv", "ar"]][i % 3],
-               gender=["woman", "man"][i % 2], same_gender_only=i % 4 == 0,
-               wants_family_match=i % 5 == 0, meeting_mode=["physical", "digital", "either"][i % 3],
-               municipality_id=["0380", "0305"][i % 2])
-        person(world, "established", languages=[["sv"], ["sv", "ar"], ["fa", "sv"]][i % 3],
-               gender=["man", "woman", "woman"][i % 3], same_gender_only=i % 3 == 0,
-               wants_family_match=i % 6 == 0, meeting_mode=["either", "physical", "digital"][i % 3],
-               municipality_id=["0380", "0360"][i % 2])
+        person(
+            world,
+            "newcomer",
+            languages=[["ar"], ["fa"], ["sv", "ar"]][i % 3],
+            gender=["woman", "man"][i % 2],
+            same_gender_only=i % 4 == 0,
+            wants_family_match=i % 5 == 0,
+            meeting_mode=["physical", "digital", "either"][i % 3],
+            municipality_id=["0380", "0305"][i % 2],
+        )
+        person(
+            world,
+            "established",
+            languages=[["sv"], ["sv", "ar"], ["fa", "sv"]][i % 3],
+            gender=["man", "woman", "woman"][i % 3],
+            same_gender_only=i % 3 == 0,
+            wants_family_match=i % 6 == 0,
+            meeting_mode=["either", "physical", "digital"][i % 3],
+            municipality_id=["0380", "0360"][i % 2],
+        )
     run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
     proposals = list(run.proposals.select_related("newcomer", "established"))
     assert proposals, "expected some proposals"
@@ -76,8 +88,11 @@ def test_proposals_never_break_hard_rules(world):
             assert n.gender == e.gender
         assert n.wants_family_match == e.wants_family_match
         digital = n.meeting_mode != "physical" and e.meeting_mode != "physical"
-        physical = (n.meeting_mode != "digital" and e.meeting_mode != "digital"
-                    and n.municipality_id == e.municipality_id)
+        physical = (
+            n.meeting_mode != "digital"
+            and e.meeting_mode != "digital"
+            and n.municipality_id == e.municipality_id
+        )
         assert digital or physical
         assert p.reasons and {"code", "params", "points"} <= set(p.reasons[0])
     ranks = [p.rank for p in sorted(proposals, key=lambda p: -p.score)]

@@ -24,11 +24,20 @@ def test_feed_large_pool(world, django_assert_max_num_queries):
     Participant.objects.bulk_create(
         [
             Participant(
-                organisation=world.org, region=world.uppsala, role="newcomer" if i % 2 else "established",
-                first_name=f"P{i}", last_name="Scale", email=f"scale{i}@example.org", birth_year=1950 + i % 50,
-                gender=rng.choice(["woman", "man"]), municipality_id=rng.choice(["0380", "0305", "0360"]),
-                languages=rng.sample(langs, 2), interests=["fika", "music"][: 1 + i % 2],
-                meeting_mode=rng.choice(["physical", "digital", "either"]), status="waiting", signed_up_at=now,
+                organisation=world.org,
+                region=world.uppsala,
+                role="newcomer" if i % 2 else "established",
+                first_name=f"P{i}",
+                last_name="Scale",
+                email=f"scale{i}@example.org",
+                birth_year=1950 + i % 50,
+                gender=rng.choice(["woman", "man"]),
+                municipality_id=rng.choice(["0380", "0305", "0360"]),
+                languages=rng.sample(langs, 2),
+                interests=["fika", "music"][: 1 + i % 2],
+                meeting_mode=rng.choice(["physical", "digital", "either"]),
+                status="waiting",
+                signed_up_at=now,
             )
             for i in range(SIZE)
         ],
@@ -36,8 +45,9 @@ def test_feed_large_pool(world, django_assert_max_num_queries):
     )
     t0 = time.perf_counter()
     with django_assert_max_num_queries(8):
-        pool = feed.build_pool(feed.scope_participants(organisation=world.org, region=world.uppsala),
-                               organisation=world.org)
+        pool = feed.build_pool(
+            feed.scope_participants(organisation=world.org, region=world.uppsala), organisation=world.org
+        )
     seconds = time.perf_counter() - t0
     assert len(pool.newcomers) + len(pool.established) == SIZE
     assert seconds < SIZE / 2000, seconds  # well below a millisecond per person

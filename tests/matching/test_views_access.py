@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def runs(world):
-    up_n, up_e = person(world, "newcomer", first_name="Amal"), person(world, "established", first_name="Karin")
+    up_n, up_e = (
+        person(world, "newcomer", first_name="Amal"),
+        person(world, "established", first_name="Karin"),
+    )
     person(world, "newcomer", "danderyd")
     person(world, "established", "danderyd")
     uppsala = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
@@ -59,8 +62,13 @@ def test_other_organisation_gets_404(client, world, runs):
 
 def test_viewer_403_and_anonymous_login(client, world, runs):
     proposal = runs["uppsala"].proposals.get()
-    urls = [*proposal_urls(proposal), ("get", reverse("matching:pool")), ("get", reverse("matching:matches")),
-            ("get", reverse("matching:runs")), ("get", reverse("matching:settings"))]
+    urls = [
+        *proposal_urls(proposal),
+        ("get", reverse("matching:pool")),
+        ("get", reverse("matching:matches")),
+        ("get", reverse("matching:runs")),
+        ("get", reverse("matching:settings")),
+    ]
     for method, url in urls:
         response = getattr(client, method)(url)
         assert response.status_code == 302, url
@@ -98,15 +106,23 @@ def test_run_form_and_approve_page(client, world):
     client.force_login(world.uppsala_coordinator)
     form_html = client.get(reverse("matching:runs")).content.decode()
     assert "Danderyd" not in form_html
-    response = client.post(reverse("matching:runs"), {"scope": f"region:{world.uppsala.uid}", "solver": "fast"})
+    response = client.post(
+        reverse("matching:runs"), {"scope": f"region:{world.uppsala.uid}", "solver": "fast"}
+    )
     run = MatchingRun.objects.get()
-    assert response.status_code == 302 and response["Location"] == reverse("matching:run_detail", args=[run.uid])
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "matching:run_detail", args=[run.uid]
+    )
     assert run.region == world.uppsala and run.created_by == world.uppsala_coordinator
     # a coordinator cannot run matching for a region that is not theirs
-    response = client.post(reverse("matching:runs"), {"scope": f"region:{world.danderyd.uid}", "solver": "fast"})
+    response = client.post(
+        reverse("matching:runs"), {"scope": f"region:{world.danderyd.uid}", "solver": "fast"}
+    )
     assert response.status_code == 400 and MatchingRun.objects.count() == 1
     uids = [str(u) for u in run.proposals.values_list("uid", flat=True)]
-    response = client.post(reverse("matching:run_approve_page", args=[run.uid]), {"proposal": uids}, follow=True)
+    response = client.post(
+        reverse("matching:run_approve_page", args=[run.uid]), {"proposal": uids}, follow=True
+    )
     assert "3 matches approved" in response.content.decode()
     assert Match.objects.count() == 3
 
@@ -119,7 +135,9 @@ def test_reject_and_choose_views(client, world):
     run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
     p1 = run.proposals.get(newcomer=n1)
     client.force_login(world.uppsala_coordinator)
-    html = client.get(reverse("matching:proposal_candidates", args=[p1.uid]), {"for": "newcomer"}).content.decode()
+    html = client.get(
+        reverse("matching:proposal_candidates", args=[p1.uid]), {"for": "newcomer"}
+    ).content.decode()
     assert "Berit" in html
     response = client.post(reverse("matching:proposal_choose", args=[p1.uid]), {"partner": str(e2.uid)})
     assert response.status_code == 302
@@ -147,8 +165,15 @@ def test_settings_page_saves_weights_used_by_next_run(client, world):
     response = client.get(reverse("matching:settings"))
     assert response.status_code == 200
     data = {"interests_full_at": 3, "age_span_years": 20, "waiting_cap_days": 365}
-    for name, w in {"interests": 40, "age": 15, "waiting": 20, "swedish": 10, "proximity": 15,
-                    "family_situation": 5, "availability": 10}.items():
+    for name, w in {
+        "interests": 40,
+        "age": 15,
+        "waiting": 20,
+        "swedish": 10,
+        "proximity": 15,
+        "family_situation": 5,
+        "availability": 10,
+    }.items():
         data[f"{name}_weight"] = w
     data["interests_must"] = "on"
     response = client.post(reverse("matching:settings"), data)

@@ -35,8 +35,13 @@ class Recorder:
             await asyncio.sleep(self.delay)
         msg = message_from_bytes(envelope.original_content or envelope.content)
         with self.lock:
-            self.received.append({"message_id": msg["Message-ID"], "to": ",".join(envelope.rcpt_tos),
-                                  "subject": msg["Subject"]})
+            self.received.append(
+                {
+                    "message_id": msg["Message-ID"],
+                    "to": ",".join(envelope.rcpt_tos),
+                    "subject": msg["Subject"],
+                }
+            )
         return "250 Message accepted for delivery"
 
     def message_ids(self) -> list[str]:

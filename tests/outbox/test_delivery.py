@@ -22,18 +22,26 @@ def queue(n: int, *, prefix: str = "m", bounce: bool = False) -> list[OutboxMess
     rows = []
     for i in range(n):
         to = f"{prefix}{i}@bounce.invalid" if bounce else f"{prefix}{i}@example.org"
-        rows.append(queue_mail(to_email=to, template="signup_confirm", language="sv",
-                               context={"first_name": f"P{i}", "organisation": "Test", "confirm_url": "x", "days": 7},
-                               dedupe_key=f"{prefix}:{i}"))
+        rows.append(
+            queue_mail(
+                to_email=to,
+                template="signup_confirm",
+                language="sv",
+                context={"first_name": f"P{i}", "organisation": "Test", "confirm_url": "x", "days": 7},
+                dedupe_key=f"{prefix}:{i}",
+            )
+        )
     return rows
 
 
 @pytest.mark.django_db
 def test_queue_mail_is_idempotent_on_its_key():
-    first = queue_mail(to_email="a@example.org", template="signup_confirm", language="sv", context={},
-                       dedupe_key="once")
-    second = queue_mail(to_email="a@example.org", template="signup_confirm", language="sv", context={},
-                        dedupe_key="once")
+    first = queue_mail(
+        to_email="a@example.org", template="signup_confirm", language="sv", context={}, dedupe_key="once"
+    )
+    second = queue_mail(
+        to_email="a@example.org", template="signup_confirm", language="sv", context={}, dedupe_key="once"
+    )
     assert first is not None and second is None
     assert OutboxMessage.objects.count() == 1
 
@@ -63,8 +71,9 @@ def test_refused_address_fails_permanently_and_marks_participant_bouncing(smtp_s
     from tests.factories import ParticipantFactory
 
     p = ParticipantFactory(organisation=world.org, email="nobody@bounce.invalid")
-    queue_mail(to_email=p.email, template="signup_confirm", language="sv", context={}, dedupe_key="b",
-               participant=p)
+    queue_mail(
+        to_email=p.email, template="signup_confirm", language="sv", context={}, dedupe_key="b", participant=p
+    )
     assert deliver_due() == 0
     row = OutboxMessage.objects.get()
     assert row.state == MailState.FAILED and "550" in row.last_error
@@ -77,16 +86,28 @@ def _worker_env(smtp_port: int) -> dict[str, str]:
     if connection.vendor == "sqlite":
         url = f"sqlite:///{settings_dict['NAME']}"
     else:
-        url = (f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
-               f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}")
-    return {**os.environ, "DATABASE_URL": url, "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp_port), "OUTBOX_LEASE_SECONDS": "1",
-            "DEBUG": "true"}
+        url = (
+            f"postgres://{settings_dict['USER']}@{settings_dict['HOST'] or '127.0.0.1'}:"
+            f"{settings_dict['PORT'] or 5432}/{settings_dict['NAME']}"
+        )
+    return {
+        **os.environ,
+        "DATABASE_URL": url,
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "OUTBOX_LEASE_SECONDS": "1",
+        "DEBUG": "true",
+    }
 
 
 def _start_worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "kompis.cli", "deliver", "--loop", "--interval", "0.05",
-                             "--batch", "10"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return subprocess.Popen(
+        [sys.executable, "-m", "kompis.cli", "deliver", "--loop", "--interval", "0.05", "--batch", "10"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
 
 def _wait_until_all_sent(total: int, deadline: float) -> None:
@@ -125,8 +146,10 @@ def test_worker_killed_again_and_again_loses_nothing(smtp_server, capsys):
     expected = set(OutboxMessage.objects.values_list("message_id", flat=True))
     duplicates = len(ids) - len(set(ids))
     with capsys.disabled():
-        print(f"\n[outbox kill test] {total} mails, {kills} SIGKILLs, {len(ids)} deliveries, "
-              f"{duplicates} duplicates (each with the same Message-ID)")
+        print(
+            f"\n[outbox kill test] {total} mails, {kills} SIGKILLs, {len(ids)} deliveries, "
+            f"{duplicates} duplicates (each with the same Message-ID)"
+        )
     assert set(ids) == expected  # nothing lost, nothing unexpected
     assert kills >= 3 and len(ids) > 0
     # A mail goes out twice only when a kill fell between the server's acceptance and the commit:

@@ -36,7 +36,7 @@ def confirmed_events(p: Participant) -> int:
 
 @pytest.mark.parametrize("language, direction", [("sv", "ltr"), ("ar", "rtl"), ("fa", "rtl"), ("en", "ltr")])
 def test_confirmation_mail_has_text_and_html_in_signup_language(signed_up, language, direction):
-    p, path = signed_up(language)
+    _participant, path = signed_up(language)
     message = mail.outbox[0]
     assert message.to == ["amal@example.org"]
     assert message.subject.strip()
@@ -87,12 +87,15 @@ def test_confirming_does_not_revive_a_withdrawn_participant(client, signed_up):
     assert p.status == "withdrawn" and p.email_verified_at is None
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
-    lambda t: "A" + t[1:] if t[0] != "A" else "B" + t[1:],
-    lambda t: t[: len(t) // 2],
-    lambda t: "nonsense",
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda t: t[:-1] + ("A" if t[-1] != "A" else "B"),
+        lambda t: "A" + t[1:] if t[0] != "A" else "B" + t[1:],
+        lambda t: t[: len(t) // 2],
+        lambda t: "nonsense",
+    ],
+)
 def test_tampered_token_is_a_friendly_400(client, signed_up, mangle):
     p, path = signed_up()
     token = path.rstrip("/").rsplit("/", 1)[1]
@@ -152,10 +155,15 @@ def test_expire_unconfirmed_deletes_only_old_unconfirmed_signups(world, settings
     recent = now - timedelta(days=settings.SIGNUP_CONFIRM_DAYS - 1)
     gone = ParticipantFactory(organisation=world.org, status="pending", signed_up_at=old, first_name="Old")
     kept = [
-        ParticipantFactory(organisation=world.org, status="pending", signed_up_at=recent, first_name="Recent"),
-        ParticipantFactory(organisation=world.org, status="waiting", signed_up_at=old, first_name="Confirmed"),
-        ParticipantFactory(organisation=world.org, status="pending", signed_up_at=old, source="import",
-                           first_name="Imported"),
+        ParticipantFactory(
+            organisation=world.org, status="pending", signed_up_at=recent, first_name="Recent"
+        ),
+        ParticipantFactory(
+            organisation=world.org, status="waiting", signed_up_at=old, first_name="Confirmed"
+        ),
+        ParticipantFactory(
+            organisation=world.org, status="pending", signed_up_at=old, source="import", first_name="Imported"
+        ),
     ]
     assert services.expire_unconfirmed(now=now) == 1
     assert not Participant.objects.filter(pk=gone.pk).exists()

@@ -18,13 +18,33 @@ SIGNUP = "/kompisforeningen/signup/"
 THANKS = "/kompisforeningen/signup/thanks/"
 
 VALID = {
-    "role": "newcomer", "first_name": "Amal", "last_name": "Haddad", "email": "Amal@Example.org",
-    "birth_year": "1991", "gender": "woman", "municipality": "0380", "postal_code": "753 20",
-    "phone": "070 123 45 67", "languages": ["ar", "en"], "interests": ["fika"], "meeting_mode": "either",
-    "capacity": "1", "consent_data": "on",
+    "role": "newcomer",
+    "first_name": "Amal",
+    "last_name": "Haddad",
+    "email": "Amal@Example.org",
+    "birth_year": "1991",
+    "gender": "woman",
+    "municipality": "0380",
+    "postal_code": "753 20",
+    "phone": "070 123 45 67",
+    "languages": ["ar", "en"],
+    "interests": ["fika"],
+    "meeting_mode": "either",
+    "capacity": "1",
+    "consent_data": "on",
 }
-REQUIRED = ["role", "first_name", "last_name", "email", "birth_year", "gender", "municipality", "languages",
-            "meeting_mode", "consent_data"]
+REQUIRED = [
+    "role",
+    "first_name",
+    "last_name",
+    "email",
+    "birth_year",
+    "gender",
+    "municipality",
+    "languages",
+    "meeting_mode",
+    "consent_data",
+]
 RTL = {"ar", "fa"}
 
 
@@ -33,8 +53,13 @@ def html_tag(content: str) -> str:
 
 
 def nothing_written() -> bool:
-    return not (Participant.objects.exists() or OutboxMessage.objects.exists() or AuditEvent.objects.exists()
-                or Consent.objects.exists() or mail.outbox)
+    return not (
+        Participant.objects.exists()
+        or OutboxMessage.objects.exists()
+        or AuditEvent.objects.exists()
+        or Consent.objects.exists()
+        or mail.outbox
+    )
 
 
 def post(client, data, capture):
@@ -62,7 +87,9 @@ def test_signup_in_each_language(client, world, code, django_capture_on_commit_c
     other = client.get(THANKS).content.decode()
     assert f'lang="{code}"' in html_tag(other) and f'dir="{direction}"' in html_tag(other)
 
-    response = post(client, {**VALID, "email": f"amal.{code}@example.org"}, django_capture_on_commit_callbacks)
+    response = post(
+        client, {**VALID, "email": f"amal.{code}@example.org"}, django_capture_on_commit_callbacks
+    )
     assert response.status_code == 302 and response["Location"] == THANKS
     p = Participant.objects.get()
     assert p.preferred_language == code and p.status == "pending"
@@ -132,21 +159,24 @@ def test_each_required_field_alone(client, world, missing):
     assert nothing_written()
 
 
-@pytest.mark.parametrize("field, value", [
-    ("birth_year", str(timezone.localdate().year - 17)),
-    ("birth_year", str(timezone.localdate().year)),
-    ("birth_year", "1890"),
-    ("postal_code", "1234"),
-    ("postal_code", "075 20"),
-    ("postal_code", "abcde"),
-    ("postal_code", "753 200"),
-    ("phone", "call me"),
-    ("phone", "12"),
-    ("phone", "070-ABC"),
-    ("email", "not-an-address"),
-    ("languages", ["xx"]),
-    ("municipality", "9999"),
-])
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("birth_year", str(timezone.localdate().year - 17)),
+        ("birth_year", str(timezone.localdate().year)),
+        ("birth_year", "1890"),
+        ("postal_code", "1234"),
+        ("postal_code", "075 20"),
+        ("postal_code", "abcde"),
+        ("postal_code", "753 200"),
+        ("phone", "call me"),
+        ("phone", "12"),
+        ("phone", "070-ABC"),
+        ("email", "not-an-address"),
+        ("languages", ["xx"]),
+        ("municipality", "9999"),
+    ],
+)
 def test_bad_values_are_refused_next_to_the_field(client, world, field, value):
     response = client.post(SIGNUP, {**VALID, field: value})
     assert response.status_code == 200
@@ -161,8 +191,11 @@ def test_under_18_message(client, world):
 
 
 def test_exactly_18_this_year_is_accepted(client, world, django_capture_on_commit_callbacks):
-    response = post(client, {**VALID, "birth_year": str(timezone.localdate().year - 18)},
-                    django_capture_on_commit_callbacks)
+    response = post(
+        client,
+        {**VALID, "birth_year": str(timezone.localdate().year - 18)},
+        django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 302
     assert Participant.objects.get().birth_year == timezone.localdate().year - 18
 
@@ -181,15 +214,19 @@ def test_family_match_needs_children(client, world):
 
 
 def test_family_with_children_is_accepted(client, world, django_capture_on_commit_callbacks):
-    response = post(client, {**VALID, "wants_family_match": "on", "has_children": "on", "household_size": "4"},
-                    django_capture_on_commit_callbacks)
+    response = post(
+        client,
+        {**VALID, "wants_family_match": "on", "has_children": "on", "household_size": "4"},
+        django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 302
     p = Participant.objects.get()
     assert p.wants_family_match and p.has_children and p.household_size == 4
 
 
-def test_valid_signup_stores_normalised_values_consent_and_audit(client, world,
-                                                                django_capture_on_commit_callbacks):
+def test_valid_signup_stores_normalised_values_consent_and_audit(
+    client, world, django_capture_on_commit_callbacks
+):
     response = post(client, {**VALID, "consent_research": "on"}, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     p = Participant.objects.get()
@@ -200,7 +237,9 @@ def test_valid_signup_stores_normalised_values_consent_and_audit(client, world,
     assert AuditEvent.objects.filter(action="participant.signed_up", object_id=str(p.uid)).count() == 1
 
 
-def test_signup_in_municipality_without_office_has_no_region(client, world, django_capture_on_commit_callbacks):
+def test_signup_in_municipality_without_office_has_no_region(
+    client, world, django_capture_on_commit_callbacks
+):
     post(client, {**VALID, "municipality": "1480"}, django_capture_on_commit_callbacks)  # Göteborg
     assert Participant.objects.get().region is None
 
@@ -214,7 +253,9 @@ def test_honeypot_filled_looks_the_same_but_creates_nobody(client, world, django
     assert nothing_written()
 
 
-def test_rate_limit_fourth_post_from_same_address(client, world, settings, django_capture_on_commit_callbacks):
+def test_rate_limit_fourth_post_from_same_address(
+    client, world, settings, django_capture_on_commit_callbacks
+):
     settings.SIGNUP_RATE = "3/h"
     for i in range(3):
         response = post(client, {**VALID, "email": f"p{i}@example.org"}, django_capture_on_commit_callbacks)
@@ -239,14 +280,18 @@ def test_rate_limit_counts_invalid_posts_too(client, world, settings):
     assert nothing_written()
 
 
-def test_duplicate_email_is_case_insensitive_and_mails_once_a_day(client, world,
-                                                                 django_capture_on_commit_callbacks):
+def test_duplicate_email_is_case_insensitive_and_mails_once_a_day(
+    client, world, django_capture_on_commit_callbacks
+):
     post(client, VALID, django_capture_on_commit_callbacks)
     first = Participant.objects.get()
     assert len(mail.outbox) == 1
 
-    response = post(client, {**VALID, "email": "AMAL@example.ORG", "first_name": "Someone"},
-                    django_capture_on_commit_callbacks)
+    response = post(
+        client,
+        {**VALID, "email": "AMAL@example.ORG", "first_name": "Someone"},
+        django_capture_on_commit_callbacks,
+    )
     assert response.status_code == 302 and response["Location"] == THANKS  # looks exactly the same
     assert Participant.objects.count() == 1
     first.refresh_from_db()
@@ -272,8 +317,9 @@ def test_duplicate_of_confirmed_participant_has_no_link(client, world, django_ca
     assert len(mail.outbox) == 1 and "/signup/confirm/" not in mail.outbox[0].body
 
 
-def test_same_email_in_another_organisation_is_a_new_participant(client, world,
-                                                                 django_capture_on_commit_callbacks):
+def test_same_email_in_another_organisation_is_a_new_participant(
+    client, world, django_capture_on_commit_callbacks
+):
     from tests.factories import ParticipantFactory
 
     ParticipantFactory(organisation=world.other_org, email="amal@example.org")

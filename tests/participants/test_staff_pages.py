@@ -27,19 +27,60 @@ def roster(world):
     now = timezone.now()
     make = ParticipantFactory
     return {
-        "amal": make(organisation=world.org, region=world.uppsala, municipality_id="0380", first_name="Amal",
-                     last_name="Haddad", email="amal@example.org", role="newcomer", languages=["ar", "en"],
-                     meeting_mode="physical", signed_up_at=now - timedelta(days=40)),
-        "olena": make(organisation=world.org, region=world.uppsala, municipality_id="0305", first_name="Olena",
-                      last_name="Koval", role="newcomer", languages=["uk"], meeting_mode="digital",
-                      signed_up_at=now - timedelta(days=5)),
-        "karin": make(organisation=world.org, region=world.danderyd, municipality_id="0162", first_name="Karin",
-                      last_name="Lind", email="karin.lind@example.org", role="established", languages=["sv", "en"],
-                      meeting_mode="either", signed_up_at=now - timedelta(days=60)),
-        "pending": make(organisation=world.org, region=world.lulea, municipality_id="2580", first_name="Pia",
-                        last_name="Väntar", status="pending", role="established", languages=["sv"]),
-        "paused": make(organisation=world.org, region=world.lulea, municipality_id="2581", first_name="Paul",
-                       last_name="Paus", status="paused", languages=["fa"]),
+        "amal": make(
+            organisation=world.org,
+            region=world.uppsala,
+            municipality_id="0380",
+            first_name="Amal",
+            last_name="Haddad",
+            email="amal@example.org",
+            role="newcomer",
+            languages=["ar", "en"],
+            meeting_mode="physical",
+            signed_up_at=now - timedelta(days=40),
+        ),
+        "olena": make(
+            organisation=world.org,
+            region=world.uppsala,
+            municipality_id="0305",
+            first_name="Olena",
+            last_name="Koval",
+            role="newcomer",
+            languages=["uk"],
+            meeting_mode="digital",
+            signed_up_at=now - timedelta(days=5),
+        ),
+        "karin": make(
+            organisation=world.org,
+            region=world.danderyd,
+            municipality_id="0162",
+            first_name="Karin",
+            last_name="Lind",
+            email="karin.lind@example.org",
+            role="established",
+            languages=["sv", "en"],
+            meeting_mode="either",
+            signed_up_at=now - timedelta(days=60),
+        ),
+        "pending": make(
+            organisation=world.org,
+            region=world.lulea,
+            municipality_id="2580",
+            first_name="Pia",
+            last_name="Väntar",
+            status="pending",
+            role="established",
+            languages=["sv"],
+        ),
+        "paused": make(
+            organisation=world.org,
+            region=world.lulea,
+            municipality_id="2581",
+            first_name="Paul",
+            last_name="Paus",
+            status="paused",
+            languages=["fa"],
+        ),
     }
 
 
@@ -53,30 +94,33 @@ def test_list_without_filters_shows_everyone_of_the_organisation(admin_client, r
     assert rows(admin_client) == {"Amal", "Olena", "Karin", "Pia", "Paul"}
 
 
-@pytest.mark.parametrize("params, expected", [
-    ({"role": "established"}, {"Karin", "Pia"}),
-    ({"role": "newcomer"}, {"Amal", "Olena", "Paul"}),
-    ({"status": "pending"}, {"Pia"}),
-    ({"status": "paused"}, {"Paul"}),
-    ({"status": "waiting"}, {"Amal", "Olena", "Karin"}),
-    ({"municipality": "0305"}, {"Olena"}),
-    ({"language": "uk"}, {"Olena"}),
-    ({"language": "en"}, {"Amal", "Karin"}),
-    ({"language": "sv"}, {"Karin", "Pia"}),
-    ({"meeting_mode": "digital"}, {"Olena"}),
-    ({"meeting_mode": "physical"}, {"Amal"}),
-    ({"waiting_days": "30"}, {"Amal", "Karin"}),
-    ({"waiting_days": "50"}, {"Karin"}),
-    ({"q": "haddad"}, {"Amal"}),
-    ({"q": "OLENA"}, {"Olena"}),
-    ({"q": "karin.lind@example"}, {"Karin"}),
-    ({"q": "Amal Haddad"}, {"Amal"}),
-    ({"q": "Amal Lind"}, set()),
-    ({"q": "nobody-like-this"}, set()),
-    ({"role": "newcomer", "language": "ar"}, {"Amal"}),
-    ({"waiting_days": "not-a-number"}, {"Amal", "Olena", "Karin", "Pia", "Paul"}),
-    ({"region": "not-a-uuid"}, set()),
-])
+@pytest.mark.parametrize(
+    "params, expected",
+    [
+        ({"role": "established"}, {"Karin", "Pia"}),
+        ({"role": "newcomer"}, {"Amal", "Olena", "Paul"}),
+        ({"status": "pending"}, {"Pia"}),
+        ({"status": "paused"}, {"Paul"}),
+        ({"status": "waiting"}, {"Amal", "Olena", "Karin"}),
+        ({"municipality": "0305"}, {"Olena"}),
+        ({"language": "uk"}, {"Olena"}),
+        ({"language": "en"}, {"Amal", "Karin"}),
+        ({"language": "sv"}, {"Karin", "Pia"}),
+        ({"meeting_mode": "digital"}, {"Olena"}),
+        ({"meeting_mode": "physical"}, {"Amal"}),
+        ({"waiting_days": "30"}, {"Amal", "Karin"}),
+        ({"waiting_days": "50"}, {"Karin"}),
+        ({"q": "haddad"}, {"Amal"}),
+        ({"q": "OLENA"}, {"Olena"}),
+        ({"q": "karin.lind@example"}, {"Karin"}),
+        ({"q": "Amal Haddad"}, {"Amal"}),
+        ({"q": "Amal Lind"}, set()),
+        ({"q": "nobody-like-this"}, set()),
+        ({"role": "newcomer", "language": "ar"}, {"Amal"}),
+        ({"waiting_days": "not-a-number"}, {"Amal", "Olena", "Karin", "Pia", "Paul"}),
+        ({"region": "not-a-uuid"}, set()),
+    ],
+)
 def test_list_filters(admin_client, roster, params, expected):
     assert rows(admin_client, **params) == expected
 
@@ -112,7 +156,7 @@ def test_htmx_request_returns_only_the_rows(admin_client, roster):
     response = admin_client.get(LIST, {"q": "Amal"}, headers={"HX-Request": "true"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert "<html" not in html and "<form class=\"filters" not in html
+    assert "<html" not in html and '<form class="filters' not in html
     assert "<table" in html and "Amal Haddad" in html and "Karin Lind" not in html
     assert 'id="count"' in html  # the count is updated out of band
     full = admin_client.get(LIST, {"q": "Amal"}).content.decode()
@@ -138,7 +182,9 @@ def test_detail_shows_profile_history_and_notes(admin_client, world, roster):
     Note.objects.create(participant=amal, author=world.uppsala_coordinator, text="Prefers weekends.")
     from kompis.audit.services import record
 
-    record(actor=world.uppsala_coordinator, action="participant.updated", obj=amal, data={"fields": ["phone"]})
+    record(
+        actor=world.uppsala_coordinator, action="participant.updated", obj=amal, data={"fields": ["phone"]}
+    )
     html = admin_client.get(reverse("participants:detail", args=[amal.uid])).content.decode()
     assert "Amal Haddad" in html and "amal@example.org" in html
     assert "Prefers weekends." in html and "uppsala@kompis.test" in html
@@ -147,11 +193,22 @@ def test_detail_shows_profile_history_and_notes(admin_client, world, roster):
 
 def edit_data(p: Participant, **changes) -> dict:
     data = {
-        "role": p.role, "first_name": p.first_name, "last_name": p.last_name, "email": p.email,
-        "phone": p.phone, "birth_year": p.birth_year, "gender": p.gender, "municipality": p.municipality_id,
-        "postal_code": p.postal_code, "languages": p.languages, "interests": p.interests,
-        "availability": p.availability, "meeting_mode": p.meeting_mode, "capacity": p.capacity,
-        "region": p.region.pk if p.region else "", "project": p.project.pk if p.project else "",
+        "role": p.role,
+        "first_name": p.first_name,
+        "last_name": p.last_name,
+        "email": p.email,
+        "phone": p.phone,
+        "birth_year": p.birth_year,
+        "gender": p.gender,
+        "municipality": p.municipality_id,
+        "postal_code": p.postal_code,
+        "languages": p.languages,
+        "interests": p.interests,
+        "availability": p.availability,
+        "meeting_mode": p.meeting_mode,
+        "capacity": p.capacity,
+        "region": p.region.pk if p.region else "",
+        "project": p.project.pk if p.project else "",
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
@@ -161,9 +218,12 @@ def test_edit_changes_fields_and_audits_which(admin_client, roster):
     amal = roster["amal"]
     url = reverse("participants:edit", args=[amal.uid])
     assert admin_client.get(url).status_code == 200
-    response = admin_client.post(url, edit_data(amal, last_name="Haddad-Svensson", phone="070 555 11 22",
-                                                interests=["fika", "music"]))
-    assert response.status_code == 302 and response["Location"] == reverse("participants:detail", args=[amal.uid])
+    response = admin_client.post(
+        url, edit_data(amal, last_name="Haddad-Svensson", phone="070 555 11 22", interests=["fika", "music"])
+    )
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "participants:detail", args=[amal.uid]
+    )
     amal.refresh_from_db()
     assert amal.last_name == "Haddad-Svensson" and amal.phone == "070 555 11 22"
     assert amal.interests == ["fika", "music"]
@@ -181,8 +241,9 @@ def test_edit_without_changes_records_nothing(admin_client, roster):
 
 def test_edit_with_invalid_value_shows_errors_and_changes_nothing(admin_client, roster):
     amal = roster["amal"]
-    response = admin_client.post(reverse("participants:edit", args=[amal.uid]),
-                                 edit_data(amal, postal_code="12", first_name="Changed"))
+    response = admin_client.post(
+        reverse("participants:edit", args=[amal.uid]), edit_data(amal, postal_code="12", first_name="Changed")
+    )
     assert response.status_code == 200 and "postal_code" in response.context["form"].errors
     amal.refresh_from_db()
     assert amal.first_name == "Amal" and events(amal, "participant.updated") == []
@@ -190,8 +251,9 @@ def test_edit_with_invalid_value_shows_errors_and_changes_nothing(admin_client, 
 
 def test_edit_can_move_municipality(admin_client, world, roster):
     amal = roster["amal"]
-    admin_client.post(reverse("participants:edit", args=[amal.uid]),
-                      edit_data(amal, municipality="0162", region=""))
+    admin_client.post(
+        reverse("participants:edit", args=[amal.uid]), edit_data(amal, municipality="0162", region="")
+    )
     amal.refresh_from_db()
     assert amal.municipality_id == "0162"
 
@@ -217,8 +279,9 @@ def test_pause_with_future_date_then_resume(admin_client, roster):
 def test_pause_with_past_date_is_a_field_error(admin_client, roster, days):
     amal = roster["amal"]
     until = timezone.localdate() + timedelta(days=days)
-    response = admin_client.post(reverse("participants:pause", args=[amal.uid]), {"until": until.isoformat()},
-                                 follow=True)
+    response = admin_client.post(
+        reverse("participants:pause", args=[amal.uid]), {"until": until.isoformat()}, follow=True
+    )
     assert "Choose a date in the future." in response.content.decode()
     amal.refresh_from_db()
     assert amal.status == "waiting" and events(amal, "participant.paused") == []
@@ -236,7 +299,9 @@ def test_pause_pending_is_refused_and_resume_of_waiting_is_refused(admin_client,
 
 def test_withdraw_records_reason(admin_client, roster):
     amal = roster["amal"]
-    response = admin_client.post(reverse("participants:withdraw", args=[amal.uid]), {"reason": "Moved to Malmö"})
+    response = admin_client.post(
+        reverse("participants:withdraw", args=[amal.uid]), {"reason": "Moved to Malmö"}
+    )
     assert response.status_code == 302
     amal.refresh_from_db()
     assert amal.status == "withdrawn"
@@ -248,12 +313,17 @@ def test_withdraw_records_reason(admin_client, roster):
 
 def test_note_is_added_and_audited(admin_client, world, roster):
     amal = roster["amal"]
-    response = admin_client.post(reverse("participants:note", args=[amal.uid]), {"text": "Met at the library."})
+    response = admin_client.post(
+        reverse("participants:note", args=[amal.uid]), {"text": "Met at the library."}
+    )
     assert response.status_code == 302
     (note,) = Note.objects.filter(participant=amal)
     assert note.text == "Met at the library." and note.author == world.admin
     assert len(events(amal, "participant.note_added")) == 1
-    assert "Met at the library." in admin_client.get(reverse("participants:detail", args=[amal.uid])).content.decode()
+    assert (
+        "Met at the library."
+        in admin_client.get(reverse("participants:detail", args=[amal.uid])).content.decode()
+    )
 
 
 def test_empty_note_is_refused(admin_client, roster):

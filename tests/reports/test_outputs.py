@@ -33,28 +33,43 @@ def medium(world):
     for i in range(90):
         region, codes = regions[i % 3] if i % 7 else regions[0]
         role = "newcomer" if rnd.random() < 0.55 else "established"
-        people[role].append(ParticipantFactory(
-            organisation=world.org, region=region, project=world.project if i % 4 == 0 else None, role=role,
-            birth_year=rnd.randint(1950, 2006), gender=rnd.choice(["woman", "woman", "man", "man", "nonbinary"]),
-            municipality_id=rnd.choice(codes), languages=rnd.sample(["sv", "ar", "en", "fa", "so", "uk"], 2),
-            meeting_mode=rnd.choice(["physical", "digital", "either"]),
-            signed_up_at_date=date(2026, 1, 1) + timedelta(days=rnd.randint(0, 300)),
-            email_verified_at=datetime(2026, 1, 1, tzinfo=STHLM) if rnd.random() < 0.8 else None,
-            status=rnd.choice(["waiting", "waiting", "matched"])))
+        people[role].append(
+            ParticipantFactory(
+                organisation=world.org,
+                region=region,
+                project=world.project if i % 4 == 0 else None,
+                role=role,
+                birth_year=rnd.randint(1950, 2006),
+                gender=rnd.choice(["woman", "woman", "man", "man", "nonbinary"]),
+                municipality_id=rnd.choice(codes),
+                languages=rnd.sample(["sv", "ar", "en", "fa", "so", "uk"], 2),
+                meeting_mode=rnd.choice(["physical", "digital", "either"]),
+                signed_up_at_date=date(2026, 1, 1) + timedelta(days=rnd.randint(0, 300)),
+                email_verified_at=datetime(2026, 1, 1, tzinfo=STHLM) if rnd.random() < 0.8 else None,
+                status=rnd.choice(["waiting", "waiting", "matched"]),
+            )
+        )
     for i in range(30):
         created = datetime(2026, 1, 1, 10, tzinfo=STHLM) + timedelta(days=rnd.randint(0, 320))
         met = created + timedelta(days=20) if i % 3 else None
         Match.objects.create(
-            organisation=world.org, newcomer=people["newcomer"][i], established=people["established"][i],
-            kind="family" if i % 4 == 0 else "individual", mode=rnd.choice(["physical", "digital"]),
-            created_at=created, introduced_at=created + timedelta(days=1),
-            followup_asked_at=created + timedelta(days=15) if i % 5 else None, met_at=met,
-            status="met" if met else "introduced")
+            organisation=world.org,
+            newcomer=people["newcomer"][i],
+            established=people["established"][i],
+            kind="family" if i % 4 == 0 else "individual",
+            mode=rnd.choice(["physical", "digital"]),
+            created_at=created,
+            introduced_at=created + timedelta(days=1),
+            followup_asked_at=created + timedelta(days=15) if i % 5 else None,
+            met_at=met,
+            status="met" if met else "introduced",
+        )
     ProjectTarget.objects.create(project=world.project, kind="signups", target=40)
     step = ChangeStep.objects.create(project=world.project, level="output", text="Friends are matched")
     Indicator.objects.create(step=step, name="Matches made", figure_key="matches_made", target=50)
-    Indicator.objects.create(step=step, name="Felt welcome (survey)", target=70, manual_value=64,
-                             source="Survey autumn 2026")
+    Indicator.objects.create(
+        step=step, name="Felt welcome (survey)", target=70, manual_value=64, source="Survey autumn 2026"
+    )
     return world
 
 
@@ -67,7 +82,7 @@ class Tables(HTMLParser):
         self.table = self.row = None
         self.cell: list[str] | None = None
 
-    def handle_starttag(self, tag, attrs):  # noqa: ANN001
+    def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "table":
             self.table = a.get("data-table") or "theory"
@@ -78,7 +93,7 @@ class Tables(HTMLParser):
         elif tag == "td" and self.row is not None and "progress-cell" not in (a.get("class") or ""):
             self.cell = []
 
-    def handle_endtag(self, tag):  # noqa: ANN001
+    def handle_endtag(self, tag):
         if tag == "td" and self.cell is not None:
             self.tables[self.table][self.row].append(norm("".join(self.cell)))
             self.cell = None
@@ -87,7 +102,7 @@ class Tables(HTMLParser):
         elif tag == "table":
             self.table = None
 
-    def handle_data(self, data):  # noqa: ANN001
+    def handle_data(self, data):
         if self.cell is not None:
             self.cell.append(data)
 
@@ -98,7 +113,6 @@ def shown(row: dict[str, str]) -> str:
         return "<5"
     if row["value"] == "":
         return "–"
-    v = float(row["value"])
     if row["measure"] == "met_rate":
         return f"{int((Decimal(row['value']) * 100).quantize(Decimal(1), ROUND_HALF_UP))} %"
     if row["measure"] == "percent":
@@ -123,7 +137,9 @@ def test_page_pdf_xlsx_csv_agree(client, medium, tmp_path):
     parser = Tables()
     parser.feed(page.content.decode())
     rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode("utf-8-sig"))))
-    assert rows and {r["suppressed"] for r in rows} == {"0", "1"}, "the fixture should have both kinds of cells"
+    assert rows and {r["suppressed"] for r in rows} == {"0", "1"}, (
+        "the fixture should have both kinds of cells"
+    )
 
     # CSV vs page: every cell, in order
     by_table: dict[str, dict[str, list[str]]] = {}
@@ -138,7 +154,11 @@ def test_page_pdf_xlsx_csv_agree(client, medium, tmp_path):
         assert table in parser.tables, table
         for key, values in table_rows.items():
             page_key = key
-            assert parser.tables[table].get(page_key) == values, (table, key, parser.tables[table].get(page_key))
+            assert parser.tables[table].get(page_key) == values, (
+                table,
+                key,
+                parser.tables[table].get(page_key),
+            )
 
     # CSV vs XLSX: the same machine values, sheet by sheet
     wb = openpyxl.load_workbook(io.BytesIO(download(client, "xlsx")))
@@ -146,12 +166,15 @@ def test_page_pdf_xlsx_csv_agree(client, medium, tmp_path):
     for ws in wb.worksheets[1:]:
         assert ws.freeze_panes == "B5"
         for line in ws.iter_rows(min_row=5, min_col=2, max_col=ws.max_column, values_only=True):
-            if line and line[0] is None and all(v is None for v in line) :
+            if line and line[0] is None and all(v is None for v in line):
                 continue
             xlsx_values.extend(line)
-    csv_values = [("<5" if r["suppressed"] == "1" else (float(r["value"]) if r["value"] != "" else None))
-                  for r in rows]
-    xlsx_values = [v for v in xlsx_values if not (isinstance(v, str) and v not in ("<5",))]  # the source column
+    csv_values = [
+        ("<5" if r["suppressed"] == "1" else (float(r["value"]) if r["value"] != "" else None)) for r in rows
+    ]
+    xlsx_values = [
+        v for v in xlsx_values if not (isinstance(v, str) and v not in ("<5",))
+    ]  # the source column
     xlsx_values = [float(v) if isinstance(v, int | float) else v for v in xlsx_values]
     assert [v for v in xlsx_values] == [v for v in csv_values][: len(xlsx_values)]
     assert len(xlsx_values) == len(csv_values)
@@ -159,10 +182,17 @@ def test_page_pdf_xlsx_csv_agree(client, medium, tmp_path):
     # CSV vs PDF text: each table row's label followed by its shown values
     pdf = tmp_path / "r.pdf"
     pdf.write_bytes(download(client, "pdf"))
-    text = norm(subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                               check=True).stdout.replace("\n", " \n "))
-    lines = [norm(line) for line in subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                                                   text=True, check=True).stdout.splitlines()]
+    text = norm(
+        subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.replace("\n", " \n ")
+    )
+    lines = [
+        norm(line)
+        for line in subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout.splitlines()
+    ]
     assert "Kompisföreningen" in text
     checked = 0
     for r in rows:

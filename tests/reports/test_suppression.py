@@ -4,19 +4,28 @@ from __future__ import annotations
 
 import random
 
-from kompis.reports.selectors import build_report
 from kompis.reports.periods import parse_period
 from kompis.reports.scope import ReportScope
+from kompis.reports.selectors import build_report
 from kompis.reports.suppression import COUNT, RATE, Cell, Column, Row, Table, suppress
 
 
 def role_table(rows: dict[str, tuple[int, int]], additive: bool = True) -> Table:
     cols = [Column("newcomer", "N"), Column("established", "E"), Column("total", "T", is_total=True)]
-    out = [Row(k, k, {"newcomer": Cell(a), "established": Cell(b), "total": Cell(a + b)}) for k, (a, b) in rows.items()]
+    out = [
+        Row(k, k, {"newcomer": Cell(a), "established": Cell(b), "total": Cell(a + b)})
+        for k, (a, b) in rows.items()
+    ]
     if additive:
         tot = (sum(a for a, _ in rows.values()), sum(b for _, b in rows.values()))
-        out.append(Row("total", "Total", {"newcomer": Cell(tot[0]), "established": Cell(tot[1]),
-                                          "total": Cell(sum(tot))}, is_total=True))
+        out.append(
+            Row(
+                "total",
+                "Total",
+                {"newcomer": Cell(tot[0]), "established": Cell(tot[1]), "total": Cell(sum(tot))},
+                is_total=True,
+            )
+        )
     return Table("t", "t", "d", cols, out, additive=additive)
 
 
@@ -50,10 +59,16 @@ def test_secondary_cascades_across_rows():
 
 
 def test_rate_suppressed_on_small_base():
-    t = Table("m", "m", "d", [Column("n", "n")], [
-        Row("met_rate", "Met rate", {"n": Cell(0.75, RATE, base=4)}),
-        Row("met_rate2", "Met rate", {"n": Cell(0.5, RATE, base=10)}),
-    ])
+    t = Table(
+        "m",
+        "m",
+        "d",
+        [Column("n", "n")],
+        [
+            Row("met_rate", "Met rate", {"n": Cell(0.75, RATE, base=4)}),
+            Row("met_rate2", "Met rate", {"n": Cell(0.5, RATE, base=10)}),
+        ],
+    )
     s = suppress(t, k=5)
     assert s.cell("met_rate", "n").display(5) == "<5"
     assert s.cell("met_rate2", "n").display(5) == "50\u00a0%"
@@ -62,8 +77,10 @@ def test_rate_suppressed_on_small_base():
 def test_random_tables_never_leave_a_lonely_suppressed_cell():
     rnd = random.Random(7)
     for _ in range(300):
-        rows = {f"r{i}": (rnd.choice([0, 1, 2, 3, 4, 5, 8, 20]), rnd.choice([0, 1, 2, 6, 9, 40]))
-                for i in range(rnd.randint(1, 6))}
+        rows = {
+            f"r{i}": (rnd.choice([0, 1, 2, 3, 4, 5, 8, 20]), rnd.choice([0, 1, 2, 6, 9, 40]))
+            for i in range(rnd.randint(1, 6))
+        }
         t = suppress(role_table(rows), k=5)
         body = [r for r in t.rows if not r.is_total]
         for r in t.rows:  # every small count is hidden
@@ -72,8 +89,10 @@ def test_random_tables_never_leave_a_lonely_suppressed_cell():
                 if cell.kind == COUNT and 0 < cell.value < 5:
                     assert cell.suppressed
         for r in t.rows:  # row groups: newcomer + established = total
-            assert sum(r.cells[c].suppressed for c in ("newcomer", "established")) != 1 or \
-                r.cells["total"].suppressed
+            assert (
+                sum(r.cells[c].suppressed for c in ("newcomer", "established")) != 1
+                or r.cells["total"].suppressed
+            )
         for c in ("newcomer", "established", "total"):  # column groups: rows add up to the total row
             n = sum(r.cells[c].suppressed for r in body)
             assert n != 1 or t.rows[-1].cells[c].suppressed
@@ -87,5 +106,10 @@ def test_report_suppresses_small_world(small):
     assert report.summary.cell("median_days_to_match", "newcomer").suppressed
     age = report.table("age_band")
     assert age.cell("46-55", "newcomer").display(5) == "0"
-    assert all(c.suppressed for r in age.rows for k, c in r.cells.items() if c.value and (r.key, k) != ("total", "total"))
+    assert all(
+        c.suppressed
+        for r in age.rows
+        for k, c in r.cells.items()
+        if c.value and (r.key, k) != ("total", "total")
+    )
     assert age.cell("total", "total").display(5) == "6"  # six persons in all: shown

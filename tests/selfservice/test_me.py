@@ -18,8 +18,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def person(world):
-    return ParticipantFactory(organisation=world.org, region=world.uppsala, email="me@example.org",
-                              first_name="Layla", preferred_language="ar")
+    return ParticipantFactory(
+        organisation=world.org,
+        region=world.uppsala,
+        email="me@example.org",
+        first_name="Layla",
+        preferred_language="ar",
+    )
 
 
 def path_of(url: str) -> str:
@@ -44,7 +49,10 @@ def test_pause_until_a_date_then_resume(client, person):
     person.refresh_from_db()
     assert person.status == "waiting" and person.paused_until is None
     actions = list(AuditEvent.objects.filter(object_id=str(person.uid)).values_list("actor_label", "action"))
-    assert ("participant", "participant.paused") in actions and ("participant", "participant.resumed") in actions
+    assert ("participant", "participant.paused") in actions and (
+        "participant",
+        "participant.resumed",
+    ) in actions
 
 
 def test_pause_with_a_past_date_is_refused_with_a_field_error(client, person):
@@ -57,8 +65,16 @@ def test_pause_with_a_past_date_is_refused_with_a_field_error(client, person):
 
 def test_update_languages_and_interests(client, person):
     url = path_of(self_service_url(person))
-    client.post(url, {"action": "update", "languages": ["sv", "so"], "interests": ["music"],
-                      "availability": ["weekend"], "meeting_mode": "digital"})
+    client.post(
+        url,
+        {
+            "action": "update",
+            "languages": ["sv", "so"],
+            "interests": ["music"],
+            "availability": ["weekend"],
+            "meeting_mode": "digital",
+        },
+    )
     person.refresh_from_db()
     assert person.languages == ["so", "sv"] and person.interests == ["music"]
     assert person.availability == ["weekend"] and person.meeting_mode == "digital"
@@ -78,7 +94,9 @@ def test_unsubscribe_is_idempotent_and_withdraw_ends_everything(client, person):
     client.post(url, {"action": "unsubscribe"})
     person.refresh_from_db()
     assert person.unsubscribed_at is not None
-    assert AuditEvent.objects.filter(object_id=str(person.uid), action="participant.unsubscribed").count() == 1
+    assert (
+        AuditEvent.objects.filter(object_id=str(person.uid), action="participant.unsubscribed").count() == 1
+    )
     client.post(url, {"action": "withdraw", "reason": "moved"})
     person.refresh_from_db()
     assert person.status == "withdrawn"

@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.filter
-def show(cell, k):  # noqa: ANN001
+def show(cell, k):
     """A cell as shown everywhere: "<k" when suppressed."""
     return "" if cell is None else cell.display(k)
 
@@ -19,7 +19,7 @@ def svg_uri(svg: str) -> str:
 
 
 @register.filter
-def bar_width(cell) -> int:  # noqa: ANN001
+def bar_width(cell) -> int:
     if cell is None or cell.suppressed or cell.value is None:
         return 0
     return max(0, min(100, int(cell.value)))

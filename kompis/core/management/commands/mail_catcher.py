@@ -30,10 +30,13 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.EMAIL_PORT)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        controller = Controller(SaveToFolder(settings.MAIL_CATCHER_DIR), hostname=options["host"],
-                                port=options["port"])
+        controller = Controller(
+            SaveToFolder(settings.MAIL_CATCHER_DIR), hostname=options["host"], port=options["port"]
+        )
         controller.start()
-        self.stdout.write(f"Mail catcher on {options['host']}:{options['port']}; see /dev/mail/ in the browser.")
+        self.stdout.write(
+            f"Mail catcher on {options['host']}:{options['port']}; see /dev/mail/ in the browser."
+        )
         try:
             while True:
                 time.sleep(3600)

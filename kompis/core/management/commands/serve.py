@@ -22,13 +22,30 @@ class Command(BaseCommand):
         kompis = [sys.executable, "-m", "kompis.cli"]
         commands = [
             ("worker", [*kompis, "worker"]),
-            ("web", [sys.executable, "-m", "gunicorn", "kompis.wsgi", "--bind", options["bind"],
-                     "--workers", "2", "--threads", "4", "--access-logfile", "-"]),
+            (
+                "web",
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "kompis.wsgi",
+                    "--bind",
+                    options["bind"],
+                    "--workers",
+                    "2",
+                    "--threads",
+                    "4",
+                    "--access-logfile",
+                    "-",
+                ],
+            ),
         ]
         if not options["no_mail_catcher"] and settings.EMAIL_HOST in ("127.0.0.1", "localhost"):
             commands.insert(0, ("mail", [*kompis, "mail-catcher"]))
         children = [(name, subprocess.Popen(cmd)) for name, cmd in commands]
-        self.stdout.write(f"Kompis runs at http://{options['bind']}/  (mails: http://{options['bind']}/dev/mail/)")
+        self.stdout.write(
+            f"Kompis runs at http://{options['bind']}/  (mails: http://{options['bind']}/dev/mail/)"
+        )
         self.stdout.write("Press Ctrl-C to stop.")
 
         def stop(*_: Any) -> None:

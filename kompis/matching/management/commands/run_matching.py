@@ -28,8 +28,9 @@ class Command(BaseCommand):
             project = org.projects.get(name=opts["project"]) if opts.get("project") else None
         except Exception as exc:  # DoesNotExist of any of the three
             raise CommandError(f"not found: {exc}") from exc
-        run = services.run_matching(actor="system", organisation=org, region=region, project=project,
-                                    solver=opts["solver"])
+        run = services.run_matching(
+            actor="system", organisation=org, region=region, project=project, solver=opts["solver"]
+        )
         s = run.stats
         self.stdout.write(
             f"run {run.uid}: {s['pairs']} proposals; unmatched {s['unmatched_newcomers']} newcomers, "

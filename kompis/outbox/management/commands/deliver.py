@@ -13,7 +13,9 @@ class Command(BaseCommand):
     help = "Send the mail that is due in the outbox (safe to run several at once)."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--loop", action="store_true", help="Keep running, checking every --interval seconds.")
+        parser.add_argument(
+            "--loop", action="store_true", help="Keep running, checking every --interval seconds."
+        )
         parser.add_argument("--interval", type=float, default=1.0)
         parser.add_argument("--batch", type=int, default=50)
 

@@ -27,9 +27,15 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", required=True, help="organisation slug")
         parser.add_argument("--format", choices=exporting.FORMATS, default="matching", dest="fmt")
         parser.add_argument("--output", required=True, help="the file to write (.csv or .xlsx)")
-        parser.add_argument("--filetype", choices=exporting.FILETYPES, help="default: from the output's extension")
-        parser.add_argument("--status", action="append", choices=Status.values,
-                            help="only participants with this status (repeatable); default: all")
+        parser.add_argument(
+            "--filetype", choices=exporting.FILETYPES, help="default: from the output's extension"
+        )
+        parser.add_argument(
+            "--status",
+            action="append",
+            choices=Status.values,
+            help="only participants with this status (repeatable); default: all",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         try:
@@ -39,8 +45,9 @@ class Command(BaseCommand):
         output = Path(opts["output"])
         filetype = opts.get("filetype") or output.suffix.lower().lstrip(".")
         if filetype not in exporting.FILETYPES:
-            raise CommandError(f"{output}: cannot tell the file type; use a .csv or .xlsx name or --filetype",
-                               returncode=2)
+            raise CommandError(
+                f"{output}: cannot tell the file type; use a .csv or .xlsx name or --filetype", returncode=2
+            )
         qs = Participant.objects.filter(organisation=organisation)
         if opts.get("status"):
             qs = qs.filter(status__in=opts["status"])
@@ -52,7 +59,14 @@ class Command(BaseCommand):
             os.replace(tmp, output)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
-            raise CommandError(f"{output}: cannot write the file ({exc.strerror or exc})", returncode=2) from exc
-        record(actor="cli", action="participants.exported", obj=organisation, organisation=organisation,
-               data={"count": count, "format": filetype, "columns": opts["fmt"], "file": output.name})
+            raise CommandError(
+                f"{output}: cannot write the file ({exc.strerror or exc})", returncode=2
+            ) from exc
+        record(
+            actor="cli",
+            action="participants.exported",
+            obj=organisation,
+            organisation=organisation,
+            data={"count": count, "format": filetype, "columns": opts["fmt"], "file": output.name},
+        )
         self.stdout.write(f"{output}: {count} participants ({opts['fmt']}, {filetype})")

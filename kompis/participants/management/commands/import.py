@@ -26,7 +26,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="the CSV or XLSX file")
         parser.add_argument("--organisation", help="organisation slug (needed when there are several)")
-        parser.add_argument("--valid-only", action="store_true", help="import the valid rows, report the others")
+        parser.add_argument(
+            "--valid-only", action="store_true", help="import the valid rows, report the others"
+        )
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -43,8 +45,14 @@ class Command(BaseCommand):
         for warning in table.warnings:
             self.stderr.write(f"{path}: {warning}")
         try:
-            result = import_participants(actor="cli", organisation=organisation, rows=table, filename=path.name,
-                                         valid_only=opts["valid_only"], dry_run=opts["dry_run"])
+            result = import_participants(
+                actor="cli",
+                organisation=organisation,
+                rows=table,
+                filename=path.name,
+                valid_only=opts["valid_only"],
+                dry_run=opts["dry_run"],
+            )
         except ImportRefused as exc:
             if exc.validation is not None:
                 self._report(exc.validation)
@@ -57,11 +65,15 @@ class Command(BaseCommand):
         v = result.validation
         self._report(v)
         if opts["dry_run"]:
-            self.stdout.write(f"{path}: dry run, nothing written: {v.valid_count} of {v.row_count} rows valid, "
-                              f"{v.rejected_count} rejected.")
+            self.stdout.write(
+                f"{path}: dry run, nothing written: {v.valid_count} of {v.row_count} rows valid, "
+                f"{v.rejected_count} rejected."
+            )
             return
-        self.stdout.write(f"{path}: imported {result.created} participants into {organisation.slug}"
-                          + (f"; {result.rejected} rows rejected." if result.rejected else "."))
+        self.stdout.write(
+            f"{path}: imported {result.created} participants into {organisation.slug}"
+            + (f"; {result.rejected} rows rejected." if result.rejected else ".")
+        )
 
     def _report(self, validation: importing.Validation) -> None:
         for error in validation.errors[:MAX_PRINTED]:
@@ -77,6 +89,7 @@ class Command(BaseCommand):
                 raise CommandError(f"no organisation with slug {slug!r}", returncode=2) from exc
         organisations = list(Organisation.objects.all()[:2])
         if len(organisations) != 1:
-            raise CommandError("--organisation SLUG is required when there is not exactly one organisation",
-                               returncode=2)
+            raise CommandError(
+                "--organisation SLUG is required when there is not exactly one organisation", returncode=2
+            )
         return organisations[0]

@@ -29,8 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--organisation", required=True, help="organisation slug")
         parser.add_argument("--project", help="project name or uid")
         parser.add_argument("--municipality", help="4-digit municipality code (SCB), e.g. 0380")
-        parser.add_argument("--period", required=True,
-                            help="2026, 2026-Q3, 2026-05 or 2026-01-01..2026-06-30 (Europe/Stockholm dates)")
+        parser.add_argument(
+            "--period",
+            required=True,
+            help="2026, 2026-Q3, 2026-05 or 2026-01-01..2026-06-30 (Europe/Stockholm dates)",
+        )
         parser.add_argument("--format", required=True, choices=["pdf", "xlsx", "csv"])
         parser.add_argument("--output", required=True, help="file to write (replaced atomically)")
         parser.add_argument("--language", default="sv", choices=["sv", "en"])
@@ -39,6 +42,11 @@ class Command(BaseCommand):
         from kompis.reports.selectors import build_report
         from kompis.reports.views import render_report
 
+        with translation.override(opts["language"]):
+            try:  # checked first: a typo is reported without touching the database
+                period = parse_period(opts["period"])
+            except PeriodError as exc:
+                raise fail(str(exc)) from None
         try:
             org = Organisation.objects.get(slug=opts["organisation"])
         except Organisation.DoesNotExist:
@@ -52,7 +60,9 @@ class Command(BaseCommand):
                 matches = list(projects.filter(name__iexact=opts["project"]))
                 if len(matches) != 1:
                     names = ", ".join(sorted(projects.values_list("name", flat=True))) or "none"
-                    raise fail(f"Unknown project {opts['project']!r} in {org.slug} (projects: {names}).") from None
+                    raise fail(
+                        f"Unknown project {opts['project']!r} in {org.slug} (projects: {names})."
+                    ) from None
                 project = matches[0]
         municipality = None
         if opts.get("municipality"):
@@ -60,10 +70,6 @@ class Command(BaseCommand):
             if municipality is None:
                 raise fail(f"Unknown municipality code {opts['municipality']!r} (4 digits, e.g. 0380).")
         with translation.override(opts["language"]):
-            try:
-                period = parse_period(opts["period"])
-            except PeriodError as exc:
-                raise fail(str(exc)) from None
             scope = ReportScope(organisation=org, project=project, municipality=municipality)
             report = build_report(scope, period, charts=opts["format"] == "pdf")
             data = render_report(report, opts["format"])
