@@ -7,3 +7,7 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         from kompis.followup import sweeps  # noqa: F401  (registers the follow-up sweep)
+        from kompis.followup.services import on_mail_bounced
+        from kompis.outbox.signals import mail_bounced
+
+        mail_bounced.connect(on_mail_bounced, dispatch_uid="followup.on_mail_bounced")

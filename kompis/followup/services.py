@@ -495,3 +495,12 @@ def resend_mail(*, actor: Any, message: OutboxMessage) -> OutboxMessage | None:
                 data={"template": message.template, "mail": str(message.uid)},
             )
         return copy
+
+
+def on_mail_bounced(*, participant_id: int, message: OutboxMessage, **_: Any) -> None:
+    """The server refuses a participant's address: a task for the coordinator to find a working one."""
+    person = Participant.objects.select_related("organisation", "region").filter(pk=participant_id).first()
+    if person is None:
+        return
+    with transaction.atomic():
+        _open_task(match=None, participant=person, kind=TaskKind.EMAIL_BOUNCING, now=timezone.now())

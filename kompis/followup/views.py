@@ -158,5 +158,7 @@ def mail_resend(request: HttpRequest, mail_id: str) -> HttpResponse:
     messages.success(request, _("The mail is queued to be sent again."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        target = reverse("participants:detail", args=[mail.participant.uid]) if mail.participant else "/staff/"
+        target = (
+            reverse("participants:detail", args=[mail.participant.uid]) if mail.participant else "/staff/"
+        )
     return redirect(target)

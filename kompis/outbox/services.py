@@ -22,6 +22,7 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 
 from kompis.outbox.models import MailState, OutboxMessage
+from kompis.outbox.signals import mail_bounced
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -201,6 +202,7 @@ def _fail_permanently(message: OutboxMessage, error: str) -> None:
         from kompis.participants.models import Participant
 
         Participant.objects.filter(pk=message.participant_id).update(email_bouncing=True)
+        mail_bounced.send(sender=OutboxMessage, participant_id=message.participant_id, message=message)
 
 
 def deliver_due(*, now: datetime | None = None, limit: int = 50) -> int:

@@ -57,3 +57,10 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def figure_label(self) -> str:
+        from kompis.reports.figures import REGISTRY
+
+        figure = REGISTRY.get(self.figure_key)
+        return str(figure.label) if figure else self.figure_key

@@ -489,6 +489,8 @@ def projects_in_scope(scope: ReportScope) -> list[Project]:
         return [scope.project]
     if scope.region is not None:
         qs = qs.filter(region_id=scope.region.pk)
+    if scope.municipality is not None:  # a municipality report: the projects of regions covering it
+        qs = qs.filter(region__municipalities=scope.municipality.pk)
     user = scope.user
     if user is not None and user.role == "coordinator":
         qs = qs.filter(Q(region__in=user.regions.all()) | Q(pk__in=user.projects.all())).distinct()
@@ -496,7 +498,9 @@ def projects_in_scope(scope: ReportScope) -> list[Project]:
 
 
 def project_scope(scope: ReportScope, project: Project) -> ReportScope:
-    return scope.narrowed(project=project, region=None)
+    """A project's results are compared with its targets for the whole project (within what the user may
+    see): the municipality, kind and mode filters of the page do not narrow them."""
+    return scope.narrowed(project=project, region=None, municipality=None, kind="", mode="")
 
 
 def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) -> Table:

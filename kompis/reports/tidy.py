@@ -149,8 +149,8 @@ def method_notes(report) -> list[str]:
         )
         % {"k": k},
         _(
-            "Targets are compared with what was achieved within both the report period and the project's own "
-            "dates. Indicators of the theory of change that are not measured in Kompis show the value and source "
+            "Targets are compared with what the whole project achieved within both the report period and the "
+            "project's own dates (filters on municipality, kind or mode of match do not narrow them). Indicators of the theory of change that are not measured in Kompis show the value and source "
             "staff entered."
         ),
         _(
