@@ -198,6 +198,8 @@ FOLLOWUP_MAX_ROUNDS = envint("FOLLOWUP_MAX_ROUNDS", "3")
 TASK_DUE_DAYS = envint("TASK_DUE_DAYS", "3")
 # Small-number suppression threshold used by reports.
 SUPPRESSION_K = envint("SUPPRESSION_K", "5")
+# The dashboard reuses computed figures while nothing changed, for at most this long after a change.
+REPORTS_CACHE_SECONDS = envint("REPORTS_CACHE_SECONDS", "120")
 
 LOGGING = {
     "version": 1,

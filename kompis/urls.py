@@ -2,7 +2,9 @@ from django.contrib import admin
 from django.urls import include, path
 
 # The Django admin is for superusers only; staff work in Kompis' own pages.
-admin.site.has_permission = lambda request: bool(request.user.is_active and request.user.is_superuser)
+admin.site.has_permission = (  # type: ignore[method-assign]
+    lambda request: bool(request.user.is_active and request.user.is_superuser)
+)
 
 urlpatterns = [
     path("django-admin/", admin.site.urls),

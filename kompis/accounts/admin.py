@@ -11,7 +11,7 @@ class StaffAdmin(UserAdmin):
     list_display = ("username", "email", "organisation", "role", "is_superuser")
     list_filter = ("organisation", "role", "is_superuser")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("Kompis", {"fields": ("organisation", "role", "regions", "projects")}),
     )
     filter_horizontal = ("regions", "projects", "groups", "user_permissions")

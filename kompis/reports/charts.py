@@ -85,7 +85,9 @@ def grouped_bars(table: Table, series: list[tuple[str, str]], k: int) -> str:
     ax.set_xlim(0, top * 1.15)
     _style(ax)
     if n > 1:
-        ax.legend(loc="lower right", fontsize=7, frameon=False)
+        ax.legend(
+            loc="lower left", bbox_to_anchor=(0, 1.0), ncol=n, fontsize=7, frameon=False, borderaxespad=0.2
+        )
     fig.tight_layout(pad=0.4)
     return _svg(fig)
 

@@ -199,3 +199,20 @@ def test_trend_of_a_part_month_period_counts_only_its_days(small):
     assert t.cell("2026-02", "signups").value == 1
     assert t.cell("2026-03", "signups").value == 1  # N2 on 5 March
     assert t.cell("2026-03", "matches").value == 1  # M1 on 1 March
+
+
+def test_targets_in_a_municipality_report(small):
+    from kompis.municipalities.models import Municipality
+
+    lulea = s.build_report(
+        org_scope(small, municipality=Municipality.objects.get(code="2581")), Y2026, k=1, charts=False
+    )
+    assert lulea.targets.rows == []  # the project's region (Uppsala) does not cover Luleå
+    uppsala = s.build_report(
+        org_scope(small, municipality=Municipality.objects.get(code="0380"), kind="individual"),
+        Y2026,
+        k=1,
+        charts=False,
+    )
+    rows = {r.key.split(":")[1]: r for r in uppsala.targets.rows}
+    assert rows["family_matches"].cells["actual"].value == 1  # the whole project, whatever the page's filters
