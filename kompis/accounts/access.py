@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
 View = Callable[..., HttpResponse]
@@ -52,3 +53,11 @@ def org_admin_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def coordinator_scope(user: Any, *, region: str = "region", project: str = "project") -> Q:
+    """What a coordinator may see: objects of their regions or of their projects.
+
+    `region` and `project` name the lookups from the queried model, e.g. `project="participant__project"`.
+    """
+    return Q(**{f"{region}__in": user.regions.all()}) | Q(**{f"{project}__in": user.projects.all()})

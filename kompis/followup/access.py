@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from kompis.accounts.access import coordinator_scope
 from kompis.followup.models import Task
 
 
@@ -16,7 +17,7 @@ def tasks_for_user(user: Any) -> QuerySet[Task]:
     qs = Task.objects.filter(organisation_id=user.organisation_id)
     if user.is_org_admin:
         return qs
-    return qs.filter(Q(region__in=user.regions.all()) | Q(participant__project__in=user.projects.all()))
+    return qs.filter(coordinator_scope(user, project="participant__project"))
 
 
 def get_task_for_user(user: Any, task_id: Any) -> Task:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from kompis.accounts.access import coordinator_scope
 from kompis.matching.models import Match, MatchingRun, Proposal
 from kompis.organisations.models import Project, Region
 
@@ -22,10 +23,7 @@ def runs_for_user(user: Any) -> QuerySet[MatchingRun]:
     qs = MatchingRun.objects.filter(organisation_id=user.organisation_id)
     if user.is_org_admin:
         return qs
-    return qs.filter(
-        Q(region__isnull=False, region__in=user.regions.all())
-        | Q(project__isnull=False, project__in=user.projects.all())
-    )
+    return qs.filter(coordinator_scope(user))
 
 
 def get_run_for_user(user: Any, run_id: Any) -> MatchingRun:
@@ -57,12 +55,9 @@ def matches_for_user(user: Any) -> QuerySet[Match]:
     qs = Match.objects.filter(organisation_id=user.organisation_id)
     if user.is_org_admin:
         return qs
-    regions, projects = user.regions.all(), user.projects.all()
     return qs.filter(
-        Q(newcomer__region__in=regions)
-        | Q(newcomer__project__in=projects)
-        | Q(established__region__in=regions)
-        | Q(established__project__in=projects)
+        coordinator_scope(user, region="newcomer__region", project="newcomer__project")
+        | coordinator_scope(user, region="established__region", project="established__project")
     ).distinct()
 
 

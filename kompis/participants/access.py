@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
+from kompis.accounts.access import coordinator_scope
 from kompis.participants.models import Participant
 
 
@@ -17,7 +18,7 @@ def participants_for_user(user: Any) -> QuerySet[Participant]:
     qs = Participant.objects.filter(organisation_id=user.organisation_id)
     if user.is_org_admin:
         return qs
-    return qs.filter(Q(region__in=user.regions.all()) | Q(project__in=user.projects.all()))
+    return qs.filter(coordinator_scope(user))
 
 
 def get_participant_for_user(user: Any, participant_id: Any) -> Participant:

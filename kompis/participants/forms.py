@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kompis.municipalities.models import Municipality
-from kompis.participants.models import Participant
+from kompis.participants.models import PROFILE_FIELDS, Participant
 from kompis.participants.vocab import (
     AVAILABILITY,
     HEARD_FROM,
@@ -92,30 +92,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Participant
-        fields = [
-            "role",
-            "first_name",
-            "last_name",
-            "email",
-            "phone",
-            "share_phone",
-            "birth_year",
-            "gender",
-            "municipality",
-            "postal_code",
-            "languages",
-            "interests",
-            "availability",
-            "has_children",
-            "household_size",
-            "wants_family_match",
-            "meeting_mode",
-            "same_gender_only",
-            "capacity",
-            "about_me",
-            "hopes",
-            "heard_from",
-        ]
+        fields = list(PROFILE_FIELDS)
         widgets = {
             "role": forms.RadioSelect,
             "about_me": forms.Textarea(attrs={"rows": 3}),

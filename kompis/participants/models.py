@@ -8,6 +8,32 @@ from django.utils.translation import gettext_lazy as _
 from kompis.core.fields import CodeListField, opaque_id_field
 from kompis.participants.vocab import Gender, MeetingMode, ParticipantRole, Source, Status
 
+#: The fields a participant fills in (sign-up form, staff edit form, sign-up service).
+PROFILE_FIELDS = (
+    "role",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "share_phone",
+    "birth_year",
+    "gender",
+    "municipality",
+    "postal_code",
+    "languages",
+    "interests",
+    "availability",
+    "has_children",
+    "household_size",
+    "wants_family_match",
+    "meeting_mode",
+    "same_gender_only",
+    "capacity",
+    "about_me",
+    "hopes",
+    "heard_from",
+)
+
 
 class Participant(models.Model):
     uid = opaque_id_field()

@@ -15,34 +15,10 @@ from kompis.core.links import absolute_url
 from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import queue_mail
-from kompis.participants.models import Consent, ConsentKind, Note, Participant
+from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
 from kompis.participants.vocab import Source, Status
 
 CONFIRM_PURPOSE = "signup.confirm"
-PROFILE_FIELDS = (
-    "role",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "share_phone",
-    "birth_year",
-    "gender",
-    "municipality",
-    "postal_code",
-    "languages",
-    "interests",
-    "availability",
-    "has_children",
-    "household_size",
-    "wants_family_match",
-    "meeting_mode",
-    "same_gender_only",
-    "capacity",
-    "about_me",
-    "hopes",
-    "heard_from",
-)
 
 
 def region_for(*, organisation: Organisation, municipality_code: str) -> Region | None:
