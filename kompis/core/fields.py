@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import models
@@ -44,7 +43,3 @@ def has_code(field: str, code: str) -> models.Q:
 def opaque_id_field() -> models.UUIDField:
     """Opaque ids for every object that appears in a URL."""
     return models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-
-
-def join_codes(codes: Iterable[str]) -> str:
-    return ";".join(codes)
