@@ -52,6 +52,8 @@ class TaskKind(models.TextChoices):
     NO_ANSWER = "no_answer", _("No answer to the follow-up")
     NOT_MET_AFTER_ROUNDS = "not_met", _("Still not met")
     EMAIL_BOUNCING = "email_bouncing", _("E-mail does not arrive")
+    MAIL_UNDELIVERED = "mail_undelivered", _("Mail could not be delivered for days")
+    MAIL_SERVER_REFUSES = "mail_server_refuses", _("The mail server refuses our mail")
 
 
 class TaskOutcome(models.TextChoices):
@@ -72,8 +74,9 @@ class Task(models.Model):
     match = models.ForeignKey(
         "matching.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
     )
+    # Empty for tasks about the organisation as a whole (e.g. the mail server refuses our mail).
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.CASCADE, related_name="tasks"
+        "participants.Participant", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
     )
     kind = models.CharField(_("kind"), max_length=32, choices=TaskKind.choices)
     due_on = models.DateField(_("due"))

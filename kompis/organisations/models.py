@@ -12,7 +12,11 @@ class Organisation(models.Model):
     uid = opaque_id_field()
     slug = models.SlugField(unique=True, help_text=_("Used in the public sign-up address."))
     name = models.CharField(_("name"), max_length=200)
+    # Who participants contact (named in every mail, and the Reply-To of mails without a region contact).
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    privacy_notice_url = models.URLField(_("privacy notice address"), blank=True)
     followup_days = models.PositiveSmallIntegerField(_("days from introduction to follow-up"), default=14)
     reminder_days = models.PositiveSmallIntegerField(_("days before a follow-up reminder"), default=5)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -31,6 +35,10 @@ class Region(models.Model):
     uid = opaque_id_field()
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="regions")
     name = models.CharField(_("name"), max_length=200)
+    # The local contact named in mails to the region's participants (else the organisation's contact).
+    contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
     municipalities = models.ManyToManyField(
         "municipalities.Municipality", related_name="regions", blank=True, verbose_name=_("municipalities")
     )

@@ -59,6 +59,9 @@ class Participant(models.Model):
     role = models.CharField(_("I am"), max_length=16, choices=ParticipantRole.choices)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    # The name as the person wants it written in Latin letters, when they write it in another script
+    # (used in mails to a partner who may not read that script).
+    name_latin = models.CharField(_("name in Latin letters"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
     email_verified_at = models.DateTimeField(null=True, blank=True)
     email_bouncing = models.BooleanField(default=False)
@@ -137,10 +140,17 @@ class ConsentKind(models.TextChoices):
     RESEARCH = "research", _("Taking part in research")
 
 
+class ConsentMethod(models.TextChoices):
+    WEB = "web", _("Online, by the person")
+    PAPER = "paper", _("On paper, by staff")
+    IMPORT = "import", _("Imported by staff")
+
+
 class Consent(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
     kind = models.CharField(max_length=32, choices=ConsentKind.choices)
     policy_version = models.CharField(max_length=32)
+    method = models.CharField(max_length=16, choices=ConsentMethod.choices, default=ConsentMethod.WEB)
     given_at = models.DateTimeField(default=timezone.now)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
 
