@@ -4,6 +4,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kompis.core.fields import opaque_id_field
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", _("Organisation admin")
@@ -17,6 +19,7 @@ class User(AbstractUser):
     `is_staff` (Django admin) is for superusers only; Kompis' own roles are `role` within one organisation.
     """
 
+    uid = opaque_id_field()
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )

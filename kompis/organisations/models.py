@@ -19,6 +19,8 @@ class Organisation(models.Model):
     privacy_notice_url = models.URLField(_("privacy notice address"), blank=True)
     followup_days = models.PositiveSmallIntegerField(_("days from introduction to follow-up"), default=14)
     reminder_days = models.PositiveSmallIntegerField(_("days before a follow-up reminder"), default=5)
+    # A short hash of the current logo (empty: no logo); part of the logo's address, so it can be cached forever.
+    logo_version = models.CharField(max_length=16, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -99,3 +101,25 @@ class ProjectTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project}: {self.target} {self.get_kind_display()}"
+
+
+class OrganisationLogo(models.Model):
+    """The organisation's logo as bytes in the database, so every web process on every machine serves it.
+
+    Only PNG and JPEG, re-encoded on upload (no SVG: it can carry script). Kept out of `Organisation` so
+    that loading an organisation never loads the image.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="logo")
+    content_type = models.CharField(max_length=32)
+    data = models.BinaryField()
+    version = models.CharField(max_length=16)
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+
+class FirstRunToken(models.Model):
+    """The one-time token of the first-run page (/setup/): only its SHA-256 is stored."""
+
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
