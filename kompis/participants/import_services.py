@@ -155,7 +155,8 @@ class _Inserter:
 
     def __init__(self, model: type[models.Model], constant: dict[str, Any]) -> None:
         self.connection = connections[router.db_for_write(model)]
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        # generated columns (phone_digits) are written by the database itself
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
         qn = self.connection.ops.quote_name
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             qn(model._meta.db_table),

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from kompis.core.fields import has_code
 from kompis.participants.access import participants_for_user
 from kompis.participants.models import Participant
+from kompis.participants.phones import phone_query
 from kompis.participants.vocab import Status
 
 
@@ -63,7 +64,10 @@ def filtered_participants(*, user: Any, filters: ParticipantFilter) -> QuerySet[
         qs = qs.filter(
             status=Status.WAITING, signed_up_at__lte=timezone.now() - timedelta(days=filters.waiting_days)
         )
-    if filters.q:
+    if filters.q and (digits := phone_query(filters.q)):
+        # a phone number, however it is written: one indexed lookup on the normalised copy
+        qs = qs.filter(Q(phone_digits__startswith=digits) | Q(external_ref=filters.q))
+    elif filters.q:
         for word in filters.q.split()[:4]:
             qs = qs.filter(
                 Q(first_name__icontains=word)
