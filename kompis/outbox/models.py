@@ -12,6 +12,8 @@ class MailState(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Never sent on purpose: the person left (or unsubscribed) before the mail went out.
+    CANCELLED = "cancelled", _("Cancelled")
 
 
 class OutboxMessage(models.Model):

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
+from django.db.models import Q
 from django.template.loader import get_template
 from django.utils import timezone, translation
 
@@ -224,3 +225,40 @@ def deliver_due(*, now: datetime | None = None, limit: int = 50) -> int:
         finally:
             with contextlib.suppress(OSError, smtplib.SMTPException):
                 connection.close()
+
+
+#: Context key of a mail that names other people: the uids (strings) of the people it is about, e.g. the
+#: partner whose e-mail address an introduction gives. Leaving cancels queued mails about the person too.
+ABOUT = "about"
+
+
+def cancel_queued_for(
+    *,
+    participant_id: int,
+    about_uid: str = "",
+    dedupe_keys: tuple[str, ...] = (),
+    templates: tuple[str, ...] = (),
+) -> list[OutboxMessage]:
+    """Cancel the mails not yet handed to the mail server: those to the participant, those whose context
+    names her (`about`), and those with one of `dedupe_keys`. With `templates`, only mails made from these
+    templates are cancelled. Runs in the caller's transaction; returns the cancelled rows.
+
+    A row a worker has claimed and is sending right now (a live lease) cannot be stopped; one whose lease
+    has expired would be retried, so it is cancelled like a queued one.
+    """
+    now = timezone.now()
+    waiting = Q(state=MailState.QUEUED) | Q(state=MailState.SENDING, lease_until__lte=now)
+    whose = Q(participant_id=participant_id)
+    if about_uid:
+        whose |= Q(**{f"context__{ABOUT}__icontains": about_uid})
+    if dedupe_keys:
+        whose |= Q(dedupe_key__in=list(dedupe_keys))
+    rows = OutboxMessage.objects.select_for_update().filter(waiting, whose)
+    if templates:
+        rows = rows.filter(template__in=list(templates))
+    found = list(rows.order_by("id"))
+    ids = [row.pk for row in found]
+    OutboxMessage.objects.filter(waiting, pk__in=ids).update(
+        state=MailState.CANCELLED, lease_until=None, last_error="cancelled: the person left or unsubscribed"
+    )
+    return found
