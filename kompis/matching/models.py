@@ -17,8 +17,34 @@ class Solver(models.TextChoices):
 
 
 class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
     DRAFT = "draft", _("Draft")
     CLOSED = "closed", _("Closed")
+    FAILED = "failed", _("Failed")
+
+
+#: a run in one of these states holds its scope: no overlapping run may start
+ACTIVE_RUN_STATUSES = (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class RunPhase(models.TextChoices):
+    """Where a run is; the engine's own phases (index … repair) are shown as one step."""
+
+    QUEUED = "queued", _("Waiting for the background worker")
+    POOL = "pool", _("Reading the waiting pool")
+    ENGINE = "engine", _("Finding the best pairs")
+    EXPLAIN = "explain", _("Explaining who stays unmatched")
+    SAVE = "save", _("Saving the proposals")
+    DONE = "done", _("Done")
+
+
+class RunError(models.TextChoices):
+    """Why a run failed, shown to staff in their language (details are in the server log)."""
+
+    BAD_DATA = "bad_data", _("The waiting pool holds data the matching engine cannot use.")
+    ENGINE = "engine", _("The matching engine stopped with an error.")
+    WORKER_LOST = "worker_lost", _("The background worker stopped while the run was in progress.")
 
 
 class MatchingRun(models.Model):
@@ -49,6 +75,18 @@ class MatchingRun(models.Model):
     solver = models.CharField(_("solver"), max_length=16, choices=Solver.choices, default=Solver.FAST)
     weights = models.JSONField(default=dict, blank=True)
     status = models.CharField(max_length=16, choices=RunStatus.choices, default=RunStatus.DRAFT)
+    #: set by staff when starting a run (default: the scope and the date); the run list filters on it
+    name = models.CharField(_("name"), max_length=200, blank=True)
+    phase = models.CharField(max_length=16, choices=RunPhase.choices, blank=True)
+    progress = models.PositiveSmallIntegerField(default=0)  # percent
+    error = models.CharField(max_length=16, choices=RunError.choices, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    #: a running run whose lease has passed lost its worker (the worker extends it at every step)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    #: token of the worker that holds the run; its writes are ignored once another worker took over
+    claim = models.CharField(max_length=32, blank=True)
     #: pairs, newcomers/established in the pool, unmatched per role, blocking_rules, mean_score, seconds
     stats = models.JSONField(default=dict, blank=True)
     #: participant pk (as string) -> {"role", "rule", "eliminated"} for everybody the run left unmatched
@@ -62,7 +100,11 @@ class MatchingRun(models.Model):
         indexes = [models.Index(fields=["organisation", "status", "created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.scope_label} {self.created_at:%Y-%m-%d %H:%M}"
+        return self.name or f"{self.scope_label} {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_RUN_STATUSES
 
     @property
     def scope_label(self) -> str:
@@ -168,6 +210,11 @@ class Match(models.Model):
     met_at = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(null=True, blank=True)
     end_reason = models.CharField(_("why it ended"), max_length=500, blank=True)
+    #: made by hand (staff chose both people) rather than from a proposal of the engine
+    manual = models.BooleanField(default=False)
+    #: hard-rule codes staff overrode for a manual match (language, meeting_mode, place, must_*)
+    overridden_rules = models.JSONField(default=list, blank=True)
+    override_reason = models.TextField(_("why the rules were overridden"), max_length=1000, blank=True)
 
     objects = MatchQuerySet.as_manager()
 
