@@ -191,6 +191,9 @@ SIGNUP_CONFIRM_DAYS = envint("SIGNUP_CONFIRM_DAYS", "7")
 # Personal self-service links in mails stay valid this long; a fresh one can be requested by e-mail.
 SELF_SERVICE_LINK_DAYS = envint("SELF_SERVICE_LINK_DAYS", "120")
 PRIVACY_POLICY_VERSION = os.environ.get("PRIVACY_POLICY_VERSION", "2026-01")
+# Staff: an invitation link works this many days, a password-reset link this many hours (each only once).
+STAFF_INVITE_DAYS = envint("STAFF_INVITE_DAYS", "7")
+PASSWORD_RESET_HOURS = envint("PASSWORD_RESET_HOURS", "24")
 # Follow-up: "not yet" asks again after this many days; tasks are due this many days after creation.
 FOLLOWUP_NOT_YET_DAYS = envint("FOLLOWUP_NOT_YET_DAYS", "7")
 FOLLOWUP_LINK_DAYS = envint("FOLLOWUP_LINK_DAYS", "60")
