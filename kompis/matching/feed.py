@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,11 +136,21 @@ def to_engine(row: tuple[Any, ...], *, capacity: int, tz: Any = None) -> engine.
     )
 
 
-def build_pool(qs: QuerySet[Participant], *, organisation: Any) -> Pool:
-    """The engine's input for the waiting participants of ``qs`` (capacity = capacity left)."""
+def build_pool(
+    qs: QuerySet[Participant], *, organisation: Any, progress: Callable[[int, int], None] | None = None
+) -> Pool:
+    """The engine's input for the waiting participants of ``qs`` (capacity = capacity left).
+
+    ``progress(done, total)`` is called every few thousand rows when given (it costs one count query).
+    """
     pool = Pool(active=active_match_counts(organisation=organisation))
     tz = timezone.get_current_timezone()
-    for row in waiting_participants(qs).order_by("pk").values_list(*FEED_FIELDS).iterator(chunk_size=10_000):
+    waiting = waiting_participants(qs)
+    total = waiting.count() if progress else 0
+    rows = waiting.order_by("pk").values_list(*FEED_FIELDS).iterator(chunk_size=10_000)
+    for done, row in enumerate(rows, start=1):
+        if progress and done % 5000 == 0:
+            progress(done, total)
         left = int(row[13] or 0) - pool.active.get(row[0], 0)
         if left <= 0:
             continue

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Literal, cast
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,7 +21,6 @@ from kompis.matching.feed import (
     person_to_engine,
     scope_participants,
     weights_for,
-    weights_to_mapping,
 )
 from kompis.matching.models import (
     ExcludedPair,
@@ -71,102 +69,27 @@ def run_matching(
     solver: str = "fast",
     today: dt.date | None = None,
     seed: int = 0,
+    name: str = "",
 ) -> MatchingRun:
-    """Propose pairs among the waiting participants of the scope and store them as a draft run.
+    """Propose pairs among the waiting participants of the scope in this process and store them as a
+    draft run (the staff pages queue the same work for the worker: :func:`kompis.matching.runs.start_run`).
 
     Proposals of earlier draft runs of the same scope that are still ``proposed`` become ``superseded``
-    and those runs are closed.
+    and those runs are closed. Raises :class:`kompis.matching.runs.RunRefused` while an overlapping run
+    is queued or running.
     """
-    t0 = time.perf_counter()
-    weights = weights_for(organisation)
-    pool = build_pool(
-        scope_participants(organisation=organisation, region=region, project=project),
+    from kompis.matching.runs import run_inline
+
+    return run_inline(
+        actor=actor,
         organisation=organisation,
-    )
-    today = today or timezone.localdate()
-    result = engine.match(
-        pool.newcomers,
-        pool.established,
-        weights=weights,
-        exclude=pool.exclude,
-        solver=cast(Literal["fast", "exact", "greedy"], solver),
-        seed=seed,
+        region=region,
+        project=project,
+        solver=solver,
+        name=name,
         today=today,
-    )  # type: ignore[arg-type]
-    report = engine.explain_pool(
-        pool.newcomers, pool.established, weights=weights, exclude=pool.exclude, result=result, today=today
+        seed=seed,
     )
-    seconds = round(time.perf_counter() - t0, 3)
-    s = result.stats
-    with transaction.atomic():
-        earlier = MatchingRun.objects.filter(
-            status=RunStatus.DRAFT, **_scope_filter(organisation=organisation, region=region, project=project)
-        )
-        superseded = Proposal.objects.filter(run__in=earlier, state=ProposalState.PROPOSED).update(
-            state=ProposalState.SUPERSEDED
-        )
-        earlier.update(status=RunStatus.CLOSED)
-        run = MatchingRun.objects.create(
-            organisation=organisation,
-            region=region,
-            project=project,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
-            solver=solver,
-            weights=weights_to_mapping(weights),
-            stats={
-                "pairs": s.pairs,
-                "newcomers": len(pool.newcomers),
-                "established": len(pool.established),
-                "unmatched_newcomers": s.unmatched_newcomers,
-                "unmatched_established": s.unmatched_established,
-                "blocking_rules": dict(s.blocking_rules),
-                "mean_score": s.mean_score,
-                "max_pairs_bound": s.max_pairs_bound,
-                "engine_seconds": round(s.seconds, 3),
-                "seconds": seconds,
-                "superseded": superseded,
-                "today": today.isoformat(),
-            },
-            unmatched={
-                pid: {"role": u.role, "rule": u.rule, "eliminated": u.eliminated}
-                for pid, u in result.unmatched.items()
-            },
-            shortages=[sh.reason().params for sh in report.shortages[:200]],
-        )
-        ordered = sorted(result.pairs, key=lambda p: (-p.score, int(p.newcomer_id), int(p.established_id)))
-        Proposal.objects.bulk_create(
-            [
-                Proposal(
-                    run=run,
-                    newcomer_id=int(p.newcomer_id),
-                    established_id=int(p.established_id),
-                    score=round(float(p.score), 2),
-                    reasons=reasons_to_json(p.reasons),
-                    rank=rank,
-                )
-                for rank, p in enumerate(ordered, start=1)
-            ],
-            batch_size=2000,
-        )
-        record(
-            actor=actor,
-            action="matching.run",
-            obj=run,
-            organisation=organisation,
-            summary=f"Matching run ({run.scope_label}): {s.pairs} proposals",
-            data={
-                k: run.stats[k]
-                for k in (
-                    "pairs",
-                    "newcomers",
-                    "established",
-                    "unmatched_newcomers",
-                    "unmatched_established",
-                    "mean_score",
-                )
-            },
-        )
-    return run
 
 
 # --- approval ------------------------------------------------------------------------------------
@@ -203,6 +126,8 @@ def on_match_approved(match: Match, *, actor: Any) -> None:
             "mode": match.mode,
             "score": match.score,
             "proposal": str(match.proposal.uid) if match.proposal else None,
+            "manual": match.manual,
+            "overridden_rules": list(match.overridden_rules),
         },
     )
     from kompis.followup.services import introduce_match
@@ -223,6 +148,82 @@ def _capacity_left(person: Participant) -> int:
     return int(person.capacity) - used
 
 
+def check_pair_free(newcomer: Participant, established: Participant) -> dict[int, int]:
+    """Both waiting, both with room left, not matched to each other already (rows locked by the caller).
+    Returns the capacity left per participant pk; raises :class:`MatchConflict`."""
+    left = {}
+    for person in (newcomer, established):
+        if person.status != Status.WAITING:
+            raise MatchConflict(
+                _("%(name)s is no longer waiting (status: %(status)s).")
+                % {"name": person.full_name, "status": person.get_status_display()}
+            )
+        left[person.pk] = _capacity_left(person)
+        if left[person.pk] <= 0:
+            raise MatchConflict(_("%(name)s has no room for another match.") % {"name": person.full_name})
+    if Match.objects.active().filter(newcomer=newcomer, established=established).exists():
+        raise MatchConflict(_("These two are already matched."))
+    return left
+
+
+def create_match(
+    *,
+    actor: Any,
+    newcomer: Participant,
+    established: Participant,
+    left: dict[int, int],
+    score: float,
+    reasons: list[dict[str, Any]],
+    proposal: Proposal | None = None,
+    manual: bool = False,
+    overridden_rules: Iterable[str] = (),
+    override_reason: str = "",
+) -> Match:
+    """The one way a match comes to be (a proposal approved, or a manual match): inside the caller's
+    transaction, with both participant rows locked and :func:`check_pair_free` passed."""
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    try:
+        with transaction.atomic():
+            match = Match.objects.create(
+                organisation_id=newcomer.organisation_id,
+                newcomer=newcomer,
+                established=established,
+                kind=match_kind(newcomer, established),
+                mode=match_mode(newcomer, established),
+                score=score,
+                reasons=reasons,
+                proposal=proposal,
+                created_by=user,
+                created_at=now,
+                manual=manual,
+                overridden_rules=sorted(overridden_rules),
+                override_reason=override_reason[:1000],
+            )
+    except IntegrityError as exc:
+        raise MatchConflict(_("These two are already matched.")) from exc
+    # an open proposal of exactly this pair has nothing left to propose
+    Proposal.objects.filter(state=ProposalState.PROPOSED, newcomer=newcomer, established=established).update(
+        state=ProposalState.SUPERSEDED
+    )
+    for person in (newcomer, established):
+        if left[person.pk] - 1 <= 0:
+            Participant.objects.filter(pk=person.pk).update(status=Status.MATCHED, updated_at=now)
+            person.status = Status.MATCHED
+            record(
+                actor=actor,
+                action="participant.matched",
+                obj=person,
+                summary=f"Status matched (match {match.uid})",
+            )
+            # other open proposals of a person without room left cannot be approved any more
+            Proposal.objects.filter(state=ProposalState.PROPOSED).filter(**{person.role: person}).update(
+                state=ProposalState.SUPERSEDED
+            )
+    on_match_approved(match, actor=actor)
+    return match
+
+
 def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
     """Turn a proposal into a Match. Raises :class:`MatchConflict` when somebody was faster."""
     with transaction.atomic():
@@ -230,21 +231,12 @@ def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
         fresh = Proposal.objects.select_related("run").filter(pk=proposal.pk).first()
         if fresh is None or fresh.state != ProposalState.PROPOSED:
             raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
+        if fresh.run.status != RunStatus.DRAFT:
+            raise MatchConflict(gettext_lazy("This matching run is not ready for review."))
         newcomer, established = people.get(proposal.newcomer_id), people.get(proposal.established_id)
         if newcomer is None or established is None:
             raise MatchConflict()
-        left = {}
-        for person in (newcomer, established):
-            if person.status != Status.WAITING:
-                raise MatchConflict(
-                    _("%(name)s is no longer waiting (status: %(status)s).")
-                    % {"name": person.full_name, "status": person.get_status_display()}
-                )
-            left[person.pk] = _capacity_left(person)
-            if left[person.pk] <= 0:
-                raise MatchConflict(_("%(name)s has no room for another match.") % {"name": person.full_name})
-        if Match.objects.active().filter(newcomer=newcomer, established=established).exists():
-            raise MatchConflict(_("These two are already matched."))
+        left = check_pair_free(newcomer, established)
         now = timezone.now()
         user = actor if getattr(actor, "is_authenticated", False) else None
         updated = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
@@ -252,39 +244,18 @@ def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
         )
         if updated != 1:
             raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
-        try:
-            with transaction.atomic():
-                match = Match.objects.create(
-                    organisation_id=fresh.run.organisation_id,
-                    newcomer=newcomer,
-                    established=established,
-                    kind=match_kind(newcomer, established),
-                    mode=match_mode(newcomer, established),
-                    score=fresh.score,
-                    reasons=fresh.reasons,
-                    proposal=fresh,
-                    created_by=user,
-                    created_at=now,
-                )
-        except IntegrityError as exc:
-            raise MatchConflict(_("These two are already matched.")) from exc
-        for person in (newcomer, established):
-            if left[person.pk] - 1 <= 0:
-                Participant.objects.filter(pk=person.pk).update(status=Status.MATCHED, updated_at=now)
-                person.status = Status.MATCHED
-                record(
-                    actor=actor,
-                    action="participant.matched",
-                    obj=person,
-                    summary=f"Status matched (match {match.uid})",
-                )
-                # other open proposals of a person without room left cannot be approved any more
-                Proposal.objects.filter(state=ProposalState.PROPOSED).filter(**{person.role: person}).update(
-                    state=ProposalState.SUPERSEDED
-                )
+        fresh.state = ProposalState.APPROVED
+        match = create_match(
+            actor=actor,
+            newcomer=newcomer,
+            established=established,
+            left=left,
+            score=fresh.score,
+            reasons=fresh.reasons,
+            proposal=fresh,
+        )
         proposal.state = ProposalState.APPROVED
         proposal.decided_by, proposal.decided_at = user, now
-        on_match_approved(match, actor=actor)
     return match
 
 
