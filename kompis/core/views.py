@@ -3,6 +3,7 @@ from __future__ import annotations
 import email
 import email.policy
 from email.message import EmailMessage
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,6 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from kompis.accounts.access import staff_required
+from kompis.core.links import LANGUAGE_CHOSEN_COOKIE
 from kompis.organisations.models import Organisation
 
 
@@ -31,6 +33,9 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
         )
+        # Pages opened from a participant's mail link follow her language, except on a visit where she
+        # chose one here (a cookie that ends with the browser session).
+        response.set_cookie(LANGUAGE_CHOSEN_COOKIE, "1", samesite="Lax")
     return response
 
 
@@ -38,7 +43,22 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
 def staff_home(request: HttpRequest) -> HttpResponse:
     from kompis.participants.selectors import staff_overview
 
-    return render(request, "core/staff_home.html", {"overview": staff_overview(user=request.user)})
+    return render(
+        request,
+        "core/staff_home.html",
+        {"overview": staff_overview(user=request.user), "outbox": _outbox_health_for(request.user)},
+    )
+
+
+def _outbox_health_for(user: Any) -> Any:
+    """The outbox backlog: admins always see it; coordinators only when mail is delayed or undelivered
+    (so they can answer "I got no mail"); viewers never (they see reports only)."""
+    from kompis.outbox.selectors import outbox_health
+
+    if not user.can_see_people or not user.organisation_id:
+        return None
+    health = outbox_health(organisation_id=user.organisation_id)
+    return health if user.is_org_admin or health.needs_attention else None
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
@@ -53,12 +73,13 @@ def _catcher_files() -> list[str]:
 
 
 def _dev_only() -> None:
-    if not settings.DEBUG:
+    """The mail catcher exists only with KOMPIS_ENV=development (`make run`), never in production."""
+    if not settings.DEVELOPMENT:
         raise Http404()
 
 
 def mail_catcher(request: HttpRequest) -> HttpResponse:
-    """The local mail catcher's inbox (DEBUG only): what `make run` would have sent."""
+    """The local mail catcher's inbox (development only): what `make run` would have sent."""
     _dev_only()
     mails = []
     for name in _catcher_files()[:200]:

@@ -21,7 +21,7 @@ from kompis.followup.models import Answer, FollowUp, Task, TaskKind, TaskOutcome
 from kompis.matching.models import ExcludedPair, ExclusionReason, Match, MatchStatus
 from kompis.organisations.models import Organisation
 from kompis.outbox.models import OutboxMessage
-from kompis.outbox.services import Mail, queue_mail, queue_mails
+from kompis.outbox.services import ABOUT, Mail, queue_mail, queue_mails
 from kompis.participants.models import Participant
 from kompis.participants.services import self_service_url
 from kompis.participants.vocab import Status
@@ -74,6 +74,7 @@ def introduce_match(*, actor: Any, match: Match) -> None:
                     "mode": match.mode,
                     "kind": match.kind,
                     "other_municipality": other.municipality.name,
+                    ABOUT: [str(other.uid)],
                 },
                 dedupe_key=f"introduction:{match.uid}:{me.uid}",
                 organisation=match.organisation,
@@ -114,6 +115,7 @@ def _question(followup: FollowUp, *, kind: str) -> Mail | None:
             "other_name": other.first_name,
             "round": followup.round,
             "answers": {a.value: answer_url(followup, a.value) for a in Answer},
+            ABOUT: [str(other.uid)],
         },
         dedupe_key=f"{kind}:{followup.uid}",
         organisation=match.organisation,
@@ -316,7 +318,14 @@ def _open_task(*, match: Match | None, participant: Participant, kind: str, now:
 
 
 def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = None) -> bool:
-    """A participant's one-click answer. Idempotent: the same answer again changes nothing (False)."""
+    """A participant's answer, sent by pressing the button on the answer page (never by opening the link).
+
+    The same answer again changes nothing (False). A different answer from the same person replaces the
+    earlier one: the latest deliberate answer counts, and the audit log keeps every answer (the match's
+    timeline shows them). A person who has left is not heard any more (False). A match is never both
+    "met" and the subject of an open "will not meet" task: "met" resolves such tasks, and "will not meet"
+    takes the match out of "met" unless the partner's own latest answer is "met".
+    """
     if answer not in Answer.values:
         raise ValueError(answer)
     now = now or timezone.now()
@@ -324,8 +333,9 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
         followup = (
             FollowUp.objects.select_for_update().select_related("match", "participant").get(pk=followup.pk)
         )
-        if followup.answer == answer:
+        if followup.answer == answer or followup.participant.status == Status.WITHDRAWN:
             return False
+        previous = followup.answer
         FollowUp.objects.filter(pk=followup.pk).update(answer=answer, answered_at=now, handled_at=None)
         followup.answer, followup.answered_at = answer, now
         match = Match.objects.select_for_update().get(pk=followup.match_id)
@@ -334,20 +344,80 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
             action="followup.answered",
             obj=match,
             organisation=match.organisation,
-            data={"answer": answer, "participant": str(followup.participant.uid), "round": followup.round},
+            data={
+                "answer": answer,
+                "previous": previous,
+                "participant": str(followup.participant.uid),
+                "round": followup.round,
+            },
         )
         if match.status in (MatchStatus.ENDED, MatchStatus.RESOLVED):
             return True
+        person = followup.participant
         if answer == Answer.MET:
             _mark_met(match, now=now)
-        elif answer == Answer.WILL_NOT_MEET:
+            return True
+        # This person no longer says "met": the match stays met only if the partner says so.
+        partner_says_met = _partner_says_met(match, person)
+        if previous == Answer.MET and not partner_says_met:
+            Match.objects.filter(pk=match.pk).update(met_at=None)
+            match.met_at = None
+        if answer == Answer.WILL_NOT_MEET:
             FollowUp.objects.filter(pk=followup.pk).update(handled_at=now)
-            if match.status != MatchStatus.MET:
-                _set_status(match, MatchStatus.WILL_NOT_MEET)
-            _open_task(match=match, participant=followup.participant, kind=TaskKind.WILL_NOT_MEET, now=now)
-        elif match.status in (MatchStatus.FOLLOWUP_ASKED, MatchStatus.INTRODUCED, MatchStatus.NO_ANSWER):
-            _set_status(match, MatchStatus.NOT_YET)
+            _set_status(match, MatchStatus.WILL_NOT_MEET)
+            _open_task(match=match, participant=person, kind=TaskKind.WILL_NOT_MEET, now=now)
+            return True
+        # "Not yet": an earlier "will not meet" of this person is taken back.
+        _resolve_open_tasks(
+            Task.objects.filter(match=match, participant=person, kind=TaskKind.WILL_NOT_MEET),
+            match=match,
+            outcome=TaskOutcome.NONE,
+            now=now,
+            because=answer,
+        )
+        if partner_says_met:
+            _set_status(match, MatchStatus.MET)
+        else:
+            taken_back = (
+                previous in (Answer.MET, Answer.WILL_NOT_MEET)
+                and not match.tasks.filter(resolved_at__isnull=True).exists()
+            )
+            if taken_back or match.status in (
+                MatchStatus.FOLLOWUP_ASKED,
+                MatchStatus.INTRODUCED,
+                MatchStatus.NO_ANSWER,
+            ):
+                _set_status(match, MatchStatus.NOT_YET)
         return True
+
+
+def _partner_says_met(match: Match, person: Participant) -> bool:
+    """The latest answer of the other participant of the match is "met"."""
+    latest = (
+        FollowUp.objects.filter(match=match)
+        .exclude(participant=person)
+        .exclude(answer="")
+        .order_by("-answered_at", "-id")
+        .values_list("answer", flat=True)
+        .first()
+    )
+    return latest == Answer.MET
+
+
+def _resolve_open_tasks(tasks: Any, *, match: Match, outcome: str, now: datetime, because: str) -> int:
+    """Close open tasks that a participant's later answer (`because`) has made moot; audited."""
+    count = 0
+    for task in tasks.filter(resolved_at__isnull=True):
+        if Task.objects.filter(pk=task.pk, resolved_at__isnull=True).update(resolved_at=now, outcome=outcome):
+            record(
+                actor=SYSTEM,
+                action="followup.task_resolved",
+                obj=task,
+                organisation=match.organisation,
+                data={"outcome": outcome, "because": because},
+            )
+            count += 1
+    return count
 
 
 def save_comment(*, followup: FollowUp, comment: str) -> None:
@@ -365,18 +435,10 @@ def _mark_met(match: Match, *, now: datetime) -> None:
         Match.objects.filter(pk=match.pk).update(met_at=now)
         match.met_at = now
     _set_status(match, MatchStatus.MET)
-    # Open "no answer"/"not met" tasks are moot now; "will not meet" stays for staff to judge.
-    for task in Task.objects.filter(match=match, resolved_at__isnull=True).exclude(
-        kind=TaskKind.WILL_NOT_MEET
-    ):
-        Task.objects.filter(pk=task.pk).update(resolved_at=now, outcome=TaskOutcome.MET)
-        record(
-            actor=SYSTEM,
-            action="followup.task_resolved",
-            obj=task,
-            organisation=match.organisation,
-            data={"outcome": TaskOutcome.MET},
-        )
+    # Every open task of the match is moot now, "will not meet" too: they have met, the latest word.
+    _resolve_open_tasks(
+        Task.objects.filter(match=match), match=match, outcome=TaskOutcome.MET, now=now, because=Answer.MET
+    )
 
 
 # --- staff -------------------------------------------------------------------------------------

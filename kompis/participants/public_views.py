@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_ratelimit.core import is_ratelimited
 
 from kompis.audit.services import PARTICIPANT
+from kompis.core.links import page_language, render_in
 from kompis.core.tokens import InvalidLink
 from kompis.organisations.models import Organisation
 from kompis.participants import services
@@ -55,15 +59,15 @@ def confirm(request: HttpRequest, org: str, token: str) -> HttpResponse:
             {"organisation": organisation, "reason": exc.reason},
             status=400,
         )
+    language = page_language(request, participant.preferred_language)
+    context = {"organisation": organisation, "participant": participant}
+    if participant.status == Status.WITHDRAWN:
+        return render_in(request, "participants/left.html", context, language=language)
     if request.method == "POST":
         services.confirm_email(participant=participant)
-        return render(
-            request, "participants/confirmed.html", {"organisation": organisation, "participant": participant}
-        )
+        return render_in(request, "participants/confirmed.html", context, language=language)
     # A GET never changes state (mail scanners follow links); the page has one button.
-    return render(
-        request, "participants/confirm.html", {"organisation": organisation, "participant": participant}
-    )
+    return render_in(request, "participants/confirm.html", context, language=language)
 
 
 def request_link(request: HttpRequest, org: str) -> HttpResponse:
@@ -85,9 +89,6 @@ def request_link(request: HttpRequest, org: str) -> HttpResponse:
     return render(request, "participants/me_request.html", {"organisation": organisation, "form": form})
 
 
-ME_ACTIONS = ("pause", "resume", "withdraw", "update", "unsubscribe")
-
-
 def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
     """The participant's own page: pause, withdraw, update languages/interests/availability, unsubscribe."""
     organisation = get_object_or_404(Organisation, slug=org)
@@ -100,47 +101,55 @@ def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
             {"organisation": organisation, "reason": exc.reason},
             status=400,
         )
+    language = page_language(request, participant.preferred_language)
+    context = {"organisation": organisation, "p": participant, "participant": participant}
+    if participant.status == Status.WITHDRAWN:  # her link shows the "you have left" page, and does nothing
+        return render_in(request, "participants/left.html", context, language=language)
+    with translation.override(language):
+        done, prefs, pause_form = _me_action(request, participant)
+    if done:
+        messages.success(request, done)
+        return redirect(request.path)
+    return render_in(
+        request,
+        "participants/me.html",
+        {**context, "prefs": prefs, "pause_form": pause_form},
+        language=language,
+    )
+
+
+def _me_action(request: HttpRequest, participant: Participant) -> tuple[str | None, Any, Any]:
+    """Carry out the button pressed on the participant's page (POST only): the message to show, or None
+    with the forms to show again (with their errors)."""
     prefs = PreferencesForm(instance=participant)
     pause_form = PauseForm()
     action = request.POST.get("action") if request.method == "POST" else None
-    if action in ME_ACTIONS and participant.status != Status.WITHDRAWN:
-        done = None
-        if action == "pause":
-            pause_form = PauseForm(request.POST)
-            if pause_form.is_valid() and participant.status in (
-                Status.WAITING,
-                Status.MATCHED,
-                Status.PAUSED,
-            ):
-                services.pause_participant(
-                    actor=PARTICIPANT, participant=participant, until=pause_form.cleaned_data["until"]
-                )
-                done = _("You are paused. We will not contact you about a new match until you come back.")
-        elif action == "resume" and participant.status == Status.PAUSED:
-            services.resume_participant(actor=PARTICIPANT, participant=participant)
-            done = _("Welcome back! You are on the waiting list again.")
-        elif action == "withdraw":
-            services.withdraw_participant(
-                actor=PARTICIPANT, participant=participant, reason=request.POST.get("reason", "")[:500]
+    done = None
+    if action == "pause":
+        pause_form = PauseForm(request.POST)
+        if pause_form.is_valid() and participant.status in (Status.WAITING, Status.MATCHED, Status.PAUSED):
+            services.pause_participant(
+                actor=PARTICIPANT, participant=participant, until=pause_form.cleaned_data["until"]
             )
-            done = _("You have left Kompis. Thank you for the time you were with us.")
-        elif action == "unsubscribe":
-            services.unsubscribe(actor=PARTICIPANT, participant=participant)
-            done = _("You will not get any more questions or reminders by e-mail.")
-        elif action == "update":
-            prefs = PreferencesForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
-            if prefs.is_valid():
-                services.update_participant(
-                    actor=PARTICIPANT,
-                    participant=participant,
-                    data={name: prefs.cleaned_data[name] for name in prefs.Meta.fields},
-                )
-                done = _("Thank you, your answers are saved.")
-        if done:
-            messages.success(request, done)
-            return redirect(request.path)
-    return render(
-        request,
-        "participants/me.html",
-        {"organisation": organisation, "p": participant, "prefs": prefs, "pause_form": pause_form},
-    )
+            done = _("You are paused. We will not contact you about a new match until you come back.")
+    elif action == "resume" and participant.status == Status.PAUSED:
+        services.resume_participant(actor=PARTICIPANT, participant=participant)
+        done = _("Welcome back! You are on the waiting list again.")
+    elif action == "withdraw":
+        services.withdraw_participant(
+            actor=PARTICIPANT, participant=participant, reason=request.POST.get("reason", "")[:500]
+        )
+        done = _("You have left Kompis. Thank you for the time you were with us.")
+    elif action == "unsubscribe":
+        services.unsubscribe(actor=PARTICIPANT, participant=participant)
+        done = _("You will not get any more questions or reminders by e-mail.")
+    elif action == "update":
+        prefs = PreferencesForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
+        if prefs.is_valid():
+            services.update_participant(
+                actor=PARTICIPANT,
+                participant=participant,
+                data={name: prefs.cleaned_data[name] for name in prefs.Meta.fields},
+            )
+            done = _("Thank you, your answers are saved.")
+    return done, prefs, pause_form

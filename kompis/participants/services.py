@@ -8,13 +8,15 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from kompis.audit.models import AuditEvent
 from kompis.audit.services import PARTICIPANT, SYSTEM, record
 from kompis.core.links import absolute_url
 from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
-from kompis.outbox.services import queue_mail
+from kompis.outbox.services import cancel_queued_for, queue_mail
 from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
 from kompis.participants.vocab import Source, Status
 
@@ -55,6 +57,8 @@ def signup_participant(
     """
     email = data["email"].strip().lower()
     existing = Participant.objects.filter(organisation=organisation, email=email).first()
+    if existing is not None and existing.status == Status.WITHDRAWN:
+        return SignupOutcome(participant=_rejoin(existing, data=data, language=language, project=project))
     if existing is not None:
         _queue_already_signed_up(existing, language)
         return SignupOutcome(participant=existing, duplicate=True)
@@ -78,6 +82,13 @@ def signup_participant(
         existing = Participant.objects.get(organisation=organisation, email=email)
         _queue_already_signed_up(existing, language)
         return SignupOutcome(participant=existing, duplicate=True)
+    _give_consents(participant, data)
+    record(actor=PARTICIPANT, action="participant.signed_up", obj=participant, summary=f"language {language}")
+    _queue_confirmation(participant, language)
+    return SignupOutcome(participant=participant)
+
+
+def _give_consents(participant: Participant, data: dict[str, Any]) -> None:
     Consent.objects.create(
         participant=participant,
         kind=ConsentKind.DATA_PROCESSING,
@@ -87,22 +98,58 @@ def signup_participant(
         Consent.objects.create(
             participant=participant, kind=ConsentKind.RESEARCH, policy_version=settings.PRIVACY_POLICY_VERSION
         )
-    record(actor=PARTICIPANT, action="participant.signed_up", obj=participant, summary=f"language {language}")
+
+
+def _queue_confirmation(participant: Participant, language: str, *, key: str = "") -> None:
     queue_mail(
-        to_email=email,
+        to_email=participant.email,
         template="signup_confirm",
         language=language,
         context={
             "first_name": participant.first_name,
-            "organisation": organisation.name,
+            "organisation": participant.organisation.name,
             "confirm_url": confirmation_url(participant),
             "days": settings.SIGNUP_CONFIRM_DAYS,
         },
-        dedupe_key=f"signup_confirm:{participant.uid}",
-        organisation=organisation,
+        dedupe_key=f"signup_confirm:{participant.uid}{key}",
+        organisation=participant.organisation,
         participant=participant,
     )
-    return SignupOutcome(participant=participant)
+
+
+def _rejoin(
+    participant: Participant, *, data: dict[str, Any], language: str, project: Project | None
+) -> Participant:
+    """Someone who left signs up again with the same address: the same record comes back to life with the
+    new answers and a fresh consent, pending until the address is confirmed again (whoever filled in the
+    form must own the address). Her history (audit log, old consents, ended matches) is kept."""
+    person = Participant.objects.select_for_update().get(pk=participant.pk)
+    if person.status != Status.WITHDRAWN:  # a parallel sign-up revived her already
+        _queue_already_signed_up(person, language)
+        return person
+    for field in PROFILE_FIELDS:
+        if field in data and field != "email":
+            setattr(person, field, data[field])
+    person.region = region_for(organisation=person.organisation, municipality_code=person.municipality.code)
+    if project is not None:
+        person.project = project
+    person.preferred_language = language
+    person.status = Status.PENDING
+    person.source = Source.SIGNUP
+    person.email_verified_at = None
+    person.unsubscribed_at = None
+    person.paused_until = None
+    person.rematch_priority = False
+    # The pending period of this sign-up starts now (the first sign-up's date is in the audit log).
+    person.signed_up_at = timezone.now()
+    person.save()
+    _give_consents(person, data)
+    rejoins = AuditEvent.objects.filter(
+        object_type=Participant._meta.label_lower, object_id=str(person.uid), action="participant.rejoined"
+    ).count()
+    record(actor=PARTICIPANT, action="participant.rejoined", obj=person, summary=f"language {language}")
+    _queue_confirmation(person, language, key=f":rejoin{rejoins + 1}")
+    return person
 
 
 def _queue_already_signed_up(participant: Participant, language: str) -> None:
@@ -153,6 +200,14 @@ def expire_unconfirmed(*, now: datetime | None = None) -> int:
         status=Status.PENDING, signed_up_at__lt=cutoff, source=Source.SIGNUP
     ):
         with transaction.atomic():
+            if participant.consents.filter(withdrawn_at__isnull=False).exists():
+                # Someone who had left and signed up again without confirming: she stays as she was
+                # (left, history kept), and the unconfirmed new consent is withdrawn.
+                participant.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+                Participant.objects.filter(pk=participant.pk).update(status=Status.WITHDRAWN)
+                record(actor=SYSTEM, action="participant.rejoin_expired", obj=participant)
+                count += 1
+                continue
             record(
                 actor=SYSTEM,
                 action="participant.expired_unconfirmed",
@@ -209,12 +264,54 @@ def resume_participant(*, actor: Any, participant: Participant) -> None:
 
 
 @transaction.atomic
-def withdraw_participant(*, actor: Any, participant: Participant, reason: str = "") -> None:
-    if participant.status == Status.WITHDRAWN:
-        return
-    participant.status = Status.WITHDRAWN
-    participant.save(update_fields=["status", "updated_at"])
-    record(actor=actor, action="participant.withdrawn", obj=participant, summary=reason[:500])
+def withdraw_participant(*, actor: Any, participant: Participant, reason: str = "") -> bool:
+    """The person leaves (by her own page or by staff), all in this one transaction: every mail to or about
+    her that has not gone out is cancelled, her active matches end with reason "withdrew" (each partner
+    back to the pool with priority and a short neutral mail), open proposals with her are withdrawn, her
+    consents are marked withdrawn. Her links then show a "you have left" page. False if she had left."""
+    from kompis.followup.leaving import end_matches_of_leaver
+    from kompis.matching.models import Match, Proposal, ProposalState
+
+    person = Participant.objects.select_for_update().get(pk=participant.pk)
+    if person.status == Status.WITHDRAWN:
+        return False
+    now = timezone.now()
+    person.status = Status.WITHDRAWN
+    person.paused_until = None
+    person.rematch_priority = False
+    person.save(update_fields=["status", "paused_until", "rematch_priority", "updated_at"])
+    participant.status, participant.paused_until = person.status, None
+    participant.rematch_priority = False
+    matches = list(
+        Match.objects.active()
+        .filter(Q(newcomer=person) | Q(established=person))
+        .select_related("newcomer", "established")
+    )
+    # The partner's introduction names her; rows queued before mails carried `about` are found by key.
+    partner_intros = tuple(
+        f"introduction:{m.uid}:{m.established.uid if m.newcomer_id == person.pk else m.newcomer.uid}"
+        for m in matches
+    )
+    cancelled = cancel_queued_for(
+        participant_id=person.pk, about_uid=str(person.uid), dedupe_keys=partner_intros
+    )
+    end_matches_of_leaver(actor=actor, participant=person, cancelled=cancelled)
+    Proposal.objects.filter(Q(newcomer=person) | Q(established=person), state=ProposalState.PROPOSED).update(
+        state=ProposalState.SUPERSEDED
+    )
+    consents = Consent.objects.filter(participant=person, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    record(
+        actor=actor,
+        action="participant.withdrawn",
+        obj=person,
+        summary=reason[:500],
+        data={
+            "mails_cancelled": len(cancelled),
+            "matches_ended": len(matches),
+            "consents_withdrawn": consents,
+        },
+    )
+    return True
 
 
 @transaction.atomic
@@ -276,5 +373,14 @@ def unsubscribe(*, actor: Any, participant: Participant) -> bool:
     )
     if updated:
         participant.refresh_from_db()
-        record(actor=actor, action="participant.unsubscribed", obj=participant)
+        # Questions and reminders already queued stay unsent too.
+        cancelled = cancel_queued_for(
+            participant_id=participant.pk, templates=("followup_question", "followup_reminder")
+        )
+        record(
+            actor=actor,
+            action="participant.unsubscribed",
+            obj=participant,
+            data={"mails_cancelled": len(cancelled)},
+        )
     return bool(updated)

@@ -66,8 +66,11 @@ def test_followup_days_is_an_organisation_setting(make_match, world):
 
 
 def answer(client, followup, value):
-    link = services.answer_url(followup, value)
-    return client.get(link.split("8000", 1)[1])
+    """Open the answer link from the mail (shows the answer), then press the button (records it)."""
+    link = services.answer_url(followup, value).split("8000", 1)[1]
+    shown = client.get(link)
+    assert shown.status_code == 200
+    return client.post(link, {"comment": ""})
 
 
 def test_yes_marks_the_match_met_and_is_idempotent(client, make_match):

@@ -56,6 +56,8 @@ def test_pause_until_a_date_then_resume(client, person):
 
 
 def test_pause_with_a_past_date_is_refused_with_a_field_error(client, person):
+    # She reads English on this visit: chosen with the language switcher (her own language is Arabic).
+    client.get("/language/en/")
     url = path_of(self_service_url(person))
     page = client.post(url, {"action": "pause", "until": "2020-01-01"})
     assert page.status_code == 200 and "future" in page.content.decode()

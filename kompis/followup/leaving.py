@@ -1,0 +1,88 @@
+"""What a participant's leaving does to her matches: each ends with reason "withdrew", the partner goes back
+to the pool first in line and gets a short neutral mail (no details), and the match's open tasks close.
+
+Called by `kompis.participants.services.withdraw_participant` inside its transaction, after the mails to
+and about her have been cancelled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from kompis.audit.services import SYSTEM, record
+from kompis.followup.models import Task, TaskOutcome
+from kompis.followup.services import _base_context, _mailable, end_match
+from kompis.matching.models import Match
+from kompis.outbox.models import MailState, OutboxMessage
+from kompis.outbox.services import queue_mail
+from kompis.participants.models import Participant
+from kompis.participants.vocab import Status
+
+WITHDREW = "withdrew"
+PARTNER_LEFT_TEMPLATE = "partner_left"
+
+
+def end_matches_of_leaver(
+    *, actor: Any, participant: Participant, cancelled: Sequence[OutboxMessage] = ()
+) -> list[Match]:
+    """End every active match of a participant who has left; returns the ended matches.
+
+    The partner is told only if their introduction actually went out: a partner whose introduction was
+    still queued (and is now cancelled) never heard of the match, so a mail about its end would only
+    confuse. Either way the partner is first in line at the next matching run.
+    """
+    cancelled_keys = {row.dedupe_key for row in cancelled}
+    now = timezone.now()
+    ended = []
+    matches = (
+        Match.objects.active()
+        .filter(Q(newcomer=participant) | Q(established=participant))
+        .select_related("organisation", "newcomer", "established")
+        .order_by("id")
+    )
+    for match in matches:
+        partner = match.established if match.newcomer_id == participant.pk else match.newcomer
+        end_match(actor=actor, match=match, reason=WITHDREW, return_to_pool=True, priority_for=partner)
+        # end_match gives priority only to a partner it moves back to waiting; one who still had room
+        # for another match (or is paused) is first in line too.
+        partner = Participant.objects.select_related("organisation").get(pk=partner.pk)
+        if partner.status != Status.WITHDRAWN and not partner.rematch_priority:
+            Participant.objects.filter(pk=partner.pk).update(rematch_priority=True, updated_at=now)
+            partner.rematch_priority = True
+        _close_tasks(Task.objects.filter(match=match), organisation=match.organisation, now=now)
+        introduction = f"introduction:{match.uid}:{partner.uid}"
+        told = introduction not in cancelled_keys and (
+            OutboxMessage.objects.filter(dedupe_key=introduction).exclude(state=MailState.CANCELLED).exists()
+        )
+        if told and _mailable(partner):
+            queue_mail(
+                to_email=partner.email,
+                template=PARTNER_LEFT_TEMPLATE,
+                language=partner.preferred_language,
+                context=_base_context(partner),
+                dedupe_key=f"{PARTNER_LEFT_TEMPLATE}:{match.uid}:{partner.uid}",
+                organisation=match.organisation,
+                participant=partner,
+            )
+        ended.append(match)
+    # Her own open tasks (e.g. a bouncing address) need no work any more.
+    _close_tasks(Task.objects.filter(participant=participant), organisation=participant.organisation, now=now)
+    return ended
+
+
+def _close_tasks(tasks: Any, *, organisation: Any, now: Any) -> None:
+    for task in tasks.filter(resolved_at__isnull=True):
+        if Task.objects.filter(pk=task.pk, resolved_at__isnull=True).update(
+            resolved_at=now, outcome=TaskOutcome.NONE
+        ):
+            record(
+                actor=SYSTEM,
+                action="followup.task_resolved",
+                obj=task,
+                organisation=organisation,
+                data={"outcome": TaskOutcome.NONE, "because": WITHDREW},
+            )
