@@ -176,6 +176,15 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "15")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kompis <noreply@kompis.localhost>")
 # A worker that dies while sending leaves its claim; after this many seconds another worker retries.
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", "300")
+# Temporary failures (no connection, timeout, 4xx) are retried with back-off up to this many seconds
+# apart; a mail still not delivered this many days after it was queued is marked undelivered (a task).
+OUTBOX_MAX_BACKOFF_SECONDS = envint("OUTBOX_MAX_BACKOFF_SECONDS", "3600")
+OUTBOX_GIVE_UP_DAYS = envint("OUTBOX_GIVE_UP_DAYS", "3")
+# A 5xx to RCPT TO is a bounce only when repeated this many minutes later, and not when this many
+# different addresses got the same reply within the window (then the server refuses us, not them).
+OUTBOX_BOUNCE_CONFIRM_MINUTES = envint("OUTBOX_BOUNCE_CONFIRM_MINUTES", "15")
+OUTBOX_SERVER_REFUSAL_RECIPIENTS = envint("OUTBOX_SERVER_REFUSAL_RECIPIENTS", "3")
+OUTBOX_SERVER_REFUSAL_WINDOW_MINUTES = envint("OUTBOX_SERVER_REFUSAL_WINDOW_MINUTES", "60")
 # Where `make run`'s mail catcher stores what it receives (shown at /dev/mail/ when DEBUG is on).
 MAIL_CATCHER_DIR = Path(os.environ.get("MAIL_CATCHER_DIR", VAR_DIR / "mail"))
 
