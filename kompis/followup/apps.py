@@ -11,3 +11,8 @@ class FollowupConfig(AppConfig):
         from kompis.outbox.signals import mail_bounced
 
         mail_bounced.connect(on_mail_bounced, dispatch_uid="followup.on_mail_bounced")
+        from kompis.followup.mail_tasks import on_mail_server_refused, on_mail_undelivered
+        from kompis.outbox.signals import mail_server_refused, mail_undelivered
+
+        mail_server_refused.connect(on_mail_server_refused, dispatch_uid="followup.on_mail_server_refused")
+        mail_undelivered.connect(on_mail_undelivered, dispatch_uid="followup.on_mail_undelivered")

@@ -12,8 +12,18 @@ class MailState(models.TextChoices):
     SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+    # Given up after days of temporary failures (server down, timeouts, 4xx): not the person's fault.
+    UNDELIVERED = "undelivered", _("Not delivered")
     # Never sent on purpose: the person left (or unsubscribed) before the mail went out.
     CANCELLED = "cancelled", _("Cancelled")
+
+
+class Failure(models.TextChoices):
+    """Why the last attempt failed: only RECIPIENT (5xx to RCPT TO, confirmed) is a bounce."""
+
+    TEMPORARY = "temporary", _("Temporary: no connection, timeout or 4xx reply")
+    SERVER = "server", _("The mail server refuses our mail")
+    RECIPIENT = "recipient", _("The mail server refuses this address")
 
 
 class OutboxMessage(models.Model):
@@ -31,6 +41,8 @@ class OutboxMessage(models.Model):
         "participants.Participant", null=True, blank=True, on_delete=models.CASCADE, related_name="mails"
     )
     to_email = models.EmailField()
+    # Who a reply reaches (the region's or organisation's contact), fixed when the row is written.
+    reply_to = models.EmailField(blank=True)
     template = models.CharField(max_length=64)
     language = models.CharField(max_length=8)
     context = models.JSONField(default=dict, blank=True)
@@ -42,12 +54,17 @@ class OutboxMessage(models.Model):
     message_id = models.CharField(max_length=200)
     subject = models.CharField(max_length=300, blank=True)
     last_error = models.TextField(blank=True)
+    last_failure = models.CharField(max_length=16, choices=Failure.choices, blank=True)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["state", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["state", "next_attempt_at"]),
+            models.Index(fields=["organisation", "state", "created_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.template} → {self.to_email} ({self.state})"

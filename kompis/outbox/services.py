@@ -1,33 +1,39 @@
-"""The mail outbox: queue a mail inside the caller's transaction, deliver it from the worker.
+"""The mail outbox: queue a mail inside the caller's transaction; `delivery` sends it from the worker.
 
-Delivery claims rows with `select_for_update(skip_locked=True)` and a lease, so several workers never
-send the same row; a worker that dies mid-send leaves a lease that expires and the row is retried.
+Every mail names who to contact: the region's contact of the person it is about (else the
+organisation's), fixed on the row when it is queued (`reply_to` and the context's `contact`), so the
+worker never looks it up and a later change of contact does not rewrite mails already written.
 """
 
 from __future__ import annotations
 
-import contextlib
-import logging
-import smtplib
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from email.utils import make_msgid
-from functools import cache
 from typing import Any
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
-from django.template.loader import get_template
-from django.utils import timezone, translation
+from django.utils import timezone
 
+from kompis.organisations.selectors import Contact, contacts_by_key
+from kompis.outbox.delivery import claim_due, deliver_due, send_one
 from kompis.outbox.models import MailState, OutboxMessage
-from kompis.outbox.signals import mail_bounced
+from kompis.outbox.rendering import RTL_LANGUAGES, render
 
-log = logging.getLogger(__name__)
-MAX_ATTEMPTS = 8
-RTL_LANGUAGES = {"ar", "fa"}
+__all__ = [
+    "ABOUT",
+    "RTL_LANGUAGES",
+    "Mail",
+    "cancel_queued_for",
+    "claim_due",
+    "deliver_due",
+    "queue_mail",
+    "queue_mails",
+    "render",
+    "send_one",
+]
+#: Context key of the contact block every mail shows (name, email, phone of the contact person).
+CONTACT = "contact"
 
 
 @dataclass(frozen=True)
@@ -42,12 +48,23 @@ class Mail:
     organisation: Any = None
     participant: Any = None
 
-    def row(self) -> OutboxMessage:
+    def contact_key(self) -> tuple[int | None, int | None]:
+        """(organisation id, region id) whose contact this mail names: the person's region, if any."""
+        organisation_id = getattr(self.organisation, "pk", self.organisation) or getattr(
+            self.participant, "organisation_id", None
+        )
+        return organisation_id, getattr(self.participant, "region_id", None)
+
+    def row(self, contact: Contact | None = None) -> OutboxMessage:
+        context = {key: value for key, value in self.context.items() if key != CONTACT}
+        if contact is not None:
+            context[CONTACT] = contact.as_context()
         return OutboxMessage(
             to_email=self.to_email,
+            reply_to=contact.email if contact else "",
             template=self.template,
             language=self.language,
-            context=self.context,
+            context=context,
             dedupe_key=self.dedupe_key,
             organisation=self.organisation,
             participant=self.participant,
@@ -69,17 +86,26 @@ def queue_mail(
 
     Returns None when a row with this key exists already: the mail is never queued twice.
     """
+    mail = Mail(to_email, template, language, context, dedupe_key, organisation, participant)
     with transaction.atomic():
+        if OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
+            return None
+        key = mail.contact_key()
+        row = mail.row(contacts_by_key([key])[key])
         message, created = OutboxMessage.objects.get_or_create(
             dedupe_key=dedupe_key,
             defaults={
-                "to_email": to_email,
-                "template": template,
-                "language": language,
-                "context": context,
-                "organisation": organisation,
-                "participant": participant,
-                "message_id": make_msgid(domain="kompis.localhost"),
+                field: getattr(row, field)
+                for field in (
+                    "to_email",
+                    "reply_to",
+                    "template",
+                    "language",
+                    "context",
+                    "organisation",
+                    "participant",
+                    "message_id",
+                )
             },
         )
     if not created:
@@ -93,7 +119,10 @@ def queue_mails(mails: list[Mail]) -> int:
     if not mails:
         return 0
     before = OutboxMessage.objects.filter(dedupe_key__in=[m.dedupe_key for m in mails]).count()
-    OutboxMessage.objects.bulk_create([m.row() for m in mails], batch_size=500, ignore_conflicts=True)
+    contacts = contacts_by_key(m.contact_key() for m in mails)
+    OutboxMessage.objects.bulk_create(
+        [m.row(contacts[m.contact_key()]) for m in mails], batch_size=500, ignore_conflicts=True
+    )
     _deliver_after_commit()
     return len(mails) - before
 
@@ -102,129 +131,6 @@ def _deliver_after_commit() -> None:
     from kompis.outbox.tasks import deliver_outbox
 
     transaction.on_commit(lambda: deliver_outbox.enqueue())
-
-
-def render(message: OutboxMessage) -> tuple[str, str, str]:
-    """Subject, text and HTML of a mail, in its language."""
-    context = {
-        **message.context,
-        "language": message.language,
-        "direction": "rtl" if message.language in RTL_LANGUAGES else "ltr",
-        "site_root": settings.SITE_ROOT,
-    }
-    with translation.override(message.language):
-        subject = _template(f"{message.template}.subject.txt").render(context).strip()
-        text = _template(f"{message.template}.txt").render(context)
-        html = _template(f"{message.template}.html").render({**context, "subject": subject})
-    return " ".join(subject.split()), text, html
-
-
-@cache
-def _template(name: str) -> Any:
-    return get_template(f"outbox/mail/{name}")
-
-
-def claim_due(*, now: datetime, limit: int = 50) -> list[OutboxMessage]:
-    """Claim due rows for this worker: queued and due, or sending with an expired lease."""
-    with transaction.atomic():
-        rows = list(
-            OutboxMessage.objects.select_for_update(skip_locked=True)
-            .filter(state__in=[MailState.QUEUED, MailState.SENDING], next_attempt_at__lte=now)
-            .exclude(state=MailState.SENDING, lease_until__gt=now)
-            .order_by("next_attempt_at", "id")[:limit]
-        )
-        ids = [row.pk for row in rows]
-        OutboxMessage.objects.filter(pk__in=ids).update(
-            state=MailState.SENDING, lease_until=now + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS)
-        )
-    return rows
-
-
-def send_one(message: OutboxMessage, *, connection: Any = None, now: datetime | None = None) -> bool:
-    """Send one claimed row and record the outcome. Returns True when the server accepted it."""
-    subject, text, html = render(message)
-    mail = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[message.to_email],
-        headers={"Message-ID": message.message_id},
-        connection=connection,
-    )
-    mail.attach_alternative(html, "text/html")
-    try:
-        mail.send()
-    except smtplib.SMTPRecipientsRefused as exc:
-        codes = [code for code, _text in exc.recipients.values()]
-        if codes and all(code >= 500 for code in codes):
-            _fail_permanently(message, repr(exc))
-        else:
-            _retry_later(message, repr(exc), now or timezone.now())
-        return False
-    except (OSError, smtplib.SMTPException) as exc:
-        _retry_later(message, repr(exc), now or timezone.now())
-        return False
-    _mark_sent(message, subject)
-    return True
-
-
-def _mark_sent(message: OutboxMessage, subject: str) -> None:
-    """Commit the delivery at once: only a crash between the server's acceptance and this statement can
-    send a mail twice (with the same Message-ID). Plain SQL: this runs once per mail."""
-    table = OutboxMessage._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET state = %s, sent_at = %s, subject = %s, lease_until = NULL, attempts = %s "
-            "WHERE id = %s",
-            [MailState.SENT, timezone.now(), subject[:300], message.attempts + 1, message.pk],
-        )
-
-
-def _retry_later(message: OutboxMessage, error: str, now: datetime) -> None:
-    attempts = message.attempts + 1
-    if attempts >= MAX_ATTEMPTS:
-        _fail_permanently(message, error)
-        return
-    delay = timedelta(seconds=min(30 * 2**attempts, 6 * 3600))
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        state=MailState.QUEUED,
-        attempts=attempts,
-        next_attempt_at=now + delay,
-        last_error=error[:2000],
-        lease_until=None,
-    )
-
-
-def _fail_permanently(message: OutboxMessage, error: str) -> None:
-    OutboxMessage.objects.filter(pk=message.pk).update(
-        state=MailState.FAILED, attempts=message.attempts + 1, last_error=error[:2000], lease_until=None
-    )
-    if message.participant_id:
-        from kompis.participants.models import Participant
-
-        Participant.objects.filter(pk=message.participant_id).update(email_bouncing=True)
-        mail_bounced.send(sender=OutboxMessage, participant_id=message.participant_id, message=message)
-
-
-def deliver_due(*, now: datetime | None = None, limit: int = 50) -> int:
-    """Send everything that is due over one SMTP connection per batch; returns how many were accepted."""
-    sent = 0
-    while True:
-        batch = claim_due(now=now or timezone.now(), limit=limit)
-        if not batch:
-            return sent
-        connection = get_connection()
-        try:
-            connection.open()
-        except (OSError, smtplib.SMTPException) as exc:  # server down: every row waits for its retry
-            for message in batch:
-                _retry_later(message, repr(exc), now or timezone.now())
-            continue
-        try:
-            sent += sum(send_one(message, connection=connection, now=now) for message in batch)
-        finally:
-            with contextlib.suppress(OSError, smtplib.SMTPException):
-                connection.close()
 
 
 #: Context key of a mail that names other people: the uids (strings) of the people it is about, e.g. the

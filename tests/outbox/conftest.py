@@ -23,14 +23,31 @@ class Recorder:
     delay: float = 0.0
     received: list[dict[str, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # Replies a test sets to play a failing server (None: behave normally).
+    mail_from_reply: str | None = None  # e.g. "553 5.7.1 Sender not allowed"
+    rcpt_reply: str | None = (
+        None  # for every recipient ({address} is filled in), e.g. "554 5.7.1 Relay access denied", "451 ..."
+    )
+    data_reply: str | None = None  # e.g. "554 5.7.1 Message rejected by policy"
+
+    async def handle_MAIL(self, server, session, envelope, address, mail_options):
+        if self.mail_from_reply:
+            return self.mail_from_reply
+        envelope.mail_from = address
+        envelope.mail_options.extend(mail_options)
+        return "250 OK"
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.rcpt_reply:
+            return self.rcpt_reply.format(address=address)
         if address.endswith("@bounce.invalid"):
-            return "550 5.1.1 No such user"
+            return f"550 5.1.1 <{address}>: Recipient address rejected: User unknown"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if self.data_reply:
+            return self.data_reply
         if self.delay:
             await asyncio.sleep(self.delay)
         msg = message_from_bytes(envelope.original_content or envelope.content)
@@ -40,9 +57,15 @@ class Recorder:
                     "message_id": msg["Message-ID"],
                     "to": ",".join(envelope.rcpt_tos),
                     "subject": msg["Subject"],
+                    "reply_to": msg["Reply-To"] or "",
+                    "raw": (envelope.original_content or envelope.content).decode("utf-8", "replace"),
                 }
             )
         return "250 Message accepted for delivery"
+
+    def messages(self) -> list[dict[str, str]]:
+        with self.lock:
+            return list(self.received)
 
     def message_ids(self) -> list[str]:
         with self.lock:

@@ -74,7 +74,15 @@ def test_refused_address_fails_permanently_and_marks_participant_bouncing(smtp_s
     queue_mail(
         to_email=p.email, template="signup_confirm", language="sv", context={}, dedupe_key="b", participant=p
     )
-    assert deliver_due() == 0
+    t0 = timezone.now()
+    assert deliver_due(now=t0) == 0
+    # A first 5xx to RCPT TO is held for confirmation (a server-wide refusal would show meanwhile) ...
+    row = OutboxMessage.objects.get()
+    assert row.state == MailState.QUEUED and row.last_failure == "recipient"
+    p.refresh_from_db()
+    assert not p.email_bouncing
+    # ... and the same refusal a quarter of an hour later is a bounce.
+    assert deliver_due(now=t0 + timedelta(minutes=16)) == 0
     row = OutboxMessage.objects.get()
     assert row.state == MailState.FAILED and "550" in row.last_error
     p.refresh_from_db()

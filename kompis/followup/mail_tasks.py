@@ -1,0 +1,58 @@
+"""Organisation-wide tasks from the outbox: the mail server refuses our mail, mails undelivered for days.
+
+One open task per organisation and kind, however many mails are concerned (a three-day outage with
+5,000 waiting mails gives one "undelivered" task, not 5,000). The task page shows the outbox's figures
+and the server's last reply; org-wide tasks have no region, so the organisation's admins see them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from kompis.audit.services import SYSTEM, record
+from kompis.followup.models import Task, TaskKind
+from kompis.organisations.models import Organisation
+
+
+def open_organisation_task(*, organisation_id: int, kind: str) -> Task | None:
+    """Open the task unless one of this kind is open already (the organisation row is the lock)."""
+    with transaction.atomic():
+        organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
+        if organisation is None:
+            return None
+        if Task.objects.filter(
+            organisation=organisation, participant=None, match=None, kind=kind, resolved_at=None
+        ).exists():
+            return None
+        task = Task.objects.create(
+            organisation=organisation, kind=kind, due_on=timezone.localdate(), region=None, participant=None
+        )
+        record(
+            actor=SYSTEM,
+            action="followup.task_created",
+            obj=task,
+            organisation=organisation,
+            data={"kind": kind},
+        )
+        return task
+
+
+def _organisations(ids: Any) -> list[int]:
+    """The organisations concerned; mail of no organisation concerns every organisation."""
+    ids = list(ids)
+    if None in ids:
+        return list(Organisation.objects.values_list("pk", flat=True))
+    return [int(i) for i in ids]
+
+
+def on_mail_server_refused(*, organisation_ids: Any, reply: str = "", **_: Any) -> None:
+    for organisation_id in _organisations(organisation_ids):
+        open_organisation_task(organisation_id=organisation_id, kind=TaskKind.MAIL_SERVER_REFUSES)
+
+
+def on_mail_undelivered(*, counts: dict[int | None, int], **_: Any) -> None:
+    for organisation_id in _organisations(counts):
+        open_organisation_task(organisation_id=organisation_id, kind=TaskKind.MAIL_UNDELIVERED)
