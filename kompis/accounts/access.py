@@ -61,3 +61,12 @@ def coordinator_scope(user: Any, *, region: str = "region", project: str = "proj
     `region` and `project` name the lookups from the queried model, e.g. `project="participant__project"`.
     """
     return Q(**{f"{region}__in": user.regions.all()}) | Q(**{f"{project}__in": user.projects.all()})
+
+
+def get_staff_for_admin(user: Any, uid: Any) -> Any:
+    """A staff member of the admin's own organisation (404 for anyone else's)."""
+    from django.shortcuts import get_object_or_404
+
+    from kompis.accounts.models import User
+
+    return get_object_or_404(User, uid=uid, organisation_id=user.organisation_id)

@@ -116,6 +116,9 @@ class OrganisationLogo(models.Model):
     version = models.CharField(max_length=16)
     uploaded_at = models.DateTimeField(auto_now=True)
 
+    def __str__(self) -> str:
+        return f"logo {self.version}"
+
 
 class FirstRunToken(models.Model):
     """The one-time token of the first-run page (/setup/): only its SHA-256 is stored."""
@@ -123,3 +126,6 @@ class FirstRunToken(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"first-run token {self.created_at:%Y-%m-%d %H:%M}"

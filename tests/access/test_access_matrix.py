@@ -54,8 +54,21 @@ EXPECTATIONS: dict[str, Rule] = {
     "participants:import_preview": Rule(PEOPLE, "POST"),
     "participants:import_confirm": Rule(PEOPLE, "POST", data={"mode": "all"}),
     "participants:import_rejected": Rule(PEOPLE, "POST"),
-    # organisation
+    "participants:import_template": Rule(PEOPLE, kwargs={"fmt": "xlsx"}),
+    # organisation (admins only; regions, projects and staff of another organisation are 404)
     "organisations:settings": Rule(ORG_ADMIN),
+    "organisations:edit": Rule(ORG_ADMIN),
+    "organisations:logo_remove": Rule(ORG_ADMIN, "POST"),
+    "organisations:region_new": Rule(ORG_ADMIN),
+    "organisations:region_edit": Rule(ORG_ADMIN, obj="region"),
+    "organisations:project_new": Rule(ORG_ADMIN),
+    "organisations:project_edit": Rule(ORG_ADMIN, obj="project"),
+    "team:list": Rule(ORG_ADMIN),
+    "team:invite": Rule(ORG_ADMIN),
+    "team:detail": Rule(ORG_ADMIN, obj="staff"),
+    "team:deactivate": Rule(ORG_ADMIN, "POST", obj="staff"),
+    "team:reactivate": Rule(ORG_ADMIN, "POST", obj="staff"),
+    "team:resend": Rule(ORG_ADMIN, "POST", obj="staff"),
     # matching
     "matching:runs": Rule(PEOPLE),
     "matching:run_detail": Rule(PEOPLE, obj="run"),
@@ -182,7 +195,19 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         message_id=f"<{last_name}@test>",
         state="sent",
     )
+    from kompis.accounts.models import Role
+    from kompis.organisations.models import Project
+    from tests.factories import make_user
+
+    project = Project.objects.create(
+        organisation=org, region=region, name=f"{last_name} project", starts_on="2026-01-01", ends_on="2026-12-31"
+    )
+    staff = make_user(f"staff.{last_name.lower()}@kompis.test", org, Role.COORDINATOR)
+    staff.regions.set([region])
     return Scope(
+        region=region,
+        project=project,
+        staff=staff,
         participant=participant,
         run=run,
         proposal=proposal,
@@ -231,9 +256,19 @@ def snapshot(scope: Scope) -> tuple:
     from kompis.outbox.models import OutboxMessage
 
     p, proposal, run, match, task = (scope[k] for k in ("participant", "proposal", "run", "match", "task"))
-    for obj in (p, proposal, run, match, task):
+    region, project, staff = (scope[k] for k in ("region", "project", "staff"))
+    for obj in (p, proposal, run, match, task, region, project, staff):
         obj.refresh_from_db()
     return (
+        region.name,
+        sorted(region.municipalities.values_list("code", flat=True)),
+        project.name,
+        project.ends_on,
+        staff.is_active,
+        staff.role,
+        staff.password,
+        region.organisation.name,
+        region.organisation.logo_version,
         p.status,
         p.paused_until,
         p.first_name,

@@ -1,0 +1,170 @@
+"""Every change an organisation admin makes to the organisation, its regions and its projects.
+
+Keyword-only, atomic, given the acting user, writing an audit event with ids and field names only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.db import transaction
+
+from kompis.audit.services import record
+from kompis.municipalities.models import Municipality
+from kompis.organisations.logos import CleanLogo
+from kompis.organisations.models import Organisation, OrganisationLogo, Project, ProjectTarget, Region
+
+SETTINGS_FIELDS = (
+    "name",
+    "contact_name",
+    "contact_email",
+    "contact_phone",
+    "privacy_notice_url",
+    "followup_days",
+    "reminder_days",
+)
+REGION_FIELDS = ("name", "contact_name", "contact_email", "contact_phone")
+PROJECT_FIELDS = ("name", "funder", "region", "starts_on", "ends_on", "description")
+
+
+def _apply(obj: Any, data: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
+    """Set the given fields from `data`; the names of those that changed."""
+    changed = []
+    for name in fields:
+        if name in data and getattr(obj, name) != data[name]:
+            setattr(obj, name, data[name])
+            changed.append(name)
+    return changed
+
+
+@transaction.atomic
+def update_settings(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> list[str]:
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changed = _apply(organisation, data, SETTINGS_FIELDS)
+    if changed:
+        organisation.save(update_fields=changed)
+        record(
+            actor=actor, action="organisation.settings_changed", obj=organisation, data={"fields": changed}
+        )
+    return changed
+
+
+@transaction.atomic
+def set_logo(*, actor: Any, organisation: Organisation, logo: CleanLogo) -> None:
+    OrganisationLogo.objects.update_or_create(
+        organisation=organisation,
+        defaults={"content_type": logo.content_type, "data": logo.data, "version": logo.version},
+    )
+    Organisation.objects.filter(pk=organisation.pk).update(logo_version=logo.version)
+    organisation.logo_version = logo.version
+    record(
+        actor=actor,
+        action="organisation.logo_changed",
+        obj=organisation,
+        data={"version": logo.version, "content_type": logo.content_type, "bytes": len(logo.data)},
+    )
+
+
+@transaction.atomic
+def remove_logo(*, actor: Any, organisation: Organisation) -> bool:
+    deleted, _ = OrganisationLogo.objects.filter(organisation=organisation).delete()
+    Organisation.objects.filter(pk=organisation.pk).update(logo_version="")
+    organisation.logo_version = ""
+    if deleted:
+        record(actor=actor, action="organisation.logo_removed", obj=organisation)
+    return bool(deleted)
+
+
+def _codes(municipalities: Iterable[Municipality | str]) -> list[str]:
+    return sorted(m if isinstance(m, str) else m.code for m in municipalities)
+
+
+@transaction.atomic
+def create_region(
+    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], municipalities: Iterable[Any]
+) -> Region:
+    region = Region(organisation=organisation)
+    _apply(region, data, REGION_FIELDS)
+    region.save()
+    codes = _codes(municipalities)
+    region.municipalities.set(codes)
+    record(actor=actor, action="region.created", obj=region, data={"municipalities": codes})
+    return region
+
+
+@transaction.atomic
+def update_region(
+    *, actor: Any, region: Region, data: Mapping[str, Any], municipalities: Iterable[Any]
+) -> None:
+    region = Region.objects.select_for_update().get(pk=region.pk)
+    changed = _apply(region, data, REGION_FIELDS)
+    if changed:
+        region.save(update_fields=changed)
+    before = set(region.municipalities.values_list("code", flat=True))
+    after = set(_codes(municipalities))
+    if before != after:
+        region.municipalities.set(sorted(after))
+    if changed or before != after:
+        record(
+            actor=actor,
+            action="region.changed",
+            obj=region,
+            data={
+                "fields": changed,
+                "municipalities_added": sorted(after - before),
+                "municipalities_removed": sorted(before - after),
+            },
+        )
+
+
+def _save_targets(project: Project, targets: Mapping[str, int | None]) -> dict[str, int | None]:
+    """Create, change or delete the project's targets; returns what changed (kind → new number or None)."""
+    existing = {t.kind: t for t in project.targets.all()}
+    changes: dict[str, int | None] = {}
+    for kind, number in targets.items():
+        current = existing.get(kind)
+        if number is None:
+            if current is not None:
+                current.delete()
+                changes[kind] = None
+        elif current is None:
+            ProjectTarget.objects.create(project=project, kind=kind, target=number)
+            changes[kind] = number
+        elif current.target != number:
+            current.target = number
+            current.save(update_fields=["target"])
+            changes[kind] = number
+    return changes
+
+
+@transaction.atomic
+def create_project(
+    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], targets: Mapping[str, int | None]
+) -> Project:
+    project = Project(organisation=organisation)
+    _apply(project, data, PROJECT_FIELDS)
+    project.save()
+    changes = _save_targets(project, targets)
+    record(
+        actor=actor,
+        action="project.created",
+        obj=project,
+        data={"region": str(project.region.uid) if project.region else None, "targets": changes},
+    )
+    return project
+
+
+@transaction.atomic
+def update_project(
+    *, actor: Any, project: Project, data: Mapping[str, Any], targets: Mapping[str, int | None]
+) -> None:
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    changed = _apply(project, data, PROJECT_FIELDS)
+    if changed:
+        project.save(update_fields=changed)
+    changes = _save_targets(project, targets)
+    if changed or changes:
+        record(
+            actor=actor, action="project.changed", obj=project, data={"fields": changed, "targets": changes}
+        )
