@@ -158,6 +158,9 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = VAR_DIR / "media"
+# The largest participant file staff can import (the upload page shows it; 100,000 rows with names, e-mail
+# addresses and some free text are about 20 MB as CSV, less as XLSX).
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", "32") * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = not DEBUG

@@ -8,7 +8,6 @@ participants stream without being held in memory (XLSX is written with openpyxl'
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -16,6 +15,7 @@ from typing import IO, Any
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from kompis.core import cells
 from kompis.participants.importing import CONTRACT_COLUMNS
 from kompis.participants.models import Participant
 
@@ -95,16 +95,6 @@ def values(p: Participant, columns: Iterable[str]) -> list[Any]:
     return row
 
 
-def _csv_cell(value: Any) -> Any:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if value is None:
-        return ""
-    return value
-
-
 def csv_chunks(participants: Iterable[Participant], fmt: str) -> Iterator[str]:
     """The CSV text in pieces: a BOM (so Excel reads UTF-8), the header, then the rows, `,`-separated."""
     columns = columns_for(fmt)
@@ -115,7 +105,7 @@ def csv_chunks(participants: Iterable[Participant], fmt: str) -> Iterator[str]:
     buffer.seek(0)
     buffer.truncate()
     for n, p in enumerate(participants, 1):
-        writer.writerow([_csv_cell(v) for v in values(p, columns)])
+        writer.writerow(cells.csv_row(values(p, columns)))
         if n % 500 == 0:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -129,9 +119,9 @@ def write_csv(fh: IO[bytes], participants: Iterable[Participant], fmt: str) -> N
 
 
 def write_xlsx(fh: IO[bytes], participants: Iterable[Participant], fmt: str) -> None:
-    """XLSX: bold, frozen header row; column widths; numbers as numbers and dates as dates."""
+    """XLSX: bold, frozen header row; column widths; numbers as numbers and dates as dates; text always as
+    text (never a formula, see kompis.core.cells)."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -144,16 +134,16 @@ def write_xlsx(fh: IO[bytes], participants: Iterable[Participant], fmt: str) -> 
     bold = Font(bold=True)
     header = []
     for column in columns:
-        cell = WriteOnlyCell(sheet, value=column)
+        cell = cells.write_only_cell(sheet, column)
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     date_index = columns.index("signed_up")
     for p in participants:
-        row: list[Any] = values(p, columns)
-        cell = WriteOnlyCell(sheet, value=row[date_index])
-        cell.number_format = "yyyy-mm-dd"
-        row[date_index] = cell
+        row: list[Any] = cells.write_only_row(sheet, values(p, columns))
+        date = cells.write_only_cell(sheet, row[date_index])
+        date.number_format = "yyyy-mm-dd"
+        row[date_index] = date
         sheet.append(row)
     workbook.save(fh)
 

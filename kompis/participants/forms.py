@@ -23,14 +23,29 @@ from kompis.participants.vocab import (
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 POSTAL_RE = re.compile(r"^[1-9][0-9]{2} ?[0-9]{2}$")
 MIN_AGE = 18
+MAX_AGE = 110
+# One range for the sign-up form, the staff edit form and the import (issue 10 §8).
+MIN_HOUSEHOLD = 1
+MAX_HOUSEHOLD = 20
 
 
 def clean_birth_year(value: int) -> int:
     this_year = timezone.localdate().year
     if value > this_year - MIN_AGE:
         raise forms.ValidationError(_("You must be at least 18 years old to sign up."))
-    if value < this_year - 110:
+    if value < this_year - MAX_AGE:
         raise forms.ValidationError(_("Please check the year of birth."))
+    return value
+
+
+def clean_household_size(value: int | None) -> int | None:
+    """People in the household: empty, or a whole number from MIN_HOUSEHOLD to MAX_HOUSEHOLD."""
+    if value is None:
+        return None
+    if not MIN_HOUSEHOLD <= value <= MAX_HOUSEHOLD:
+        raise forms.ValidationError(
+            _("Write a number from %(min)s to %(max)s.") % {"min": MIN_HOUSEHOLD, "max": MAX_HOUSEHOLD}
+        )
     return value
 
 
@@ -105,7 +120,7 @@ class ProfileForm(forms.ModelForm):
                 attrs={"inputmode": "numeric", "autocomplete": "postal-code", "dir": "ltr"}
             ),
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
-            "household_size": forms.NumberInput(attrs={"min": 1, "max": 15}),
+            "household_size": forms.NumberInput(attrs={"min": MIN_HOUSEHOLD, "max": MAX_HOUSEHOLD}),
             "capacity": forms.NumberInput(attrs={"min": 1, "max": 5}),
         }
         help_texts = {
@@ -132,6 +147,9 @@ class ProfileForm(forms.ModelForm):
 
     def clean_postal_code(self) -> str:
         return clean_postal_code(self.cleaned_data.get("postal_code", ""))
+
+    def clean_household_size(self) -> int | None:
+        return clean_household_size(self.cleaned_data.get("household_size"))
 
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone", ""))

@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 
 from kompis.audit.models import AuditEvent
 from kompis.audit.services import SYSTEM, record
-from kompis.organisations.models import Organisation
-from kompis.participants.importing import Table, Validation, validate
+from kompis.organisations.models import Organisation, Region
+from kompis.participants.importing import ImportOptions, Table, Validation, validate
 from kompis.participants.models import Participant
 from kompis.participants.services import region_for
 from kompis.participants.vocab import Source
@@ -38,6 +38,35 @@ class ImportResult:
     validation: Validation
 
 
+def allowed_municipalities(actor: Any, organisation: Organisation) -> set[str] | None:
+    """The municipality codes `actor` may add people in: None (anywhere) for an admin of the organisation and
+    for the command line; for a coordinator the municipalities whose participants land in one of their
+    regions (the region `region_for` gives: the organisation's first region covering the municipality)."""
+    if not getattr(actor, "is_authenticated", False) or getattr(actor, "is_org_admin", False):
+        return None
+    mine = set(actor.regions.filter(organisation=organisation).values_list("pk", flat=True))
+    region_of: dict[str, int] = {}
+    for code, region_id in (
+        Region.objects.filter(organisation=organisation, municipalities__isnull=False)
+        .order_by("id")
+        .values_list("municipalities__code", "id")
+    ):
+        region_of.setdefault(code, region_id)
+    return {code for code, region_id in region_of.items() if region_id in mine}
+
+
+def validate_for(
+    table: Table, *, actor: Any, organisation: Organisation, options: ImportOptions | None = None
+) -> Validation:
+    """The validation an import by `actor` gets (the preview shows exactly this)."""
+    return validate(
+        table,
+        organisation=organisation,
+        allowed_municipalities=allowed_municipalities(actor, organisation),
+        options=options,
+    )
+
+
 def import_participants(
     *,
     actor: Any,
@@ -46,6 +75,7 @@ def import_participants(
     filename: str = "",
     valid_only: bool = False,
     dry_run: bool = False,
+    options: ImportOptions | None = None,
 ) -> ImportResult:
     """Validate `rows` (the cells of an uploaded file, see `importing.read_table`) against the database as it
     is now, then create the participants in one transaction.
@@ -55,11 +85,15 @@ def import_participants(
     file's status), have source "import", their region from the municipality, no verified e-mail. The audit
     log gets one "participant.imported" event per participant and one "participants.imported" event on the
     organisation, all naming the file.
+
+    A coordinator may only add people in their own regions: a row whose municipality lies elsewhere is
+    rejected (an admin may import anywhere in the organisation). `options` may turn unknown interests or
+    languages into warnings (they are left out) instead of rejecting the row.
     """
     filename = filename or rows.filename
     try:
         with transaction.atomic():
-            validation = validate(rows, organisation=organisation)
+            validation = validate_for(rows, actor=actor, organisation=organisation, options=options)
             if validation.errors and not valid_only:
                 raise ImportRefused(validation)
             if dry_run:
@@ -134,6 +168,7 @@ def _create(
             "rejected": validation.rejected_count,
             "rows": validation.row_count,
             "valid_only": valid_only,
+            "warnings": len(validation.row_warnings),
         },
     )
     return participants.count

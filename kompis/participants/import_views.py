@@ -19,19 +19,21 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_POST
 
 from kompis.accounts.access import people_required
 from kompis.audit.services import record
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Organisation
-from kompis.participants import exporting, importing
-from kompis.participants.import_services import ImportRefused, import_participants
+from kompis.participants import exporting, import_files, importing
+from kompis.participants.import_services import ImportRefused, import_participants, validate_for
 from kompis.participants.selectors import ParticipantFilter, filtered_participants
 
 IMPORT_KEEP_HOURS = 24
@@ -41,20 +43,97 @@ SESSION_LAST = "participants_import_rejected"
 _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
-class UploadForm(forms.Form):
+def _limits_text() -> str:
+    return _("At most %(mb)s MB and %(rows)s rows.") % {
+        "mb": importing.max_mb(),
+        "rows": f"{importing.MAX_ROWS:,}",
+    }
+
+
+def _too_large() -> str:
+    return _("The file is larger than %(mb)s MB.") % {"mb": importing.max_mb()}
+
+
+class OptionsForm(forms.Form):
+    drop_unknown_interests = forms.BooleanField(
+        label=gettext_lazy(
+            "Leave out interests Kompis does not know (a warning per row) instead of rejecting the row"
+        ),
+        required=False,
+    )
+    drop_unknown_languages = forms.BooleanField(
+        label=gettext_lazy(
+            "Leave out languages Kompis does not know (a warning per row) instead of rejecting the row; a row "
+            "needs at least one known language"
+        ),
+        required=False,
+    )
+
+    def options(self) -> importing.ImportOptions:
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return importing.ImportOptions(
+            drop_unknown_interests=bool(data.get("drop_unknown_interests")),
+            drop_unknown_languages=bool(data.get("drop_unknown_languages")),
+        )
+
+
+class UploadForm(OptionsForm):
     file = forms.FileField(
         label=gettext_lazy("File (CSV or Excel .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt,.xlsx,text/csv"}),
-        help_text=gettext_lazy("At most 10 MB and 100,000 rows."),
     )
+    field_order = ["file", "drop_unknown_interests", "drop_unknown_languages"]
+
+    def __init__(self, *args: Any, too_large: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large
+        self.fields["file"].help_text = _limits_text()
+        self.fields["file"].widget.attrs["data-max-bytes"] = str(importing.max_bytes())
 
     def clean_file(self) -> Any:
         upload = self.cleaned_data["file"]
-        if upload.size > importing.MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB.") % {"mb": importing.MAX_BYTES // (1024 * 1024)}
-            )
+        if upload.size > importing.max_bytes():
+            raise forms.ValidationError(_too_large())
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.too_large:  # the upload handler stopped reading at the limit
+            self.errors.pop("file", None)
+            self.add_error("file", _too_large())
+        return data
+
+
+class LimitedUploadHandler(FileUploadHandler):
+    """Stops reading an uploaded file as soon as it passes the import limit (nothing beyond it is kept in
+    memory or on disk); the view then says the file is too large."""
+
+    def __init__(self, request: HttpRequest | None = None) -> None:
+        super().__init__(request)
+        self.limit = importing.max_bytes()
+        self.received = 0
+        self.exceeded = False
+
+    def handle_raw_input(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("content_length") or (len(args) > 2 and args[2]):
+            length = kwargs.get("content_length") or args[2]
+            if int(length) > self.limit + 64 * 1024:  # the body can only hold a file too large
+                self.exceeded = True
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        if self.exceeded:
+            raise SkipFile()
+        self.received = 0
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise SkipFile()
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
 
 
 # --- the stored upload -----------------------------------------------------------------------------
@@ -77,7 +156,7 @@ def _sweep_old() -> None:
             continue
 
 
-def _store(request: HttpRequest, data: bytes, filename: str) -> str:
+def _store(request: HttpRequest, data: bytes, filename: str, options: importing.ImportOptions) -> str:
     _sweep_old()
     key = secrets.token_urlsafe(24)
     folder = _root() / key
@@ -89,6 +168,7 @@ def _store(request: HttpRequest, data: bytes, filename: str) -> str:
         "filename": filename,
         "uploaded_at": timezone.now().isoformat(),
         "imported": False,
+        "options": vars(options),
     }
     (folder / "meta.json").write_text(json.dumps(meta))
     return key
@@ -101,6 +181,18 @@ class _Stored:
     @property
     def filename(self) -> str:
         return str(self.meta.get("filename") or "")
+
+    @property
+    def options(self) -> importing.ImportOptions:
+        chosen = self.meta.get("options") or {}
+        return importing.ImportOptions(
+            drop_unknown_interests=bool(chosen.get("drop_unknown_interests")),
+            drop_unknown_languages=bool(chosen.get("drop_unknown_languages")),
+        )
+
+    def set_options(self, options: importing.ImportOptions) -> None:
+        self.meta["options"] = vars(options)
+        (self.folder / "meta.json").write_text(json.dumps(self.meta))
 
     def data(self) -> bytes:
         return (self.folder / "upload").read_bytes()
@@ -162,6 +254,8 @@ def _start_context(request: HttpRequest, form: UploadForm, **extra: Any) -> dict
         "optional_columns": ("capacity", *importing.PERSON_COLUMNS),
         "last_rejected": last,
         "max_rows": importing.MAX_ROWS,
+        "max_mb": importing.max_mb(),
+        "import_statuses": importing.IMPORT_STATUSES,
         **extra,
     }
 
@@ -170,15 +264,6 @@ def _start_context(request: HttpRequest, form: UploadForm, **extra: Any) -> dict
 def import_start(request: HttpRequest) -> HttpResponse:
     """The upload form (posts to the preview)."""
     return render(request, "participants/import.html", _start_context(request, UploadForm()))
-
-
-def _outside_scope(request: HttpRequest, validation: importing.Validation) -> int:
-    """How many valid rows a coordinator would not see afterwards (municipality outside their regions)."""
-    user = request.user
-    if user.is_org_admin:  # type: ignore[union-attr]
-        return 0
-    mine = set(Municipality.objects.filter(regions__in=user.regions.all()).values_list("code", flat=True))  # type: ignore[union-attr]
-    return sum(1 for row in validation.valid if row.values["municipality_id"] not in mine)
 
 
 def _preview(
@@ -205,30 +290,62 @@ def _preview(
             "errors": errors[:MAX_ERRORS_SHOWN],
             "errors_hidden": max(0, len(errors) - MAX_ERRORS_SHOWN),
             "sample": sample,
-            "outside_scope": _outside_scope(request, validation),
+            "row_warnings": validation.row_warnings[:MAX_ERRORS_SHOWN],
+            "warnings_hidden": max(0, len(validation.row_warnings) - MAX_ERRORS_SHOWN),
+            "options_form": OptionsForm(initial=vars(validation.options)),
         },
         status=status,
     )
 
 
+@csrf_exempt  # the CSRF check runs in _preview_view, after the upload handler is in place
+def import_preview(request: HttpRequest) -> HttpResponse:
+    """Store the upload and show what would be imported, and every problem, without writing anything.
+
+    Posted with a `key` instead of a file, the stored upload is checked again with the options chosen in
+    the preview (drop unknown interests or languages)."""
+    handler = LimitedUploadHandler(request)
+    request.upload_handlers.insert(0, handler)  # type: ignore[union-attr]  # a list until the body is read
+    return _preview_view(request, handler)
+
+
+@csrf_protect
 @people_required
 @require_POST
-def import_preview(request: HttpRequest) -> HttpResponse:
-    """Store the upload and show what would be imported, and every problem, without writing anything."""
-    form = UploadForm(request.POST, request.FILES)
+def _preview_view(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
+    organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
+    if "key" in request.POST and "file" not in request.FILES and not handler.exceeded:
+        stored = _load(request, request.POST.get("key", ""))
+        if stored is None:
+            return _not_available(request)
+        if stored.meta.get("imported"):
+            return _restart(request, _("This file has already been imported."))
+        options = OptionsForm(request.POST).options()
+        stored.set_options(options)
+        try:
+            table = importing.read_table(stored.data(), stored.filename)
+        except importing.ImportFileError as exc:
+            return _restart(request, exc.message)
+        return _preview(
+            request,
+            stored,
+            validate_for(table, actor=request.user, organisation=organisation, options=options),
+        )
+    form = UploadForm(request.POST, request.FILES, too_large=handler.exceeded)
     if not form.is_valid():
         return render(request, "participants/import.html", _start_context(request, form))
     upload = form.cleaned_data["file"]
-    data = upload.read()
+    data = upload.read(importing.max_bytes() + 1)
     filename = Path(upload.name or "").name
     try:
         table = importing.read_table(data, filename)
     except importing.ImportFileError as exc:
         form.add_error("file", exc.message)
         return render(request, "participants/import.html", _start_context(request, form))
-    stored = _load(request, _store(request, data, filename))
+    options = form.options()
+    stored = _load(request, _store(request, data, filename, options))
     assert stored is not None
-    validation = importing.validate(table, organisation=request.user.organisation)  # type: ignore[union-attr]
+    validation = validate_for(table, actor=request.user, organisation=organisation, options=options)
     return _preview(request, stored, validation)
 
 
@@ -261,6 +378,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             rows=table,
             filename=stored.filename,
             valid_only=valid_only,
+            options=stored.options,
         )
     except importing.ImportFileError as exc:
         return _restart(request, exc.message)
@@ -301,9 +419,21 @@ def import_rejected(request: HttpRequest) -> HttpResponse:
         table = importing.read_table(stored.data(), stored.filename)
     except importing.ImportFileError as exc:
         return _restart(request, exc.message)
-    organisation = request.user.organisation  # type: ignore[union-attr]
-    validation = importing.validate(table, organisation=organisation)
+    organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
+    validation = validate_for(table, actor=request.user, organisation=organisation, options=stored.options)
     return _attachment(*importing.rejected_rows_file(validation))
+
+
+@people_required
+@require_GET
+def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+    """An empty import file to fill in: the header, one generated example row and (XLSX) a sheet explaining
+    every column and its allowed values (CSV: the same notes as a second file is not possible, so the
+    notes are on the import page)."""
+    if fmt not in exporting.FILETYPES:
+        raise Http404("Unknown template format")
+    content, name, content_type = import_files.template_file(fmt, user=request.user)
+    return _attachment(content, name, content_type)
 
 
 def _attachment(content: bytes, name: str, content_type: str) -> HttpResponse:

@@ -1,26 +1,9 @@
-"""Reading and validating participant files (CSV or XLSX) for import.
-
-Rows in, parsed rows or errors out. The only database reads are the lookups a row needs
-(municipality codes, ids and e-mail addresses already in the organisation); nothing is written here
-(see `import_services.import_participants`).
-
-The file format is the participant CSV contract shared with matching (see
-`kompis/matching/engine/csvio.py`)::
-
-    id, role, birth_year, gender, municipality_code, postal_code, languages, interests, has_children,
-    wants_family_match, meeting_mode, same_gender_only, capacity, signed_up
-
-plus optional person columns: first_name, last_name, email, phone, availability, household_size, about_me,
-hopes, status. Multi-valued cells use ``;``, booleans true/false (also yes/no, 1/0), dates YYYY-MM-DD.
-Line numbers: the header is line 1, the first data row line 2 (for XLSX: the sheet's row number).
-"""
-
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-import zipfile
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -33,69 +16,77 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompis.core import cells
 from kompis.municipalities.models import Municipality
-from kompis.participants.forms import clean_birth_year, clean_phone, clean_postal_code
+from kompis.participants.forms import (
+    MAX_AGE,
+    MAX_HOUSEHOLD,
+    MIN_AGE,
+    MIN_HOUSEHOLD,
+    clean_household_size,
+    clean_phone,
+    clean_postal_code,
+)
+from kompis.participants.import_reading import (
+    CONTRACT_COLUMNS,
+    KNOWN_COLUMNS,
+    MAX_CELL,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    OPTIONAL_CONTRACT_COLUMNS,
+    PERSON_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportFileError,
+    Table,
+    max_bytes,
+    max_mb,
+    normalise_column,
+    read_table,
+    sniff_delimiter,
+    xlsx_cell_text,
+)
 from kompis.participants.models import Participant
-from kompis.participants.vocab import AVAILABILITY, INTERESTS, LANGUAGES, Gender, MeetingMode, ParticipantRole
+from kompis.participants.synonyms import interest_code, language_code
+from kompis.participants.vocab import (
+    AVAILABILITY,
+    INTERESTS,
+    LANGUAGES,
+    Gender,
+    MeetingMode,
+    ParticipantRole,
+    Status,
+)
 
-CONTRACT_COLUMNS: tuple[str, ...] = (
-    "id", "role", "birth_year", "gender", "municipality_code", "postal_code", "languages", "interests",
-    "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "capacity", "signed_up",
-)  # fmt: skip
-OPTIONAL_CONTRACT_COLUMNS = frozenset({"capacity"})
-REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in CONTRACT_COLUMNS if c not in OPTIONAL_CONTRACT_COLUMNS)
-PERSON_COLUMNS: tuple[str, ...] = (
-    "first_name", "last_name", "email", "phone", "availability", "household_size", "about_me", "hopes", "status",
-)  # fmt: skip
-KNOWN_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + PERSON_COLUMNS
-IMPORT_STATUSES: tuple[str, ...] = ("waiting", "paused", "withdrawn", "matched")
-DEFAULT_STATUS = "waiting"
+__all__ = [
+    "CONTRACT_COLUMNS", "KNOWN_COLUMNS", "MAX_CELL", "MAX_COLUMNS", "MAX_ROWS", "OPTIONAL_CONTRACT_COLUMNS",
+    "PERSON_COLUMNS", "REQUIRED_COLUMNS", "ImportFileError", "Table", "max_bytes", "max_mb", "normalise_column",
+    "read_table", "sniff_delimiter", "xlsx_cell_text",
+]  # fmt: skip
 
-# 100,000 rows with names, e-mails and free texts fit comfortably.
-MAX_BYTES = 32 * 1024 * 1024
-MAX_ROWS = 100_000
+#: The statuses an import may set. "pending" waits for an e-mail confirmation an imported person never gets;
+#: "matched" follows only from a match approved in Kompis; "withdrawn" is what leaving does (consent
+#: withdrawn, mail cancelled), and the data of someone who has left is not brought in.
+IMPORT_STATUSES: tuple[str, ...] = (Status.WAITING, Status.PAUSED)
+DEFAULT_STATUS = Status.WAITING.value
 MAX_CAPACITY = 5
-MAX_HOUSEHOLD = 15
 MAX_TEXT = 2000
 MAX_NAME = 100
 MAX_ID = 64
 
 _TRUE = frozenset({"true", "yes", "1", "sant", "ja"})
 _FALSE = frozenset({"false", "no", "0", "falskt", "nej"})
-_XLSX_MAGIC = b"PK\x03\x04"
-_XLS_MAGIC = b"\xd0\xcf\x11\xe0"
-_CSV_SUFFIXES = (".csv", ".txt")
-_XLSX_SUFFIXES = (".xlsx", ".xlsm")
+#: Characters no cell may hold (line breaks and tabs are allowed: free texts have them).
+_CONTROL = frozenset(
+    chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF)
+)
 
 
-class ImportFileError(Exception):
-    """The file as a whole cannot be read (not CSV/XLSX, empty, no header, missing columns, too big)."""
+@dataclass(frozen=True)
+class ImportOptions:
+    """What staff chose in the preview: drop unknown interests/languages (with a warning) or reject the row."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-
-@dataclass
-class Table:
-    """The cells of an uploaded file: the header as written and the data rows with their line numbers."""
-
-    filename: str
-    kind: str  # "csv" or "xlsx"
-    header: list[str]
-    rows: list[tuple[int, list[str]]]
-    delimiter: str = ","
-    warnings: list[str] = field(default_factory=list)
-
-    @property
-    def columns(self) -> dict[str, int]:
-        """Known column name → cell index (names are case-insensitive and trimmed)."""
-        found: dict[str, int] = {}
-        for i, name in enumerate(self.header):
-            key = normalise_column(name)
-            if key in KNOWN_COLUMNS and key not in found:
-                found[key] = i
-        return found
+    drop_unknown_interests: bool = False
+    drop_unknown_languages: bool = False
 
 
 @dataclass(frozen=True)
@@ -110,15 +101,19 @@ class RowError:
     @property
     def message(self) -> str:
         if self.column:
-            return _("Line %(line)s, column %(column)s: %(reason)s") % {
+            return _("Row %(line)s, column %(column)s: %(reason)s") % {
                 "line": self.line,
                 "column": self.column,
                 "reason": self.reason,
             }
-        return _("Line %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
+        return _("Row %(line)s: %(reason)s") % {"line": self.line, "reason": self.reason}
 
     def __str__(self) -> str:
         return self.message
+
+
+#: A warning has the same shape: the row is imported, with the change it names.
+RowWarning = RowError
 
 
 @dataclass
@@ -132,6 +127,11 @@ class Validation:
     table: Table
     valid: list[ParsedRow]
     errors: list[RowError]
+    row_warnings: list[RowWarning] = field(default_factory=list)
+    options: ImportOptions = field(default_factory=ImportOptions)
+    #: how many rows were rejected only because of an unknown interest / language (offer to drop them)
+    unknown_interest_rows: int = 0
+    unknown_language_rows: int = 0
 
     @property
     def row_count(self) -> int:
@@ -164,206 +164,6 @@ class Validation:
         return by_line
 
 
-def normalise_column(name: str) -> str:
-    return (name or "").strip().lower()
-
-
-# --- reading ---------------------------------------------------------------------------------------
-
-
-def read_table(data: bytes, filename: str = "") -> Table:
-    """Read the cells of a CSV or XLSX file. Raises ImportFileError with one clear message."""
-    name = (filename or "").strip()
-    lower = name.lower()
-    if len(data) > MAX_BYTES:
-        raise ImportFileError(_("The file is larger than %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)})
-    if not data.strip():
-        raise ImportFileError(_("The file is empty."))
-    if data.startswith(_XLS_MAGIC) or lower.endswith(".xls"):
-        raise ImportFileError(
-            _(
-                "Old Excel files (.xls) cannot be read. Save the file as Excel workbook (.xlsx) or CSV and try again."
-            )
-        )
-    if data.startswith(_XLSX_MAGIC):
-        if lower and not lower.endswith(_XLSX_SUFFIXES):
-            raise ImportFileError(_("This is not a CSV or XLSX file."))
-        table = _read_xlsx(data, name)
-    else:
-        if lower.endswith(_XLSX_SUFFIXES):
-            raise ImportFileError(_("The file is not a valid XLSX file."))
-        if "." in lower and not lower.endswith(_CSV_SUFFIXES):
-            raise ImportFileError(_("This is not a CSV or XLSX file."))
-        table = _read_csv(data, name)
-    _check_header(table)
-    if len(table.rows) > MAX_ROWS:
-        raise ImportFileError(
-            _("The file has %(rows)s rows; at most %(max)s rows can be imported at a time.")
-            % {"rows": len(table.rows), "max": MAX_ROWS}
-        )
-    return table
-
-
-def _decode(data: bytes) -> str:
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(_("This is not a CSV or XLSX file."))
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    # Swedish Excel's "CSV (semicolon separated)" is saved in Windows-1252.
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(_("The file is not a text file in UTF-8 or Windows-1252.")) from exc
-    if any(ch in text for ch in "\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f"):
-        raise ImportFileError(_("This is not a CSV or XLSX file."))
-    return text
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """`,` or `;`: whichever splits the header into more known column names (`;` also separates values
-    inside a cell, so a generic sniffer cannot be trusted)."""
-
-    def known(delimiter: str) -> int:
-        try:
-            cells = next(csv.reader([header_line], delimiter=delimiter))
-        except (csv.Error, StopIteration):
-            return 0
-        return sum(1 for c in cells if normalise_column(c) in KNOWN_COLUMNS)
-
-    return ";" if known(";") > known(",") else ","
-
-
-def _read_csv(data: bytes, filename: str) -> Table:
-    text = _decode(data)
-    lines = text.splitlines()
-    first = next((ln for ln in lines if ln.strip()), "")
-    if not first:
-        raise ImportFileError(_("The file is empty."))
-    delimiter = sniff_delimiter(first)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    previous = 0
-    try:
-        for cells in reader:
-            line = previous + 1  # where this row starts (a quoted cell may span lines)
-            previous = reader.line_num
-            if not any(c.strip() for c in cells):
-                continue
-            if header is None:
-                header = cells
-                continue
-            rows.append((line, cells))
-            if len(rows) > MAX_ROWS:
-                break
-    except csv.Error as exc:
-        raise ImportFileError(
-            _("Line %(line)s: the file is not valid CSV (%(error)s).") % {"line": previous + 1, "error": exc}
-        ) from exc
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
-    return Table(
-        filename=filename, kind="csv", header=[h.strip() for h in header], rows=rows, delimiter=delimiter
-    )
-
-
-def xlsx_cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def _read_xlsx(data: bytes, filename: str) -> Table:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as exc:
-        raise ImportFileError(_("The file is not a valid XLSX file.")) from exc
-    try:
-        if not workbook.worksheets:
-            raise ImportFileError(_("The file is empty."))
-        sheet = workbook.worksheets[0]
-        header: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
-        for row in sheet.iter_rows():
-            cells = [c for c in row if getattr(c, "row", None) is not None]
-            if not cells:
-                continue
-            texts: list[str] = []
-            for cell in cells:  # sparse rows: place each value in its column
-                while len(texts) < int(cell.column or 1) - 1:
-                    texts.append("")
-                texts.append(xlsx_cell_text(cell.value))
-            if not any(t.strip() for t in texts):
-                continue
-            if header is None:
-                header = texts
-                continue
-            rows.append((int(cells[0].row or 0), texts))
-            if len(rows) > MAX_ROWS:
-                break
-    finally:
-        workbook.close()
-    if header is None:
-        raise ImportFileError(_("The file is empty."))
-    while header and not header[-1].strip():
-        header.pop()
-    return Table(filename=filename, kind="xlsx", header=[h.strip() for h in header], rows=rows)
-
-
-def _check_header(table: Table) -> None:
-    names = [normalise_column(h) for h in table.header]
-    known = [n for n in names if n in KNOWN_COLUMNS]
-    if not known:
-        raise ImportFileError(
-            _("The first line is not a header: it should name the columns, for example %(example)s.")
-            % {"example": ", ".join(CONTRACT_COLUMNS[:4])}
-        )
-    twice = sorted({n for n in known if names.count(n) > 1})
-    if twice:
-        raise ImportFileError(
-            ngettext(
-                "The column %(columns)s appears more than once in the header.",
-                "The columns %(columns)s appear more than once in the header.",
-                len(twice),
-            )
-            % {"columns": ", ".join(twice)}
-        )
-    missing = [c for c in REQUIRED_COLUMNS if c not in names]
-    if missing:
-        raise ImportFileError(
-            ngettext(
-                "The file lacks the required column %(columns)s.",
-                "The file lacks the required columns %(columns)s.",
-                len(missing),
-            )
-            % {"columns": ", ".join(missing)}
-        )
-    unknown = [h for h, n in zip(table.header, names, strict=True) if n not in KNOWN_COLUMNS and h.strip()]
-    if unknown:
-        table.warnings.append(
-            ngettext(
-                "The column %(columns)s is not known and will be ignored.",
-                "The columns %(columns)s are not known and will be ignored.",
-                len(unknown),
-            )
-            % {"columns": ", ".join(unknown)}
-        )
-
-
 # --- validating ------------------------------------------------------------------------------------
 
 
@@ -378,13 +178,16 @@ def _message(error: forms.ValidationError | ValidationError) -> str:
 
 
 def _quoted(value: str) -> str:
+    if len(value) > 60:
+        value = value[:57] + "…"
     return f"'{value}'"
 
 
 def _multi(raw: str) -> list[str]:
+    """The values of a multi-valued cell: separated by ; (or ,), trimmed, duplicates once."""
     seen: dict[str, None] = {}
-    for part in raw.split(";"):
-        part = part.strip().lower()
+    for part in raw.replace(",", ";").split(";"):
+        part = part.strip()
         if part:
             seen.setdefault(part, None)
     return list(seen)
@@ -408,15 +211,18 @@ def conv_bool(raw: str) -> bool:
     raise Invalid(_("%(value)s is not true or false.") % {"value": _quoted(raw.strip())})
 
 
-def _choice(options: Sequence[str]) -> Callable[[str], str]:
+def _choice(options: Sequence[str], explain: dict[str, str] | None = None) -> Callable[[str], str]:
     allowed = {o.lower(): o for o in options}
 
     def conv(raw: str) -> str:
         text = _required(raw)
         if text.lower() in allowed:
             return allowed[text.lower()]
+        if explain and text.lower() in explain:
+            raise Invalid(explain[text.lower()])
         raise Invalid(
-            _("%(value)s is not one of %(options)s.") % {"value": _quoted(text), "options": "|".join(options)}
+            _("%(value)s is not one of %(options)s.")
+            % {"value": _quoted(text), "options": ", ".join(options)}
         )
 
     return conv
@@ -433,7 +239,8 @@ def _whole(raw: str) -> int | None:
     text = raw.strip()
     if text.endswith(".0"):  # 1990.0 from a spreadsheet
         text = text[:-2]
-    return int(text) if text.isdigit() else None
+    # at most 9 digits: no int() of thousands of digits (Python refuses past 4,300)
+    return int(text) if text.isdigit() and len(text) <= 9 else None
 
 
 def conv_birth_year(raw: str) -> int:
@@ -441,12 +248,21 @@ def conv_birth_year(raw: str) -> int:
     year = _whole(text)
     if year is None:
         raise Invalid(_("%(value)s is not a year.") % {"value": _quoted(text)})
-    try:
-        return clean_birth_year(year)
-    except forms.ValidationError as exc:
+    this_year = timezone.localdate().year
+    age = this_year - year
+    if year > this_year:
+        raise Invalid(_("birth year %(year)s is in the future.") % {"year": year})
+    if age < MIN_AGE:
         raise Invalid(
-            _("%(value)s: %(message)s") % {"value": _quoted(text), "message": _message(exc)}
-        ) from exc
+            _("birth year %(year)s means the person is %(age)s; participants must be at least %(min)s.")
+            % {"year": year, "age": age, "min": MIN_AGE}
+        )
+    if age > MAX_AGE:
+        raise Invalid(
+            _("birth year %(year)s means the person is %(age)s; please check the year.")
+            % {"year": year, "age": age}
+        )
+    return year
 
 
 def conv_postal_code(raw: str) -> str:
@@ -467,17 +283,38 @@ def conv_phone(raw: str) -> str:
         ) from exc
 
 
-def _codes(vocab: dict[str, Any], unknown: str, *, required: bool = False) -> Callable[[str], list[str]]:
-    def conv(raw: str) -> list[str]:
-        codes = _multi(raw)
-        if required and not codes:
-            raise Invalid(_("at least one language is required."))
-        bad = [c for c in codes if c not in vocab]
-        if bad:
-            raise Invalid(unknown % {"value": _quoted(bad[0]), "options": "|".join(vocab)})
-        return codes
+@dataclass(frozen=True)
+class Codes:
+    """A multi-valued cell read against a vocabulary: the codes found and the values not understood."""
+
+    codes: list[str]
+    unknown: list[str]
+
+
+def _codes(lookup: Callable[[str], str | None]) -> Callable[[str], Codes]:
+    def conv(raw: str) -> Codes:
+        codes: dict[str, None] = {}
+        unknown: list[str] = []
+        for part in _multi(raw):
+            code = lookup(part)
+            if code is None:
+                unknown.append(part)
+            else:
+                codes.setdefault(code, None)
+        return Codes(list(codes), unknown)
 
     return conv
+
+
+def _availability(raw: str) -> list[str]:
+    codes = _multi(raw.lower())
+    bad = [c for c in codes if c not in AVAILABILITY]
+    if bad:
+        raise Invalid(
+            _("%(value)s is not a known time to meet (%(options)s).")
+            % {"value": _quoted(bad[0]), "options": ", ".join(AVAILABILITY)}
+        )
+    return codes
 
 
 def conv_capacity(raw: str) -> int:
@@ -494,16 +331,20 @@ def conv_capacity(raw: str) -> int:
 
 
 def conv_household(raw: str) -> int | None:
+    """The same rule as the sign-up and staff forms (forms.clean_household_size)."""
     text = raw.strip()
     if not text:
         return None
     number = _whole(text)
-    if number is None or not 1 <= number <= MAX_HOUSEHOLD:
+    try:
+        if number is None:
+            raise forms.ValidationError("")
+        return clean_household_size(number)
+    except forms.ValidationError as exc:
         raise Invalid(
-            _("%(value)s is not a whole number from 1 to %(max)s.")
-            % {"value": _quoted(text), "max": MAX_HOUSEHOLD}
-        )
-    return number
+            _("%(value)s is not a whole number from %(min)s to %(max)s.")
+            % {"value": _quoted(text), "min": MIN_HOUSEHOLD, "max": MAX_HOUSEHOLD}
+        ) from exc
 
 
 def _conv_date(today: dt.date) -> Callable[[str], dt.date]:
@@ -522,14 +363,22 @@ def _conv_date(today: dt.date) -> Callable[[str], dt.date]:
     return conv
 
 
-def _conv_municipality(codes: set[str]) -> Callable[[str], str]:
+def _conv_municipality(names: dict[str, str], allowed: set[str] | None) -> Callable[[str], str]:
     def conv(raw: str) -> str:
         text = _required(raw)
         if text.isdigit() and len(text) == 3:  # a spreadsheet dropped the leading zero: 380 → 0380
             text = "0" + text
-        if text not in codes:
+        if text not in names:
             raise Invalid(
                 _("%(value)s is not a Swedish municipality code.") % {"value": _quoted(raw.strip())}
+            )
+        if allowed is not None and text not in allowed:
+            raise Invalid(
+                _(
+                    "%(value)s (%(name)s) is outside your regions; you can only add people who live in "
+                    "your own regions."
+                )
+                % {"value": _quoted(text), "name": names[text]}
             )
         return text
 
@@ -550,14 +399,14 @@ def conv_email(raw: str) -> str:
     text = raw.strip().lower()
     if not text:
         return ""
+    if len(text) > 254:
+        raise Invalid(_("the text is longer than %(max)s characters.") % {"max": 254})
     try:
         validate_email(text)
     except ValidationError as exc:
         raise Invalid(
             _("%(value)s is not a valid e-mail address.") % {"value": _quoted(raw.strip())}
         ) from exc
-    if len(text) > 254:
-        raise Invalid(_("the text is longer than %(max)s characters.") % {"max": 254})
     return text
 
 
@@ -571,17 +420,39 @@ def conv_id(raw: str) -> str:
     return text
 
 
-def _converters(today: dt.date, municipality_codes: set[str]) -> dict[str, tuple[Callable[[str], Any], bool]]:
+def _status_reasons() -> dict[str, str]:
+    allowed = ", ".join(IMPORT_STATUSES)
+    return {
+        Status.MATCHED: _(
+            "'matched' cannot be imported: a person is matched only when staff approve a match in Kompis. "
+            "Use %(allowed)s."
+        )
+        % {"allowed": allowed},
+        Status.PENDING: _(
+            "'pending' cannot be imported: it waits for an e-mail confirmation that imported people are never "
+            "sent. Use %(allowed)s."
+        )
+        % {"allowed": allowed},
+        Status.WITHDRAWN: _(
+            "'withdrawn' cannot be imported: the data of someone who has left is not brought into Kompis. "
+            "Leave the row out."
+        ),
+    }
+
+
+def _converters(
+    today: dt.date, municipalities: dict[str, str], allowed: set[str] | None
+) -> dict[str, tuple[Callable[[str], Any], bool]]:
     """column → (converter, cacheable: few distinct values, so convert each distinct value once)."""
     return {
         "id": (conv_id, False),
         "role": (_choice(ParticipantRole.values), True),
         "birth_year": (conv_birth_year, True),
         "gender": (_choice(Gender.values), True),
-        "municipality_code": (_conv_municipality(municipality_codes), True),
+        "municipality_code": (_conv_municipality(municipalities, allowed), True),
         "postal_code": (conv_postal_code, True),
-        "languages": (_codes(LANGUAGES, _("%(value)s is not a known language code."), required=True), True),
-        "interests": (_codes(INTERESTS, _("%(value)s is not a known interest.")), True),
+        "languages": (_codes(language_code), True),
+        "interests": (_codes(interest_code), True),
         "has_children": (conv_bool, True),
         "wants_family_match": (conv_bool, True),
         "meeting_mode": (_choice(MeetingMode.values), True),
@@ -592,14 +463,11 @@ def _converters(today: dt.date, municipality_codes: set[str]) -> dict[str, tuple
         "last_name": (_text(MAX_NAME), False),
         "email": (conv_email, False),
         "phone": (conv_phone, False),
-        "availability": (
-            _codes(AVAILABILITY, _("%(value)s is not a known time to meet (%(options)s).")),
-            True,
-        ),
+        "availability": (_availability, True),
         "household_size": (conv_household, True),
         "about_me": (_text(MAX_TEXT), False),
         "hopes": (_text(MAX_TEXT), False),
-        "status": (_or_default(_choice(IMPORT_STATUSES), DEFAULT_STATUS), True),
+        "status": (_or_default(_choice(IMPORT_STATUSES, _status_reasons()), DEFAULT_STATUS), True),
     }
 
 
@@ -615,6 +483,22 @@ _DEFAULTS: dict[str, Any] = {
     "hopes": "",
     "status": DEFAULT_STATUS,
 }
+
+
+def cell_problem(value: str) -> str | None:
+    """Why a cell cannot be imported at all (too long, a control character), or None."""
+    if len(value) > MAX_CELL:
+        return _("the cell has %(length)s characters; at most %(max)s are allowed.") % {
+            "length": f"{len(value):,}",
+            "max": f"{MAX_CELL:,}",
+        }
+    bad = next((ch for ch in value if ch in _CONTROL), None)
+    if bad is not None:
+        return _("the cell contains the control character %(char)s, which cannot be imported.") % {
+            "char": f"U+{ord(bad):04X}"
+            + (f" ({unicodedata.name(bad, '')})" if unicodedata.name(bad, "") else "")
+        }
+    return None
 
 
 def _chunks(items: Sequence[str], size: int = 5000) -> Iterable[Sequence[str]]:
@@ -638,55 +522,144 @@ def _lines_text(lines: list[int]) -> str:
     return ", ".join(str(n) for n in lines)
 
 
-def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -> Validation:
-    """Check every row of the table. Each bad cell becomes a RowError naming line, column and reason."""
+def _convert(
+    caches: dict[str, dict[str, tuple[bool, Any]]],
+    name: str,
+    conv: Callable[[str], Any],
+    raw: str,
+    cacheable: bool,
+) -> tuple[bool, Any]:
+    if not cacheable:
+        try:
+            return True, conv(raw)
+        except Invalid as exc:
+            return False, exc.reason
+    cache = caches[name]
+    hit = cache.get(raw)
+    if hit is None:
+        try:
+            hit = (True, conv(raw))
+        except Invalid as exc:
+            hit = (False, exc.reason)
+        cache[raw] = hit
+    return hit
+
+
+def _vocabulary_problems(
+    line: int, name: str, raw: str, found: Codes, drop: bool, warnings: list[RowWarning]
+) -> list[RowError]:
+    """Unknown languages or interests: an error, or (when staff chose to drop them) a warning."""
+    if not found.unknown:
+        return []
+    unknown = ", ".join(_quoted(u) for u in found.unknown)
+    if name == "languages":
+        options = ", ".join(LANGUAGES)
+        reason = ngettext(
+            "%(values)s is not a language Kompis knows (codes such as %(options)s, or their names).",
+            "%(values)s are not languages Kompis knows (codes such as %(options)s, or their names).",
+            len(found.unknown),
+        ) % {"values": unknown, "options": options}
+        dropped = ngettext(
+            "the unknown language %(values)s was left out.",
+            "the unknown languages %(values)s were left out.",
+            len(found.unknown),
+        ) % {"values": unknown}
+    else:
+        reason = ngettext(
+            "%(values)s is not an interest Kompis knows (%(options)s).",
+            "%(values)s are not interests Kompis knows (%(options)s).",
+            len(found.unknown),
+        ) % {"values": unknown, "options": ", ".join(INTERESTS)}
+        dropped = ngettext(
+            "the unknown interest %(values)s was left out.",
+            "the unknown interests %(values)s were left out.",
+            len(found.unknown),
+        ) % {"values": unknown}
+    if drop:
+        warnings.append(RowWarning(line, name, raw.strip(), dropped))
+        return []
+    return [RowError(line, name, raw.strip(), reason)]
+
+
+def validate(
+    table: Table,
+    *,
+    organisation: Any,
+    today: dt.date | None = None,
+    allowed_municipalities: set[str] | None = None,
+    options: ImportOptions | None = None,
+) -> Validation:
+    """Check every row of the table. Each bad cell becomes a RowError naming row, column and reason.
+
+    `allowed_municipalities`: the municipality codes the importing user may add people in (a coordinator's
+    regions); None for anywhere (admins, the command line). `options`: what to do with unknown interests
+    and languages.
+    """
     today = today or timezone.localdate()
+    options = options or ImportOptions()
     columns = table.columns
     width = len(table.header)
-    converters = _converters(today, set(Municipality.objects.values_list("code", flat=True)))
+    municipalities = dict(Municipality.objects.values_list("code", "name"))
+    converters = _converters(today, municipalities, allowed_municipalities)
     caches: dict[str, dict[str, tuple[bool, Any]]] = {name: {} for name in converters}
     errors: list[RowError] = []
+    warnings: list[RowWarning] = []
     parsed: list[ParsedRow] = []
+    unknown_only = {"interests": 0, "languages": 0}
+    header_names = [h or f"#{i + 1}" for i, h in enumerate(table.header)]
     present = [
         (name, columns[name], conv, cacheable)
         for name, (conv, cacheable) in converters.items()
         if name in columns
     ]
 
-    for line, cells in table.rows:
+    for line, row_cells in table.rows:
         row_errors: list[RowError] = []
-        if len(cells) > width and any(c.strip() for c in cells[width:]):
+        row_warnings: list[RowWarning] = []
+        if len(row_cells) > width and any(c.strip() for c in row_cells[width:]):
             row_errors.append(
                 RowError(
                     line,
                     None,
                     "",
                     _("the row has %(cells)s cells but the header has %(columns)s.")
-                    % {"cells": len(cells), "columns": width},
+                    % {"cells": len(row_cells), "columns": width},
                 )
             )
+        broken: set[int] = set()
+        for index, raw in enumerate(row_cells[:width]):
+            problem = cell_problem(raw) if raw else None
+            if problem:
+                broken.add(index)
+                row_errors.append(RowError(line, header_names[index], cells.xml_safe(raw[:60]), problem))
         values: dict[str, Any] = dict(_DEFAULTS)
+        unknown_in: set[str] = set()  # the columns rejected only for an unknown language or interest
         for name, index, conv, cacheable in present:
-            raw = cells[index] if index < len(cells) else ""
-            if cacheable:
-                cache = caches[name]
-                hit = cache.get(raw)
-                if hit is None:
-                    try:
-                        hit = (True, conv(raw))
-                    except Invalid as exc:
-                        hit = (False, exc.reason)
-                    cache[raw] = hit
-                ok, result = hit
-            else:
-                try:
-                    ok, result = True, conv(raw)
-                except Invalid as exc:
-                    ok, result = False, exc.reason
-            if ok:
-                values[name] = result
-            else:
+            if index in broken:
+                continue
+            raw = row_cells[index] if index < len(row_cells) else ""
+            ok, result = _convert(caches, name, conv, raw, cacheable)
+            if not ok:
                 row_errors.append(RowError(line, name, raw.strip(), result))
+                continue
+            if isinstance(result, Codes):
+                drop = (
+                    options.drop_unknown_languages if name == "languages" else options.drop_unknown_interests
+                )
+                problems = _vocabulary_problems(line, name, raw, result, drop, row_warnings)
+                row_errors.extend(problems)
+                if problems:
+                    unknown_in.add(name)
+                    continue
+                if name == "languages" and not result.codes:
+                    row_errors.append(
+                        RowError(
+                            line, name, raw.strip(), _("at least one language Kompis knows is required.")
+                        )
+                    )
+                    continue
+                result = result.codes
+            values[name] = result
         failed = {e.column for e in row_errors}
         if (
             values.get("same_gender_only")
@@ -708,15 +681,38 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
         ):
             row_errors.append(
                 RowError(
-                    line, "wants_family_match", "true", _("A family match is for families with children.")
+                    line, "wants_family_match", "true", _("a family match is for families with children.")
                 )
             )
         if row_errors:
             errors.extend(row_errors)
+            if len(unknown_in) == 1 and {e.column for e in row_errors} == unknown_in:
+                unknown_only[unknown_in.pop()] += 1
         else:
+            warnings.extend(row_warnings)
             parsed.append(ParsedRow(line, values))
 
-    # Ids and e-mail addresses must be unique within the file and the organisation.
+    errors.extend(_duplicates(table, columns, organisation))
+    if errors:
+        bad = {e.line for e in errors}
+        parsed = [p for p in parsed if p.line not in bad]
+        warnings = [w for w in warnings if w.line not in bad]
+        order = {name: i for i, name in enumerate(KNOWN_COLUMNS)}
+        errors.sort(key=lambda e: (e.line, order.get(e.column or "", -1)))
+    return Validation(
+        table=table,
+        valid=[_model_values(p) for p in parsed],
+        errors=errors,
+        row_warnings=warnings,
+        options=options,
+        unknown_interest_rows=unknown_only["interests"],
+        unknown_language_rows=unknown_only["languages"],
+    )
+
+
+def _duplicates(table: Table, columns: dict[str, int], organisation: Any) -> list[RowError]:
+    """Ids and e-mail addresses must be unique within the file and the organisation."""
+    errors: list[RowError] = []
     uniques: list[tuple[str, int, str, Callable[[str], str]]] = []
     if "id" in columns:
         uniques.append(("id", columns["id"], "external_ref", lambda raw: raw.strip()))
@@ -725,10 +721,10 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
     for column, index, field_name, key_of in uniques:
         lines_of: dict[str, list[int]] = defaultdict(list)
         raw_of: dict[int, str] = {}
-        for line, cells in table.rows:
-            raw = cells[index] if index < len(cells) else ""
+        for line, row_cells in table.rows:
+            raw = row_cells[index] if index < len(row_cells) else ""
             key = key_of(raw)
-            if key:
+            if key and len(key) <= 254 and not cell_problem(key):
                 lines_of[key].append(line)
                 raw_of[line] = raw.strip()
         for lines in lines_of.values():
@@ -741,8 +737,8 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
                             column,
                             raw_of[line],
                             ngettext(
-                                "%(value)s appears more than once in the file: also on line %(lines)s.",
-                                "%(value)s appears more than once in the file: also on lines %(lines)s.",
+                                "%(value)s appears more than once in the file: also in row %(lines)s.",
+                                "%(value)s appears more than once in the file: also in rows %(lines)s.",
                                 len(others),
                             )
                             % {"value": _quoted(raw_of[line]), "lines": _lines_text(others)},
@@ -760,13 +756,7 @@ def validate(table: Table, *, organisation: Any, today: dt.date | None = None) -
                         % {"value": _quoted(raw_of[line])},
                     )
                 )
-
-    if errors:
-        bad = {e.line for e in errors}
-        parsed = [p for p in parsed if p.line not in bad]
-        order = {name: i for i, name in enumerate(KNOWN_COLUMNS)}
-        errors.sort(key=lambda e: (e.line, order.get(e.column or "", -1)))
-    return Validation(table=table, valid=[_model_values(p) for p in parsed], errors=errors)
+    return errors
 
 
 def _model_values(row: ParsedRow) -> ParsedRow:
@@ -781,7 +771,7 @@ def _model_values(row: ParsedRow) -> ParsedRow:
         "municipality_id": v["municipality_code"],
         "postal_code": v["postal_code"],
         "languages": v["languages"],
-        "interests": v["interests"],
+        "interests": v.get("interests", []),
         "has_children": v["has_children"],
         "wants_family_match": v["wants_family_match"],
         "meeting_mode": v["meeting_mode"],
@@ -803,9 +793,9 @@ def _model_values(row: ParsedRow) -> ParsedRow:
     return ParsedRow(row.line, values)
 
 
-def check_file(data: bytes, filename: str, *, organisation: Any) -> Validation:
+def check_file(data: bytes, filename: str, *, organisation: Any, **kwargs: Any) -> Validation:
     """read_table + validate (raises ImportFileError for problems with the file as a whole)."""
-    return validate(read_table(data, filename), organisation=organisation)
+    return validate(read_table(data, filename), organisation=organisation, **kwargs)
 
 
 # --- the rejected rows -----------------------------------------------------------------------------
@@ -817,15 +807,20 @@ def rejected_rows(validation: Validation) -> tuple[list[str], list[list[str]]]:
     header = [*validation.table.header, "errors"]
     width = len(validation.table.header)
     out = []
-    for line, cells in validation.table.rows:
+    for line, row_cells in validation.table.rows:
         if line in by_line:
-            padded = (cells + [""] * width)[:width]
+            padded = (row_cells + [""] * width)[:width]
             out.append([*padded, " ".join(e.message for e in by_line[line])])
     return header, out
 
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
 def rejected_rows_file(validation: Validation) -> tuple[bytes, str, str]:
-    """(content, file name, content type): CSV (same delimiter as the upload) or XLSX like the upload."""
+    """(content, file name, content type): CSV (same delimiter as the upload) or XLSX like the upload.
+    Every cell is written safely (kompis.core.cells): a cell that starts like a formula stays text."""
     header, rows = rejected_rows(validation)
     stem = (validation.table.filename.rsplit(".", 1)[0] or "import").replace("/", "_").replace("\\", "_")
     if validation.table.kind == "xlsx":
@@ -833,18 +828,14 @@ def rejected_rows_file(validation: Validation) -> tuple[bytes, str, str]:
 
         workbook = openpyxl.Workbook(write_only=True)
         sheet = workbook.create_sheet("rejected")
-        sheet.append(header)
+        sheet.append(cells.write_only_row(sheet, header))
         for row in rows:
-            sheet.append(row)
+            sheet.append([cells.write_only_cell(sheet, value) for value in row])  # text stays text
         buffer = io.BytesIO()
         workbook.save(buffer)
-        return (
-            buffer.getvalue(),
-            f"{stem}-rejected.xlsx",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return buffer.getvalue(), f"{stem}-rejected.xlsx", XLSX_TYPE
     text = io.StringIO()
     writer = csv.writer(text, delimiter=validation.table.delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + text.getvalue()).encode("utf-8"), f"{stem}-rejected.csv", "text/csv; charset=utf-8"
+    writer.writerow(cells.csv_row(header))
+    writer.writerows(cells.csv_row(cells.xml_safe(v) for v in row) for row in rows)
+    return ("\ufeff" + text.getvalue()).encode("utf-8"), f"{stem}-rejected.csv", CSV_TYPE

@@ -20,5 +20,6 @@ urlpatterns += [
     path("import/preview/", import_views.import_preview, name="import_preview"),
     path("import/confirm/", import_views.import_confirm, name="import_confirm"),
     path("import/rejected/", import_views.import_rejected, name="import_rejected"),
+    path("import/template.<str:fmt>", import_views.import_template, name="import_template"),
     path("export.<str:fmt>", import_views.export, name="export"),
 ]

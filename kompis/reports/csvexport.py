@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from kompis.core.cells import csv_row
 from kompis.reports.tidy import HEADER, facts
 
 
@@ -13,5 +14,5 @@ def render_csv(report) -> bytes:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HEADER)
     for fact in facts(report.all_tables()):
-        writer.writerow(fact.as_row())
+        writer.writerow(csv_row(fact.as_row()))  # labels are typed by staff: never a formula
     return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 correctly

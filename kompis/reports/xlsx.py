@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from kompis.core.cells import put
 from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET
 from kompis.reports.tidy import machine_value, method_notes
 
@@ -33,7 +34,7 @@ def render_xlsx(report) -> bytes:
     about: Any = wb.active
     used: set[str] = set()
     about.title = _sheet_name(_("About"), used)
-    about["A1"] = report.scope.organisation.name
+    put(about, 1, 1, report.scope.organisation.name)  # text typed by people is never a formula
     about["A1"].font = Font(bold=True, size=14)
     rows = [
         (_("Report"), report.title),
@@ -42,11 +43,11 @@ def render_xlsx(report) -> bytes:
         (_("Made"), report.generated_at.strftime("%Y-%m-%d %H:%M")),
     ]
     for i, (k, v) in enumerate(rows, start=3):
-        about.cell(i, 1, k).font = Font(bold=True)
-        about.cell(i, 2, v)
-    about.cell(len(rows) + 4, 1, _("Method notes")).font = Font(bold=True)
+        put(about, i, 1, k).font = Font(bold=True)
+        put(about, i, 2, v)
+    put(about, len(rows) + 4, 1, _("Method notes")).font = Font(bold=True)
     for i, note in enumerate(method_notes(report), start=len(rows) + 5):
-        about.cell(i, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
+        put(about, i, 1, note).alignment = Alignment(wrap_text=True, vertical="top")
         about.merge_cells(start_row=i, start_column=1, end_row=i, end_column=6)
         about.row_dimensions[i].height = 15 * (1 + len(note) // 95)
     about.column_dimensions["A"].width = 18
@@ -54,26 +55,25 @@ def render_xlsx(report) -> bytes:
         about.column_dimensions[col].width = 18
     for table in report.all_tables():
         ws = wb.create_sheet(_sheet_name(table.title, used))
-        ws["A1"] = table.title
-        ws["A1"].font = Font(bold=True, size=12)
-        ws["A2"] = f"{report.scope.organisation.name} · {report.subtitle} · {report.period.label}"
+        put(ws, 1, 1, table.title).font = Font(bold=True, size=12)
+        put(ws, 2, 1, f"{report.scope.organisation.name} · {report.subtitle} · {report.period.label}")
         header = [table.dimension, *[c.label for c in table.columns]]
         sources = table.extra.get("sources")
         if sources:
             header.append(_("Source"))
         for j, text in enumerate(header, start=1):
-            cell = ws.cell(4, j, text)
+            cell = put(ws, 4, j, text)
             cell.font = Font(bold=True)
             cell.border = Border(bottom=THIN)
             cell.alignment = Alignment(horizontal="left" if j == 1 else "right", wrap_text=True)
         for i, row in enumerate(table.rows, start=5):
-            ws.cell(i, 1, row.label).font = Font(bold=row.is_total)
+            put(ws, i, 1, row.label).font = Font(bold=row.is_total)
             for j, col in enumerate(table.columns, start=2):
                 c = row.cells.get(col.key)
                 if c is None:
                     continue
                 if c.suppressed:
-                    out = ws.cell(i, j, f"<{report.k}")
+                    out = put(ws, i, j, f"<{report.k}")
                     out.alignment = Alignment(horizontal="right")
                 elif c.value is not None:
                     out = ws.cell(i, j, machine_value(c))  # the CSV's value; the format rounds for display
@@ -82,13 +82,13 @@ def render_xlsx(report) -> bytes:
                     out = ws.cell(i, j, None)
                 out.font = Font(bold=row.is_total)
             if sources:
-                ws.cell(i, len(table.columns) + 2, sources.get(row.key, ""))
+                put(ws, i, len(table.columns) + 2, sources.get(row.key, ""))
         ws.freeze_panes = "B5"
         ws.column_dimensions["A"].width = min(60, max(14, *(len(r.label) + 2 for r in table.rows), 14))
         for j in range(2, len(header) + 1):
             ws.column_dimensions[get_column_letter(j)].width = 40 if sources and j == len(header) else 16
         if table.note:
-            ws.cell(len(table.rows) + 6, 1, table.note).font = Font(italic=True, color="666666")
+            put(ws, len(table.rows) + 6, 1, table.note).font = Font(italic=True, color="666666")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

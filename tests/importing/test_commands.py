@@ -48,10 +48,10 @@ def test_import_command_bad_row_exits_2_and_writes_nothing(world, tmp_path):
     path.write_bytes(csv_bytes([row("P1"), row("P2", signed_up="yesterday")]))
     code, _, err = run("import", str(path), "--organisation", "kompisforeningen")
     assert code == 2
-    assert "Line 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)." in err
+    assert "Row 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)." in err
     assert not Participant.objects.exists()
     code, _, err = run("import", str(path), "--organisation", "kompisforeningen", "--dry-run")
-    assert code == 2 and "Line 3, column signed_up" in err and not Participant.objects.exists()
+    assert code == 2 and "Row 3, column signed_up" in err and not Participant.objects.exists()
 
 
 def test_import_command_valid_only_and_dry_run(world, tmp_path):
@@ -60,7 +60,7 @@ def test_import_command_valid_only_and_dry_run(world, tmp_path):
     code, out, _ = run("import", str(path), "--organisation", "kompisforeningen", "--valid-only", "--dry-run")
     assert code == 0 and "dry run" in out and not Participant.objects.exists()
     code, out, err = run("import", str(path), "--organisation", "kompisforeningen", "--valid-only")
-    assert code == 0 and "imported 1 participants" in out and "Line 3, column gender" in err
+    assert code == 0 and "imported 1 participants" in out and "Row 3, column gender" in err
     assert list(Participant.objects.values_list("external_ref", flat=True)) == ["P1"]
 
 

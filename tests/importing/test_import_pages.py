@@ -95,7 +95,7 @@ def test_valid_only_import_and_rejected_rows_download(client, world):
     lines = text.splitlines()
     assert lines[0].split(";")[-1] == "errors" and len(lines) == 3
     assert lines[1].startswith("P2;") and "column gender: 'female' is not one of" in lines[1]
-    assert lines[2].startswith("P4;") and "'xx' is not a known language code." in lines[2]
+    assert lines[2].startswith("P4;") and "'xx' is not a language Kompis knows" in lines[2]
     # a second confirm imports nothing more
     response = client.post(reverse("participants:import_confirm"), {"key": key, "mode": "valid"})
     assert "This file has already been imported." in response.content.decode()
@@ -110,7 +110,7 @@ def test_confirm_revalidates_the_stored_file(client, world):
     ParticipantFactory(organisation=world.org, external_ref="P2")  # added after the preview
     response = client.post(reverse("participants:import_confirm"), {"key": key, "mode": "all"})
     assert response.status_code == 200
-    assert "Line 3, column id: 'P2' already exists" in " ".join(e.message for e in response.context["errors"])
+    assert "Row 3, column id: 'P2' already exists" in " ".join(e.message for e in response.context["errors"])
     assert not Participant.objects.filter(external_ref="P1").exists()
 
 
@@ -137,26 +137,44 @@ def test_bad_files_are_explained_on_the_form(client, world):
     assert "This is not a CSV or XLSX file." in response.content.decode()
 
 
-def test_upload_size_limit(client, world, monkeypatch):
-    from kompis.participants import importing
-
-    monkeypatch.setattr(importing, "MAX_BYTES", 100)
+def test_upload_size_limit(client, world, settings):
+    settings.IMPORT_MAX_BYTES = 100
     client.force_login(world.admin)
     response = upload(client, csv_bytes([row("P1")]))
     assert "The file is larger than" in response.content.decode()
     assert not Participant.objects.exists()
 
 
-def test_coordinator_is_warned_about_rows_outside_their_regions(client, world):
+def test_coordinator_cannot_import_rows_outside_their_regions(client, world):
+    """Issue 10 §6: the Danderyd coordinator's Uppsala row is rejected (it was only a warning before)."""
     client.force_login(world.danderyd_coordinator)
     response = upload(
         client, csv_bytes([row("P1", municipality_code="0162"), row("P2", municipality_code="0380")])
     )
-    assert response.context["outside_scope"] == 1
+    validation = response.context["validation"]
+    assert validation.valid_count == 1 and validation.rejected_count == 1
+    assert [e.message for e in validation.errors] == [
+        "Row 3, column municipality_code: '0380' (Uppsala) is outside your regions; you can only add people "
+        "who live in your own regions."
+    ]
+    html = response.content.decode()
+    assert "Import all" not in html and "is outside your regions" in html
+    # "import all" posted by hand is refused; nothing is written
+    client.post(reverse("participants:import_confirm"), {"key": key_of(response), "mode": "all"})
+    assert not Participant.objects.exists()
+    client.post(reverse("participants:import_confirm"), {"key": key_of(response), "mode": "valid"})
+    imported = {p.external_ref: p for p in Participant.objects.all()}
+    assert list(imported) == ["P1"] and imported["P1"].region == world.danderyd
+
+
+def test_admin_imports_anywhere_in_the_organisation(client, world):
+    client.force_login(world.admin)
+    response = upload(
+        client, csv_bytes([row("P1", municipality_code="0162"), row("P2", municipality_code="0380")])
+    )
     client.post(reverse("participants:import_confirm"), {"key": key_of(response), "mode": "all"})
     imported = {p.external_ref: p for p in Participant.objects.all()}
     assert imported["P1"].region == world.danderyd and imported["P2"].region == world.uppsala
-    assert all(p.organisation == world.org for p in imported.values())
 
 
 # --- access -----------------------------------------------------------------------------------------

@@ -132,49 +132,48 @@ def test_valid_xlsx_with_typed_cells_imports(world):
 @pytest.mark.parametrize(
     "column, value, expected",
     [
-        ("signed_up", "yesterday", "Line 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)."),
-        ("signed_up", "2999-01-01", "Line 3, column signed_up: '2999-01-01' is in the future."),
-        ("role", "refugee", "Line 3, column role: 'refugee' is not one of newcomer|established."),
+        ("signed_up", "yesterday", "Row 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)."),
+        ("signed_up", "2999-01-01", "Row 3, column signed_up: '2999-01-01' is in the future."),
+        ("role", "refugee", "Row 3, column role: 'refugee' is not one of newcomer, established."),
         (
             "gender",
             "female",
-            "Line 3, column gender: 'female' is not one of woman|man|nonbinary|unspecified.",
+            "Row 3, column gender: 'female' is not one of woman, man, nonbinary, unspecified.",
         ),
         (
             "meeting_mode",
             "phone",
-            "Line 3, column meeting_mode: 'phone' is not one of physical|digital|either.",
+            "Row 3, column meeting_mode: 'phone' is not one of physical, digital, either.",
         ),
-        ("birth_year", "nineteen", "Line 3, column birth_year: 'nineteen' is not a year."),
+        ("birth_year", "nineteen", "Row 3, column birth_year: 'nineteen' is not a year."),
         (
             "birth_year",
             str(dt.date.today().year - 10),
-            f"Line 3, column birth_year: '{dt.date.today().year - 10}': You must be at least 18 years old to sign up.",
+            f"Row 3, column birth_year: birth year {dt.date.today().year - 10} means the person is 10; "
+            "participants must be at least 18.",
         ),
         (
             "municipality_code",
             "9999",
-            "Line 3, column municipality_code: '9999' is not a Swedish municipality code.",
+            "Row 3, column municipality_code: '9999' is not a Swedish municipality code.",
         ),
-        ("languages", "sv;xx", "Line 3, column languages: 'xx' is not a known language code."),
-        ("languages", "", "Line 3, column languages: at least one language is required."),
-        ("interests", "fika;skydiving", "Line 3, column interests: 'skydiving' is not a known interest."),
-        ("has_children", "maybe", "Line 3, column has_children: 'maybe' is not true or false."),
-        ("capacity", "9", "Line 3, column capacity: '9' is not a whole number from 1 to 5."),
-        ("postal_code", "123", "Line 3, column postal_code: '123': A Swedish postal code has five digits"),
-        ("email", "not-an-address", "Line 3, column email: 'not-an-address' is not a valid e-mail address."),
-        ("phone", "call me", "Line 3, column phone: 'call me': Write the phone number with digits only"),
-        (
-            "status",
-            "pending",
-            "Line 3, column status: 'pending' is not one of waiting|paused|withdrawn|matched.",
-        ),
-        ("id", "", "Line 3, column id: the value is missing."),
-        ("availability", "sunday", "Line 3, column availability: 'sunday' is not a known time to meet"),
+        ("languages", "sv;xx", "Row 3, column languages: 'xx' is not a language Kompis knows"),
+        ("languages", "", "Row 3, column languages: at least one language Kompis knows is required."),
+        ("interests", "fika;skydiving", "Row 3, column interests: 'skydiving' is not an interest Kompis knows"),
+        ("has_children", "maybe", "Row 3, column has_children: 'maybe' is not true or false."),
+        ("capacity", "9", "Row 3, column capacity: '9' is not a whole number from 1 to 5."),
+        ("postal_code", "123", "Row 3, column postal_code: '123': A Swedish postal code has five digits"),
+        ("email", "not-an-address", "Row 3, column email: 'not-an-address' is not a valid e-mail address."),
+        ("phone", "call me", "Row 3, column phone: 'call me': Write the phone number with digits only"),
+        ("status", "pending", "Row 3, column status: 'pending' cannot be imported: it waits for an e-mail"),
+        ("status", "matched", "Row 3, column status: 'matched' cannot be imported: a person is matched only"),
+        ("status", "engaged", "Row 3, column status: 'engaged' is not one of waiting, paused."),
+        ("id", "", "Row 3, column id: the value is missing."),
+        ("availability", "sunday", "Row 3, column availability: 'sunday' is not a known time to meet"),
         (
             "household_size",
             "lots",
-            "Line 3, column household_size: 'lots' is not a whole number from 1 to 15.",
+            "Row 3, column household_size: 'lots' is not a whole number from 1 to 20.",
         ),
     ],
 )
@@ -257,13 +256,13 @@ def test_duplicate_ids_and_emails_within_the_file_name_both_lines(world):
     validation = check(data, world.org)
     assert validation.valid_count == 0
     msgs = messages(validation)
-    assert "Line 2, column id: 'P1' appears more than once in the file: also on line 4." in msgs
-    assert "Line 4, column id: 'P1' appears more than once in the file: also on line 2." in msgs
+    assert "Row 2, column id: 'P1' appears more than once in the file: also in row 4." in msgs
+    assert "Row 4, column id: 'P1' appears more than once in the file: also in row 2." in msgs
     assert (
-        "Line 3, column email: 'same@example.org' appears more than once in the file: also on line 5." in msgs
+        "Row 3, column email: 'same@example.org' appears more than once in the file: also in row 5." in msgs
     )
     assert (
-        "Line 5, column email: 'SAME@example.org' appears more than once in the file: also on line 3." in msgs
+        "Row 5, column email: 'SAME@example.org' appears more than once in the file: also in row 3." in msgs
     )
 
 
@@ -275,8 +274,8 @@ def test_duplicates_against_the_organisation(world):
     )
     validation = check(data, world.org)
     assert messages(validation) == [
-        "Line 2, column id: 'P1' already exists in this organisation.",
-        "Line 3, column email: 'Taken@example.org' already exists in this organisation.",
+        "Row 2, column id: 'P1' already exists in this organisation.",
+        "Row 3, column email: 'Taken@example.org' already exists in this organisation.",
     ]
     assert [r.line for r in validation.valid] == [4]  # another organisation's ids and addresses do not count
 
@@ -328,7 +327,7 @@ def test_line_numbers_skip_blank_lines_and_count_multiline_cells(world):
         (b"hello", "a.docx", "This is not a CSV or XLSX file."),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "old.xls", "Old Excel files (.xls) cannot be read."),
         (b"PK\x03\x04garbage", "a.xlsx", "The file is not a valid XLSX file."),
-        (b"a,b,c\n1,2,3\n", "a.csv", "The first line is not a header"),
+        (b"a,b,c\n1,2,3\n", "a.csv", "The first row is not a header"),
         (b"id,role,birth_year\nP1,newcomer,1990\n", "a.csv", "The file lacks the required columns gender,"),
     ],
 )
@@ -339,7 +338,9 @@ def test_file_level_problems_give_one_clear_message(data, filename, message, wor
 
 
 def test_too_many_rows_is_refused(world, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    from kompis.participants import import_reading
+
+    monkeypatch.setattr(import_reading, "MAX_ROWS", 3)
     with pytest.raises(importing.ImportFileError) as info:
         importing.read_table(csv_bytes([row(f"P{i}") for i in range(5)]), "a.csv")
     assert "at most 3 rows" in info.value.message
@@ -351,7 +352,7 @@ def test_row_with_too_many_cells(world):
         + b"P2,newcomer,1990,woman,0380,,sv,,false,false,either,false,1,2026-01-01,A,B,c@x.se,EXTRA\r\n"
     )
     validation = check(data, world.org)
-    assert messages(validation) == ["Line 3: the row has 18 cells but the header has 17."]
+    assert messages(validation) == ["Row 3: the row has 18 cells but the header has 17."]
 
 
 def test_rejected_rows_file_is_original_columns_plus_errors(world):
@@ -363,7 +364,7 @@ def test_rejected_rows_file_is_original_columns_plus_errors(world):
     header = lines[0].split(";")
     assert header == [*importing.CONTRACT_COLUMNS, "first_name", "last_name", "email", "errors"]
     assert len(lines) == 2 and lines[1].startswith("P2;newcomer;1990;")
-    assert "Line 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)." in lines[1]
+    assert "Row 3, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)." in lines[1]
 
 
 def test_error_messages_are_translatable(world):
