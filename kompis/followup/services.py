@@ -23,6 +23,7 @@ from kompis.organisations.models import Organisation
 from kompis.outbox.models import OutboxMessage
 from kompis.outbox.services import ABOUT, Mail, queue_mail, queue_mails
 from kompis.participants.models import Participant
+from kompis.participants.names import display_name_for
 from kompis.participants.services import self_service_url
 from kompis.participants.vocab import Status
 
@@ -61,7 +62,7 @@ def introduce_match(*, actor: Any, match: Match) -> None:
         for me, other in pair:
             if not _mailable(me):
                 continue
-            contact = {"name": other.first_name, "email": other.email}
+            contact = {"name": display_name_for(other, me.preferred_language), "email": other.email}
             if other.share_phone and other.phone:
                 contact["phone"] = other.phone
             queue_mail(
@@ -112,7 +113,7 @@ def _question(followup: FollowUp, *, kind: str) -> Mail | None:
         language=person.preferred_language,
         context={
             **_base_context(person),
-            "other_name": other.first_name,
+            "other_name": display_name_for(other, person.preferred_language),
             "round": followup.round,
             "answers": {a.value: answer_url(followup, a.value) for a in Answer},
             ABOUT: [str(other.uid)],

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kompis.municipalities.models import Municipality
 from kompis.participants.models import PROFILE_FIELDS, Participant
+from kompis.participants.names import needs_latin
 from kompis.participants.vocab import (
     AVAILABILITY,
     HEARD_FROM,
@@ -58,6 +59,16 @@ def clean_postal_code(value: str) -> str:
     return value.replace(" ", "")
 
 
+def clean_name_latin(value: str) -> str:
+    """The name in Latin letters: empty, or written with Latin letters only (spaces and hyphens allowed)."""
+    value = " ".join((value or "").split())
+    if value and needs_latin(value):
+        raise forms.ValidationError(
+            _("Write the name with Latin letters only (a–z, and letters such as å, ä, ö or é).")
+        )
+    return value
+
+
 def clean_phone(value: str) -> str:
     value = (value or "").strip()
     if value and not PHONE_RE.match(value):
@@ -104,6 +115,18 @@ class ProfileForm(forms.ModelForm):
     heard_from = forms.ChoiceField(
         label=_("How did you hear about us?"), choices=[("", "—"), *choices(HEARD_FROM)], required=False
     )
+    name_latin = forms.CharField(
+        label=_("Your name in Latin letters"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Only if your name is written in another script, such as Arabic, Persian or Cyrillic letters. "
+            "Write it as you want your match to read it, for example Layla Haddad."
+        ),
+        widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
+    )
+    #: the sign-up form asks for the Latin form of a name written in another script; staff may leave it
+    require_latin_name = False
 
     class Meta:
         model = Participant
@@ -154,6 +177,9 @@ class ProfileForm(forms.ModelForm):
     def clean_phone(self) -> str:
         return clean_phone(self.cleaned_data.get("phone", ""))
 
+    def clean_name_latin(self) -> str:
+        return clean_name_latin(self.cleaned_data.get("name_latin", ""))
+
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data.get("capacity") or 1
         if capacity > 5:
@@ -171,6 +197,19 @@ class ProfileForm(forms.ModelForm):
             )
         if data.get("wants_family_match") and not data.get("has_children"):
             self.add_error("wants_family_match", _("A family match is for families with children."))
+        if (
+            self.require_latin_name
+            and "name_latin" in data
+            and not data["name_latin"]
+            and needs_latin(data.get("first_name", ""), data.get("last_name", ""))
+        ):
+            self.add_error(
+                "name_latin",
+                _(
+                    "Your name is written in other letters than Latin letters. Write it here in Latin "
+                    "letters too, so that your match can read it."
+                ),
+            )
         return data
 
 
@@ -184,6 +223,7 @@ class SignupForm(ProfileForm):
     )
     # Honeypot: hidden from people, filled in by bots.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
+    require_latin_name = True
 
     class Meta(ProfileForm.Meta):
         fields = [f for f in ProfileForm.Meta.fields]

@@ -14,6 +14,7 @@ PROFILE_FIELDS = (
     "role",
     "first_name",
     "last_name",
+    "name_latin",
     "email",
     "phone",
     "share_phone",
