@@ -33,6 +33,12 @@ MUST_HELP = {
 class RunForm(forms.Form):
     scope = forms.ChoiceField(label=_("Match within"))
     solver = forms.ChoiceField(label=_("Solver"), choices=Solver.choices, initial=Solver.FAST)
+    name = forms.CharField(
+        label=_("Name of the run (optional)"),
+        max_length=200,
+        required=False,
+        help_text=_("For finding the run again later. Without a name it is called by its scope and date."),
+    )
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -129,3 +135,24 @@ class WeightsForm(forms.Form):
             except engine.WeightsError as exc:
                 raise forms.ValidationError(str(exc)) from exc
         return data
+
+
+class ManualMatchForm(forms.Form):
+    """A manual match: the partner (the other role), the rules to override and why."""
+
+    partner = forms.UUIDField(widget=forms.HiddenInput)
+    override = forms.MultipleChoiceField(
+        label=_("Override"), required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+    reason = forms.CharField(
+        label=_("Why these rules are overridden (staff only)"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from kompis.matching.manual import OVERRIDABLE, RULE_LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["override"].choices = [(c, RULE_LABELS[c]) for c in OVERRIDABLE]  # type: ignore[attr-defined]

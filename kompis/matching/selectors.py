@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.parse import urlencode
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from kompis.matching.access import runs_for_user
@@ -29,13 +31,41 @@ def waiting_days(person: Participant, today: Any = None) -> int:
     return max(0, (today - timezone.localtime(person.signed_up_at).date()).days)
 
 
+PROPOSAL_RELATED = (
+    "run",
+    "newcomer",
+    "established",
+    "newcomer__municipality",
+    "established__municipality",
+    "decided_by",
+)
+#: proposals per page of the review (the view and the position after a decision must agree)
+REVIEW_PAGE_SIZE = 50
+
+
 def run_proposals(run: MatchingRun, *, state: str | None) -> QuerySet[Proposal]:
-    qs = run.proposals.select_related(
-        "newcomer", "established", "newcomer__municipality", "established__municipality", "decided_by"
-    )
+    qs = run.proposals.select_related(*PROPOSAL_RELATED)
     if state:
         qs = qs.filter(state=state)
     return qs.order_by("rank", "id")
+
+
+def review_position_url(proposal: Proposal, *, state: str) -> str:
+    """Where the review continues after deciding ``proposal``: the page of the ``state`` filter that now
+    holds the next proposal (the decided one may have left the filter), with an anchor on that proposal."""
+    listing = run_proposals(proposal.run, state=None if state == "all" else state)
+    after = Q(rank__gt=proposal.rank) | Q(rank=proposal.rank, id__gt=proposal.pk)
+    target = listing.filter(after).first() or listing.filter(~after, ~Q(pk=proposal.pk)).last()
+    url = reverse("matching:run_detail", args=[proposal.run.uid])
+    params: dict[str, Any] = {"state": state}
+    anchor = ""
+    if target is not None:
+        before = listing.filter(Q(rank__lt=target.rank) | Q(rank=target.rank, id__lt=target.pk)).count()
+        page = before // REVIEW_PAGE_SIZE + 1
+        if page > 1:
+            params["page"] = page
+        anchor = f"#proposal-{target.uid}"
+    return f"{url}?{urlencode(params)}{anchor}"
 
 
 def review_rows(proposals: Iterable[Proposal]) -> list[dict[str, Any]]:

@@ -148,6 +148,10 @@ def _capacity_left(person: Participant) -> int:
     return int(person.capacity) - used
 
 
+lock_pair = _lock_pair
+capacity_left = _capacity_left
+
+
 def check_pair_free(newcomer: Participant, established: Participant) -> dict[int, int]:
     """Both waiting, both with room left, not matched to each other already (rows locked by the caller).
     Returns the capacity left per participant pk; raises :class:`MatchConflict`."""

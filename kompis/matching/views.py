@@ -10,21 +10,29 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import org_admin_required, people_required
-from kompis.matching import selectors, services
+from kompis.matching import runs, selectors, services
 from kompis.matching.access import get_proposal_for_user, get_run_for_user, matches_for_user, runs_for_user
 from kompis.matching.forms import RejectForm, RunForm, WeightsForm
-from kompis.matching.models import MatchingSettings, Proposal, ProposalState
+from kompis.matching.models import (
+    ACTIVE_RUN_STATUSES,
+    MatchingRun,
+    MatchingSettings,
+    Proposal,
+    ProposalState,
+    RunStatus,
+)
 from kompis.matching.reasons import render_reasons
 from kompis.participants.access import participants_for_user
 from kompis.participants.models import Participant
 
-PAGE_SIZE = 50
+PAGE_SIZE = selectors.REVIEW_PAGE_SIZE
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
@@ -38,49 +46,65 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 def _runs_page(request: HttpRequest) -> Any:
     qs = runs_for_user(request.user).select_related("region", "project", "created_by")
+    q = (request.GET.get("q") or "").strip()[:100]
+    for word in q.split()[:4]:
+        qs = qs.filter(name__icontains=word)
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+def _run_list(request: HttpRequest, form: RunForm, status: int = 200) -> HttpResponse:
+    context = {
+        "nav": "matching",
+        "page": _runs_page(request),
+        "form": form,
+        "q": (request.GET.get("q") or "").strip()[:100],
+    }
+    return render(request, "matching/run_list.html", context, status=status)
 
 
 @people_required
 def run_list(request: HttpRequest) -> HttpResponse:
-    """GET: the runs; POST: run matching for the chosen scope."""
+    """GET: the runs (filtered by name with ?q=); POST: queue a matching run for the chosen scope."""
     if request.method != "POST":
-        return render(
-            request,
-            "matching/run_list.html",
-            {
-                "nav": "matching",
-                "page": _runs_page(request),
-                "form": RunForm(user=request.user),
-            },
-        )
+        return _run_list(request, RunForm(user=request.user))
     form = RunForm(request.POST, user=request.user)
     if not form.is_valid():
-        return render(
-            request,
-            "matching/run_list.html",
-            {"nav": "matching", "page": _runs_page(request), "form": form},
-            status=400,
+        return _run_list(request, form, status=400)
+    try:
+        run = runs.start_run(
+            actor=request.user,
+            organisation=request.user.organisation,  # type: ignore[union-attr]
+            region=form.cleaned_data["region"],
+            project=form.cleaned_data["project"],
+            solver=form.cleaned_data["solver"],
+            name=form.cleaned_data["name"],
         )
-    run = services.run_matching(
-        actor=request.user,
-        organisation=request.user.organisation,  # type: ignore[union-attr]
-        region=form.cleaned_data["region"],
-        project=form.cleaned_data["project"],
-        solver=form.cleaned_data["solver"],
-    )
-    pairs = int(run.stats.get("pairs", 0))
-    messages.success(
-        request,
-        ngettext("Matching done: %(count)d proposal.", "Matching done: %(count)d proposals.", pairs)
-        % {"count": pairs},
-    )
+    except runs.RunRefused as exc:
+        form.add_error(None, str(exc))
+        return _run_list(request, form, status=409)
+    messages.success(request, _("Matching has started. You can leave this page and come back later."))
     return redirect("matching:run_detail", run_id=run.uid)
+
+
+def _progress_context(run: MatchingRun) -> dict[str, Any]:
+    now = timezone.now()
+    return {
+        "run": run,
+        "active": run.is_active,
+        "stale": run.status == RunStatus.RUNNING and run.lease_until is not None and run.lease_until < now,
+        "waiting_long": run.status == RunStatus.QUEUED and (now - run.created_at).total_seconds() > 60,
+    }
 
 
 @people_required
 def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     run = get_run_for_user(request.user, run_id)
+    if run.status in (*ACTIVE_RUN_STATUSES, RunStatus.FAILED):
+        return render(
+            request,
+            "matching/run_detail.html",
+            {"nav": "matching", "pending": True, **_progress_context(run)},
+        )
     state = request.GET.get("state", ProposalState.PROPOSED)
     if state not in ProposalState.values and state != "all":
         state = ProposalState.PROPOSED
@@ -104,6 +128,34 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
     )
 
 
+@people_required
+def run_progress(request: HttpRequest, run_id: str) -> HttpResponse:
+    """The progress box, polled by htmx; once the run is over the page reloads to show the outcome."""
+    run = get_run_for_user(request.user, run_id)
+    response = render(request, "matching/_run_progress.html", _progress_context(run))
+    if not run.is_active and request.headers.get("HX-Request"):
+        response["HX-Refresh"] = "true"
+    return response
+
+
+def _decided(request: HttpRequest, proposal: Proposal, message: str, ok: bool) -> HttpResponse:
+    """After approve/reject: the row itself for htmx (the page stays put), else back to the same page and
+    filter, scrolled to the next proposal (#anchor)."""
+    if request.headers.get("HX-Request"):
+        proposal.refresh_from_db()
+        row = selectors.review_rows(
+            [Proposal.objects.select_related(*selectors.PROPOSAL_RELATED).get(pk=proposal.pk)]
+        )[0]
+        return render(
+            request, "matching/_proposal_row.html", {"row": row, "message": message, "ok": ok, "state": ""}
+        )
+    (messages.success if ok else messages.error)(request, message)
+    state = request.POST.get("state") or ProposalState.PROPOSED
+    if state not in ProposalState.values and state != "all":
+        state = ProposalState.PROPOSED
+    return HttpResponseRedirect(selectors.review_position_url(proposal, state=state))
+
+
 @require_POST
 @people_required
 def proposal_approve(request: HttpRequest, proposal_id: str) -> HttpResponse:
@@ -111,14 +163,12 @@ def proposal_approve(request: HttpRequest, proposal_id: str) -> HttpResponse:
     try:
         services.approve_proposal(actor=request.user, proposal=proposal)
     except services.MatchConflict as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("Match approved: %(a)s and %(b)s.")
-            % {"a": proposal.newcomer.full_name, "b": proposal.established.full_name},
-        )
-    return _back(request, reverse("matching:run_detail", args=[proposal.run.uid]))
+        return _decided(request, proposal, str(exc), ok=False)
+    message = _("Match approved: %(a)s and %(b)s.") % {
+        "a": proposal.newcomer.full_name,
+        "b": proposal.established.full_name,
+    }
+    return _decided(request, proposal, message, ok=True)
 
 
 @require_POST
@@ -161,14 +211,12 @@ def proposal_reject(request: HttpRequest, proposal_id: str) -> HttpResponse:
     try:
         services.reject_proposal(actor=request.user, proposal=proposal, reason=reason)
     except services.MatchConflict as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("Proposal rejected; %(a)s and %(b)s will not be proposed again.")
-            % {"a": proposal.newcomer.full_name, "b": proposal.established.full_name},
-        )
-    return _back(request, reverse("matching:run_detail", args=[proposal.run.uid]))
+        return _decided(request, proposal, str(exc), ok=False)
+    message = _("Proposal rejected; %(a)s and %(b)s will not be proposed again.") % {
+        "a": proposal.newcomer.full_name,
+        "b": proposal.established.full_name,
+    }
+    return _decided(request, proposal, message, ok=True)
 
 
 @people_required

@@ -98,7 +98,7 @@ def test_review_approve_reject_flow(client, world, runs):
     assert "Amal" in matches and reverse("participants:detail", args=[runs["n"].uid]) in matches
 
 
-def test_run_form_and_approve_page(client, world):
+def test_run_form_and_approve_page(client, world, django_capture_on_commit_callbacks):
     for _ in range(3):
         person(world, "newcomer")
         person(world, "established")
@@ -106,9 +106,11 @@ def test_run_form_and_approve_page(client, world):
     client.force_login(world.uppsala_coordinator)
     form_html = client.get(reverse("matching:runs")).content.decode()
     assert "Danderyd" not in form_html
-    response = client.post(
-        reverse("matching:runs"), {"scope": f"region:{world.uppsala.uid}", "solver": "fast"}
-    )
+    # the run is queued and its task enqueued after commit (the tests' task backend runs it at once)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("matching:runs"), {"scope": f"region:{world.uppsala.uid}", "solver": "fast"}
+        )
     run = MatchingRun.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "matching:run_detail", args=[run.uid]

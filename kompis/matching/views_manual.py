@@ -1,0 +1,191 @@
+"""Staff pages for matching by hand and for exclusions between two people."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompis.accounts.access import people_required
+from kompis.matching import manual, selectors, services
+from kompis.matching.forms import ManualMatchForm
+from kompis.matching.reasons import render_reasons
+from kompis.participants.access import get_participant_for_user, participants_for_user
+from kompis.participants.models import Participant
+from kompis.participants.selectors import ParticipantFilter, filtered_participants
+from kompis.participants.vocab import Status
+
+SEARCH_LIMIT = 15
+
+
+def _get(user: Any, uid: str) -> Participant:
+    try:
+        return get_participant_for_user(user, uid)
+    except ValidationError as exc:  # not a uuid
+        raise Http404("No such participant") from exc
+
+
+def _chosen(request: HttpRequest, key: str, role: str) -> Participant | None:
+    """The person named in the query string, through the access helper (404 outside the user's scope)."""
+    uid = request.GET.get(key) or ""
+    if not uid:
+        return None
+    person = _get(request.user, uid)
+    if person.role != role:
+        raise Http404("Wrong role")
+    return person
+
+
+def _search(request: HttpRequest, key: str, role: str) -> list[Participant]:
+    q = (request.GET.get(key) or "").strip()[:100]
+    qs = filtered_participants(
+        user=request.user, filters=ParticipantFilter(q=q, role=role, status=Status.WAITING)
+    )
+    return list(qs.order_by("signed_up_at", "pk")[:SEARCH_LIMIT])
+
+
+def _pair(user: Any, participant_id: str, partner_id: str) -> tuple[Participant, Participant]:
+    """(newcomer, established) from the participant in the URL and the partner in the body; 404 when
+    either is outside the user's scope, a tampered id, or both have the same role."""
+    person = _get(user, participant_id)
+    partner = _get(user, partner_id)
+    if person.role == partner.role:
+        raise Http404("Both have the same role")
+    return (person, partner) if person.role == "newcomer" else (partner, person)
+
+
+def _page_url(newcomer: Participant | None, established: Participant | None) -> str:
+    params = []
+    if newcomer is not None:
+        params.append(f"newcomer={newcomer.uid}")
+    if established is not None:
+        params.append(f"established={established.uid}")
+    return reverse("matching:manual") + ("?" + "&".join(params) if params else "")
+
+
+def _visible_exclusions(user: Any, person: Participant | None) -> list[Any]:
+    """The person's exclusions whose other person the user may see (names outside the scope stay hidden)."""
+    if person is None:
+        return []
+    items = manual.exclusions_of(person)
+    ids = {pk for x in items for pk in (x.newcomer_id, x.established_id)}
+    visible = set(participants_for_user(user).filter(pk__in=ids).values_list("pk", flat=True))
+    return [x for x in items if x.newcomer_id in visible and x.established_id in visible]
+
+
+def _render(
+    request: HttpRequest,
+    newcomer: Participant | None,
+    established: Participant | None,
+    form: ManualMatchForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    check = manual.check_pair(newcomer, established) if newcomer and established else None
+    if check is not None and form is None:
+        form = ManualMatchForm(initial={"partner": established.uid})  # type: ignore[union-attr]
+    overrides = (form["override"].value() or []) if form is not None and form.is_bound else []
+    context = {
+        "nav": "matching",
+        "newcomer": newcomer,
+        "established": established,
+        "qn": (request.GET.get("qn") or "").strip()[:100],
+        "qe": (request.GET.get("qe") or "").strip()[:100],
+        "newcomers": [] if newcomer else _search(request, "qn", "newcomer"),
+        "established_list": [] if established else _search(request, "qe", "established"),
+        "check": check,
+        "form": form,
+        "overrides": overrides,
+        "reasons": render_reasons(check.reasons, selectors.municipality_names()) if check else [],
+        "newcomer_wait": selectors.waiting_days(newcomer) if newcomer else 0,
+        "established_wait": selectors.waiting_days(established) if established else 0,
+        "exclusions": {
+            "newcomer": _visible_exclusions(request.user, newcomer),
+            "established": _visible_exclusions(request.user, established),
+        },
+        "removable": manual.REMOVABLE_EXCLUSIONS,
+        "here": request.get_full_path(),
+    }
+    return render(request, "matching/manual.html", context, status=status)
+
+
+@people_required
+def manual_page(request: HttpRequest) -> HttpResponse:
+    """Pick a waiting newcomer and a waiting established participant; see the rules and the score."""
+    return _render(
+        request, _chosen(request, "newcomer", "newcomer"), _chosen(request, "established", "established")
+    )
+
+
+@require_POST
+@people_required
+def manual_match(request: HttpRequest, participant_id: str) -> HttpResponse:
+    newcomer, established = _pair(request.user, participant_id, request.POST.get("partner", ""))
+    form = ManualMatchForm(request.POST)
+    if not form.is_valid():
+        return _render(request, newcomer, established, form)
+    try:
+        match = manual.create_manual_match(
+            actor=request.user,
+            newcomer=newcomer,
+            established=established,
+            overrides=form.cleaned_data["override"],
+            reason=form.cleaned_data["reason"],
+        )
+    except services.MatchConflict as exc:
+        form.add_error(None, str(exc))
+        return _render(request, newcomer, established, form)
+    messages.success(
+        request,
+        _("Match approved: %(a)s and %(b)s. Both get an introduction by e-mail.")
+        % {"a": newcomer.full_name, "b": established.full_name},
+    )
+    return redirect("followup:match", match_id=match.uid)
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+    target = request.POST.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return HttpResponseRedirect(target)
+    return HttpResponseRedirect(default)
+
+
+@require_POST
+@people_required
+def exclusion_add(request: HttpRequest, participant_id: str) -> HttpResponse:
+    newcomer, established = _pair(request.user, participant_id, request.POST.get("partner", ""))
+    manual.add_exclusion(actor=request.user, newcomer=newcomer, established=established)
+    messages.success(
+        request,
+        _("%(a)s and %(b)s will never be proposed or matched with each other.")
+        % {"a": newcomer.full_name, "b": established.full_name},
+    )
+    return _back(request, _page_url(newcomer, established))
+
+
+@require_POST
+@people_required
+def exclusion_remove(request: HttpRequest, participant_id: str) -> HttpResponse:
+    newcomer, established = _pair(request.user, participant_id, request.POST.get("partner", ""))
+    try:
+        removed = manual.remove_exclusion(actor=request.user, newcomer=newcomer, established=established)
+    except services.MatchConflict as exc:
+        messages.error(request, str(exc))
+    else:
+        if removed:
+            messages.success(
+                request,
+                _("The exclusion between %(a)s and %(b)s is lifted.")
+                % {"a": newcomer.full_name, "b": established.full_name},
+            )
+        else:
+            messages.info(request, _("These two were not excluded."))
+    return _back(request, _page_url(newcomer, established))
