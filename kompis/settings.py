@@ -1,15 +1,20 @@
-"""Kompis settings: everything comes from environment variables with safe defaults for a laptop.
+"""Kompis settings: everything comes from environment variables, with production-safe defaults.
 
-Production switches on by setting at least SECRET_KEY, DEBUG=false, ALLOWED_HOSTS and DATABASE_URL.
+`KOMPIS_ENV=development` (set by `make run`) switches on the laptop settings: DEBUG, a secret key
+generated once into var/secret_key, the local mail catcher, cookies and redirects without HTTPS.
+Without it Kompis runs with production settings and needs at least SECRET_KEY, ALLOWED_HOSTS and
+DATABASE_URL (see README, Configuration).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
 from django.conf.locale import LANG_INFO
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -17,8 +22,8 @@ VAR_DIR = Path(os.environ.get("KOMPIS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
-def envbool(name: str, default: str) -> bool:
-    return os.environ.get(name, default).strip().lower() in ("1", "true", "yes", "on")
+def envbool(name: str, default: str | bool) -> bool:
+    return str(os.environ.get(name, default)).strip().lower() in ("1", "true", "yes", "on")
 
 
 def envint(name: str, default: str) -> int:
@@ -29,11 +34,54 @@ def envlist(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", "true")
-# The default key is only for a laptop demo; production must set SECRET_KEY (checked below).
-SECRET_KEY = os.environ.get("SECRET_KEY", "kompis-insecure-local-development-key-change-me")
-if not DEBUG and SECRET_KEY.startswith("kompis-insecure"):
-    raise RuntimeError("Set SECRET_KEY in the environment when DEBUG is off.")
+KOMPIS_ENV = os.environ.get("KOMPIS_ENV", "production").strip().lower() or "production"
+if KOMPIS_ENV not in ("production", "development"):
+    raise ImproperlyConfigured(f"KOMPIS_ENV must be 'production' or 'development', not {KOMPIS_ENV!r}.")
+DEVELOPMENT = KOMPIS_ENV == "development"
+DEBUG = envbool("DEBUG", DEVELOPMENT)
+
+# Keys that were ever published (in this repository): a token signed with one is never accepted.
+PUBLISHED_SECRET_KEYS = frozenset({"kompis-insecure-local-development-key-change-me"})
+
+
+def _development_secret_key(path: Path) -> str:
+    """A random key made once per checkout (mode 600), so that links keep working across restarts."""
+    if path.is_file() and path.read_text().strip():
+        return path.read_text().strip()
+    tmp = path.with_name(f".{path.name}.{os.getpid()}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secrets.token_urlsafe(50) + "\n")
+    try:
+        os.link(tmp, path)  # atomic: when two processes start at once, the first key wins
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    os.chmod(path, 0o600)
+    return path.read_text().strip()
+
+
+def _secret_key() -> str:
+    key = os.environ.get("SECRET_KEY", "").strip()
+    if key in PUBLISHED_SECRET_KEYS or key.startswith("kompis-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a published example key: anyone could forge links with it. Set a secret one, e.g. "
+            "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'."
+        )
+    if key:
+        return key
+    if DEVELOPMENT:
+        return _development_secret_key(VAR_DIR / "secret_key")
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. In production set SECRET_KEY (50+ random characters, e.g. "
+        "python3 -c 'import secrets; print(secrets.token_urlsafe(50))'); on a laptop run "
+        "`make run`, or set KOMPIS_ENV=development to use a key generated into var/secret_key."
+    )
+
+
+SECRET_KEY = _secret_key()
+SECRET_KEY_FALLBACKS = [k for k in envlist("SECRET_KEY_FALLBACKS", "") if k not in PUBLISHED_SECRET_KEYS]
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", "")
 SITE_ROOT = os.environ.get("SITE_ROOT", "http://127.0.0.1:8000").rstrip("/")
@@ -116,13 +164,20 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:staff_home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "kompis_cache",
+# CACHE_URL=redis://host:6379/0 shares the cache (and the sign-up counters) through Redis.
+CACHE_URL = os.environ.get("CACHE_URL", "").strip()
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}.")
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "kompis_cache",
+        }
     }
-}
-RATELIMIT_USE_CACHE = "default"
+# Sign-ups and link requests per client address, counted atomically (kompis/core/ratelimit.py).
 SIGNUP_RATE = os.environ.get("SIGNUP_RATE", "20/h")
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -163,8 +218,22 @@ MEDIA_ROOT = VAR_DIR / "media"
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", "32") * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = not DEBUG
-CSRF_COOKIE_SECURE = not DEBUG
+# HTTPS in production (`kompis check --deploy` passes with these defaults); development runs on plain HTTP.
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEVELOPMENT)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEVELOPMENT)
+# Behind a reverse proxy that terminates TLS: set TRUST_PROXY_HEADERS=true when it sends
+# X-Forwarded-Proto (and X-Forwarded-For, used by the sign-up limit), or SECURE_SSL_REDIRECT=false
+# when it redirects to HTTPS itself.
+TRUST_PROXY_HEADERS = envbool("TRUST_PROXY_HEADERS", "false")
+if TRUST_PROXY_HEADERS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEVELOPMENT)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]  # load balancers check health over plain HTTP
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", "0" if DEVELOPMENT else "31536000")
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "true")
+# Preloading is a commitment for the whole domain that only its owner can make: off unless chosen.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "false")
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
@@ -179,6 +248,8 @@ EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "15")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Kompis <noreply@kompis.localhost>")
 # A worker that dies while sending leaves its claim; after this many seconds another worker retries.
 OUTBOX_LEASE_SECONDS = envint("OUTBOX_LEASE_SECONDS", "300")
+# A matching run whose worker has not reported for this long is taken as lost (queued again once, then failed).
+MATCHING_RUN_LEASE_SECONDS = envint("MATCHING_RUN_LEASE_SECONDS", "300")
 # Temporary failures (no connection, timeout, 4xx) are retried with back-off up to this many seconds
 # apart; a mail still not delivered this many days after it was queued is marked undelivered (a task).
 OUTBOX_MAX_BACKOFF_SECONDS = envint("OUTBOX_MAX_BACKOFF_SECONDS", "3600")
@@ -188,7 +259,7 @@ OUTBOX_GIVE_UP_DAYS = envint("OUTBOX_GIVE_UP_DAYS", "3")
 OUTBOX_BOUNCE_CONFIRM_MINUTES = envint("OUTBOX_BOUNCE_CONFIRM_MINUTES", "15")
 OUTBOX_SERVER_REFUSAL_RECIPIENTS = envint("OUTBOX_SERVER_REFUSAL_RECIPIENTS", "3")
 OUTBOX_SERVER_REFUSAL_WINDOW_MINUTES = envint("OUTBOX_SERVER_REFUSAL_WINDOW_MINUTES", "60")
-# Where `make run`'s mail catcher stores what it receives (shown at /dev/mail/ when DEBUG is on).
+# Where `make run`'s mail catcher stores what it receives (shown at /dev/mail/ in development only).
 MAIL_CATCHER_DIR = Path(os.environ.get("MAIL_CATCHER_DIR", VAR_DIR / "mail"))
 
 TASKS = {
@@ -216,9 +287,12 @@ SUPPRESSION_K = envint("SUPPRESSION_K", "5")
 # The dashboard reuses computed figures while nothing changed, for at most this long after a change.
 REPORTS_CACHE_SECONDS = envint("REPORTS_CACHE_SECONDS", "120")
 
+# Every log record passes kompis.core.logs.mask_tokens: signed links in paths are masked.
+LOGGING_CONFIG = "kompis.core.logs.configure_logging"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "kompis.core.logs.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }

@@ -6,7 +6,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 
 class SaveToFolder:
@@ -30,6 +30,11 @@ class Command(BaseCommand):
         parser.add_argument("--port", type=int, default=settings.EMAIL_PORT)
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not settings.DEVELOPMENT:
+            raise CommandError(
+                "The mail catcher is for development only (KOMPIS_ENV=development, as `make run` sets).",
+                returncode=2,
+            )
         controller = Controller(
             SaveToFolder(settings.MAIL_CATCHER_DIR), hostname=options["host"], port=options["port"]
         )

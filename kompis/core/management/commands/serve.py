@@ -11,8 +11,30 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def gunicorn_command(bind: str) -> list[str]:
+    """The web server; tokens in request paths are masked in its access and error logs."""
+    return [
+        *(
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "kompis.wsgi",
+            "--bind",
+            bind,
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+        ),
+        *("--access-logfile", "-", "--logger-class", "kompis.core.logs.GunicornLogger"),
+    ]
+
+
 class Command(BaseCommand):
-    help = "Start the web server, the task worker and (for local use) the mail catcher; Ctrl-C stops all."
+    help = (
+        "Start the web server and the task worker, and in development (KOMPIS_ENV=development) the local "
+        "mail catcher; Ctrl-C stops all."
+    )
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("KOMPIS_BIND", "127.0.0.1:8000"))
@@ -22,30 +44,19 @@ class Command(BaseCommand):
         kompis = [sys.executable, "-m", "kompis.cli"]
         commands = [
             ("worker", [*kompis, "worker"]),
-            (
-                "web",
-                [
-                    sys.executable,
-                    "-m",
-                    "gunicorn",
-                    "kompis.wsgi",
-                    "--bind",
-                    options["bind"],
-                    "--workers",
-                    "2",
-                    "--threads",
-                    "4",
-                    "--access-logfile",
-                    "-",
-                ],
-            ),
+            ("web", gunicorn_command(options["bind"])),
         ]
-        if not options["no_mail_catcher"] and settings.EMAIL_HOST in ("127.0.0.1", "localhost"):
+        # Development mode (KOMPIS_ENV=development, as `make run` sets): a local mail catcher keeps the mails.
+        catcher = (
+            settings.DEVELOPMENT
+            and not options["no_mail_catcher"]
+            and settings.EMAIL_HOST in ("127.0.0.1", "localhost")
+        )
+        if catcher:
             commands.insert(0, ("mail", [*kompis, "mail-catcher"]))
         children = [(name, subprocess.Popen(cmd)) for name, cmd in commands]
-        self.stdout.write(
-            f"Kompis runs at http://{options['bind']}/  (mails: http://{options['bind']}/dev/mail/)"
-        )
+        where = f"Kompis runs at http://{options['bind']}/"
+        self.stdout.write(f"{where}  (mails: http://{options['bind']}/dev/mail/)" if catcher else where)
         self.stdout.write("Press Ctrl-C to stop.")
 
         def stop(*_: Any) -> None:
