@@ -535,10 +535,23 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
         if missing:
             raise DemoError(f"municipalities missing (run `kompis migrate` first?): {', '.join(missing)}")
         today = timezone.localdate()
-        org = Organisation.objects.create(slug=ORG_SLUG, name=ORG_NAME, contact_email=f"info@{EMAIL_DOMAIN}")
+        # Generated contacts (070-17406xx is the range Sweden keeps for fiction): named in every mail.
+        org = Organisation.objects.create(
+            slug=ORG_SLUG,
+            name=ORG_NAME,
+            contact_name="Kansliet",
+            contact_email=f"info@{EMAIL_DOMAIN}",
+            contact_phone="070-174 06 05",
+        )
         regions = {}
-        for name, codes in REGIONS.items():
-            regions[name] = Region.objects.create(organisation=org, name=name)
+        for i, (name, codes) in enumerate(REGIONS.items()):
+            regions[name] = Region.objects.create(
+                organisation=org,
+                name=name,
+                contact_name=f"Samordnare {name}",
+                contact_email=f"{_ascii(name).lower().replace(' ', '-')}@{EMAIL_DOMAIN}",
+                contact_phone=f"070-174 06 {10 + i:02d}",
+            )
             regions[name].municipalities.set(Municipality.objects.filter(code__in=codes))
         projects = _create_projects(org, regions, today)
         _create_personas(org, regions, projects)
