@@ -16,15 +16,23 @@ from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
 from kompis.audit.selectors import history_of
+from kompis.audit.sentences import history_lines
 from kompis.core.tokens import InvalidLink, read_token
 from kompis.followup import services
-from kompis.followup.access import get_task_for_user
+from kompis.followup.access import get_task_for_user, tasks_for_user
 from kompis.followup.forms import CommentForm, ResolveTaskForm
 from kompis.followup.models import Answer, FollowUp
-from kompis.followup.selectors import open_tasks, resolved_tasks
+from kompis.followup.selectors import (
+    answer_rows,
+    mail_rows,
+    match_mails,
+    match_page,
+    open_tasks,
+    resolved_tasks,
+)
 from kompis.matching.access import matches_for_user
 from kompis.outbox.models import OutboxMessage
-from kompis.participants.access import participants_for_user
+from kompis.participants.access import participants_for_user, visible_people, visible_person
 
 
 def answer(request: HttpRequest, token: str) -> HttpResponse:
@@ -70,10 +78,32 @@ def task_list(request: HttpRequest) -> HttpResponse:
     show = request.GET.get("show", "open")
     qs = resolved_tasks(user=request.user) if show == "done" else open_tasks(user=request.user)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    people = visible_people(
+        request.user,
+        [
+            p
+            for t in page
+            for p in (t.participant, *((t.match.newcomer, t.match.established) if t.match else ()))
+        ],
+    )
     return render(
         request,
         "followup/tasks.html",
-        {"nav": "tasks", "page": page, "show": show, "today": timezone.localdate()},
+        {
+            "nav": "tasks",
+            "page": page,
+            "show": show,
+            "today": timezone.localdate(),
+            "rows": [
+                {
+                    "t": t,
+                    "person": people.get(t.participant_id) if t.participant_id else None,
+                    "newcomer": people.get(t.match.newcomer_id) if t.match else None,
+                    "established": people.get(t.match.established_id) if t.match else None,
+                }
+                for t in page
+            ],
+        },
     )
 
 
@@ -93,6 +123,7 @@ def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
         except services.TaskAlreadyResolved:
             messages.error(request, _("Someone else has already resolved this task."))
         return redirect("followup:tasks")
+    page = match_page(request.user, task.match) if task.match else None
     return render(
         request,
         "followup/task.html",
@@ -100,7 +131,9 @@ def task_detail(request: HttpRequest, task_id: str) -> HttpResponse:
             "nav": "tasks",
             "task": task,
             "form": form,
-            "followups": task.match.followups.all() if task.match else [],
+            "person": visible_person(request.user, task.participant) if task.participant else None,
+            "page": page,
+            "answers": answer_rows(page, task.match.followups.all()) if page and task.match else [],
         },
     )
 
@@ -117,19 +150,22 @@ def _get_match(request: HttpRequest, match_id: str):  # type: ignore[no-untyped-
 @people_required
 def match_timeline(request: HttpRequest, match_id: str) -> HttpResponse:
     match = _get_match(request, match_id)
-    mails = OutboxMessage.objects.filter(participant__in=[match.newcomer, match.established]).order_by(
-        "-created_at"
-    )
+    page = match_page(request.user, match)
+    openable = set(tasks_for_user(request.user).filter(match=match).values_list("pk", flat=True))
     return render(
         request,
         "followup/match.html",
         {
             "nav": "matching",
             "match": match,
-            "history": history_of(match)[:200],
-            "followups": match.followups.select_related("participant"),
-            "mails": mails[:50],
-            "tasks": match.tasks.select_related("participant"),
+            "page": page,
+            "history": history_lines(request.user, history_of(match)[:200]),
+            "answers": answer_rows(page, match.followups.all()),
+            "mails": mail_rows(request.user, match_mails(match)[:50]),
+            "tasks": [
+                {"task": t, "person": page.person(t.participant_id), "open": t.pk in openable}
+                for t in match.tasks.all()
+            ],
         },
     )
 

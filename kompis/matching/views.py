@@ -29,7 +29,7 @@ from kompis.matching.models import (
     RunStatus,
 )
 from kompis.matching.reasons import render_reasons
-from kompis.participants.access import participants_for_user
+from kompis.participants.access import participants_for_user, visible_people
 from kompis.participants.models import Participant
 
 PAGE_SIZE = selectors.REVIEW_PAGE_SIZE
@@ -293,12 +293,14 @@ def pool(request: HttpRequest) -> HttpResponse:
 @people_required
 def match_list(request: HttpRequest) -> HttpResponse:
     qs = matches_for_user(request.user).select_related(
-        "newcomer", "established", "newcomer__municipality", "established__municipality", "created_by"
+        "newcomer__region", "established__region", "newcomer__municipality", "established__municipality"
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    ids = {pk for m in page for pk in (m.newcomer_id, m.established_id)}
-    visible = set(participants_for_user(request.user).filter(pk__in=ids).values_list("pk", flat=True))
-    return render(request, "matching/match_list.html", {"nav": "matching", "page": page, "visible": visible})
+    people = visible_people(request.user, [p for m in page for p in (m.newcomer, m.established)])
+    rows = [
+        {"m": m, "newcomer": people[m.newcomer_id], "established": people[m.established_id]} for m in page
+    ]
+    return render(request, "matching/match_list.html", {"nav": "matching", "page": page, "rows": rows})
 
 
 @org_admin_required

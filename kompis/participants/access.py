@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 
 from kompis.accounts.access import coordinator_scope
+from kompis.organisations.models import Region
 from kompis.participants.models import Participant
 
 
@@ -30,3 +34,93 @@ def get_participant_for_user(user: Any, participant_id: Any) -> Participant:
         )
     except (Participant.DoesNotExist, ValueError) as exc:
         raise Http404("No such participant") from exc
+
+
+# --- what a staff user may see of a person on a page about someone else (a match across regions) -------
+
+
+@dataclass(frozen=True)
+class PersonView:
+    """A participant as one staff user may see them.
+
+    `full`: the person is in the user's scope: everything, with a link to their page. Otherwise (the partner
+    in a match that crosses regions) only the first name, the region and the dates of mails sent to them:
+    no last name, contact data, profile, mail subjects, comments or link.
+    """
+
+    participant: Participant
+    full: bool
+
+    @property
+    def pk(self) -> int:
+        return int(self.participant.pk)
+
+    @property
+    def uid(self) -> Any:
+        return self.participant.uid
+
+    @property
+    def first_name(self) -> str:
+        return self.participant.first_name
+
+    @property
+    def name(self) -> str:
+        return self.participant.full_name if self.full else self.participant.first_name
+
+    @property
+    def region_name(self) -> str:
+        region = self.participant.region
+        return region.name if region is not None else ""
+
+    @property
+    def email(self) -> str:
+        return self.participant.email if self.full else ""
+
+    @property
+    def phone(self) -> str:
+        return self.participant.phone if self.full else ""
+
+    @property
+    def municipality_name(self) -> str:
+        return self.participant.municipality.name if self.full else ""
+
+    @property
+    def url(self) -> str:
+        return reverse("participants:detail", args=[self.participant.uid]) if self.full else ""
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def visible_people(user: Any, participants: Iterable[Participant]) -> dict[int, PersonView]:
+    """One query for many people: {pk: PersonView}. Admins see their whole organisation in full."""
+    people = {p.pk: p for p in participants if p is not None}
+    in_scope = set(participants_for_user(user).filter(pk__in=list(people)).values_list("pk", flat=True))
+    return {pk: PersonView(participant=p, full=pk in in_scope) for pk, p in people.items()}
+
+
+def visible_person(user: Any, participant: Participant) -> PersonView:
+    """The one rule for every page about a match, task or mail: full view in scope, limited view outside."""
+    return visible_people(user, [participant])[participant.pk]
+
+
+# --- where a staff user may put a person (create, edit, import) ----------------------------------------
+
+
+def regions_for_writing(user: Any) -> QuerySet[Region]:
+    """Regions a user may add people to or move people into: admins their organisation's, coordinators their
+    own (issue 10 §6: a coordinator may not create or move people into another region)."""
+    if not getattr(user, "is_authenticated", False) or not user.organisation_id or not user.can_see_people:
+        return Region.objects.none()
+    qs = Region.objects.filter(organisation_id=user.organisation_id)
+    return qs if user.is_org_admin else qs.filter(pk__in=user.regions.all())
+
+
+def may_place_in(user: Any, region: Region | None, *, current: Region | None = None) -> bool:
+    """May `user` put a person into `region`? Keeping a person where they already are is always allowed;
+    "no region" only for admins."""
+    if region is not None and current is not None and region.pk == current.pk:
+        return True
+    if region is None:
+        return bool(getattr(user, "is_org_admin", False)) or current is None
+    return regions_for_writing(user).filter(pk=region.pk).exists()

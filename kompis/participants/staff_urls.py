@@ -5,6 +5,7 @@ from kompis.participants import staff_views as views
 app_name = "participants"
 urlpatterns = [
     path("", views.participant_list, name="list"),
+    path("add/", views.participant_add, name="add"),
     path("<uuid:participant_id>/", views.participant_detail, name="detail"),
     path("<uuid:participant_id>/edit/", views.participant_edit, name="edit"),
     path("<uuid:participant_id>/pause/", views.participant_pause, name="pause"),

@@ -11,11 +11,14 @@ from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
 from kompis.audit.selectors import history_of
+from kompis.audit.sentences import history_lines
+from kompis.followup.selectors import mail_rows
 from kompis.municipalities.models import Municipality
-from kompis.participants import services
-from kompis.participants.access import get_participant_for_user
-from kompis.participants.forms import NoteForm, PauseForm, StaffEditForm, WithdrawForm
+from kompis.participants import services, staff_services
+from kompis.participants.access import get_participant_for_user, visible_people
+from kompis.participants.forms import NoteForm, PauseForm, WithdrawForm
 from kompis.participants.selectors import ParticipantFilter, filtered_participants, matches_of
+from kompis.participants.staff_forms import ScopedStaffForm, StaffAddForm, out_of_scope_message
 from kompis.participants.vocab import LANGUAGES, MeetingMode, ParticipantRole, Status
 
 PAGE_SIZE = 50
@@ -48,17 +51,22 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 @people_required
 def participant_detail(request: HttpRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
+    matches = list(matches_of(participant))
+    people = visible_people(request.user, [p for m in matches for p in (m.newcomer, m.established)])
     return render(
         request,
         "participants/detail.html",
         {
             "nav": "participants",
             "p": participant,
-            "history": history_of(participant)[:100],
+            "history": history_lines(request.user, history_of(participant)[:100]),
             "notes": participant.notes.select_related("author")[:100],
             "consents": participant.consents.all(),
-            "matches": matches_of(participant),
-            "mails": participant.mails.order_by("-created_at")[:50],
+            "matches": [
+                {"match": m, "newcomer": people[m.newcomer_id], "established": people[m.established_id]}
+                for m in matches
+            ],
+            "mails": mail_rows(request.user, participant.mails.order_by("-created_at")[:50]),
             "note_form": NoteForm(),
             "pause_form": PauseForm(),
             "withdraw_form": WithdrawForm(),
@@ -69,14 +77,43 @@ def participant_detail(request: HttpRequest, participant_id: str) -> HttpRespons
 @people_required
 def participant_edit(request: HttpRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
-    form = StaffEditForm(request.POST or None, instance=participant, organisation=request.user.organisation)  # type: ignore[union-attr]
+    form = ScopedStaffForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         fresh = get_participant_for_user(request.user, participant_id)
         data = {name: form.cleaned_data[name] for name in form.Meta.fields}
-        changed = services.update_participant(actor=request.user, participant=fresh, data=data)
-        messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
-        return redirect("participants:detail", participant_id=participant.uid)
+        try:
+            changed = staff_services.update_participant_in_scope(
+                actor=request.user, participant=fresh, data=data
+            )
+        except staff_services.OutOfScope:
+            form.add_error("region", out_of_scope_message(request.user))
+        else:
+            messages.success(request, _("Saved.") if changed else _("Nothing was changed."))
+            return redirect("participants:detail", participant_id=participant.uid)
     return render(request, "participants/edit.html", {"nav": "participants", "p": participant, "form": form})
+
+
+@people_required
+def participant_add(request: HttpRequest) -> HttpResponse:
+    """Add a person who signed up on paper: waiting at once, consent recorded as on paper, by staff."""
+    form = StaffAddForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        try:
+            participant = staff_services.add_participant_by_staff(
+                actor=request.user,
+                data=data,
+                language=form.cleaned_data["preferred_language"],
+                research_consent=form.cleaned_data["consent_research"],
+            )
+        except staff_services.OutOfScope:
+            form.add_error("region", out_of_scope_message(request.user))
+        else:
+            messages.success(
+                request, _("%(name)s is added and waiting for a match.") % {"name": participant.full_name}
+            )
+            return redirect("participants:detail", participant_id=participant.uid)
+    return render(request, "participants/add.html", {"nav": "participants", "form": form})
 
 
 @people_required

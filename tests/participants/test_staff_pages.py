@@ -188,7 +188,8 @@ def test_detail_shows_profile_history_and_notes(admin_client, world, roster):
     html = admin_client.get(reverse("participants:detail", args=[amal.uid])).content.decode()
     assert "Amal Haddad" in html and "amal@example.org" in html
     assert "Prefers weekends." in html and "uppsala@kompis.test" in html
-    assert "participant.updated" in html and "(phone)" in html
+    # the history in sentences, not codes (issue 9)
+    assert "participant.updated" not in html and "Profile changed: phone by uppsala@kompis.test" in html
 
 
 def edit_data(p: Participant, **changes) -> dict:

@@ -1,0 +1,128 @@
+"""Staff forms that place a person in a region: edit (move) and add by hand (paper sign-up).
+
+A coordinator may only put people into their own regions (issue 10 §6). The choices offered are limited to
+those regions and their municipalities, and `clean` checks the region the person ends up in, also when it
+follows from the municipality (an empty region means "the region that covers the municipality").
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.conf import settings
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from kompis.municipalities.models import Municipality
+from kompis.organisations.models import Project, Region
+from kompis.participants.access import may_place_in, regions_for_writing
+from kompis.participants.forms import StaffEditForm
+from kompis.participants.models import Participant
+from kompis.participants.services import region_for
+
+
+class RegionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Region) -> str:
+        return obj.name
+
+
+def out_of_scope_message(user: Any) -> str:
+    names = ", ".join(r.name for r in regions_for_writing(user)) or "—"
+    return str(_("You can only place people in your own regions (%(regions)s).") % {"regions": names})
+
+
+class ScopedStaffForm(StaffEditForm):
+    """The staff profile form with region, municipality and project choices limited to the user's scope."""
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, organisation=user.organisation, **kwargs)
+        self.user = user
+        current: Participant | None = self.instance if self.instance.pk else None
+        regions = regions_for_writing(user)
+        if current is not None and current.region_id:
+            regions = Region.objects.filter(Q(pk__in=regions) | Q(pk=current.region_id))
+        region_field = RegionChoiceField(
+            label=_("Region"),
+            queryset=regions.order_by("name"),
+            required=not user.is_org_admin,
+            empty_label=_("The region that covers the municipality"),
+            help_text=_("Only your own regions can be chosen.") if not user.is_org_admin else "",
+        )
+        self.fields["region"] = region_field
+        if not user.is_org_admin:
+            municipalities = Municipality.objects.filter(regions__in=regions_for_writing(user))
+            if current is not None:
+                municipalities = Municipality.objects.filter(
+                    Q(pk__in=municipalities) | Q(pk=current.municipality_id)
+                )
+            cast(
+                forms.ModelChoiceField, self.fields["municipality"]
+            ).queryset = municipalities.distinct().order_by("name")
+            projects = user.projects.filter(organisation_id=user.organisation_id)
+            if current is not None and current.project_id:
+                projects = Project.objects.filter(Q(pk__in=projects) | Q(pk=current.project_id))
+            cast(forms.ModelChoiceField, self.fields["project"]).queryset = projects.order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        municipality = data.get("municipality")
+        if municipality is None or "region" in self.errors:
+            return data
+        region = data.get("region") or region_for(
+            organisation=self.user.organisation, municipality_code=municipality.code
+        )
+        current = self.instance.region if self.instance.pk else None
+        if not may_place_in(self.user, region, current=current):
+            self.add_error(
+                "region" if data.get("region") else "municipality", out_of_scope_message(self.user)
+            )
+        data["region"] = region
+        return data
+
+
+LANGUAGE_CHOICES = [(code, name) for code, name in settings.LANGUAGES]
+
+
+class StaffAddForm(ScopedStaffForm):
+    """A person who signed up on paper (e.g. at an SFI class), typed in by staff."""
+
+    preferred_language = forms.ChoiceField(
+        label=_("Language for mails"), choices=LANGUAGE_CHOICES, initial="sv"
+    )
+    paper_consent = forms.BooleanField(
+        label=_("I have the consent form signed by the person, and it is kept as our routine says."),
+        error_messages={"required": _("Without a signed consent form the person cannot be added.")},
+    )
+    consent_research = forms.BooleanField(
+        label=_("On the form the person also agreed to be asked about research (optional)."), required=False
+    )
+
+    class Meta(StaffEditForm.Meta):
+        fields = [*StaffEditForm.Meta.fields]
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["email"].help_text = _(
+            "Optional. No mail is sent now; the person gets mails from their introduction on."
+        )
+
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        if (
+            email
+            and Participant.objects.filter(organisation_id=self.user.organisation_id, email=email).exists()
+        ):
+            raise forms.ValidationError(
+                _("Someone with this e-mail address is already registered. Search for them in the list.")
+            )
+        return email
+
+    def profile_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.fields if name not in CONSENT_FIELDS]
+
+    def consent_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in CONSENT_FIELDS]
+
+
+CONSENT_FIELDS = ("paper_consent", "consent_research")
