@@ -150,28 +150,32 @@ def test_arabic_newcomer_says_we_met_from_the_followup_mail(live_server, world, 
     h1 = page.locator("main h1").bounding_box()
     assert h1["x"] + h1["width"] > PHONE[0] - 60  # right to left: the heading starts on the right
     assert page.locator("main form textarea[name=comment]").count() == 1
+    assert page.locator("main form button[type=submit]").count() == 1
     assert_fits(page)
     shot(page, "30-followup-met-phone-ar")
 
+    # Opening the link (as a mail scanner would) records nothing: only the button does.
     match.refresh_from_db()
-    assert match.status == "met" and match.met_at is not None
-    met_at = match.met_at
     followup = FollowUp.objects.get(match=match, participant=newcomer)
-    assert followup.answer == Answer.MET
-    answered_at = followup.answered_at
+    assert match.status == "followup_asked" and match.met_at is None and followup.answer == ""
 
     page.fill("main form textarea[name=comment]", "التقينا في المكتبة وشربنا القهوة.")
     shot(page, "31-followup-comment-phone-ar")
-    page.click("main form button[type=submit]")
+    page.click("main form button[type=submit]")  # a fresh browser: the page's CSRF cookie lets it post
     page.wait_for_load_state()
     assert html_attrs(page) == ("ar", "rtl")
     assert page.locator("main form textarea[name=comment]").count() == 0
     assert_fits(page)
     shot(page, "32-followup-commented-phone-ar")
+    match.refresh_from_db()
+    assert match.status == "met" and match.met_at is not None
+    met_at = match.met_at
     followup.refresh_from_db()
+    assert followup.answer == Answer.MET
+    answered_at = followup.answered_at
     assert followup.comment == "التقينا في المكتبة وشربنا القهوة."
 
-    # the same link again: the thank-you page again, nothing changes
+    # the same link again: the answer page says we have it already, nothing changes
     response = page.goto(on_live_server(met_link, base))
     assert response.status == 200
     assert html_attrs(page) == ("ar", "rtl")
@@ -216,6 +220,10 @@ def test_will_not_meet_in_swedish_becomes_a_task_for_the_danderyd_coordinator(
     assert html_attrs(page) == ("sv", "ltr")
     assert_fits(page)
     shot(page, "35-followup-will-not-meet-phone-sv")
+    assert not Task.objects.exists()  # opening the link decides nothing
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    assert html_attrs(page) == ("sv", "ltr")
     match.refresh_from_db()
     assert match.status == "escalated"
     task = Task.objects.get()
@@ -225,6 +233,8 @@ def test_will_not_meet_in_swedish_becomes_a_task_for_the_danderyd_coordinator(
     # twice: the same page, still one task
     response = page.goto(on_live_server(will_not_link, base))
     assert response.status == 200 and html_attrs(page) == ("sv", "ltr")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
     assert Task.objects.count() == 1
 
     # the Uppsala coordinator does not see the task, not even by its address
