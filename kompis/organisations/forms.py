@@ -45,7 +45,7 @@ class SettingsForm(forms.ModelForm):
         ]
         help_texts = {
             "contact_name": _("Named in mails to participants whose region has no contact of its own."),
-            "privacy_notice_url": _("The address of your privacy notice, linked from the sign-up page."),
+            "privacy_notice_url": _("The web address of your privacy notice, for participants to read."),
             "followup_days": _(
                 "After the introduction, how many days until both are asked whether they met."
             ),
@@ -55,34 +55,22 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["followup_days"].min_value = 1
-        self.fields["followup_days"].max_value = 90
-        self.fields["reminder_days"].min_value = 1
-        self.fields["reminder_days"].max_value = 60
-        for name in ("followup_days", "reminder_days"):
-            self.fields[name].widget.attrs.update(
-                {"min": self.fields[name].min_value, "max": self.fields[name].max_value}
+        for name, high in (("followup_days", 90), ("reminder_days", 60)):
+            old = self.fields[name]
+            message = gettext("Enter a number of days from %(low)d to %(high)d.") % {"low": 1, "high": high}
+            self.fields[name] = forms.IntegerField(
+                label=old.label,
+                help_text=old.help_text,
+                min_value=1,
+                max_value=high,
+                error_messages={"min_value": message, "max_value": message, "invalid": message},
             )
-
-    def clean_followup_days(self) -> int:
-        return _days_between(self.cleaned_data["followup_days"], 1, 90)
-
-    def clean_reminder_days(self) -> int:
-        return _days_between(self.cleaned_data["reminder_days"], 1, 60)
 
     def clean_logo(self) -> Any:
         upload = self.cleaned_data.get("logo")
         if not upload:
             return None
         return clean_logo(upload)
-
-
-def _days_between(value: int, low: int, high: int) -> int:
-    if value is None or not low <= value <= high:
-        raise ValidationError(
-            gettext("Enter a number of days from %(low)d to %(high)d.") % {"low": low, "high": high}
-        )
-    return value
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,7 @@ def clean_logo(upload: IO[bytes]) -> CleanLogo:
         with Image.open(io.BytesIO(raw)) as image:
             image.load()
             image.thumbnail(BOX)
+            image.info = {}  # no comments, text chunks, profiles or EXIF carried over
             out = io.BytesIO()
             if kind == "PNG":
                 if image.mode not in ("RGB", "RGBA", "L", "LA", "P"):
