@@ -58,6 +58,10 @@ class Command(BaseCommand):
         where = f"Kompis runs at http://{options['bind']}/"
         self.stdout.write(f"{where}  (mails: http://{options['bind']}/dev/mail/)" if catcher else where)
         self.stdout.write("Press Ctrl-C to stop.")
+        from kompis.organisations.setup import first_run_banner
+
+        if banner := first_run_banner():  # no organisation yet: a one-time link to the set-up page
+            self.stdout.write(banner)
 
         def stop(*_: Any) -> None:
             for _name, child in children:
