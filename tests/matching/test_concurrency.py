@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 
 import pytest
@@ -73,3 +74,61 @@ def test_same_proposal_twice_gives_one_match():
     assert sum(isinstance(o, Match) for o in outcomes) == 1, outcomes
     assert sum(isinstance(o, MatchConflict) for o in outcomes) == 1, outcomes
     assert Match.objects.count() == 1
+
+
+def run_concurrently(calls):
+    """Run the callables at the same moment, each on its own database connection; returns results or errors."""
+    barrier = threading.Barrier(len(calls))
+    outcomes: list[object] = [None] * len(calls)
+
+    def work(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = calls[i]()
+        except Exception as exc:  # reported by the assertions of the test
+            outcomes[i] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(calls))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    return outcomes
+
+
+def test_two_simultaneous_overlapping_starts_only_one_runs():
+    from kompis.matching import runs
+    from kompis.matching.models import MatchingRun
+
+    world = make_world()
+    for scopes in ([{"region": world.uppsala}, {}], [{"region": world.uppsala}, {"region": world.uppsala}]):
+        for _ in range(3):  # a few rounds to make the race real
+            calls = [
+                lambda scope=scope, actor=actor: runs.start_run(
+                    actor=actor, organisation=world.org, enqueue=False, **scope
+                )
+                for scope, actor in zip(scopes, [world.admin, world.uppsala_coordinator], strict=True)
+            ]
+            outcomes = run_concurrently(calls)
+            started = [o for o in outcomes if isinstance(o, MatchingRun)]
+            refused = [o for o in outcomes if isinstance(o, runs.RunRefused)]
+            assert len(started) == 1 and len(refused) == 1, outcomes
+            assert MatchingRun.objects.count() == 1
+            MatchingRun.objects.all().delete()
+
+
+def test_two_workers_claim_a_run_once():
+    from kompis.matching import runs
+    from kompis.matching.models import MatchingRun
+
+    world = make_world()
+    for _ in range(3):
+        run = runs.start_run(actor=world.admin, organisation=world.org, region=world.uppsala, enqueue=False)
+        claim = functools.partial(runs.claim_run, run.pk)
+        outcomes = run_concurrently([claim, claim])
+        claimed = [o for o in outcomes if isinstance(o, MatchingRun)]
+        assert len(claimed) == 1 and outcomes.count(None) == 1, outcomes
+        assert MatchingRun.objects.get(pk=run.pk).attempts == 1
+        MatchingRun.objects.all().delete()
