@@ -71,7 +71,7 @@ class Command(BaseCommand):
             what = "region" if region is None and opts.get("region") else "project"
             raise CommandError(f"no {what} {opts[what]!r} in {org.slug}", returncode=2) from exc
         bar = Bar(not opts["no_progress"])
-        scope = {"organisation": org, "region": region, "project": project}
+        scope: dict[str, Any] = {"organisation": org, "region": region, "project": project}
         try:
             if opts["background"]:
                 run = runs.start_run(actor="system", solver=opts["solver"], name=opts["name"], **scope)
