@@ -7,6 +7,7 @@ fingerprint of the password hash, which changes as soon as the password is set. 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterable
 from datetime import timedelta
 from typing import Any
@@ -50,8 +51,12 @@ def password_link(user: User, purpose: str) -> str:
 def user_from_link(*, purpose: str, token: str, lock: bool = False) -> User:
     """The staff member a link is for; InvalidLink("invalid"|"expired"|"used") otherwise."""
     payload = read_token(purpose, token, max_age=link_lifetime(purpose))
+    try:
+        uid = uuid.UUID(str(payload.get("u")))
+    except ValueError as exc:
+        raise InvalidLink("invalid") from exc
     users = User.objects.select_for_update() if lock else User.objects.all()
-    user = users.filter(uid=payload.get("u"), is_active=True).first()
+    user = users.filter(uid=uid, is_active=True).first()
     if user is None:
         raise InvalidLink("invalid")
     if not constant_time_compare(str(payload.get("f", "")), _fingerprint(user)):
@@ -144,7 +149,7 @@ def resend_invitation(*, actor: Any, user: User, language: str) -> None:
 
 def _other_active_admins(user: User) -> int:
     return (
-        User.objects.filter(organisation_id=user.organisation_id, role=Role.ADMIN, is_active=True)
+        User.objects.filter(organisation=user.organisation, role=Role.ADMIN, is_active=True)
         .exclude(pk=user.pk)
         .count()
     )
@@ -156,7 +161,7 @@ def update_staff(
 ) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     # Lock the organisation's admins so two admins demoting each other cannot leave none.
-    list(User.objects.select_for_update().filter(organisation_id=user.organisation_id, role=Role.ADMIN))
+    list(User.objects.select_for_update().filter(organisation=user.organisation, role=Role.ADMIN))
     if user.role == Role.ADMIN and role != Role.ADMIN and user.is_active and not _other_active_admins(user):
         raise ValidationError(
             _("The organisation needs at least one active admin. Make someone else an admin first.")
@@ -184,7 +189,7 @@ def deactivate_staff(*, actor: Any, user: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     if getattr(actor, "pk", None) == user.pk:
         raise ValidationError(_("You cannot deactivate yourself."))
-    list(User.objects.select_for_update().filter(organisation_id=user.organisation_id, role=Role.ADMIN))
+    list(User.objects.select_for_update().filter(organisation=user.organisation, role=Role.ADMIN))
     if user.role == Role.ADMIN and not _other_active_admins(user):
         raise ValidationError(_("The organisation needs at least one active admin."))
     if not user.is_active:

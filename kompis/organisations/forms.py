@@ -92,7 +92,7 @@ class County:
 
 
 def municipality_counties(
-    *, organisation: Organisation, region: Region | None, checked: Iterable[str]
+    *, organisation: Organisation | None, region: Region | None, checked: Iterable[str]
 ) -> list[County]:
     """The 290 municipalities grouped by county, with those of other regions marked."""
     chosen = set(checked)
@@ -164,7 +164,8 @@ class RegionForm(forms.ModelForm):
 
     def counties(self) -> list[County]:
         if self.is_bound:
-            checked = self.data.getlist(self.add_prefix("municipalities"))
+            data: Any = self.data  # a QueryDict
+            checked = data.getlist(self.add_prefix("municipalities"))
         else:
             checked = [str(c) for c in self.initial.get("municipalities", [])]
         return municipality_counties(

@@ -58,8 +58,9 @@ def clean_logo(upload: IO[bytes]) -> CleanLogo:
             if width * height > MAX_SOURCE_PIXELS:
                 raise ValidationError(_("The logo has too many pixels. Upload a smaller image."))
             probe.verify()
-        with Image.open(io.BytesIO(raw)) as image:
-            image.load()
+        with Image.open(io.BytesIO(raw)) as source:
+            source.load()
+            image: Image.Image = source
             image.thumbnail(BOX)
             image.info = {}  # no comments, text chunks, profiles or EXIF carried over
             out = io.BytesIO()

@@ -24,9 +24,9 @@ def logo(request: HttpRequest, org: str, version: str) -> HttpResponse:
         OrganisationLogo.objects.only("content_type", "data", "version"), organisation__uid=org
     )
     if row.version != version:  # an older address: send to the current one
-        response = redirect("organisation_public:logo", org=org, version=row.version)
-        response["Cache-Control"] = "no-cache"
-        return response
+        moved = redirect("organisation_public:logo", org=org, version=row.version)
+        moved["Cache-Control"] = "no-cache"
+        return moved
     response = HttpResponse(bytes(row.data), content_type=row.content_type)
     # The version is part of the address, so the image never changes under it.
     response["Cache-Control"] = f"public, max-age={YEAR}, immutable"

@@ -88,7 +88,7 @@ def create_region(
     _apply(region, data, REGION_FIELDS)
     region.save()
     codes = _codes(municipalities)
-    region.municipalities.set(codes)
+    region.municipalities.set(Municipality.objects.filter(code__in=codes))
     record(actor=actor, action="region.created", obj=region, data={"municipalities": codes})
     return region
 
@@ -104,7 +104,7 @@ def update_region(
     before = set(region.municipalities.values_list("code", flat=True))
     after = set(_codes(municipalities))
     if before != after:
-        region.municipalities.set(sorted(after))
+        region.municipalities.set(Municipality.objects.filter(code__in=after))
     if changed or before != after:
         record(
             actor=actor,
