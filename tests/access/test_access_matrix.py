@@ -467,6 +467,66 @@ def test_out_of_scope_edit_post_is_404_and_changes_nothing(client, world, scopes
         assert snapshot(scopes[outside]) == before
 
 
+# --- a match across regions: the partner outside the scope is seen by first name and region only --------
+
+#: every page about a match that crosses regions, and the object its URL names
+CROSS_REGION_PAGES = {
+    "followup:match": "match",
+    "followup:task": "task",
+    "followup:tasks": None,
+    "matching:matches": None,
+    "participants:detail": "participant",
+}
+
+
+def test_cross_region_match_pages_hide_the_partners_data(client, world, scopes):
+    """Issue 10 §5: an admin approved a Danderyd–Uppsala pair; the Danderyd coordinator opens its pages."""
+    from kompis.followup.models import Task
+    from kompis.followup.services import introduce_match
+    from kompis.matching.models import Match
+    from kompis.outbox.models import OutboxMessage
+
+    own = scopes["danderyd"]["participant"]
+    partner = scopes["uppsala"]["partner"]  # Amals Alternative, Uppsala
+    type(partner).objects.filter(pk=partner.pk).update(phone="070 222 33 44", status="matched")
+    partner.refresh_from_db()
+    match = Match.objects.create(
+        organisation=world.org, newcomer=own, established=partner, mode="digital", created_by=world.admin
+    )
+    introduce_match(actor=world.admin, match=match)
+    OutboxMessage.objects.filter(participant=partner).update(
+        subject="Subject only Uppsala may read", state="sent"
+    )
+    task = Task.objects.create(
+        organisation=world.org,
+        region=world.danderyd,
+        match=match,
+        participant=own,
+        kind="will_not_meet",
+        due_on=timezone.localdate(),
+    )
+    objects = {"match": match, "task": task, "participant": own}
+    client.force_login(world.danderyd_coordinator)
+    check = Checker()
+    for name, kind in CROSS_REGION_PAGES.items():
+        url = reverse(name, args=[objects[kind].uid]) if kind else reverse(name)
+        response = client.get(url)
+        check.status(response, 200, name)
+        html = response.content.decode()
+        for secret in (partner.email, partner.phone, partner.last_name, "Subject only Uppsala may read"):
+            if secret in html:
+                check.problems.append(f"{name}: shows the Uppsala partner's {secret!r}")
+        if partner.first_name not in html:
+            check.problems.append(f"{name}: the partner's first name is missing")
+    for mail in OutboxMessage.objects.filter(participant=partner):
+        response = client.post(reverse("followup:mail_resend", args=[mail.uid]))
+        check.status(response, 404, "followup:mail_resend of the partner's mail")
+    check.done()
+    client.force_login(world.admin)
+    html = client.get(reverse("followup:match", args=[match.uid])).content.decode()
+    assert partner.email in html and partner.last_name in html  # admins see both in full
+
+
 def test_unknown_participant_id_is_404(client, world, people):
     client.force_login(world.admin)
     assert client.get("/staff/participants/00000000-0000-0000-0000-000000000000/").status_code == 404
