@@ -1,15 +1,12 @@
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,11 +14,9 @@ from django.views.decorators.http import require_POST
 from kompis.accounts.access import people_required
 from kompis.audit.selectors import history_of
 from kompis.audit.sentences import history_lines
-from kompis.core.tokens import InvalidLink, read_token
 from kompis.followup import services
 from kompis.followup.access import get_task_for_user, tasks_for_user
-from kompis.followup.forms import CommentForm, ResolveTaskForm
-from kompis.followup.models import Answer, FollowUp
+from kompis.followup.forms import ResolveTaskForm
 from kompis.followup.selectors import (
     answer_rows,
     mail_rows,
@@ -33,44 +28,6 @@ from kompis.followup.selectors import (
 from kompis.matching.access import matches_for_user
 from kompis.outbox.models import OutboxMessage
 from kompis.participants.access import participants_for_user, visible_people, visible_person
-
-
-def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the follow-up mail: no login, idempotent, a thank-you page in the participant's language."""
-    try:
-        payload = read_token(
-            services.ANSWER_PURPOSE, token, max_age=timedelta(days=settings.FOLLOWUP_LINK_DAYS)
-        )
-        followup = (
-            FollowUp.objects.select_related("participant__organisation", "match")
-            .filter(uid=str(payload.get("f", "")))
-            .first()
-        )
-        if followup is None or payload.get("a") not in Answer.values:
-            raise InvalidLink("gone")
-    except InvalidLink as exc:
-        return render(request, "followup/link_invalid.html", {"reason": exc.reason}, status=400)
-    person = followup.participant
-    if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
-        translation.activate(person.preferred_language)
-        request.LANGUAGE_CODE = person.preferred_language
-    form = CommentForm(request.POST or None)
-    if request.method == "POST":
-        if form.is_valid():
-            if form.cleaned_data["comment"].strip():  # an empty send keeps an earlier comment
-                services.save_comment(followup=followup, comment=form.cleaned_data["comment"])
-            return render(
-                request,
-                "followup/thanks.html",
-                {"organisation": person.organisation, "answer": payload["a"], "commented": True},
-            )
-    else:
-        services.record_answer(followup=followup, answer=payload["a"])
-    return render(
-        request,
-        "followup/thanks.html",
-        {"organisation": person.organisation, "answer": payload["a"], "form": form, "person": person},
-    )
 
 
 @people_required
