@@ -47,3 +47,10 @@ def _deliver(now: datetime) -> int:
     from kompis.outbox.services import deliver_due
 
     return deliver_due(now=now)
+
+
+@register("core.rate_counters")
+def _sweep_rate_counters(now: datetime) -> int:
+    from kompis.core.ratelimit import sweep_expired
+
+    return sweep_expired(now=now.timestamp())

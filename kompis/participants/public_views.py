@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django_ratelimit.core import is_ratelimited
 
 from kompis.audit.services import PARTICIPANT
 from kompis.core.links import page_language, render_in
+from kompis.core.ratelimit import over_limit
 from kompis.core.tokens import InvalidLink
 from kompis.organisations.models import Organisation
 from kompis.participants import services
@@ -27,10 +27,7 @@ def signup(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org)
     form = SignupForm(request.POST or None)
     if request.method == "POST":
-        limited = is_ratelimited(
-            request, group="signup", key="ip", rate=settings.SIGNUP_RATE, method="POST", increment=True
-        )
-        if limited:
+        if over_limit(request, group="signup", rate=settings.SIGNUP_RATE):  # atomic across processes
             return render(
                 request, "participants/rate_limited.html", {"organisation": organisation}, status=429
             )
@@ -75,9 +72,7 @@ def request_link(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org)
     form = RequestLinkForm(request.POST or None)
     if request.method == "POST":
-        if is_ratelimited(
-            request, group="me-link", key="ip", rate=settings.SIGNUP_RATE, method="POST", increment=True
-        ):
+        if over_limit(request, group="me-link", rate=settings.SIGNUP_RATE):
             return render(
                 request, "participants/rate_limited.html", {"organisation": organisation}, status=429
             )
