@@ -265,6 +265,8 @@ def execute_run(
     run = claim_run(run_id)
     if run is None:
         return None
+    if hook:
+        hook(run)
     report = Reporter(run, hook=hook)
     try:
         _execute(run, report, today=today or timezone.localdate(), seed=seed)

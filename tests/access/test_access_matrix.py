@@ -78,9 +78,18 @@ EXPECTATIONS: dict[str, Rule] = {
     "matching:proposal_reject": Rule(PEOPLE, "POST", obj="proposal", data={"reason": "not a good fit"}),
     "matching:proposal_candidates": Rule(PEOPLE, obj="proposal"),
     "matching:proposal_choose": Rule(PEOPLE, "POST", obj="proposal", data={"partner": "@partner"}),
+    "matching:run_progress": Rule(PEOPLE, obj="run"),
     "matching:pool": Rule(PEOPLE),
     "matching:matches": Rule(PEOPLE),
     "matching:settings": Rule(ORG_ADMIN),
+    # manual match and exclusions: the participant in the URL, the partner in the body (both in scope;
+    # see test_manual_match_with_a_person_outside_the_scope_is_404 for a foreign partner or query id)
+    "matching:manual": Rule(PEOPLE),
+    "matching:manual_match": Rule(
+        PEOPLE, "POST", obj="participant", data={"partner": "@partner", "override": "language", "reason": "x"}
+    ),
+    "matching:exclusion_add": Rule(PEOPLE, "POST", obj="participant", data={"partner": "@partner"}),
+    "matching:exclusion_remove": Rule(PEOPLE, "POST", obj="participant", data={"partner": "@partner"}),
     # follow-up
     "followup:tasks": Rule(PEOPLE),
     "followup:task": Rule(PEOPLE, obj="task"),
@@ -465,6 +474,32 @@ def test_out_of_scope_edit_post_is_404_and_changes_nothing(client, world, scopes
         )
         assert response.status_code == 404
         assert snapshot(scopes[outside]) == before
+
+
+def test_manual_match_with_a_person_outside_the_scope_is_404(client, world, scopes):
+    """The manual-match page and its POSTs name a second person in the query or body: outside the
+    coordinator's scope (another region, another organisation) that is 404 and nothing changes."""
+    from kompis.matching.models import ExcludedPair, Match
+
+    client.force_login(world.danderyd_coordinator)
+    own, own_partner = scopes["danderyd"]["participant"], scopes["danderyd"]["partner"]
+    for outside in ("uppsala", "other"):
+        foreign, foreign_partner = scopes[outside]["participant"], scopes[outside]["partner"]
+        before = snapshot(scopes[outside]), Match.objects.count(), ExcludedPair.objects.count()
+        manual = reverse("matching:manual")
+        assert client.get(manual, {"newcomer": foreign.uid}).status_code == 404, outside
+        assert client.get(manual, {"established": foreign_partner.uid}).status_code == 404, outside
+        assert client.get(manual, {"newcomer": own.uid, "established": foreign_partner.uid}).status_code == 404
+        for name in ("matching:manual_match", "matching:exclusion_add", "matching:exclusion_remove"):
+            data = {"partner": str(foreign_partner.uid), "override": "language", "reason": "x"}
+            assert client.post(reverse(name, args=[own.uid]), data).status_code == 404, (name, outside)
+            data = {"partner": str(own_partner.uid), "override": "language", "reason": "x"}
+            assert client.post(reverse(name, args=[foreign.uid]), data).status_code == 404, (name, outside)
+        assert (snapshot(scopes[outside]), Match.objects.count(), ExcludedPair.objects.count()) == before
+    # a tampered id is 404 too, not an error
+    assert client.get(reverse("matching:manual"), {"newcomer": "not-a-uuid"}).status_code == 404
+    response = client.post(reverse("matching:exclusion_add", args=[own.uid]), {"partner": "not-a-uuid"})
+    assert response.status_code == 404
 
 
 # --- a match across regions: the partner outside the scope is seen by first name and region only --------
