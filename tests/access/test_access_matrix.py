@@ -489,7 +489,9 @@ def test_manual_match_with_a_person_outside_the_scope_is_404(client, world, scop
         manual = reverse("matching:manual")
         assert client.get(manual, {"newcomer": foreign.uid}).status_code == 404, outside
         assert client.get(manual, {"established": foreign_partner.uid}).status_code == 404, outside
-        assert client.get(manual, {"newcomer": own.uid, "established": foreign_partner.uid}).status_code == 404
+        assert (
+            client.get(manual, {"newcomer": own.uid, "established": foreign_partner.uid}).status_code == 404
+        )
         for name in ("matching:manual_match", "matching:exclusion_add", "matching:exclusion_remove"):
             data = {"partner": str(foreign_partner.uid), "override": "language", "reason": "x"}
             assert client.post(reverse(name, args=[own.uid]), data).status_code == 404, (name, outside)
