@@ -13,10 +13,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django_ratelimit.core import is_ratelimited
 
 from kompis.accounts import services
 from kompis.accounts.forms import PasswordResetRequestForm
+from kompis.core.ratelimit import over_limit
 from kompis.core.tokens import InvalidLink
 
 
@@ -24,14 +24,7 @@ from kompis.core.tokens import InvalidLink
 def password_reset(request: HttpRequest) -> HttpResponse:
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST":
-        if is_ratelimited(
-            request,
-            group="password-reset",
-            key="ip",
-            rate=settings.SIGNUP_RATE,
-            method="POST",
-            increment=True,
-        ):
+        if over_limit(request, group="password-reset", rate=settings.SIGNUP_RATE):
             return render(request, "accounts/rate_limited.html", status=429)
         if form.is_valid():
             services.request_password_reset(email=form.cleaned_data["email"], language=get_language() or "sv")
