@@ -343,6 +343,41 @@ def _text_of(element: Any) -> str:
     return "".join((r.findtext(f"{_MAIN}t") or "") for r in element.findall(f"{_MAIN}r"))
 
 
+_SI = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?si[\s/>]")
+_DECLARED = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sst\b[^>]*?\buniqueCount=[\"']([0-9]{1,11})[\"']")
+
+
+def _count_si(data: bytes) -> int:
+    if b":si" not in data:  # no namespace prefix (Excel, LibreOffice, openpyxl): plain byte counts
+        return data.count(b"<si>") + data.count(b"<si ") + data.count(b"<si/")
+    return len(_SI.findall(data))
+
+
+def _count_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, refused: ImportFileError) -> None:
+    """Count the strings in a fast byte scan before parsing any: a table far too large for the rows a file may
+    have (6 million empty strings in a 249 KB file) is refused in well under a second."""
+    count = 0
+    tail = b""
+    with _open(archive, info) as fh:
+        head = fh.read(4096)
+        declared = _DECLARED.search(head)
+        if declared and int(declared.group(1)) > MAX_SHARED_STRINGS:
+            raise refused
+        tail = head
+        while chunk := fh.read(1024 * 1024):
+            buffer = tail + chunk
+            cut = buffer.rfind(b"<", max(0, len(buffer) - 256))
+            if cut < 0:
+                cut = len(buffer)
+            count += _count_si(buffer[:cut])
+            tail = buffer[cut:]
+            if count > MAX_SHARED_STRINGS:
+                raise refused
+    count += _count_si(tail)
+    if count > MAX_SHARED_STRINGS:
+        raise refused
+
+
 def _shared_strings(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo]) -> list[str]:
     info = members.get("xl/sharedStrings.xml")
     if info is None:
@@ -354,6 +389,7 @@ def _shared_strings(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo
         )
         % {"max": f"{MAX_SHARED_STRINGS:,}", "rows": f"{MAX_ROWS:,}"}
     )
+    _count_shared_strings(archive, info, refused)
     strings: list[str] = []
     for event, el in iterparse(_open(archive, info), events=("start", "end")):
         if event == "start":

@@ -3,7 +3,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -496,7 +495,6 @@ def cell_problem(value: str) -> str | None:
     if bad is not None:
         return _("the cell contains the control character %(char)s, which cannot be imported.") % {
             "char": f"U+{ord(bad):04X}"
-            + (f" ({unicodedata.name(bad, '')})" if unicodedata.name(bad, "") else "")
         }
     return None
 

@@ -159,7 +159,11 @@ def test_valid_xlsx_with_typed_cells_imports(world):
         ),
         ("languages", "sv;xx", "Row 3, column languages: 'xx' is not a language Kompis knows"),
         ("languages", "", "Row 3, column languages: at least one language Kompis knows is required."),
-        ("interests", "fika;skydiving", "Row 3, column interests: 'skydiving' is not an interest Kompis knows"),
+        (
+            "interests",
+            "fika;skydiving",
+            "Row 3, column interests: 'skydiving' is not an interest Kompis knows",
+        ),
         ("has_children", "maybe", "Row 3, column has_children: 'maybe' is not true or false."),
         ("capacity", "9", "Row 3, column capacity: '9' is not a whole number from 1 to 5."),
         ("postal_code", "123", "Row 3, column postal_code: '123': A Swedish postal code has five digits"),

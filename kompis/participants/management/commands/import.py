@@ -1,9 +1,12 @@
-"""`kompis import FILE [--organisation SLUG] [--valid-only] [--dry-run]`: import participants from a CSV or
-XLSX file (the participant CSV contract, optionally with person columns).
+"""`kompis import FILE [--organisation SLUG] [--valid-only] [--dry-run] [--drop-unknown-interests]
+[--drop-unknown-languages]`: import participants from a CSV or XLSX file (the participant CSV contract,
+optionally with person columns).
 
-Exit code 0 when the import (or the dry run) succeeded, 2 on bad input: an unreadable file, an unknown
-organisation, or invalid rows without --valid-only. Every problem is printed as
-"Line 17, column signed_up: 'yesterday' is not a date (YYYY-MM-DD)." and nothing is written.
+The same reading, limits and validation as the staff import page (an import from the command line may add
+people anywhere in the organisation, like an admin). Exit code 0 when the import (or the dry run)
+succeeded, 2 on bad input: an unreadable or too large file, an unknown organisation, or invalid rows without
+--valid-only. Every problem is printed as "Row 17, column signed_up: 'yesterday' is not a date
+(YYYY-MM-DD)." and nothing is written.
 """
 
 from __future__ import annotations
@@ -30,11 +33,25 @@ class Command(BaseCommand):
             "--valid-only", action="store_true", help="import the valid rows, report the others"
         )
         parser.add_argument("--dry-run", action="store_true", help="check the file, write nothing")
+        parser.add_argument(
+            "--drop-unknown-interests",
+            action="store_true",
+            help="leave out interests Kompis does not know (a warning per row) instead of rejecting the row",
+        )
+        parser.add_argument(
+            "--drop-unknown-languages",
+            action="store_true",
+            help="leave out languages Kompis does not know (a warning per row) instead of rejecting the row",
+        )
 
     def handle(self, *args: Any, **opts: Any) -> None:
         organisation = self._organisation(opts.get("organisation"))
         path = Path(opts["file"])
         try:
+            if path.stat().st_size > importing.max_bytes():
+                raise CommandError(
+                    f"{path}: the file is larger than {importing.max_mb()} MB (IMPORT_MAX_MB).", returncode=2
+                )
             data = path.read_bytes()
         except OSError as exc:
             raise CommandError(f"{path}: cannot read the file ({exc.strerror or exc})", returncode=2) from exc
@@ -52,6 +69,10 @@ class Command(BaseCommand):
                 filename=path.name,
                 valid_only=opts["valid_only"],
                 dry_run=opts["dry_run"],
+                options=importing.ImportOptions(
+                    drop_unknown_interests=opts["drop_unknown_interests"],
+                    drop_unknown_languages=opts["drop_unknown_languages"],
+                ),
             )
         except ImportRefused as exc:
             if exc.validation is not None:
@@ -76,6 +97,8 @@ class Command(BaseCommand):
         )
 
     def _report(self, validation: importing.Validation) -> None:
+        for warning in validation.row_warnings[:MAX_PRINTED]:
+            self.stderr.write(f"warning: {warning.message}")
         for error in validation.errors[:MAX_PRINTED]:
             self.stderr.write(error.message)
         if len(validation.errors) > MAX_PRINTED:
