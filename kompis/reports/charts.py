@@ -22,7 +22,7 @@ matplotlib.rcParams["svg.hashsalt"] = "kompis"  # stable ids: the same data give
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from kompis.reports.suppression import Table  # noqa: E402
+from kompis.reports.suppression import Row, Table  # noqa: E402
 
 DARK, LIGHT, GREY, INK = "#1f3a5f", "#9db4d0", "#c9ced6", "#333333"
 FONT = {"family": "DejaVu Sans", "size": 9}
@@ -48,8 +48,17 @@ def _style(ax) -> None:
     ax.set_axisbelow(True)
 
 
+def bar_values(rows: list[Row], key: str) -> list[float | None]:
+    """What a chart draws for one series: the shown values, None (no bar, only the mark) for hidden ones."""
+    out: list[float | None] = []
+    for r in rows:
+        cell = r.cells.get(key)
+        out.append(None if cell is None or cell.suppressed else float(cell.value or 0))
+    return out
+
+
 def grouped_bars(table: Table, series: list[tuple[str, str]], k: int) -> str:
-    """Horizontal bars, one group per (non-total) row, one bar per series column; suppressed: "<k"."""
+    """Horizontal bars, one group per (non-total) row, one bar per series column; hidden: its mark."""
     rows = [r for r in table.rows if not r.is_total]
     if not rows:
         return ""
@@ -64,14 +73,20 @@ def grouped_bars(table: Table, series: list[tuple[str, str]], k: int) -> str:
     )
     for i, (key, label) in enumerate(series):
         ys = [len(rows) - 1 - j + (n - 1 - 2 * i) * bar / 2 for j in range(len(rows))]
-        values: list[float] = [
-            0.0 if r.cells[key].suppressed else float(r.cells[key].value or 0) for r in rows
-        ]
-        ax.barh(ys, values, height=bar * 0.92, color=colors[i % 3], label=label, edgecolor="none")
+        values = bar_values(rows, key)
+        drawn = [(y, v) for y, v in zip(ys, values, strict=True) if v is not None]
+        ax.barh(  # a hidden value draws no bar at all, only its mark
+            [y for y, _v in drawn],
+            [v for _y, v in drawn],
+            height=bar * 0.92,
+            color=colors[i % 3],
+            label=label,
+            edgecolor="none",
+        )
         for y, r, v in zip(ys, rows, values, strict=True):
-            text = f"<{k}" if r.cells[key].suppressed else f"{v:,.0f}".replace(",", "\u202f")
+            text = r.cells[key].mark(k) if v is None else f"{v:,.0f}".replace(",", "\u202f")
             ax.text(
-                v + top * 0.01,
+                (v or 0) + top * 0.01,
                 y,
                 text,
                 va="center",
@@ -105,8 +120,21 @@ def trend_chart(table: Table, k: int) -> str:
             (prev.key, LIGHT, -0.2, prev.label),
             (cur.key, DARK, 0.2, cur.label),
         ):
-            values = [0 if r.cells[key].suppressed else (r.cells[key].value or 0) for r in rows]
-            ax.bar([x + offset for x in xs], values, width=0.4, color=color, label=label, edgecolor="none")
+            values = bar_values(rows, key)
+            drawn = [(x + offset, v) for x, v in zip(xs, values, strict=True) if v is not None]
+            ax.bar(
+                [x for x, _v in drawn],
+                [v for _x, v in drawn],
+                width=0.4,
+                color=color,
+                label=label,
+                edgecolor="none",
+            )
+            for x, r, v in zip(xs, rows, values, strict=True):  # a hidden value: its mark instead of a bar
+                if v is None:
+                    ax.text(
+                        x + offset, 0, r.cells[key].mark(k), ha="center", va="bottom", fontsize=5, color=INK
+                    )
         ax.set_xticks(list(xs))
         ax.set_xticklabels([r.label[5:] for r in rows], fontsize=7)
         ax.grid(axis="y", color="#e5e8ec", linewidth=0.6)
@@ -127,8 +155,8 @@ def targets_chart(table: Table, k: int) -> str:
     ax.barh(ys, [100] * len(rows), height=0.55, color="#eef1f5", edgecolor="none")
     for y, r in zip(ys, rows, strict=True):
         pct = r.cells["percent"]
-        shown = 0 if pct.suppressed or pct.value is None else min(pct.value, 100)
-        ax.barh([y], [shown], height=0.55, color=DARK, edgecolor="none")
+        if not pct.suppressed and pct.value is not None:  # a hidden share draws no bar
+            ax.barh([y], [min(pct.value, 100)], height=0.55, color=DARK, edgecolor="none")
         ax.text(102, y, pct.display(k), va="center", fontsize=7, color=INK)
     ax.set_yticks(ys)
     ax.set_yticklabels([r.label for r in rows], fontsize=7.5)
@@ -152,7 +180,7 @@ def _signature(table: Table, kind: str, extra: tuple) -> tuple:
         extra,
         tuple(c.label for c in table.columns),
         tuple(
-            (r.label, r.is_total, tuple((c.value, c.suppressed) for c in r.cells.values()))
+            (r.label, r.is_total, tuple((c.value, c.suppressed, c.reason) for c in r.cells.values()))
             for r in table.rows
         ),
     )

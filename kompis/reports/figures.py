@@ -31,13 +31,14 @@ class Figure:
     label: Any
     func: FigureFunc
     source: Any
+    ref: str = ""  # the report cell it is (`Cell.ref`), for suppressing the two alike
 
 
 REGISTRY: dict[str, Figure] = {}
 
 
-def register(key: str, label: Any, func: FigureFunc, source: Any = None) -> None:
-    REGISTRY[key] = Figure(key, label, func, source or _("Kompis register"))
+def register(key: str, label: Any, func: FigureFunc, source: Any = None, ref: str = "") -> None:
+    REGISTRY[key] = Figure(key, label, func, source or _("Kompis register"), ref)
 
 
 def choices() -> list[tuple[str, str]]:
@@ -75,13 +76,21 @@ def register_builtin() -> None:
     def matches(measure: str) -> FigureFunc:
         return lambda scope, period: Cell(s.match_counts(scope, period)[measure])
 
-    register("signups", _("Sign-ups"), signups(None))
-    register("newcomers", _("Newcomers signed up"), signups("newcomer"))
-    register("established", _("Established participants signed up"), signups("established"))
-    register("confirmed_signups", _("Confirmed sign-ups"), confirmed)
-    register("matches_made", _("Matches made"), matches("made"))
-    register("individual_matches", _("Individual matches"), matches("individual"))
-    register("family_matches", _("Family matches"), matches("family"))
-    register("introductions", _("Introductions"), matches("introduced"))
-    register("confirmed_meetings", _("Confirmed meetings"), matches("confirmed"))
+    register("signups", _("Sign-ups"), signups(None), ref="signups:total")
+    register("newcomers", _("Newcomers signed up"), signups("newcomer"), ref="signups:newcomer")
+    register(
+        "established",
+        _("Established participants signed up"),
+        signups("established"),
+        ref="signups:established",
+    )
+    register("confirmed_signups", _("Confirmed sign-ups"), confirmed, ref="confirmed_signups:total")
+    for key, label, measure in (
+        ("matches_made", _("Matches made"), "made"),
+        ("individual_matches", _("Individual matches"), "individual"),
+        ("family_matches", _("Family matches"), "family"),
+        ("introductions", _("Introductions"), "introduced"),
+        ("confirmed_meetings", _("Confirmed meetings"), "confirmed"),
+    ):
+        register(key, label, matches(measure), ref=f"matches:{key}")
     register("met_rate", _("Met rate"), lambda scope, period: s.met_rate(s.match_counts(scope, period)))

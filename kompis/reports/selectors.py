@@ -24,7 +24,7 @@ import hashlib
 import statistics
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import wraps
 from typing import Any
@@ -42,7 +42,18 @@ from kompis.organisations.models import Project
 from kompis.participants.vocab import LANGUAGES, Gender, MeetingMode
 from kompis.reports.periods import STOCKHOLM, Period
 from kompis.reports.scope import ReportScope
-from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET, Cell, Column, Row, Table, suppress
+from kompis.reports.suppression import (
+    COUNT,
+    DAYS,
+    PERCENT,
+    RATE,
+    TARGET,
+    Cell,
+    Column,
+    Row,
+    Table,
+    suppress_tables,
+)
 
 ROLES = ("newcomer", "established")
 _MEMO: ContextVar[dict | None] = ContextVar("kompis_report_memo", default=None)
@@ -89,9 +100,10 @@ def _in(field_name: str, period: Period) -> Q:
     return Q(**{f"{field_name}__gte": period.start_at, f"{field_name}__lt": period.end_at})
 
 
-def _role_row(key: str, label: str, by_role: dict[str, int], is_total: bool = False) -> Row:
-    cells = {r: Cell(by_role.get(r, 0)) for r in ROLES}
-    cells["total"] = Cell(sum(by_role.get(r, 0) for r in ROLES))
+def _role_row(key: str, label: str, by_role: dict[str, int], is_total: bool = False, ref: str = "") -> Row:
+    """`ref`: the figure this row is wherever else it is shown (its cells become `ref:newcomer` …)."""
+    cells = {r: Cell(by_role.get(r, 0), ref=f"{ref}:{r}" if ref else "") for r in ROLES}
+    cells["total"] = Cell(sum(by_role.get(r, 0) for r in ROLES), ref=f"{ref}:total" if ref else "")
     return Row(key, label, cells, is_total=is_total)
 
 
@@ -307,8 +319,8 @@ def summary_table(scope: ReportScope, period: Period) -> tuple[Table, dict[str, 
     answers = followup_answers(scope, period)
     medians = median_days_to_match(scope, period)
     rows = [
-        _role_row("signups", _("Sign-ups"), p["signups"]),
-        _role_row("confirmed_signups", _("Confirmed sign-ups"), p["confirmed"]),
+        _role_row("signups", _("Sign-ups"), p["signups"], ref="signups"),
+        _role_row("confirmed_signups", _("Confirmed sign-ups"), p["confirmed"], ref="confirmed_signups"),
         _role_row("waiting_now", _("Waiting now"), p["waiting"]),
         _role_row("matched_persons", _("Participants matched"), persons),
         _role_row("followup_asked", _("Follow-up questions asked"), answers["asked"]),
@@ -333,7 +345,21 @@ def summary_table(scope: ReportScope, period: Period) -> tuple[Table, dict[str, 
         Row("met_rate", _("Met rate"), {"n": met_rate(m)}),
         Row("ended_matches", _("Ended matches"), {"n": Cell(m["ended"])}),
     ]
-    matches = Table("matches", _("Matches"), _("Measure"), [Column("n", _("Matches"))], match_rows)
+    for row in match_rows:  # the same figures as the targets, the trend and the ended matches
+        row.cells["n"].ref = "" if row.key == "met_rate" else f"matches:{row.key}"
+    matches = Table(
+        "matches",
+        _("Matches"),
+        _("Measure"),
+        [Column("n", _("Matches"))],
+        match_rows,
+        extra={  # every match is individual or family, and meets in person or online
+            "sums": [
+                ("n", "matches_made", ["individual_matches", "family_matches"]),
+                ("n", "matches_made", ["physical_matches", "digital_matches"]),
+            ]
+        },
+    )
     return people, {"matches": matches, "counts": m, "answers": answers, "participants": p}
 
 
@@ -348,9 +374,8 @@ def ended_table(scope: ReportScope, period: Period, k: int) -> Table:
             other += n
     if other:
         rows.append(Row("other", _("Other or no reason given"), {"n": Cell(other)}))
-    rows.append(
-        Row("total", _("Total"), {"n": Cell(sum(int(r.cells["n"].value or 0) for r in rows))}, is_total=True)
-    )
+    total = Cell(sum(int(r.cells["n"].value or 0) for r in rows), ref="matches:ended_matches")
+    rows.append(Row("total", _("Total"), {"n": total}, is_total=True))
     return Table(
         "ended_by_reason",
         _("Ended matches by reason"),
@@ -373,7 +398,8 @@ def _breakdown(
     rows = [_role_row(code, label, data.get(code, {})) for code, label in categories]
     if additive:
         totals = {r: sum(int(row.cells[r].value or 0) for row in rows) for r in ROLES}
-        rows.append(_role_row("total", _("Total"), totals, is_total=True))
+        # every sign-up is in exactly one category: the total row is the sign-ups row of the summary
+        rows.append(_role_row("total", _("Total"), totals, is_total=True, ref="signups"))
     return Table(key, title, dimension, role_columns(), rows, additive=additive, note=note)
 
 
@@ -472,11 +498,15 @@ def trend_table(scope: ReportScope, period: Period) -> Table:
                 },
             )
         )
+    refs = {"signups": "signups:total", "matches": "matches:matches_made"}  # the period's, as in the summary
     rows.append(
         Row(
             "total",
             _("Total"),
-            {c.key: Cell(sum(int(r.cells[c.key].value or 0) for r in rows)) for c in cols},
+            {
+                c.key: Cell(sum(int(r.cells[c.key].value or 0) for r in rows), ref=refs.get(c.key, ""))
+                for c in cols
+            },
             is_total=True,
         )
     )
@@ -503,6 +533,22 @@ def project_scope(scope: ReportScope, project: Project) -> ReportScope:
     return scope.narrowed(project=project, region=None, municipality=None, kind="", mode="")
 
 
+def figure_ref(key: str, scope: ReportScope, project: Project, period: Period, clipped: Period | None) -> str:
+    """The summary cell a project's figure is when the report is about that project, unfiltered, and the
+    project's dates cover the report period: then both must be suppressed alike."""
+    from kompis.reports.figures import REGISTRY
+
+    fig = REGISTRY.get(key)
+    if (
+        fig is None
+        or not fig.ref
+        or clipped is None
+        or (clipped.start, clipped.end) != (period.start, period.end)
+    ):
+        return ""
+    return fig.ref if project_scope(scope, project).signature() == scope.signature() else ""
+
+
 def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) -> Table:
     """Targets versus actual per project, counted over the part of the period within the project's dates."""
     from kompis.reports.figures import compute
@@ -514,6 +560,7 @@ def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) 
             actual = (
                 compute(target.kind, project_scope(scope, project), clipped, memo) if clipped else Cell(0)
             )
+            actual = replace(actual, ref=figure_ref(target.kind, scope, project, period, clipped))
             pct = (actual.value / target.target * 100) if target.target and actual.value is not None else None
             rows.append(
                 Row(
@@ -525,6 +572,7 @@ def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) 
                         "percent": Cell(
                             pct,
                             PERCENT,
+                            follows="actual",  # with the target, the percentage would give the result away
                             base=int(actual.value)
                             if actual.kind == COUNT and actual.value is not None
                             else actual.base,
@@ -612,10 +660,14 @@ def _build(scope: ReportScope, period: Period, k: int, memo: dict, charts: bool)
     ]
     targets = targets_table(scope, period, memo)
     theory_parts = theory.theory_tables(scope, period, memo)
-    people, matches, targets = suppress(people, k), suppress(extra["matches"], k), suppress(targets, k)
-    tables = [suppress(t, k) for t in tables]
-    for part in theory_parts:
-        part["table"] = suppress(part["table"], k)
+    # suppressed together: a figure shown in several tables is hidden in all of them or in none
+    done = suppress_tables(
+        [people, extra["matches"], *tables, targets, *(p["table"] for p in theory_parts)], k
+    )
+    people, matches, targets = done[0], done[1], done[2 + len(tables)]
+    tables = done[2 : 2 + len(tables)]
+    for part, table in zip(theory_parts, done[3 + len(tables) :], strict=True):
+        part["table"] = table
         theory.resolve(part)
     title = (
         scope.municipality.name

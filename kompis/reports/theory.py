@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -14,7 +15,7 @@ from kompis.reports.suppression import RATE, TARGET, Cell, Column, Row, Table
 
 
 def theory_tables(scope: ReportScope, period: Period, memo: dict) -> list[dict[str, Any]]:
-    from kompis.reports.selectors import project_scope, projects_in_scope
+    from kompis.reports.selectors import figure_ref, project_scope, projects_in_scope
 
     out = []
     projects = projects_in_scope(scope)
@@ -44,6 +45,7 @@ def theory_tables(scope: ReportScope, period: Period, memo: dict) -> list[dict[s
                             if clipped
                             else Cell(0)
                         )
+                        actual = replace(actual, ref=figure_ref(fig.key, scope, project, period, clipped))
                         sources[str(ind.uid)] = f"{fig.source}: {fig.label}"
                     else:
                         value = float(ind.manual_value) if ind.manual_value is not None else None

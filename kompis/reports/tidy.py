@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
-from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, Cell, Column, Row, Table
+from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, Cell, Column, Row, Table, suppression_note
 
 ROLE_KEYS = ("newcomer", "established", "total")
 HEADER = ["section", "dimension", "category", "label", "role", "measure", "value", "suppressed"]
@@ -51,7 +51,7 @@ class Fact:
             self.role,
             self.measure,
             "" if value is None else value,
-            "1" if self.cell.suppressed else "0",
+            self.cell.reason if self.cell.suppressed else "",  # "small" or "secondary"; empty when shown
         ]
 
 
@@ -88,11 +88,12 @@ def facts(tables: list[Table]) -> Iterator[Fact]:
 
 def method_notes(report) -> list[str]:
     """The method notes printed at the end of every report (and in the page and the workbook)."""
-    answers = report.facts["answers"]
     counts = report.facts["counts"]
-    asked = sum(answers["asked"].values())
-    answered = sum(answers["answered"].values())
     k = report.k
+    # the counts as the tables show them (suppressed alike)
+    asked = report.summary.cell("followup_asked", "total")
+    answered = report.summary.cell("followup_answered", "total")
+    followed = report.matches.cell("matches_followed_up", "n")
     notes = [
         _(
             "Period: %(start)s to %(end)s inclusive, in Swedish time (Europe/Stockholm). An event belongs to the "
@@ -120,19 +121,19 @@ def method_notes(report) -> list[str]:
             "the period (%(met)s of %(n)s)."
         )
         % {
-            "met": counts["followed_up_met"] if counts["followed_up"] >= k else f"<{k}",
-            "n": counts["followed_up"]
-            if counts["followed_up"] >= k or not counts["followed_up"]
-            else f"<{k}",
+            "met": counts["followed_up_met"] if not followed.suppressed else followed.mark(k),
+            "n": followed.display(k),
         },
         _(
             "Response rate of the follow-up: %(answered)s of %(asked)s questions asked in the period were answered "
             "(%(rate)s). Participants who do not answer are neither counted as met nor as not met."
         )
         % {
-            "answered": answered if answered >= k or not answered else f"<{k}",
-            "asked": asked if asked >= k or not asked else f"<{k}",
-            "rate": f"{answered / asked * 100:.0f} %" if asked >= k else "–",
+            "answered": answered.display(k),
+            "asked": asked.display(k),
+            "rate": f"{answered.value / asked.value * 100:.0f} %"
+            if not (asked.suppressed or answered.suppressed) and asked.value
+            else "–",
         },
         _(
             "Breakdowns (age, gender identity, municipality, language, meeting mode) describe the participants who "
@@ -153,12 +154,6 @@ def method_notes(report) -> list[str]:
             "project's own dates (filters on municipality, kind or mode of match do not narrow them). Indicators of the theory of change that are not measured in Kompis show the value and source "
             "staff entered."
         ),
-        _(
-            'Small numbers are suppressed to protect participants: a count of 1 to %(km1)s is shown as "<%(k)s", '
-            "and so is a rate or median that rests on fewer than %(k)s. Zero is shown. Where a suppressed number "
-            "could be worked out from a total, the next smallest number in the same row or column is suppressed "
-            "too (secondary suppression). Totals are exact."
-        )
-        % {"k": k, "km1": k - 1},
+        suppression_note(k),
     ]
     return notes

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from kompis.core.cells import put
-from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET
+from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET, marks_legend
 from kompis.reports.tidy import machine_value, method_notes
 
 FORMATS = {COUNT: "#,##0", TARGET: "#,##0", RATE: "0%", PERCENT: "0", DAYS: "0"}
@@ -73,7 +73,7 @@ def render_xlsx(report) -> bytes:
                 if c is None:
                     continue
                 if c.suppressed:
-                    out = put(ws, i, j, f"<{report.k}")
+                    out = put(ws, i, j, c.mark(report.k))  # "<k" (small) or SECONDARY_MARK
                     out.alignment = Alignment(horizontal="right")
                 elif c.value is not None:
                     out = ws.cell(i, j, machine_value(c))  # the CSV's value; the format rounds for display
@@ -89,6 +89,9 @@ def render_xlsx(report) -> bytes:
             ws.column_dimensions[get_column_letter(j)].width = 40 if sources and j == len(header) else 16
         if table.note:
             put(ws, len(table.rows) + 6, 1, table.note).font = Font(italic=True, color="666666")
+        if any(c.suppressed for r in table.rows for c in r.cells.values()):  # what the marks mean
+            legend = put(ws, len(table.rows) + 6 + bool(table.note), 1, marks_legend(report.k))
+            legend.font = Font(italic=True, color="666666")
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -23,7 +23,7 @@ def csv_facts(client, **params) -> dict[tuple[str, str, str], str]:
             r["section"].split(":")[0],
             r["role"] or r["measure"] if r["section"].startswith("theory") else r["role"],
             r["measure"] if r["section"] in ("summary", "matches") else r["category"],
-        ): ("<5" if r["suppressed"] == "1" else r["value"])
+        ): ({"small": "<5", "secondary": "[c]"}.get(r["suppressed"], r["value"]))
         for r in rows
     }
 

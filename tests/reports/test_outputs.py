@@ -19,6 +19,7 @@ from django.urls import reverse
 from kompis.matching.models import Match
 from kompis.organisations.models import ProjectTarget
 from kompis.reports.models import ChangeStep, Indicator
+from kompis.reports.suppression import SECONDARY_MARK
 from tests.factories import ParticipantFactory
 
 STHLM = ZoneInfo("Europe/Stockholm")
@@ -109,8 +110,10 @@ class Tables(HTMLParser):
 
 def shown(row: dict[str, str]) -> str:
     """How the page and the PDF show a CSV value (English)."""
-    if row["suppressed"] == "1":
+    if row["suppressed"] == "small":
         return "<5"
+    if row["suppressed"] == "secondary":
+        return SECONDARY_MARK
     if row["value"] == "":
         return "–"
     if row["measure"] == "met_rate":
@@ -137,8 +140,8 @@ def test_page_pdf_xlsx_csv_agree(client, medium, tmp_path):
     parser = Tables()
     parser.feed(page.content.decode())
     rows = list(csv.DictReader(io.StringIO(download(client, "csv").decode("utf-8-sig"))))
-    assert rows and {r["suppressed"] for r in rows} == {"0", "1"}, (
-        "the fixture should have both kinds of cells"
+    assert rows and {r["suppressed"] for r in rows} == {"", "small", "secondary"}, (
+        "the fixture should have shown, small and secondary cells"
     )
 
     # CSV vs page: every cell, in order
@@ -170,10 +173,10 @@ def test_page_pdf_xlsx_csv_agree(client, medium, tmp_path):
                 continue
             xlsx_values.extend(line)
     csv_values = [
-        ("<5" if r["suppressed"] == "1" else (float(r["value"]) if r["value"] != "" else None)) for r in rows
+        (shown(r) if r["suppressed"] else (float(r["value"]) if r["value"] != "" else None)) for r in rows
     ]
     xlsx_values = [
-        v for v in xlsx_values if not (isinstance(v, str) and v not in ("<5",))
+        v for v in xlsx_values if not (isinstance(v, str) and v not in ("<5", SECONDARY_MARK))
     ]  # the source column
     xlsx_values = [float(v) if isinstance(v, int | float) else v for v in xlsx_values]
     assert [v for v in xlsx_values] == [v for v in csv_values][: len(xlsx_values)]

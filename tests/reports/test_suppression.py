@@ -7,7 +7,7 @@ import random
 from kompis.reports.periods import parse_period
 from kompis.reports.scope import ReportScope
 from kompis.reports.selectors import build_report
-from kompis.reports.suppression import COUNT, RATE, Cell, Column, Row, Table, suppress
+from kompis.reports.suppression import COUNT, RATE, SECONDARY_MARK, Cell, Column, Row, Table, suppress
 
 
 def role_table(rows: dict[str, tuple[int, int]], additive: bool = True) -> Table:
@@ -87,7 +87,7 @@ def test_random_tables_never_leave_a_lonely_suppressed_cell():
             for c in ("newcomer", "established", "total"):
                 cell = r.cells[c]
                 if cell.kind == COUNT and 0 < cell.value < 5:
-                    assert cell.suppressed
+                    assert cell.suppressed and cell.display(5) == "<5"
         for r in t.rows:  # row groups: newcomer + established = total
             assert (
                 sum(r.cells[c].suppressed for c in ("newcomer", "established")) != 1
@@ -105,11 +105,21 @@ def test_report_suppresses_small_world(small):
     assert report.matches.cell("met_rate", "n").display(5) == "<5"  # rests on 2 matches followed up
     assert report.summary.cell("median_days_to_match", "newcomer").suppressed
     age = report.table("age_band")
-    assert age.cell("46-55", "newcomer").display(5) == "0"
+    # the newcomer column adds up to "<5", so its zeros are hidden, except where a shown 0 implies them anyway
+    assert age.cell("46-55", "newcomer").display(5) == "0"  # its row total is 0
+    assert age.cell("56-65", "newcomer").display(5) == "<5"  # beside the row's single established
     assert all(
         c.suppressed
         for r in age.rows
         for k, c in r.cells.items()
         if c.value and (r.key, k) != ("total", "total")
     )
-    assert age.cell("total", "total").display(5) == "6"  # six persons in all: shown
+    # Six persons, three newcomers and three established, each in an age band of their own: with the 6 shown
+    # (and 3 + 3 = 6 with each "<5" at least 1) every band would be exactly 1, so the 6 is hidden, and
+    # hidden alike wherever it is shown (the summary and every breakdown's total row are the same figure).
+    assert age.cell("total", "total").display(5) == SECONDARY_MARK
+    assert report.summary.cell("signups", "total").display(5) == SECONDARY_MARK
+    for key in ("gender", "municipality", "meeting_mode"):
+        assert report.table(key).cell("total", "total").reason == "secondary"
+    # the zero beside a single person under a "<5" total is hidden too (else that row's 1 would follow)
+    assert age.cell("66+", "newcomer").value == 0 and age.cell("66+", "newcomer").display(5) == "<5"
