@@ -116,11 +116,11 @@ def regions_for_writing(user: Any) -> QuerySet[Region]:
     return qs if user.is_org_admin else qs.filter(pk__in=user.regions.all())
 
 
-def may_place_in(user: Any, region: Region | None, *, current: Region | None = None) -> bool:
-    """May `user` put a person into `region`? Keeping a person where they already are is always allowed;
-    "no region" only for admins."""
-    if region is not None and current is not None and region.pk == current.pk:
+def may_place_in(user: Any, region: Region | None, *, person: Participant | None = None) -> bool:
+    """May `user` put a person into `region`? Leaving an existing `person` in the region they are in is no
+    move and always allowed; "no region" (out of every coordinator's scope) only for admins."""
+    if person is not None and person.pk is not None and person.region_id == (region.pk if region else None):
         return True
     if region is None:
-        return bool(getattr(user, "is_org_admin", False)) or current is None
+        return bool(getattr(user, "is_org_admin", False))
     return regions_for_writing(user).filter(pk=region.pk).exists()

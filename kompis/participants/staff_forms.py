@@ -39,16 +39,20 @@ class ScopedStaffForm(StaffEditForm):
         super().__init__(*args, organisation=user.organisation, **kwargs)
         self.user = user
         current: Participant | None = self.instance if self.instance.pk else None
-        regions = regions_for_writing(user)
+        # Offered: the user's own regions (and the person's current one, which is no move). Validated: any
+        # region of the organisation, so that a tampered choice gets the clear reason from `clean`.
+        offered = regions_for_writing(user)
         if current is not None and current.region_id:
-            regions = Region.objects.filter(Q(pk__in=regions) | Q(pk=current.region_id))
+            offered = Region.objects.filter(Q(pk__in=offered) | Q(pk=current.region_id))
+        empty = _("The region that covers the municipality")
         region_field = RegionChoiceField(
             label=_("Region"),
-            queryset=regions.order_by("name"),
-            required=not user.is_org_admin,
-            empty_label=_("The region that covers the municipality"),
-            help_text=_("Only your own regions can be chosen.") if not user.is_org_admin else "",
+            queryset=Region.objects.filter(organisation_id=user.organisation_id),
+            required=False,
+            empty_label=empty,
+            help_text="" if user.is_org_admin else _("Only your own regions can be chosen."),
         )
+        region_field.widget.choices = [("", empty), *((r.pk, r.name) for r in offered.order_by("name"))]
         self.fields["region"] = region_field
         if not user.is_org_admin:
             municipalities = Municipality.objects.filter(regions__in=regions_for_writing(user))
@@ -56,9 +60,11 @@ class ScopedStaffForm(StaffEditForm):
                 municipalities = Municipality.objects.filter(
                     Q(pk__in=municipalities) | Q(pk=current.municipality_id)
                 )
-            cast(
-                forms.ModelChoiceField, self.fields["municipality"]
-            ).queryset = municipalities.distinct().order_by("name")
+            field = cast(forms.ModelChoiceField, self.fields["municipality"])
+            field.widget.choices = [
+                ("", field.empty_label),
+                *((m.pk, m.name) for m in municipalities.distinct().order_by("name")),
+            ]
             projects = user.projects.filter(organisation_id=user.organisation_id)
             if current is not None and current.project_id:
                 projects = Project.objects.filter(Q(pk__in=projects) | Q(pk=current.project_id))
@@ -72,8 +78,7 @@ class ScopedStaffForm(StaffEditForm):
         region = data.get("region") or region_for(
             organisation=self.user.organisation, municipality_code=municipality.code
         )
-        current = self.instance.region if self.instance.pk else None
-        if not may_place_in(self.user, region, current=current):
+        if not may_place_in(self.user, region, person=self.instance):
             self.add_error(
                 "region" if data.get("region") else "municipality", out_of_scope_message(self.user)
             )

@@ -39,7 +39,7 @@ def add_participant_by_staff(
     staff". No mail is sent now: a mistyped address would get the person's personal link."""
     organisation = actor.organisation
     region = _region(organisation, data)
-    if (region is None and not actor.is_org_admin) or not may_place_in(actor, region):
+    if not may_place_in(actor, region):
         raise OutOfScope("region outside the user's scope")
     values = {field: data[field] for field in PROFILE_FIELDS if field in data}
     participant = Participant(
@@ -88,6 +88,6 @@ def update_participant_in_scope(*, actor: Any, participant: Participant, data: d
     data["region"] = (
         _region(fresh.organisation, data) if "region" in data or "municipality" in data else fresh.region
     )
-    if not may_place_in(actor, data["region"], current=fresh.region):
+    if not may_place_in(actor, data["region"], person=fresh):
         raise OutOfScope("region outside the user's scope")
     return services.update_participant(actor=actor, participant=fresh, data=data)
