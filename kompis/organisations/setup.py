@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompis.accounts.models import Role, User
@@ -103,13 +104,16 @@ def resolve_municipalities(items: Iterable[str]) -> list[Municipality]:
 
 
 def check_slug(slug: str) -> str:
-    slug = slug.strip().lower()
+    typed = slug.strip()
+    slug = typed.lower()
     if not SLUG_RE.match(slug) or len(slug) > 50:
+        suggestion = slugify(typed)[:50].strip("-") or "kompis-uppsala"
         raise SetupError(
             _(
-                "“%(slug)s” cannot be the address name: use lower-case letters a–z, digits and single hyphens, e.g. kompis-uppsala."
+                "“%(slug)s” cannot be the address name: use lower-case letters a–z, digits and single hyphens, "
+                "e.g. %(suggestion)s."
             )
-            % {"slug": slug}
+            % {"slug": typed, "suggestion": suggestion}
         )
     if slug in RESERVED_SLUGS:
         raise SetupError(

@@ -172,6 +172,15 @@ def test_password_reset_answers_the_same_for_unknown_addresses(client, world):
     )
 
 
+def test_invited_person_with_an_expired_invitation_can_use_forgotten_password(client, world):
+    user = invite(client, world)
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = mail_link("staff_password_reset", user.email)
+    response = client.post(link, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert log_in(client, user.username, NEW_PASSWORD)
+
+
 def test_deactivated_staff_get_no_reset_mail(client, world):
     world.viewer.email = "viewer@kompis.test"
     world.viewer.is_active = False

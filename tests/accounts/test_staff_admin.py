@@ -89,7 +89,9 @@ def test_deactivated_staff_cannot_log_in_and_keep_their_history(client, world):
     client.post(reverse("team:reactivate", args=[member.uid]))
     member.refresh_from_db()
     assert member.is_active
-    actions = list(AuditEvent.objects.filter(object_id=str(member.uid)).order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(object_id=str(member.uid)).order_by("id").values_list("action", flat=True)
+    )
     assert actions[-2:] == ["staff.deactivated", "staff.reactivated"]
 
 
