@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kompis.audit.models import AuditEvent
 from kompis.audit.services import PARTICIPANT, SYSTEM, record
@@ -300,15 +301,22 @@ def withdraw_participant(*, actor: Any, participant: Participant, reason: str = 
         state=ProposalState.SUPERSEDED
     )
     consents = Consent.objects.filter(participant=person, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    reason = reason.strip()[:500]
+    if reason:  # free text is personal data: a note on her record, never the audit log
+        Note.objects.create(
+            participant=person,
+            author=actor if getattr(actor, "is_authenticated", False) else None,
+            text=_("Reason for leaving: %(reason)s") % {"reason": reason},
+        )
     record(
         actor=actor,
         action="participant.withdrawn",
         obj=person,
-        summary=reason[:500],
         data={
             "mails_cancelled": len(cancelled),
             "matches_ended": len(matches),
             "consents_withdrawn": consents,
+            "reason_given": bool(reason),
         },
     )
     return True
