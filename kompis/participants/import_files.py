@@ -37,12 +37,15 @@ TEMPLATE_COLUMNS: tuple[str, ...] = (*CONTRACT_COLUMNS, *PERSON_COLUMNS)
 
 def _example_municipality(user: Any) -> str:
     """A municipality the user may import into (a coordinator's own region), else Uppsala or any."""
-    mine = Municipality.objects.filter(regions__in=user.regions.all()) if not user.is_org_admin else None
-    for qs in (mine, Municipality.objects.filter(code="0380"), Municipality.objects.all()):
-        if qs is not None:
-            code = qs.order_by("code").values_list("code", flat=True).first()
-            if code:
-                return str(code)
+    from kompis.participants.import_services import allowed_municipalities
+
+    allowed = allowed_municipalities(user, user.organisation)
+    if allowed:
+        return sorted(allowed)[0]
+    for qs in (Municipality.objects.filter(code="0380"), Municipality.objects.all()):
+        code = qs.order_by("code").values_list("code", flat=True).first()
+        if code:
+            return str(code)
     return "0380"
 
 
