@@ -1,10 +1,20 @@
-# Kompis — see README.md. Everything the project needs is installed from its own files.
+# Kompis — see README.md. Everything the project needs is installed from its own files:
+# Debian packages from scripts/debian-packages, Python packages from requirements/run.lock (the server)
+# and requirements/dev.lock (the server plus the test tools), both generated from pyproject.toml (make lock).
 PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+RUN_LOCK := requirements/run.lock
+DEV_LOCK := requirements/dev.lock
+RUN_STAMP := $(VENV)/.installed-run
+DEV_STAMP := $(VENV)/.installed-dev
+PIP := $(BIN)/python -m pip install -q --disable-pip-version-check
+# `make` is for laptops and CI: development settings (DEBUG, a key generated into var/secret_key, the mail
+# catcher) unless the environment says otherwise. Production runs `kompis` with its own environment.
+export KOMPIS_ENV ?= development
 
-.PHONY: run install test test-sqlite test-postgres lint bench messages makemessages demo clean
+.PHONY: run install install-dev test test-sqlite test-postgres lint bench messages makemessages demo doctor lock \
+	clean debian-run debian-test
 
 run: install messages
 	@mkdir -p var
@@ -14,15 +24,40 @@ run: install messages
 	$(BIN)/kompis demo --if-empty
 	$(BIN)/kompis serve
 
-install: $(STAMP)
+# Debian packages: installed with apt-get (sudo when not root) when missing, saying which and why.
+debian-run:
+	@bash scripts/install-debian-packages run
 
-$(STAMP): requirements.lock pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Kompis needs $(PYTHON) (Python 3.11)."; exit 1; }
+debian-test:
+	@bash scripts/install-debian-packages run test
+
+# The server only (requirements/run.lock): no pytest, Playwright or mypy.
+install: debian-run $(RUN_STAMP)
+
+$(RUN_STAMP): $(RUN_LOCK) pyproject.toml | debian-run
+	@command -v $(PYTHON) >/dev/null || { echo "Kompis needs $(PYTHON) (Python 3.11): apt-get install python3.11-venv"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.lock
-	$(BIN)/python -m pip install -q --disable-pip-version-check --no-deps -e .
+	$(PIP) -r $(RUN_LOCK)
+	$(PIP) --no-deps -e .
 	$(BIN)/python -m kompis.core.warmup
-	@touch $(STAMP)
+	@touch $@
+
+# The server and the test tools (requirements/dev.lock = run.lock + the `dev` extra).
+install-dev: debian-test $(DEV_STAMP)
+
+$(DEV_STAMP): $(DEV_LOCK) $(RUN_STAMP) | debian-test
+	$(PIP) -r $(DEV_LOCK)
+	@touch $@
+
+# Regenerate both lock files from pyproject.toml with uv, installed from PyPI into a throwaway venv.
+# Pinned versions are kept unless pyproject.toml needs others; `make lock UPGRADE=--upgrade` upgrades.
+lock:
+	@tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+	$(PYTHON) -m venv "$$tmp/venv" && "$$tmp/venv/bin/pip" install -q --disable-pip-version-check uv && \
+	"$$tmp/venv/bin/uv" pip compile -q $(UPGRADE) pyproject.toml --python-version 3.11 -o $(RUN_LOCK) && \
+	"$$tmp/venv/bin/uv" pip compile -q $(UPGRADE) pyproject.toml --extra dev -c $(RUN_LOCK) --python-version 3.11 \
+		-o $(DEV_LOCK) && \
+	echo "== $(RUN_LOCK) and $(DEV_LOCK) regenerated from pyproject.toml"
 
 # Compiled catalogues (.mo) are built, never committed.
 messages: install
@@ -33,10 +68,10 @@ makemessages: install
 	cd kompis && ../$(BIN)/django-admin makemessages -l sv -l ar -l fa -l so -l uk -l en --no-obsolete \
 		--settings=kompis.settings --pythonpath=.. -v0
 
-test: install messages
-	bash scripts/run-tests
+test: install-dev messages
+	KOMPIS_DEBIAN_PACKAGES_CHECKED=1 bash scripts/run-tests
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check kompis tests bench
 	$(BIN)/ruff format --check kompis tests bench
 	$(BIN)/mypy kompis
@@ -49,6 +84,11 @@ bench: install
 demo: install
 	$(BIN)/kompis migrate --noinput -v0
 	$(BIN)/kompis demo
+
+# Every external program and service Kompis and its tests use, found or missing (works before `make install`).
+doctor:
+	@if [ -x $(BIN)/python ]; then $(BIN)/python -m kompis.cli doctor; \
+	else $$(command -v $(PYTHON) || command -v python3) -m kompis.core.doctor; fi
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache
