@@ -108,3 +108,16 @@ def test_introduction_names_the_partner_in_latin_letters_for_a_swedish_reader(wo
     arabic = by_to[layla.email]
     assert "Britt" in arabic.body
     assert OutboxMessage.objects.get(participant=britt).context["other"]["name"] == "Layla"
+
+
+@pytest.mark.django_db
+def test_staff_edit_form_accepts_the_latin_name_but_does_not_require_it(world):
+    from kompis.participants.forms import StaffEditForm
+
+    data = {**VALID, "first_name": "ليلى", "last_name": "حداد", "municipality": "0380"}
+    form = StaffEditForm(data=data, organisation=world.org)
+    assert form.is_valid(), form.errors  # staff may not know it: not required
+    form = StaffEditForm(data={**data, "name_latin": "Layla Haddad"}, organisation=world.org)
+    assert form.is_valid() and form.cleaned_data["name_latin"] == "Layla Haddad"
+    form = StaffEditForm(data={**data, "name_latin": "ليلى"}, organisation=world.org)
+    assert "name_latin" in form.errors
