@@ -9,6 +9,7 @@ first name and region only. An unknown code still gives a readable line (`fallba
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -23,7 +24,7 @@ from kompis.audit.models import AuditEvent
 from kompis.audit.services import PARTICIPANT, SYSTEM
 
 #: the participant uids an event's data may name
-PERSON_KEYS = ("participant", "newcomer", "established")
+PERSON_KEYS = ("participant", "newcomer", "established", "other")
 MATCH_UID_RE = re.compile(r"match ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
 
@@ -265,6 +266,38 @@ SENTENCES: dict[str, Sentence] = {
     "reports.indicator_added": _plain(lambda: _("Theory of change: indicator added")),
     "reports.indicator_deleted": _plain(lambda: _("Theory of change: indicator removed")),
     "demo.created": _plain(lambda: _("Demo data created"), staff=False),
+    # leaving and coming back
+    "participant.rejoined": _plain(lambda: _("Signed up again after leaving"), staff=False),
+    "participant.rejoin_expired": _plain(
+        lambda: _("Signing up again was not confirmed in time"), staff=False
+    ),
+    # exclusions and background runs
+    "matching.exclusion_added": lambda e, c: by_staff(
+        _("Will never be matched with %(other)s") % {"other": c.person(e.data.get("other"))}, e
+    ),
+    "matching.exclusion_removed": lambda e, c: by_staff(
+        _("May be matched with %(other)s again") % {"other": c.person(e.data.get("other"))}, e
+    ),
+    "matching.run_queued": _plain(lambda: _("Matching run started")),
+    "matching.run_failed": _plain(lambda: _("Matching run failed"), staff=False),
+    "matching.run_requeued": _plain(lambda: _("Matching run restarted after an interruption"), staff=False),
+    # the organisation and its staff
+    "organisation.created": _plain(lambda: _("Organisation set up")),
+    "organisation.settings_changed": _plain(lambda: _("Organisation settings changed")),
+    "organisation.logo_changed": _plain(lambda: _("Logo changed")),
+    "organisation.logo_removed": _plain(lambda: _("Logo removed")),
+    "region.created": _plain(lambda: _("Region created")),
+    "region.changed": _plain(lambda: _("Region changed")),
+    "project.created": _plain(lambda: _("Project created")),
+    "project.changed": _plain(lambda: _("Project changed")),
+    "staff.invited": _plain(lambda: _("Invited as staff")),
+    "staff.invitation_resent": _plain(lambda: _("Invitation sent again")),
+    "staff.invitation_accepted": _plain(lambda: _("Accepted the invitation and set a password"), staff=False),
+    "staff.changed": _plain(lambda: _("Role or regions changed")),
+    "staff.deactivated": _plain(lambda: _("Login turned off")),
+    "staff.reactivated": _plain(lambda: _("Login turned on again")),
+    "staff.password_reset_requested": _plain(lambda: _("Asked for a new password"), staff=False),
+    "staff.password_reset": _plain(lambda: _("Set a new password"), staff=False),
 }
 
 #: codes whose free-text summary is a reason staff gave, worth showing under the sentence
@@ -287,13 +320,21 @@ def sentence(event: AuditEvent, context: Context) -> str:
         return fallback_sentence(event)
 
 
+def _is_uid(value: Any) -> bool:
+    try:
+        uuid.UUID(str(value))
+    except ValueError:
+        return False
+    return bool(value)
+
+
 def _context(user: Any, events: list[AuditEvent]) -> Context:
     from kompis.matching.models import Match
     from kompis.participants.access import visible_people
     from kompis.participants.models import Participant
 
     context = Context(user=user)
-    person_uids = {str(e.data.get(k)) for e in events for k in PERSON_KEYS if e.data.get(k)}
+    person_uids = {str(e.data.get(k)) for e in events for k in PERSON_KEYS if _is_uid(e.data.get(k))}
     match_uids: dict[str, str] = {}  # match uid -> the participant uid whose history names it
     for e in events:
         if e.action == "participant.matched":
