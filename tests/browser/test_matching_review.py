@@ -87,7 +87,8 @@ def test_coordinator_reviews_a_matching_run(live_server, world, uppsala_pool, ne
     page.wait_for_url(f"{base}/staff/matching/")
     shot(page, "20-matching-runs-desktop")
     page.select_option("#id_scope", f"region:{world.uppsala.uid}")
-    page.click("main form button[type=submit]")
+    page.fill("#id_name", "Uppsala höst")
+    page.click("main form[method=post] button[type=submit]")
     page.wait_for_url(f"{base}/staff/matching/runs/*/")
     run = MatchingRun.objects.get()
     assert page.url == f"{base}/staff/matching/runs/{run.uid}/"
@@ -108,11 +109,15 @@ def test_coordinator_reviews_a_matching_run(live_server, world, uppsala_pool, ne
     row.locator("input[name=reason]").fill("Känner varandra redan")
     shot(page, "22-run-reject-open-desktop")
     row.locator("form[action$='/reject/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    # htmx swaps the row in place: it says what happened and the page does not reload
+    row = page.locator(f"#proposal-{rejected.uid}")
+    row.locator("ul.messages li.success").wait_for()
+    assert row.locator(".badge.withdrawn").count() == 1  # "rejected"
+    assert row.locator("form[action$='/approve/']").count() == 0
+    shot(page, "23-run-after-reject-desktop")
+    page.reload()
     assert page.locator(f"#proposal-{rejected.uid}").count() == 0  # the list shows open proposals only
     assert proposal_rows(page).count() == 5
-    assert page.locator("ul.messages li.success").count() == 1
-    shot(page, "23-run-after-reject-desktop")
     rejected.refresh_from_db()
     assert rejected.state == ProposalState.REJECTED and rejected.reject_reason == "Känner varandra redan"
 
@@ -143,7 +148,8 @@ def test_coordinator_reviews_a_matching_run(live_server, world, uppsala_pool, ne
     # approve one proposal
     single = Proposal.objects.get(uid=row_uid(proposal_rows(page).nth(1)))
     page.locator(f"#proposal-{single.uid} form[action$='/approve/'] button[type=submit]").click()
-    page.wait_for_load_state()
+    page.locator(f"#proposal-{single.uid} ul.messages li.success").wait_for()
+    page.reload()
     assert page.locator(f"#proposal-{single.uid}").count() == 0
     assert proposal_rows(page).count() == 4
     shot(page, "26-run-after-approve-desktop")
@@ -196,3 +202,76 @@ def test_coordinator_reviews_a_matching_run(live_server, world, uppsala_pool, ne
     assert intros.count() == 10
     for person in (rejected.newcomer, rejected.established):
         assert not intros.filter(participant=person).exists()
+
+
+@pytest.fixture
+def long_review(world, monkeypatch):
+    """A run with 10 open proposals, 4 per page, so that page 2 and scrolling matter."""
+    from kompis.matching import selectors, services, views
+
+    monkeypatch.setattr(selectors, "REVIEW_PAGE_SIZE", 4)
+    monkeypatch.setattr(views, "PAGE_SIZE", 4)
+    for i in range(10):
+        for role in ("newcomer", "established"):
+            ParticipantFactory(
+                organisation=world.org,
+                region=world.uppsala,
+                role=role,
+                first_name=f"{role.title()}{i}",
+                last_name="Lång",
+                languages=["sv", "ar"],
+                birth_year=1960 + 2 * i,
+            )
+    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    assert run.proposals.count() == 10
+    return run
+
+
+def test_review_stays_in_place_after_approving(live_server, world, long_review, new_page, shot):
+    """Issue 9: after approving, the coordinator is where they were (same page, same filter), with and
+    without JavaScript."""
+    base, run = live_server.url, long_review
+    page = new_page(*PHONE)
+    log_in(page, base, world.uppsala_coordinator.username)
+    url = f"{base}/staff/matching/runs/{run.uid}/?state=proposed&page=2"
+    page.goto(url)
+    rows = proposal_rows(page)
+    assert rows.count() == 4
+    target, following = row_uid(rows.nth(1)), row_uid(rows.nth(2))
+    page.locator(f"#proposal-{target} form[action$='/approve/'] button").scroll_into_view_if_needed()
+    page.evaluate("window.scrollBy(0, 120)")
+    before = page.evaluate("window.scrollY")
+    assert before > 300, "the row should be well down the page"
+    page.locator(f"#proposal-{target} form[action$='/approve/'] button").click()
+    message = page.locator(f"#proposal-{target} ul.messages li.success")
+    message.wait_for()
+    assert page.url == url  # no navigation: same page, same filter
+    assert abs(page.evaluate("window.scrollY") - before) < 150, "the page jumped"
+    assert page.evaluate(
+        "document.activeElement.closest('tr') && document.activeElement.closest('tr').id"
+    ) == (f"proposal-{target}")
+    box = page.locator(f"#proposal-{following}").bounding_box()
+    assert box["y"] < PHONE[1], "the next proposal is right below the decided one"
+    shot(page, "30-review-after-approve-in-place-phone")
+    assert Proposal.objects.get(uid=target).state == ProposalState.APPROVED
+
+    # without JavaScript: the plain form posts and comes back to page 2 at the next proposal
+    context = page.context.browser.new_context(
+        viewport={"width": PHONE[0], "height": PHONE[1]}, java_script_enabled=False
+    )
+    try:
+        plain = context.new_page()
+        log_in(plain, base, world.uppsala_coordinator.username)
+        plain.goto(url)
+        rows = proposal_rows(plain)
+        target, following = row_uid(rows.nth(1)), row_uid(rows.nth(2))
+        plain.locator(f"#proposal-{target} form[action$='/approve/'] button").click()
+        plain.wait_for_load_state()
+        assert plain.url == f"{url}#proposal-{following}"
+        assert plain.locator(f"#proposal-{target}").count() == 0
+        assert plain.evaluate("window.scrollY") > 300
+        box = plain.locator(f"#proposal-{following}").bounding_box()
+        assert -2 <= box["y"] < PHONE[1] / 2, box  # scrolled to the anchor
+        shot(plain, "31-review-after-approve-no-js-phone")
+    finally:
+        context.close()
