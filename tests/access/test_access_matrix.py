@@ -55,7 +55,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "participants:import_preview": Rule(PEOPLE, "POST"),
     "participants:import_confirm": Rule(PEOPLE, "POST", data={"mode": "all"}),
     "participants:import_rejected": Rule(PEOPLE, "POST"),
-    "participants:import_template": Rule(PEOPLE, kwargs={"fmt": "xlsx"}),
+    "participants:import_template": Rule(PEOPLE, kwargs={"fmt": "csv"}),
     # organisation (admins only; regions, projects and staff of another organisation are 404)
     "organisations:settings": Rule(ORG_ADMIN),
     "organisations:edit": Rule(ORG_ADMIN),
