@@ -69,6 +69,7 @@ def example_row(user: Any) -> dict[str, Any]:
         "signed_up": today.isoformat(),
         "first_name": "Exempel",
         "last_name": "Exempelsson",
+        "name_latin": "",
         "email": "exempel@example.org",
         "phone": "070 123 45 67",
         "availability": "weekday_evening;weekend",
@@ -114,6 +115,10 @@ def column_notes() -> list[tuple[str, str, str]]:
         "first_name": _("At most %(max)s characters; without it the id is used as the name.")
         % {"max": MAX_NAME},
         "last_name": _("At most %(max)s characters.") % {"max": MAX_NAME},
+        "name_latin": _(
+            "The name in Latin letters, as the person wants it written, when the name is written in another "
+            "script (Arabic, Cyrillic …). Used in mails to the partner."
+        ),
         "email": _("Unique in the organisation. Without it the person cannot be e-mailed."),
         "phone": _("Digits, spaces and dashes, for example 070 123 45 67 or +46 70 123 45 67."),
         "availability": _("Separated by semicolons: %(codes)s.") % {"codes": ", ".join(AVAILABILITY)},

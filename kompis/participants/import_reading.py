@@ -42,7 +42,8 @@ CONTRACT_COLUMNS: tuple[str, ...] = (
 OPTIONAL_CONTRACT_COLUMNS = frozenset({"capacity"})
 REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in CONTRACT_COLUMNS if c not in OPTIONAL_CONTRACT_COLUMNS)
 PERSON_COLUMNS: tuple[str, ...] = (
-    "first_name", "last_name", "email", "phone", "availability", "household_size", "about_me", "hopes", "status",
+    "first_name", "last_name", "name_latin", "email", "phone", "availability", "household_size", "about_me",
+    "hopes", "status",
 )  # fmt: skip
 KNOWN_COLUMNS: tuple[str, ...] = CONTRACT_COLUMNS + PERSON_COLUMNS
 

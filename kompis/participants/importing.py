@@ -45,6 +45,7 @@ from kompis.participants.import_reading import (
     xlsx_cell_text,
 )
 from kompis.participants.models import Participant
+from kompis.participants.names import needs_latin
 from kompis.participants.synonyms import interest_code, language_code
 from kompis.participants.vocab import (
     AVAILABILITY,
@@ -394,6 +395,14 @@ def _text(max_length: int) -> Callable[[str], str]:
     return conv
 
 
+def conv_name_latin(raw: str) -> str:
+    """The name in Latin letters (as on the sign-up form): Latin letters only, at most 200 characters."""
+    text = " ".join(_text(200)(raw).split())
+    if needs_latin(text):
+        raise Invalid(_("write the name in Latin letters only (a–z, and letters such as å, ä, ö or é)."))
+    return text
+
+
 def conv_email(raw: str) -> str:
     text = raw.strip().lower()
     if not text:
@@ -460,6 +469,7 @@ def _converters(
         "signed_up": (_conv_date(today), True),
         "first_name": (_text(MAX_NAME), False),
         "last_name": (_text(MAX_NAME), False),
+        "name_latin": (conv_name_latin, False),
         "email": (conv_email, False),
         "phone": (conv_phone, False),
         "availability": (_availability, True),
@@ -474,6 +484,7 @@ _DEFAULTS: dict[str, Any] = {
     "capacity": 1,
     "first_name": "",
     "last_name": "",
+    "name_latin": "",
     "email": "",
     "phone": "",
     "availability": [],
@@ -780,6 +791,7 @@ def _model_values(row: ParsedRow) -> ParsedRow:
         # Participants need a name: without first_name the id stands in (staff can edit it later).
         "first_name": v["first_name"] or external_ref[:MAX_NAME],
         "last_name": v["last_name"],
+        "name_latin": v["name_latin"],
         "email": v["email"],
         "phone": v["phone"],
         "availability": v["availability"],

@@ -121,3 +121,17 @@ def test_staff_edit_form_accepts_the_latin_name_but_does_not_require_it(world):
     assert form.is_valid() and form.cleaned_data["name_latin"] == "Layla Haddad"
     form = StaffEditForm(data={**data, "name_latin": "ليلى"}, organisation=world.org)
     assert "name_latin" in form.errors
+
+
+@pytest.mark.django_db
+def test_import_reads_the_name_latin_column_and_checks_it(world):
+    from kompis.participants import importing
+
+    header = "id,role,birth_year,gender,municipality_code,postal_code,languages,interests,has_children,"
+    header += "wants_family_match,meeting_mode,same_gender_only,signed_up,first_name,last_name,name_latin"
+    common = "newcomer,1990,woman,0380,75320,ar,fika,false,false,either,false,2026-01-10"
+    rows = [f"A1,{common},ليلى,حداد,Layla Haddad", f"A2,{common},ليلى,حداد,ليلى", f"A3,{common},Åsa,Berg,"]
+    data = "\n".join([header, *rows]).encode()
+    result = importing.check_file(data, "people.csv", organisation=world.org)
+    assert [v.values["name_latin"] for v in result.valid] == ["Layla Haddad", ""]
+    assert [(e.line, e.column) for e in result.errors] == [(3, "name_latin")]
