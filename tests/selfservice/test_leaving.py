@@ -226,3 +226,22 @@ def test_an_unconfirmed_return_expires_back_to_left_and_keeps_her_history(client
     layla.refresh_from_db()
     assert layla.status == "withdrawn"
     assert not Consent.objects.filter(participant=layla, withdrawn_at__isnull=True).exists()
+
+
+def test_mails_naming_her_are_found_by_their_about_key_too(client, pair, world):
+    """The partner's question names her, and a copy staff sent again of the partner's introduction has a
+    key of its own: both are found because their context says whom they are about."""
+    layla, britt, match = pair
+    intro = OutboxMessage.objects.get(template="introduction", participant=britt)
+    OutboxMessage.objects.filter(pk=intro.pk).update(state="sent")
+    copy = followup.resend_mail(actor=world.admin, message=intro)
+    followup.ask_due_followups(now=match.introduced_at + timedelta(days=15))
+    question = OutboxMessage.objects.get(template="followup_question", participant=britt)
+    leave_on_her_page(client, layla)
+    copy.refresh_from_db()
+    question.refresh_from_db()
+    assert copy.state == MailState.CANCELLED and question.state == MailState.CANCELLED
+    deliver_due()
+    assert [m.subject for m in sent_to(britt.email)] == [
+        OutboxMessage.objects.get(template="partner_left").subject
+    ]
