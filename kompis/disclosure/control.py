@@ -28,6 +28,7 @@ Rules
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from scipy.optimize import linprog
@@ -48,6 +49,10 @@ class _Tables:
             if self.values[t] != sum(self.values[p] for p in parts):
                 raise ValueError(f"cell {t} is not the sum of cells {parts}")
         self.k = k
+        # feasible points found by earlier programmes ({cell: value} over hidden cells, the others at their
+        # true values): hiding more keeps them feasible, so a point where cell i is at least 1 away from its
+        # true value proves i safe without solving again
+        self.witnesses: list[dict[int, float]] = []
         self.sums_of: list[list[int]] = [[] for _ in self.values]
         self.under_small = [False] * len(self.values)  # a part of a small total: hidden even when 0
         for j, (t, parts) in enumerate(self.sums):
@@ -66,9 +71,9 @@ class _Tables:
             return (0 if self.under_small[i] else 1, self.k - 1)
         return (self.k, None)
 
-    def component(self, i: int, status: Sequence[str]) -> tuple[list[int], list[int]]:
-        """The hidden cells linked to cell i through sums with hidden cells, and those sums."""
-        cells, sums, todo = {i}, set(), [i]
+    def component(self, seeds: Sequence[int], status: Sequence[str]) -> tuple[list[int], list[int]]:
+        """The hidden cells linked to the seed cells through sums with hidden cells, and those sums."""
+        cells, sums, todo = set(seeds), set(), list(seeds)
         while todo:
             c = todo.pop()
             for j in self.sums_of[c]:
@@ -81,12 +86,10 @@ class _Tables:
                         todo.append(other)
         return sorted(cells), sorted(sums)
 
-    def extreme(self, i: int, status: Sequence[str], sense: int) -> float:
-        """min (sense=1) or max (sense=-1) of cell i over everything published."""
-        cells, sums = self.component(i, status)
-        if not sums:
-            lo, hi = self.bounds(i, status[i])
-            return lo if sense == 1 else (np.inf if hi is None else hi)
+    def solve(
+        self, cells: list[int], sums: list[int], status: Sequence[str], objective: dict[int, float]
+    ) -> Any:
+        """One linear programme over the hidden cells `cells` under `sums`; its optimum is kept as a witness."""
         col = {c: n for n, c in enumerate(cells)}
         a = np.zeros((len(sums), len(cells)))
         b = np.zeros(len(sums))
@@ -98,16 +101,45 @@ class _Tables:
                 else:
                     b[r] -= coef * self.values[cell]
         c = np.zeros(len(cells))
-        c[col[i]] = sense
+        for cell, weight in objective.items():
+            c[col[cell]] = weight
         res = linprog(c, A_eq=a, b_eq=b, bounds=[self.bounds(x, status[x]) for x in cells], method="highs")
+        if res.status not in (0, 3):  # the true values are always feasible; anything else is an accident
+            raise RuntimeError(f"disclosure check failed: {res.message}")
+        if res.status == 0:
+            self.witnesses.append({x: float(res.x[n]) for x, n in col.items()})
+        return res
+
+    def extreme(self, i: int, status: Sequence[str], sense: int) -> float:
+        """min (sense=1) or max (sense=-1) of cell i over everything published."""
+        cells, sums = self.component([i], status)
+        if not sums:
+            lo, hi = self.bounds(i, status[i])
+            return lo if sense == 1 else (np.inf if hi is None else hi)
+        res = self.solve(cells, sums, status, {i: sense})
         if res.status == 3:  # unbounded
             return -sense * np.inf
-        if res.status != 0:  # the true values are always feasible; anything else is a numerical accident
-            raise RuntimeError(f"disclosure check failed: {res.message}")
         return float(res.fun) * sense
+
+    def explore(self, targets: Sequence[int], status: Sequence[str]) -> None:
+        """Two programmes that push all the target cells up and then down at once: their optima usually
+        move most of them, which proves those safe without a programme each."""
+        targets = [i for i in targets if self.sums_of[i]]
+        if not targets:
+            return
+        cells, sums = self.component(targets, status)
+        for sense in (-1.0, 1.0):
+            self.solve(cells, sums, status, {i: sense for i in targets})
+
+    def proven(self, i: int, width: float = 1) -> bool:
+        """A known feasible point has cell i at least `width` away from its true value."""
+        v = self.values[i]
+        return any(abs(w[i] - v) >= width - EPS for w in self.witnesses if i in w)
 
     def width_at_least(self, i: int, status: Sequence[str], width: float) -> bool:
         v = self.values[i]
+        if width <= 1 and self.proven(i, width):
+            return True
         hi = self.extreme(i, status, -1)
         if width <= 1 and hi >= v + width - EPS:
             return True
@@ -171,24 +203,31 @@ def protect(
                     changed = True
 
     pending = [i for i in range(n) if status[i] == SMALL and t.sums_of[i]]
+    t.explore(pending, status)
     while pending:
         i = pending[0]
         if t.safe(i, status, min_values):
             pending.pop(0)
             continue
-        found = candidates(*t.component(i, status))
+        found = candidates(*t.component([i], status))
         if not found:  # nothing left to hide around it (only when k is 2 or less): leave it
             pending.pop(0)
             continue
         for c in found[:MAX_TRIALS]:
             status[c] = SECONDARY
+            known = len(t.witnesses)
             if t.safe(i, status, min_values):
                 pending.pop(0)
                 break
             status[c] = ""
+            del t.witnesses[known:]  # found with c hidden: not feasible once c is shown again
         else:
             status[found[0]] = SECONDARY
 
+    shown_if_implied = [
+        i for i in range(n) if status[i] == SECONDARY or (status[i] == SMALL and t.values[i] == 0)
+    ]
+    t.explore([i for i in shown_if_implied if not t.proven(i)], status)
     for i in range(n):  # hidden cells the rest determines anyway are shown (not a small count, of course)
         if (status[i] == SECONDARY or (status[i] == SMALL and t.values[i] == 0)) and not t.width_at_least(
             i, status, 1

@@ -80,7 +80,7 @@ def test_probe_66_plus_total_cannot_be_worked_out():
     rows = [[12, 13], [6, 30], [20, 7], [30, 40], [25, 30], [1, 2]]
     values, sums = two_way(rows)
     old = [""] * len(values)  # what the old rule hid, cell by cell (see the docstring)
-    for i in (15, 16, 17, 3, 4, 2):  # 66+ row; 26–35 newcomers 6 and established 30; 18–25 total 25
+    for i in (15, 16, 17, 3, 4, 6, 7, 2):  # 66+ row; 26–35 and 36–45 newcomers and established; 18–25 total
         old[i] = SMALL if 0 < values[i] < K else SECONDARY
     lo, hi = feasible_range(published(values, old), sums, K, 17)
     assert lo == hi == 3  # the leak: exactly 3
