@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -64,6 +65,13 @@ class OutboxMessage(models.Model):
         indexes = [
             models.Index(fields=["state", "next_attempt_at"]),
             models.Index(fields=["organisation", "state", "created_at"]),
+            # the server-refusal rule looks at the last hour's failures and deliveries
+            models.Index(
+                fields=["last_attempt_at"],
+                name="outbox_failed_recently",
+                condition=Q(last_attempt_at__isnull=False),
+            ),
+            models.Index(fields=["sent_at"], name="outbox_sent_at"),
         ]
 
     def __str__(self) -> str:
