@@ -308,7 +308,8 @@ def report(checks: list[Check]) -> tuple[str, int]:
         for check in group:
             lines.append(f"  {'ok     ' if check.ok else 'MISSING'}  {check.name}: {check.detail}")
             if not check.ok and check.fix:
-                lines.append(f"           install: {check.fix}")
+                verb = "install" if check.fix.startswith(("sudo apt-get", "make")) else "fix"
+                lines.append(f"           {verb}: {check.fix}")
         lines.append("")
     missing = [c for c in checks if not c.ok]
     lines.append(
