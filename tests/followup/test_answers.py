@@ -56,7 +56,7 @@ def test_opening_an_answer_link_records_nothing(client, asked, value, method):
 
 
 def test_the_page_shows_the_chosen_answer_in_the_participants_language_with_one_button(client, asked):
-    match, question, _other = asked
+    _match, question, _other = asked
     html = Client().get(link(question, "will_not_meet")).content.decode()
     assert '<html lang="ar" dir="rtl">' in html  # Samir reads Arabic, whatever the browser says
     assert html.count('type="submit"') == 1 and 'name="csrfmiddlewaretoken"' in html
@@ -74,7 +74,7 @@ def test_pressing_the_button_in_a_fresh_browser_records_the_answer(asked):
 
 
 def test_a_post_without_the_csrf_token_is_refused(asked):
-    match, question, _other = asked
+    _match, question, _other = asked
     response = Client(enforce_csrf_checks=True).post(link(question, "met"), {"comment": ""})
     assert response.status_code == 403
     question.refresh_from_db()

@@ -73,7 +73,7 @@ def sent_to(address: str) -> list:
 
 
 def test_after_leaving_nothing_to_or_about_her_is_sent(client, pair):
-    layla, britt, match = pair
+    layla, britt, _match = pair
     leave_on_her_page(client, layla)
     deliver_due()
     assert sent_to(layla.email) == []
@@ -104,7 +104,7 @@ def test_partner_back_in_pool_first_in_line_and_told_neutrally(client, pair):
 
 
 def test_partner_who_never_got_the_introduction_gets_no_notice(client, pair):
-    layla, britt, match = pair
+    layla, britt, _match = pair
     leave_on_her_page(client, layla)
     britt.refresh_from_db()
     assert britt.status == "waiting" and britt.rematch_priority
@@ -137,7 +137,7 @@ def test_staff_withdrawal_does_the_same(client, pair, world):
 
 
 def test_her_links_show_the_left_page_in_her_language_and_do_nothing(client, pair):
-    layla, britt, match = pair
+    layla, _britt, match = pair
     followup.ask_due_followups(now=match.introduced_at + timedelta(days=15))
     question = FollowUp.objects.get(match=match, participant=layla)
     will_not = path_of(followup.answer_url(question, "will_not_meet"))
@@ -169,7 +169,7 @@ def test_unsubscribe_cancels_queued_questions_but_not_the_introduction(client, p
 
 
 def test_signing_up_again_revives_the_same_record(client, pair, world, django_capture_on_commit_callbacks):
-    layla, britt, match = pair
+    layla, _britt, match = pair
     leave_on_her_page(client, layla)
     form = {
         "role": "newcomer",
@@ -208,7 +208,7 @@ def test_signing_up_again_revives_the_same_record(client, pair, world, django_ca
 
 
 def test_an_unconfirmed_return_expires_back_to_left_and_keeps_her_history(client, pair, world):
-    layla, britt, match = pair
+    layla, _britt, _match = pair
     services.withdraw_participant(actor=world.admin, participant=layla)
     data = {
         "role": "newcomer",

@@ -62,7 +62,11 @@ def write_every_kind_of_mail(client, world) -> None:
     for role in ("newcomer", "established", "newcomer", "established"):
         people.append(
             ParticipantFactory(
-                organisation=world.org, region=world.uppsala, role=role, status="matched", preferred_language="ar"
+                organisation=world.org,
+                region=world.uppsala,
+                role=role,
+                status="matched",
+                preferred_language="ar",
             )
         )
     matches = []
