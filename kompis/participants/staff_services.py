@@ -80,7 +80,7 @@ def update_participant_in_scope(*, actor: Any, participant: Participant, data: d
     """`services.update_participant` for staff: the region the person ends up in (chosen, or following the
     municipality) must be one the actor may place people in."""
     fresh = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .select_related("region", "organisation")
         .get(pk=participant.pk)
     )
