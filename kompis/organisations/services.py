@@ -39,14 +39,17 @@ def _apply(obj: Any, data: Mapping[str, Any], fields: Iterable[str]) -> list[str
 
 
 @transaction.atomic
-def update_settings(*, actor: Any, organisation: Organisation, data: Mapping[str, Any]) -> list[str]:
-    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    changed = _apply(organisation, data, SETTINGS_FIELDS)
+def update_settings(
+    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], logo: CleanLogo | None = None
+) -> list[str]:
+    """Save the settings form (and a new logo, if one was uploaded) as one change."""
+    locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    changed = _apply(locked, data, SETTINGS_FIELDS)
     if changed:
-        organisation.save(update_fields=changed)
-        record(
-            actor=actor, action="organisation.settings_changed", obj=organisation, data={"fields": changed}
-        )
+        locked.save(update_fields=changed)
+        record(actor=actor, action="organisation.settings_changed", obj=locked, data={"fields": changed})
+    if logo is not None:
+        set_logo(actor=actor, organisation=locked, logo=logo)
     return changed
 
 

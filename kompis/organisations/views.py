@@ -45,9 +45,9 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
     form = SettingsForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         data = {name: form.cleaned_data[name] for name in services.SETTINGS_FIELDS}
-        services.update_settings(actor=request.user, organisation=organisation, data=data)
-        if form.cleaned_data.get("logo"):
-            services.set_logo(actor=request.user, organisation=organisation, logo=form.cleaned_data["logo"])
+        services.update_settings(
+            actor=request.user, organisation=organisation, data=data, logo=form.cleaned_data.get("logo")
+        )
         messages.success(request, _("Settings saved."))
         return redirect("organisations:settings")
     if form.is_bound:
