@@ -60,8 +60,8 @@ def bar_values(rows: list[Row], key: str) -> list[float | None]:
 def grouped_bars(table: Table, series: list[tuple[str, str]], k: int) -> str:
     """Horizontal bars, one group per (non-total) row, one bar per series column; hidden: its mark."""
     rows = [r for r in table.rows if not r.is_total]
-    if not rows:
-        return ""
+    if all(v is None for key, _label in series for v in bar_values(rows, key)):
+        return ""  # nothing shown: no chart (also when there are no rows)
     height = 0.5 + 0.32 * len(rows) * max(1, len(series)) ** 0.6
     fig = Figure(figsize=(5.2, max(1.6, height)))
     ax = fig.add_subplot()

@@ -217,8 +217,8 @@ def marks_legend(k: int) -> str:
     from django.utils.translation import gettext as _
 
     return _(
-        '"<%(k)s": fewer than %(k)s (1 to %(km1)s, or 0 within a total that is itself "<%(k)s"). '
-        '"%(mark)s": %(k)s or more, hidden only so that a "<%(k)s" cannot be worked out.'
+        "“<%(k)s” = 1 to %(km1)s (or 0 within a “<%(k)s” total); “%(mark)s” = %(k)s or more, hidden only so "
+        "that a “<%(k)s” cannot be worked out."
     ) % {"k": k, "km1": k - 1, "mark": SECONDARY_MARK}
 
 
@@ -227,14 +227,15 @@ def suppression_note(k: int) -> str:
     from django.utils.translation import gettext as _
 
     return _(
-        'Small numbers are hidden to protect participants. "<%(k)s" stands for 1 to %(km1)s persons or '
+        "Small numbers are hidden to protect participants. “<%(k)s” stands for 1 to %(km1)s persons or "
         "matches, and for a rate or median that rests on fewer than %(k)s. Zero is shown, except within a "
-        'total that is itself "<%(k)s" (there a "<%(k)s" may also be 0). "%(mark)s" stands for a number of '
-        '%(k)s or more that is hidden only because, with the totals, it would give a "<%(k)s" away '
+        "total that is itself “<%(k)s” (there a “<%(k)s” may also be 0). “%(mark)s” stands for a number of "
+        "%(k)s or more that is hidden only because, with the totals, it would give a “<%(k)s” away "
         "(secondary suppression): it is not a small number. Every hidden number was checked by linear "
         "programming against all the sums this report shows (the parts of a row add up to its total, the "
         "categories to the total row, matches made = individual + family = in person + online, and a figure "
         "shown in several tables is the same number everywhere): none can be worked out exactly; each still "
-        "has at least two possible values. A total whose parts are all shown is always shown. We hide rather "
-        "than round so that every number shown is exact."
+        "has at least two possible values. A total whose parts are all shown is always shown. Charts draw "
+        "no bar for a hidden number, only its mark. We hide rather than round so that every number shown "
+        "is exact."
     ) % {"k": k, "km1": k - 1, "mark": SECONDARY_MARK}

@@ -183,3 +183,8 @@ def test_a_chart_draws_no_bar_for_a_hidden_value():
     svg_shown, svg_hidden = grouped_bars(shown, series, K), grouped_bars(hidden, series, K)
     assert bars(svg_shown) - bars(svg_hidden) == n_hidden  # bars left out, not drawn with length 0
     assert "&lt;5" in svg_hidden and SECONDARY_MARK in svg_hidden
+
+
+def test_a_chart_with_every_value_hidden_is_not_drawn():
+    t = suppress(role_table({"a": (1, 2), "b": (3, 1)}), k=K)
+    assert grouped_bars(t, [("newcomer", "N"), ("established", "E")], K) == ""
