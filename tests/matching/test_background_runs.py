@@ -105,6 +105,7 @@ def test_progress_is_written_by_phase(world, dummy_tasks):
     done = runs.execute_run(run.pk, hook=lambda r: seen.append((r.phase, r.progress)))
     phases = [phase for phase, _ in seen]
     assert [p for i, p in enumerate(phases) if i == 0 or phases[i - 1] != p] == [
+        RunPhase.POOL,
         RunPhase.ENGINE,
         RunPhase.EXPLAIN,
         RunPhase.SAVE,
