@@ -36,7 +36,17 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         if followup is None or payload.get("a") not in Answer.values:
             raise InvalidLink("gone")
     except InvalidLink as exc:
-        return render(request, "followup/link_invalid.html", {"reason": exc.reason}, status=400)
+        # An expired link still names its question: tell the participant in her language.
+        expired = FollowUp.objects.filter(uid=str(exc.payload.get("f", ""))).first() if exc.payload else None
+        if expired is None:
+            return render(request, "followup/link_invalid.html", {"reason": exc.reason}, status=400)
+        return render_in(
+            request,
+            "followup/link_invalid.html",
+            {"reason": exc.reason},
+            language=page_language(request, expired.participant.preferred_language),
+            status=400,
+        )
     person = followup.participant
     language = page_language(request, person.preferred_language)
     chosen = str(payload["a"])

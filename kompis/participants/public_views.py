@@ -50,10 +50,11 @@ def confirm(request: HttpRequest, org: str, token: str) -> HttpResponse:
     try:
         participant = services.participant_from_confirmation(organisation=organisation, token=token)
     except InvalidLink as exc:
-        return render(
+        return render_in(
             request,
             "participants/link_invalid.html",
             {"organisation": organisation, "reason": exc.reason},
+            language=_language_of_expired(request, organisation, exc),
             status=400,
         )
     language = page_language(request, participant.preferred_language)
@@ -90,10 +91,11 @@ def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
     try:
         participant = services.participant_from_self_service(organisation=organisation, token=token)
     except InvalidLink as exc:
-        return render(
+        return render_in(
             request,
             "participants/me_invalid.html",
             {"organisation": organisation, "reason": exc.reason},
+            language=_language_of_expired(request, organisation, exc),
             status=400,
         )
     language = page_language(request, participant.preferred_language)
@@ -148,3 +150,16 @@ def _me_action(request: HttpRequest, participant: Participant) -> tuple[str | No
             )
             done = _("Thank you, your answers are saved.")
     return done, prefs, pause_form
+
+
+def _language_of_expired(request: HttpRequest, organisation: Organisation, exc: InvalidLink) -> str:
+    """An expired link still names its participant: tell her in her language (else the visitor's)."""
+    uid = str(exc.payload.get("p", ""))
+    preferred = (
+        Participant.objects.filter(organisation=organisation, uid=uid)
+        .values_list("preferred_language", flat=True)
+        .first()
+        if uid
+        else None
+    )
+    return page_language(request, preferred or get_language() or settings.LANGUAGE_CODE)

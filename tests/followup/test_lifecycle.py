@@ -211,6 +211,9 @@ def test_expired_answer_link(client, make_match, settings):
         "time.time", return_value=timezone.now().timestamp() + 86400 * (settings.FOLLOWUP_LINK_DAYS + 1)
     ):
         page = client.get(link)
+        assert page.status_code == 400 and 'lang="ar"' in page.content.decode()  # in Samir's language
+        client.get("/language/en/")  # he switches to English on this visit
+        page = client.get(link)
     assert page.status_code == 400 and "too old" in page.content.decode()
     followup.refresh_from_db()
     assert followup.answer == ""

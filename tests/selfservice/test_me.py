@@ -124,6 +124,9 @@ def test_expired_link(client, person, settings):
     later = timezone.now().timestamp() + (settings.SELF_SERVICE_LINK_DAYS + 1) * 86400
     with mock.patch("time.time", return_value=later):
         page = client.get(url)
+        assert page.status_code == 400 and 'lang="ar"' in page.content.decode()  # in Layla's language
+        client.get("/language/en/")  # she switches to English on this visit
+        page = client.get(url)
     assert page.status_code == 400 and "too old" in page.content.decode()
 
 
