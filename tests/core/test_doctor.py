@@ -18,13 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_doctor(**env: str) -> subprocess.CompletedProcess[str]:
+    base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CACHE_URL")}
     return subprocess.run(
         [sys.executable, "-m", "kompis.cli", "doctor"],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=120,
-        env={**os.environ, **env},
+        env={**base, **env},
     )
 
 
@@ -51,8 +52,8 @@ def test_a_bad_line_in_the_list_is_named(tmp_path):
         doctor.read_packages(bad)
 
 
-def test_doctor_lists_programs_and_services():
-    result = run_doctor()
+def test_doctor_lists_programs_and_services(tmp_path):
+    result = run_doctor(KOMPIS_VAR_DIR=str(tmp_path))
     out = result.stdout
     for package in doctor.read_packages():
         assert f"({package.name})" in out
@@ -69,8 +70,8 @@ def test_doctor_lists_programs_and_services():
     assert result.returncode == (0 if "Everything is in place." in out else 1)
 
 
-def test_a_missing_program_is_named_with_the_command_that_installs_it():
-    result = run_doctor(PATH="/nonexistent")
+def test_a_missing_program_is_named_with_the_command_that_installs_it(tmp_path):
+    result = run_doctor(PATH="/nonexistent", KOMPIS_VAR_DIR=str(tmp_path))
     assert result.returncode == 1
     assert "MISSING  pdftotext (poppler-utils)" in result.stdout
     assert "install: sudo apt-get install -y poppler-utils" in result.stdout
