@@ -118,7 +118,7 @@ def on_match_approved(match: Match, *, actor: Any) -> None:
         actor=actor,
         action="matching.match_approved",
         obj=match,
-        summary=f"Match approved: {match.newcomer} - {match.established}",
+        summary="Match approved (manual)" if match.manual else "Match approved",
         data={
             "newcomer": str(match.newcomer.uid),
             "established": str(match.established.uid),
@@ -307,8 +307,14 @@ def reject_proposal(*, actor: Any, proposal: Proposal, reason: str = "") -> Prop
             actor=actor,
             action="matching.proposal_rejected",
             obj=proposal.run,
-            summary=f"Proposal rejected: {proposal.newcomer} - {proposal.established}",
-            data={"proposal": str(proposal.uid), "reason": reason[:500]},
+            summary="Proposal rejected",
+            # the reason is staff's free text: it stays on the proposal, not in the audit log
+            data={
+                "proposal": str(proposal.uid),
+                "newcomer": str(proposal.newcomer.uid),
+                "established": str(proposal.established.uid),
+                "with_reason": bool(reason.strip()),
+            },
         )
     return proposal
 
@@ -403,7 +409,7 @@ def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> P
             actor=actor,
             action="matching.partner_chosen",
             obj=fresh.run,
-            summary=f"Other partner chosen: {newcomer} - {established}",
+            summary="Other partner chosen",
             data={
                 "replaced": str(fresh.uid),
                 "proposal": str(new.uid),

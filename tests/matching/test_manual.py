@@ -236,3 +236,22 @@ def test_two_people_of_the_same_role_are_404(client, world):
     )
     assert client.get(reverse("matching:manual"), {"established": a.uid}).status_code == 404
     assert Proposal.objects.count() == 0 and not ExcludedPair.objects.exists()
+
+
+def test_audit_of_decisions_holds_ids_and_codes_not_names_or_free_text(world):
+    """Regression: summaries named both participants and the rejection reason was copied into the log."""
+    n, e = pair(world)
+    n2 = person(world, "newcomer", first_name="Berhane")
+    e2 = person(world, "established", first_name="Gunilla")
+    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    first, second = run.proposals.order_by("rank")
+    services.approve_proposal(actor=world.uppsala_coordinator, proposal=first)
+    services.reject_proposal(actor=world.uppsala_coordinator, proposal=second, reason="Hon är hans kusin")
+    events = AuditEvent.objects.filter(action__in=["matching.match_approved", "matching.proposal_rejected"])
+    assert events.count() == 2
+    for event in events:
+        text = f"{event.summary} {event.data}"
+        for secret in (n.full_name, e.full_name, n2.full_name, e2.full_name, "kusin"):
+            assert secret not in text, (event.action, secret)
+    rejected = events.get(action="matching.proposal_rejected")
+    assert rejected.data["proposal"] == str(second.uid) and rejected.data["with_reason"] is True
