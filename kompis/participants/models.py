@@ -129,9 +129,8 @@ class Participant(models.Model):
             models.Index(fields=["organisation", "signed_up_at"]),
             models.Index(fields=["region", "status"]),
             models.Index(fields=["last_name", "first_name"]),
-            models.Index(
-                fields=["phone_digits"], name="participant_phone_digits", opclasses=["varchar_pattern_ops"]
-            ),
+            # phone search is a range over this index (see phones.digits_range), on SQLite and PostgreSQL alike
+            models.Index(fields=["organisation", "phone_digits"], name="participant_org_phone_digits"),
         ]
 
     def __str__(self) -> str:

@@ -50,3 +50,15 @@ def phone_query(text: str) -> str:
         return ""
     digits = normalise_phone(text)
     return digits if len(digits) >= MIN_SEARCH_DIGITS else ""
+
+
+def digits_range(prefix: str) -> tuple[str, str | None]:
+    """Numbers starting with `prefix` as a range [low, high) of digit strings: "07012" → ("07012", "07013").
+
+    A range, not LIKE: SQLite uses an index for a range but not for a case-insensitive LIKE, and on PostgreSQL
+    the default index serves it in any collation (digit strings sort the same in all of them).
+    """
+    digits = prefix.rstrip("9")
+    if not digits:
+        return prefix, None  # "999…": everything from here on
+    return prefix, digits[:-1] + str(int(digits[-1]) + 1)
