@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompis.matching.access import runs_for_user
-from kompis.matching.models import MatchingRun, Proposal, ProposalState
+from kompis.matching.models import MatchingRun, Proposal, ProposalState, RunStatus
 from kompis.matching.reasons import render_reasons, render_shortage, render_unmatched, rule_label
 from kompis.municipalities.models import Municipality
 from kompis.participants.access import participants_for_user
@@ -102,10 +102,12 @@ def state_counts(run: MatchingRun) -> dict[str, int]:
 
 
 def latest_runs_by_scope(user: Any, limit: int = 50) -> list[MatchingRun]:
-    """The newest run of every scope the user can see (newest first)."""
+    """The newest finished run of every scope the user can see (newest first); queued, running and failed
+    runs have no outcome yet."""
     seen: set[tuple[Any, Any]] = set()
     out = []
-    for run in runs_for_user(user).select_related("region", "project")[:limit]:
+    finished = runs_for_user(user).filter(status__in=[RunStatus.DRAFT, RunStatus.CLOSED])
+    for run in finished.select_related("region", "project")[:limit]:
         key = (run.region_id, run.project_id)
         if key not in seen:
             seen.add(key)

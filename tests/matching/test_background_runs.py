@@ -298,3 +298,14 @@ def test_command_runs_inline_or_queues(world, dummy_tasks):
     with pytest.raises(CommandError) as bad:
         call_command("run_matching", "--organisation", world.org.slug, "--region", "Atlantis")
     assert bad.value.returncode == 2 and "Atlantis" in str(bad.value)
+
+
+def test_pool_page_keeps_the_last_finished_runs_blockers_while_a_run_is_going(client, world, dummy_tasks):
+    """Regression: the newest run of a scope was taken even while queued, hiding the blockers."""
+    lonely = person(world, "newcomer", languages=["ti"], first_name="Selam")
+    person(world, "established", languages=["sv"])
+    runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
+    runs.start_run(actor=world.admin, organisation=world.org, region=world.uppsala)  # queued, no outcome yet
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(reverse("matching:pool")).content.decode()
+    assert lonely.full_name in html and "no shared language" in html
