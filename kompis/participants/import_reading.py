@@ -451,36 +451,49 @@ def _cell_value(cell: Any, shared: list[str], dates: set[int]) -> str:
     return _number_text(raw.strip(), style.isdigit() and len(style) < 7 and int(style) in dates)
 
 
+_MAX_LOOSE = 10_000  # elements that are not cells or rows, read in a row before memory is freed
+
+
 def _sheet_rows(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, shared: list[str], dates: set[int]
 ) -> tuple[list[str] | None, list[tuple[int, list[str]]]]:
+    """The non-empty rows of the sheet, parsed as a stream: each cell is read when it ends and dropped, a cell
+    beyond MAX_COLUMNS stops the reading at once, and no more than `_MAX_LOOSE` other elements are held
+    (inside sheetData more of them is not a spreadsheet; outside it they are dropped)."""
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     row_number = 0
     texts: list[str] = []
-    sheet_data = None
+    cell_tag, row_tag, data_tag = f"{_MAIN}c", f"{_MAIN}row", f"{_MAIN}sheetData"
+    root: Any = None
+    sheet_data: Any = None
+    in_data = False
+    loose = 0
     for event, el in iterparse(_open(archive, info), events=("start", "end")):
         tag = el.tag
         if event == "start":
-            if tag == f"{_MAIN}row":
+            if root is None:
+                root = el
+            elif tag == row_tag:
                 given = el.get("r") or ""
                 row_number = int(given) if given.isdigit() and len(given) < 8 else row_number + 1
                 texts = []
-            elif tag == f"{_MAIN}sheetData":
-                sheet_data = el
+            elif tag == data_tag:
+                sheet_data, in_data = el, True
             continue
-        if tag == f"{_MAIN}c":
+        if tag == cell_tag:
             ref = _CELL_REF.match(el.get("r") or "")
             column = column_index(ref.group(1)) if ref else len(texts) + 1
             if column > MAX_COLUMNS:
                 raise _too_many_columns(row_number)
-            value = _cell_value(el, shared, dates)
             if column <= len(texts):
                 raise _not_xlsx()  # cells out of order
-            texts.extend([""] * (column - 1 - len(texts)))
-            texts.append(value)
+            if column - 1 > len(texts):
+                texts.extend([""] * (column - 1 - len(texts)))
+            texts.append(_cell_value(el, shared, dates))
             el.clear()
-        elif tag == f"{_MAIN}row":
+            loose = 0
+        elif tag == row_tag:
             if any(t.strip() for t in texts):
                 if header is None:
                     header = texts
@@ -488,9 +501,20 @@ def _sheet_rows(
                     if len(rows) >= MAX_ROWS:
                         raise _too_many_rows()
                     rows.append((row_number, [unguard(t) for t in texts]))
+            texts = []
             el.clear()
             if sheet_data is not None:
-                sheet_data.clear()  # keep memory flat: the rows read so far are not needed as XML
+                sheet_data.clear()  # the rows read so far are not needed as XML
+            loose = 0
+        else:
+            if tag == data_tag:
+                in_data = False
+            loose += 1
+            if loose > _MAX_LOOSE:
+                if in_data:
+                    raise _not_xlsx()
+                root.clear()  # column widths, links, merged cells …: not needed (the open ones stay alive)
+                loose = 0
     return header, rows
 
 

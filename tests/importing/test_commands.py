@@ -189,9 +189,10 @@ def test_full_export_command_xlsx(world, tmp_path):
     )
     assert code == 0
     rows = list(load_workbook(out.open("rb")).active.iter_rows(values_only=True))
-    assert rows[0][-8:] == (
+    assert rows[0][-9:] == (
         "first_name",
         "last_name",
+        "name_latin",
         "email",
         "phone",
         "status",
@@ -199,4 +200,4 @@ def test_full_export_command_xlsx(world, tmp_path):
         "project",
         "availability",
     )
-    assert rows[1][14] == "Amal" and rows[1][19] == "Uppsala"
+    assert rows[1][14] == "Amal" and rows[1][20] == "Uppsala"
