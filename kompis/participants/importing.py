@@ -429,7 +429,10 @@ def conv_id(raw: str) -> str:
 
 
 def _status_reasons() -> dict[str, str]:
-    allowed = ", ".join(IMPORT_STATUSES)
+    allowed = _("%(first)s or %(last)s") % {
+        "first": ", ".join(IMPORT_STATUSES[:-1]),
+        "last": IMPORT_STATUSES[-1],
+    }
     return {
         Status.MATCHED: _(
             "'matched' cannot be imported: a person is matched only when staff approve a match in Kompis. "

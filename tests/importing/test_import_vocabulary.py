@@ -130,7 +130,7 @@ def test_matched_without_a_match_is_refused(world):
     validation = check(csv_bytes([row("P1", status="matched")], COLUMNS), world.org)
     assert validation.errors[0].message == (
         "Row 2, column status: 'matched' cannot be imported: a person is matched only when staff approve a match "
-        "in Kompis. Use waiting, paused."
+        "in Kompis. Use waiting or paused."
     )
 
 
