@@ -132,8 +132,11 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
 def run_progress(request: HttpRequest, run_id: str) -> HttpResponse:
     """The progress box, polled by htmx; once the run is over the page reloads to show the outcome."""
     run = get_run_for_user(request.user, run_id)
-    response = render(request, "matching/_run_progress.html", _progress_context(run))
-    if not run.is_active and request.headers.get("HX-Request"):
+    if not request.headers.get("HX-Request"):
+        return render(request, "matching/_run_progress.html", _progress_context(run))
+    # htmx replaces the content of the live region (a region that stays is what screen readers announce)
+    response = render(request, "matching/_run_progress_live.html", _progress_context(run))
+    if not run.is_active:
         response["HX-Refresh"] = "true"
     return response
 

@@ -275,3 +275,28 @@ def test_review_stays_in_place_after_approving(live_server, world, long_review, 
         shot(plain, "31-review-after-approve-no-js-phone")
     finally:
         context.close()
+
+
+def test_run_page_follows_a_background_run_until_its_proposals_are_there(
+    live_server, world, uppsala_pool, new_page, settings, shot
+):
+    """The run is queued by the page; a worker (here: the test) runs it; the open page polls and then
+    shows the proposals without anyone reloading it."""
+    from kompis.matching.tasks import execute_matching_run
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    base = live_server.url
+    page = new_page(*DESKTOP)
+    log_in(page, base, world.uppsala_coordinator.username)
+    page.goto(f"{base}/staff/matching/")
+    page.select_option("#id_scope", f"region:{world.uppsala.uid}")
+    page.click("main form[method=post] button[type=submit]")
+    page.wait_for_url(f"{base}/staff/matching/runs/*/")
+    run = MatchingRun.objects.get()
+    assert run.status == "queued"
+    assert page.locator("#run-progress-live progress").count() == 1
+    shot(page, "32-run-queued-desktop")
+    execute_matching_run.call(run.pk)
+    proposal_rows(page).first.wait_for(timeout=15_000)  # the poll saw the run finish and reloaded the page
+    assert proposal_rows(page).count() == 6
+    assert page.url == f"{base}/staff/matching/runs/{run.uid}/"

@@ -62,6 +62,10 @@ def test_view_queues_the_run_and_the_task_makes_the_proposals(
     html = client.get(reverse("matching:run_detail", args=[run.uid])).content.decode()
     assert "Waiting to start" in html and 'hx-trigger="every 2s"' in html
     assert "Approve" not in html
+    # what htmx polls: the content of the live region only, and no reload while the run is queued
+    response = client.get(reverse("matching:run_progress", args=[run.uid]), HTTP_HX_REQUEST="true")
+    assert "Waiting to start" in response.content.decode() and "<section" not in response.content.decode()
+    assert "HX-Refresh" not in response
 
     assert execute_matching_run.call(run.pk) == RunStatus.DRAFT
     run.refresh_from_db()
