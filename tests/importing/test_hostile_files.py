@@ -355,3 +355,15 @@ def test_no_file_gives_a_500(client, world, upload):
             ("participants:import_confirm", {"key": key, "mode": "valid"}),
         ):
             assert client.post(reverse(path), body).status_code in (200, 302), path
+
+
+def test_preview_still_checks_csrf(world):
+    """The preview installs its upload handler before Django reads the body, so it checks CSRF itself."""
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("participants:import_preview"), {"file": SimpleUploadedFile("p.csv", csv_bytes([row("P1")]))}
+    )
+    assert response.status_code == 403
