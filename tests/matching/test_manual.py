@@ -255,3 +255,12 @@ def test_audit_of_decisions_holds_ids_and_codes_not_names_or_free_text(world):
             assert secret not in text, (event.action, secret)
     rejected = events.get(action="matching.proposal_rejected")
     assert rejected.data["proposal"] == str(second.uid) and rejected.data["with_reason"] is True
+
+
+def test_participant_page_links_to_the_manual_match_page(client, world):
+    n = person(world, "newcomer")
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(reverse("participants:detail", args=[n.uid])).content.decode()
+    link = reverse("matching:manual") + f"?newcomer={n.uid}"
+    assert link in html
+    assert n.full_name in client.get(link).content.decode()
