@@ -70,6 +70,17 @@ class ScopedStaffForm(StaffEditForm):
                 projects = Project.objects.filter(Q(pk__in=projects) | Q(pk=current.project_id))
             cast(forms.ModelChoiceField, self.fields["project"]).queryset = projects.order_by("name")
 
+    def clean_email(self) -> str:
+        email = super().clean_email()
+        others = Participant.objects.filter(organisation_id=self.user.organisation_id, email=email)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if email and others.exists():
+            raise forms.ValidationError(
+                _("Someone with this e-mail address is already registered. Search for them in the list.")
+            )
+        return email
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         municipality = data.get("municipality")
@@ -111,17 +122,6 @@ class StaffAddForm(ScopedStaffForm):
         self.fields["email"].help_text = _(
             "Optional. No mail is sent now; the person gets mails from their introduction on."
         )
-
-    def clean_email(self) -> str:
-        email = super().clean_email()
-        if (
-            email
-            and Participant.objects.filter(organisation_id=self.user.organisation_id, email=email).exists()
-        ):
-            raise forms.ValidationError(
-                _("Someone with this e-mail address is already registered. Search for them in the list.")
-            )
-        return email
 
     def profile_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name not in CONSENT_FIELDS]

@@ -225,3 +225,21 @@ def test_service_refuses_out_of_scope_moves_whatever_the_form(world, danderyd_pa
         )
     danderyd_participant.refresh_from_db()
     assert danderyd_participant.region == world.danderyd
+
+
+def test_edit_to_an_address_someone_else_has_is_a_clear_field_error(client, world, danderyd_participant):
+    from tests.factories import ParticipantFactory
+
+    other = ParticipantFactory(organisation=world.org, region=world.danderyd, email="taken@example.org")
+    client.force_login(world.danderyd_coordinator)
+    url = reverse("participants:edit", args=[danderyd_participant.uid])
+    response = client.post(url, edit_data(danderyd_participant, email="Taken@example.org"))
+    assert response.status_code == 200
+    assert "already registered" in str(response.context["form"].errors["email"])
+    assert (
+        client.post(url, edit_data(danderyd_participant, phone="070 1")).status_code == 200
+    )  # own address ok
+    # keeping their own address is no clash
+    assert client.post(url, edit_data(danderyd_participant, phone="070 123 45 67")).status_code == 302
+    other.refresh_from_db()
+    assert other.email == "taken@example.org"
