@@ -9,16 +9,18 @@ Rules
 - Primary: a count of 1 … k−1 is "small" and hidden. Zero is shown, except as a part of a total that
   is itself small: there the zeros are hidden as "small" too, and every part of it means 0 … k−1
   (otherwise four persons in four categories under a "<5" total would each be exactly 1).
+  Safety does not rest on the reader not knowing these rules.
 - What a reader knows: every shown count, every sum above, that counts are whole and ≥ 0, and what the
-  marks say: a small cell is 1 … k−1 (0 … k−1 as a part of a small total), a secondary cell is at least k (only counts ≥ k are ever chosen as
-  secondary, so its mark says just that).
+  marks say: a small cell is 1 … k−1 (0 … k−1 as a part of a small total), a secondary cell is at
+  least k (only counts ≥ k are ever chosen as secondary, so its mark says just that).
 - Safe: for every hidden cell, the smallest and the largest value it can take under all of that (two
   linear programmes over the hidden cells linked to it) are at least one apart, so the table admits at
   least two values for it (`min_values`; never more than a small cell's own k−1 possible values).
-- Secondary: while a small cell is not safe, a shown count ≥ k that shares a sum with it (or with a hidden
-  cell linked to it) is hidden too: the cheapest (by `cost`; by default parts before totals, then the
-  smallest, preferring cells that do not leave another sum with a single hidden cell) that makes the
-  small cell safe, else the cheapest, and the check is repeated. Hiding more
+- Secondary: for each small cell that is not safe, one more linear programme finds the cheapest set of
+  shown counts (≥ k; by `weight`: parts before totals, then the smaller) whose hiding lets it move by
+  one: the change y = x − true values keeps every sum, keeps hidden cells within their marks and newly
+  hidden ones ≥ k, and leaves all other shown cells alone; the shown cells it changes are hidden. That
+  change is itself a feasible point with the small cell moved, so the cell is then safe. Hiding more
   only widens what the others can take, so a cell once safe stays safe.
 - Finally a secondary cell or a hidden zero that the rest determines anyway (e.g. a total whose parts are
   all shown, a zero in a column whose total is 0) is shown again: publishing what is already implied
@@ -36,7 +38,6 @@ from scipy.optimize import linprog
 SMALL, SECONDARY = "small", "secondary"
 Sum = tuple[int, tuple[int, ...]]
 EPS = 1e-6
-MAX_TRIALS = 12  # candidates tried one by one before the cheapest is taken without proof that it suffices
 
 
 class _Tables:
@@ -131,6 +132,52 @@ class _Tables:
         for sense in (-1.0, 1.0):
             self.solve(cells, sums, status, {i: sense for i in targets})
 
+    def pattern(
+        self, i: int, step: float, status: Sequence[str], weight: Sequence[float], may_hide: Sequence[bool]
+    ) -> tuple[float, list[int], dict[int, float]] | None:
+        """The cheapest set of shown cells whose hiding lets cell i move by `step` (one linear programme
+        over the changes y = x − true values: every sum still holds, hidden cells stay within their
+        marks, a newly hidden cell stays ≥ k, other shown cells do not change; the cost is the weighted
+        size of the changes of shown cells). Returns (cost, cells to hide, the feasible point) or None."""
+        lo, hi = self.bounds(i, status[i])
+        if not lo <= self.values[i] + step <= (np.inf if hi is None else hi):
+            return None  # its own mark does not allow that value
+        cells, sums = self.component([i], [SMALL] * len(self.values))  # everything linked by any sum
+        cols: dict[int, list[int]] = {}  # cell -> its variables (one, or two for a shown cell: up, down)
+        bounds: list[tuple[float | None, float | None]] = []
+        cost: list[float] = []
+        for c in cells:
+            v = self.values[c]
+            if c == i:
+                cols[c] = [len(bounds)]
+                bounds.append((step, step))
+                cost.append(0.0)
+            elif status[c]:
+                c_lo, c_hi = self.bounds(c, status[c])
+                cols[c] = [len(bounds)]
+                bounds.append((c_lo - v, None if c_hi is None else c_hi - v))
+                cost.append(0.0)
+            elif may_hide[c]:
+                cols[c] = [len(bounds), len(bounds) + 1]
+                bounds += [(0, None), (0, v - self.k)]
+                cost += [float(weight[c]), float(weight[c])]
+        a = np.zeros((len(sums), len(bounds)))
+        for r, j in enumerate(sums):
+            t, parts = self.sums[j]
+            for cell, coef in ((t, 1.0), *((p, -1.0) for p in parts)):
+                for sign, var in zip((1.0, -1.0), cols.get(cell, []), strict=False):
+                    a[r, var] += coef * sign
+        res = linprog(np.array(cost), A_eq=a, b_eq=np.zeros(len(sums)), bounds=bounds, method="highs")
+        if res.status != 0:
+            return None
+        y = {
+            c: sum(sign * res.x[var] for sign, var in zip((1.0, -1.0), vs, strict=False))
+            for c, vs in cols.items()
+        }
+        hide = [c for c in cells if not status[c] and c != i and abs(y.get(c, 0.0)) > EPS]
+        witness = {c: self.values[c] + y[c] for c in cols if status[c] or c in hide or c == i}
+        return float(res.fun), hide, witness
+
     def proven(self, i: int, width: float = 1) -> bool:
         """A known feasible point has cell i at least `width` away from its true value."""
         v = self.values[i]
@@ -157,11 +204,13 @@ class _Tables:
         return need == 0 or self.width_at_least(i, status, need)
 
 
-def _default_cost(t: _Tables) -> list[tuple[int, int]]:
+def _default_weight(t: _Tables) -> list[float]:
+    """Hiding a part costs 1, a total 3 (per sum it totals); among equals the smaller count goes first."""
     as_total = [0] * len(t.values)
     for total, _parts in t.sums:
         as_total[total] += 1
-    return [(as_total[i], v) for i, v in enumerate(t.values)]
+    top = max(t.values, default=0) + 1
+    return [1 + 2 * as_total[i] + v / top for i, v in enumerate(t.values)]
 
 
 def protect(
@@ -169,69 +218,42 @@ def protect(
     sums: Sequence[Sum],
     k: int,
     *,
-    cost: Sequence[object] | None = None,
+    weight: Sequence[float] | None = None,
     eligible: Sequence[bool] | None = None,
     min_values: int = 2,
 ) -> list[str]:
-    """The status of each cell ("", "small" or "secondary") so that no small cell can be worked out."""
+    """The status of each cell ("", "small" or "secondary") so that no small cell can be worked out.
+
+    `weight`: what hiding each cell costs (by default parts before totals, then smaller counts first);
+    `eligible`: which cells may be hidden as secondary (besides, only counts of at least k ever are)."""
     t = _Tables(values, sums, k)
     n = len(t.values)
-    order_cost: Sequence[object] = cost if cost is not None else _default_cost(t)
+    w = list(weight) if weight is not None else _default_weight(t)
     may_hide = [
         t.values[i] >= k and (eligible is None or bool(eligible[i])) for i in range(n)
     ]  # a secondary mark must not hide a zero or look like a small count
     status = [SMALL if 0 < v < k or t.under_small[i] else "" for i, v in enumerate(t.values)]
 
-    def candidates(cells: list[int], sums_: list[int]) -> list[int]:
-        found = {c for j in sums_ for c in t.cells(j) if not status[c] and may_hide[c]}
-
-        def opened(c: int) -> int:  # sums in which c would be the only hidden cell (each needs another)
-            return sum(1 for j in t.sums_of[c] if not any(status[x] for x in t.cells(j)))
-
-        return sorted(found, key=lambda c: (opened(c), order_cost[c], c))  # type: ignore[index]
-
-    # a quick first pass: no sum with exactly one hidden cell (most tables need nothing more)
-    changed = True
-    while changed:
-        changed = False
-        for j in range(len(t.sums)):
-            cells = t.cells(j)
-            if sum(1 for c in cells if status[c]) == 1:
-                found = candidates([], [j])
-                if found:
-                    status[found[0]] = SECONDARY
-                    changed = True
-
     pending = [i for i in range(n) if status[i] == SMALL and t.sums_of[i]]
     t.explore(pending, status)
-    while pending:
-        i = pending[0]
+    for i in pending:
         if t.safe(i, status, min_values):
-            pending.pop(0)
             continue
-        found = candidates(*t.component([i], status))
-        if not found:  # nothing left to hide around it (only when k is 2 or less): leave it
-            pending.pop(0)
+        need = t.required(i, status, min_values)
+        found = [p for p in (t.pattern(i, d, status, w, may_hide) for d in (need, -need)) if p is not None]
+        if not found:  # nothing can make it move (only when k is 2 or less): leave it
             continue
-        for c in found[:MAX_TRIALS]:
+        _cost, cells, witness = min(found, key=lambda p: p[0])
+        for c in cells:
             status[c] = SECONDARY
-            known = len(t.witnesses)
-            if t.safe(i, status, min_values):
-                pending.pop(0)
-                break
-            status[c] = ""
-            del t.witnesses[known:]  # found with c hidden: not feasible once c is shown again
-        else:
-            status[found[0]] = SECONDARY
+        t.witnesses.append(witness)  # proves i safe, and stays feasible as more is hidden
 
     shown_if_implied = [
         i for i in range(n) if status[i] == SECONDARY or (status[i] == SMALL and t.values[i] == 0)
     ]
     t.explore([i for i in shown_if_implied if not t.proven(i)], status)
-    for i in range(n):  # hidden cells the rest determines anyway are shown (not a small count, of course)
-        if (status[i] == SECONDARY or (status[i] == SMALL and t.values[i] == 0)) and not t.width_at_least(
-            i, status, 1
-        ):
+    for i in shown_if_implied:  # hidden cells the rest determines anyway are shown (never a small count)
+        if not t.width_at_least(i, status, 1):
             status[i] = ""
     return status
 

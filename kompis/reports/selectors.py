@@ -709,7 +709,8 @@ def cached_report(scope: ReportScope, period: Period, *, charts: bool = True) ->
 
     k = settings.SUPPRESSION_K
     raw = ":".join(map(str, (scope.signature(), period.start, period.end, get_language(), k)))
-    key = "reports:v1:" + hashlib.sha256(raw.encode()).hexdigest()
+    # v2: cells carry why they are hidden (`reason`) and which figure they are (`ref`)
+    key = "reports:v2:" + hashlib.sha256(raw.encode()).hexdigest()
     version = AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
     now = timezone.now()
     entry = cache.get(key)

@@ -193,8 +193,9 @@ def suppress_tables(tables: list[Table], k: int | None = None) -> list[Table]:
     for total_var, _parts in sums:
         as_total[total_var] += 1
     # parts before totals, figures shown in one table before those shown in several, then the smallest
-    cost = [(as_total[i], shared[i], v) for i, v in enumerate(values)]
-    status = protect(values, sums, k, cost=cost)
+    top = max(values, default=0) + 1
+    weight = [1 + 2 * as_total[i] + 3 * (shared[i] - 1) + v / top for i, v in enumerate(values)]
+    status = protect(values, sums, k, weight=weight)
     for t in tables:
         for r in t.rows:
             for cell in r.cells.values():
