@@ -3,6 +3,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -76,9 +77,7 @@ MAX_ID = 64
 _TRUE = frozenset({"true", "yes", "1", "sant", "ja"})
 _FALSE = frozenset({"false", "no", "0", "falskt", "nej"})
 #: Characters no cell may hold (line breaks and tabs are allowed: free texts have them).
-_CONTROL = frozenset(
-    chr(c) for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xFFFE, 0xFFFF)
-)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 @dataclass(frozen=True)
@@ -505,8 +504,9 @@ def cell_problem(value: str) -> str | None:
             "length": f"{len(value):,}",
             "max": f"{MAX_CELL:,}",
         }
-    bad = next((ch for ch in value if ch in _CONTROL), None)
-    if bad is not None:
+    found = _CONTROL.search(value)
+    if found is not None:
+        bad = found.group()
         return _("the cell contains the control character %(char)s, which cannot be imported.") % {
             "char": f"U+{ord(bad):04X}"
         }
