@@ -98,6 +98,7 @@ def grouped_bars(table: Table, series: list[tuple[str, str]], k: int) -> str:
     ax.set_yticks(range(len(rows)))
     ax.set_yticklabels([r.label for r in reversed(rows)], fontsize=8)
     ax.set_xlim(0, top * 1.15)
+    ax.set_ylim(-0.5, len(rows) - 0.5)  # every row, also one whose bars are all hidden
     _style(ax)
     if n > 1:
         ax.legend(
