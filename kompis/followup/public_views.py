@@ -67,7 +67,11 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             return render_in(
                 request,
                 "followup/thanks.html",
-                {**context, "commented": bool(form.cleaned_data["comment"].strip())},
+                {
+                    **context,
+                    "commented": bool(form.cleaned_data["comment"].strip()),
+                    "ask_again_days": settings.FOLLOWUP_NOT_YET_DAYS,
+                },
                 language=language,
             )
         others = [

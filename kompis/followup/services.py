@@ -75,6 +75,7 @@ def introduce_match(*, actor: Any, match: Match) -> None:
                     "mode": match.mode,
                     "kind": match.kind,
                     "other_municipality": other.municipality.name,
+                    "followup_days": match.organisation.followup_days,
                     ABOUT: [str(other.uid)],
                 },
                 dedupe_key=f"introduction:{match.uid}:{me.uid}",

@@ -42,7 +42,11 @@ def signup(request: HttpRequest, org: str) -> HttpResponse:
 
 def signup_thanks(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org)
-    return render(request, "participants/signup_thanks.html", {"organisation": organisation})
+    return render(
+        request,
+        "participants/signup_thanks.html",
+        {"organisation": organisation, "days": settings.SIGNUP_CONFIRM_DAYS},
+    )
 
 
 def confirm(request: HttpRequest, org: str, token: str) -> HttpResponse:
@@ -53,7 +57,7 @@ def confirm(request: HttpRequest, org: str, token: str) -> HttpResponse:
         return render_in(
             request,
             "participants/link_invalid.html",
-            {"organisation": organisation, "reason": exc.reason},
+            {"organisation": organisation, "reason": exc.reason, "days": settings.SIGNUP_CONFIRM_DAYS},
             language=_language_of_expired(request, organisation, exc),
             status=400,
         )
