@@ -122,8 +122,8 @@ def render_shortage(p: Mapping[str, Any], municipalities: Mapping[str, str] | No
                 waiting,
             )
         other = ngettext(
-            "%(compatible)d compatible established (%(free)d still free)",
-            "%(compatible)d compatible established (%(free)d still free)",
+            "%(compatible)d compatible established (with room for another match: %(free)d)",
+            "%(compatible)d compatible established (with room for another match: %(free)d)",
             compatible,
         )
     else:
@@ -146,8 +146,8 @@ def render_shortage(p: Mapping[str, Any], municipalities: Mapping[str, str] | No
                 waiting,
             )
         other = ngettext(
-            "%(compatible)d compatible newcomer (%(free)d still free)",
-            "%(compatible)d compatible newcomers (%(free)d still free)",
+            "%(compatible)d compatible newcomer (with room for another match: %(free)d)",
+            "%(compatible)d compatible newcomers (with room for another match: %(free)d)",
             compatible,
         )
     return _("%(who)s; %(other)s") % {
