@@ -14,6 +14,7 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kompis.core import cells
 from kompis.municipalities.models import Municipality
@@ -80,12 +81,22 @@ def example_row(user: Any) -> dict[str, Any]:
     }
 
 
+def _free_text() -> str:
+    return ngettext(
+        "Free text, at most %(max)s character.", "Free text, at most %(max)s characters.", MAX_TEXT
+    ) % {"max": MAX_TEXT}
+
+
 def column_notes() -> list[tuple[str, str, str]]:
     """(column, required or optional, what it holds and the allowed values)."""
     year = timezone.localdate().year
     required, optional = _("required"), _("optional")
     notes = {
-        "id": _("Your own id for the person, unique in the organisation (at most %(max)s characters).")
+        "id": ngettext(
+            "Your own id for the person, unique in the organisation (at most %(max)s character).",
+            "Your own id for the person, unique in the organisation (at most %(max)s characters).",
+            MAX_ID,
+        )
         % {"max": MAX_ID},
         "role": _("newcomer (new in Sweden) or established (established in Sweden)."),
         "birth_year": _(
@@ -112,9 +123,14 @@ def column_notes() -> list[tuple[str, str, str]]:
         "capacity": _("Matches at the same time, 1 to %(max)s (newcomers always 1). Empty means 1.")
         % {"max": MAX_CAPACITY},
         "signed_up": _("The sign-up date, YYYY-MM-DD, not in the future."),
-        "first_name": _("At most %(max)s characters; without it the id is used as the name.")
+        "first_name": ngettext(
+            "At most %(max)s character; without it the id is used as the name.",
+            "At most %(max)s characters; without it the id is used as the name.",
+            MAX_NAME,
+        )
         % {"max": MAX_NAME},
-        "last_name": _("At most %(max)s characters.") % {"max": MAX_NAME},
+        "last_name": ngettext("At most %(max)s character.", "At most %(max)s characters.", MAX_NAME)
+        % {"max": MAX_NAME},
         "name_latin": _(
             "The name in Latin letters, as the person wants it written, when the name is written in another "
             "script (Arabic, Cyrillic …). Used in mails to the partner."
@@ -124,8 +140,8 @@ def column_notes() -> list[tuple[str, str, str]]:
         "availability": _("Separated by semicolons: %(codes)s.") % {"codes": ", ".join(AVAILABILITY)},
         "household_size": _("People in the household, %(min)s to %(max)s.")
         % {"min": MIN_HOUSEHOLD, "max": MAX_HOUSEHOLD},
-        "about_me": _("Free text, at most %(max)s characters.") % {"max": MAX_TEXT},
-        "hopes": _("Free text, at most %(max)s characters.") % {"max": MAX_TEXT},
+        "about_me": _free_text(),
+        "hopes": _free_text(),
         "status": _("%(allowed)s; empty means waiting.") % {"allowed": ", ".join(IMPORT_STATUSES)},
     }
     return [(c, required if c in REQUIRED_COLUMNS else optional, str(notes[c])) for c in TEMPLATE_COLUMNS]

@@ -111,14 +111,22 @@ def normalise_column(name: str) -> str:
 
 def _too_many_rows() -> ImportFileError:
     return ImportFileError(
-        _("The file has more than %(max)s rows; at most %(max)s rows can be imported at a time.")
+        ngettext(
+            "The file has more than %(max)s row; at most %(max)s row can be imported at a time.",
+            "The file has more than %(max)s rows; at most %(max)s rows can be imported at a time.",
+            MAX_ROWS,
+        )
         % {"max": f"{MAX_ROWS:,}"}
     )
 
 
 def _too_many_columns(line: int) -> ImportFileError:
     return ImportFileError(
-        _("Row %(line)s has more than %(max)s columns; at most %(max)s columns can be read.")
+        ngettext(
+            "Row %(line)s has more than %(max)s column; at most %(max)s column can be read.",
+            "Row %(line)s has more than %(max)s columns; at most %(max)s columns can be read.",
+            MAX_COLUMNS,
+        )
         % {"line": line, "max": MAX_COLUMNS}
     )
 
@@ -384,11 +392,19 @@ def _shared_strings(archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo
     if info is None:
         return []
     refused = ImportFileError(
-        _(
-            "The XLSX file has more than %(max)s different texts, more than %(rows)s rows can hold; "
-            "save it as CSV or split it into smaller files."
+        ngettext(
+            "The XLSX file has more than %(max)s different text.",
+            "The XLSX file has more than %(max)s different texts.",
+            MAX_SHARED_STRINGS,
         )
-        % {"max": f"{MAX_SHARED_STRINGS:,}", "rows": f"{MAX_ROWS:,}"}
+        % {"max": f"{MAX_SHARED_STRINGS:,}"}
+        + " "
+        + ngettext(
+            "That is more than a file of %(rows)s row can hold; save it as CSV or split it into smaller files.",
+            "That is more than a file of %(rows)s rows can hold; save it as CSV or split it into smaller files.",
+            MAX_ROWS,
+        )
+        % {"rows": f"{MAX_ROWS:,}"}
     )
     _count_shared_strings(archive, info, refused)
     strings: list[str] = []

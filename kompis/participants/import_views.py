@@ -24,7 +24,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -44,9 +44,17 @@ _KEY_RE = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def _limits_text() -> str:
-    return _("At most %(mb)s MB and %(rows)s rows.") % {
+    return ngettext(
+        "At most %(mb)s MB and %(rows)s row.", "At most %(mb)s MB and %(rows)s rows.", importing.MAX_ROWS
+    ) % {
         "mb": importing.max_mb(),
         "rows": f"{importing.MAX_ROWS:,}",
+    }
+
+
+def _imported(created: int) -> str:
+    return ngettext("Imported %(count)s participant.", "Imported %(count)s participants.", created) % {
+        "count": created
     }
 
 
@@ -394,13 +402,15 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
         request.session[SESSION_LAST] = stored.key
         messages.success(
             request,
-            _("Imported %(created)s participants; %(rejected)s rows were rejected.")
-            % {"created": result.created, "rejected": result.rejected},
+            _imported(result.created)
+            + " "
+            + ngettext("%(count)s row was rejected.", "%(count)s rows were rejected.", result.rejected)
+            % {"count": result.rejected},
         )
         return redirect("participants:import")
     stored.delete()
     request.session.pop(SESSION_LAST, None)
-    messages.success(request, _("Imported %(created)s participants.") % {"created": result.created})
+    messages.success(request, _imported(result.created))
     return redirect("participants:list")
 
 

@@ -384,11 +384,19 @@ def _conv_municipality(names: dict[str, str], allowed: set[str] | None) -> Calla
     return conv
 
 
+def _longer_than(max_length: int) -> str:
+    return ngettext(
+        "the text is longer than %(max)s character.",
+        "the text is longer than %(max)s characters.",
+        max_length,
+    ) % {"max": max_length}
+
+
 def _text(max_length: int) -> Callable[[str], str]:
     def conv(raw: str) -> str:
         text = raw.strip()
         if len(text) > max_length:
-            raise Invalid(_("the text is longer than %(max)s characters.") % {"max": max_length})
+            raise Invalid(_longer_than(max_length))
         return text
 
     return conv
@@ -407,7 +415,7 @@ def conv_email(raw: str) -> str:
     if not text:
         return ""
     if len(text) > 254:
-        raise Invalid(_("the text is longer than %(max)s characters.") % {"max": 254})
+        raise Invalid(_longer_than(254))
     try:
         validate_email(text)
     except ValidationError as exc:
@@ -421,7 +429,11 @@ def conv_id(raw: str) -> str:
     text = _required(raw)
     if len(text) > MAX_ID:
         raise Invalid(
-            _("%(value)s is longer than %(max)s characters.")
+            ngettext(
+                "%(value)s is longer than %(max)s character.",
+                "%(value)s is longer than %(max)s characters.",
+                MAX_ID,
+            )
             % {"value": _quoted(text[:20] + "…"), "max": MAX_ID}
         )
     return text
@@ -500,7 +512,11 @@ _DEFAULTS: dict[str, Any] = {
 def cell_problem(value: str) -> str | None:
     """Why a cell cannot be imported at all (too long, a control character), or None."""
     if len(value) > MAX_CELL:
-        return _("the cell has %(length)s characters; at most %(max)s are allowed.") % {
+        return ngettext(
+            "the cell has %(length)s character; at most %(max)s are allowed.",
+            "the cell has %(length)s characters; at most %(max)s are allowed.",
+            len(value),
+        ) % {
             "length": f"{len(value):,}",
             "max": f"{MAX_CELL:,}",
         }
@@ -634,7 +650,11 @@ def validate(
                     line,
                     None,
                     "",
-                    _("the row has %(cells)s cells but the header has %(columns)s.")
+                    ngettext(
+                        "the row has %(cells)s cell but the header has %(columns)s.",
+                        "the row has %(cells)s cells but the header has %(columns)s.",
+                        len(row_cells),
+                    )
                     % {"cells": len(row_cells), "columns": width},
                 )
             )

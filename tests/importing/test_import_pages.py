@@ -87,7 +87,7 @@ def test_valid_only_import_and_rejected_rows_download(client, world):
     assert response.status_code == 302 and response["Location"] == reverse("participants:import")
     assert sorted(Participant.objects.values_list("external_ref", flat=True)) == ["P1", "P3"]
     page = client.get(reverse("participants:import")).content.decode()
-    assert "Imported 2 participants; 2 rows were rejected." in page and "Download the rejected rows" in page
+    assert "Imported 2 participants. 2 rows were rejected." in page and "Download the rejected rows" in page
     # after the import: still the rows rejected then (P1 and P3 now exist, but were imported)
     response = client.post(reverse("participants:import_rejected"), {"key": key})
     assert response.content == before
