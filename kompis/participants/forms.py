@@ -227,6 +227,7 @@ class SignupForm(ProfileForm):
 
     class Meta(ProfileForm.Meta):
         fields = [f for f in ProfileForm.Meta.fields]
+        labels = {"role": _("Which describes you best?")}  # the model's "role" is the staff word
 
 
 class StaffEditForm(ProfileForm):

@@ -58,7 +58,7 @@ class Participant(models.Model):
         related_name="participants",
         verbose_name=_("project"),
     )
-    role = models.CharField(_("I am"), max_length=16, choices=ParticipantRole.choices)
+    role = models.CharField(_("role"), max_length=16, choices=ParticipantRole.choices)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     # The name as the person wants it written in Latin letters, when they write it in another script

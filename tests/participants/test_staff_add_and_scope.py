@@ -58,7 +58,7 @@ def test_coordinator_adds_a_paper_sign_up_into_own_region(client, world):
     assert "Hodan" not in str(event.data) + event.summary and "070" not in str(event.data) + event.summary
     assert not OutboxMessage.objects.filter(participant=person).exists()  # no mail when added on paper
     page = client.get(reverse("participants:detail", args=[person.uid])).content.decode()
-    assert "Added from a paper sign-up by danderyd@kompis.test" in page and "on paper, by staff" in page
+    assert "Added from a paper sign-up by danderyd@kompis.test" in page and "Method: On paper, by staff." in page
 
 
 def test_research_consent_is_recorded_on_paper_too(client, world):
