@@ -538,8 +538,19 @@ def end_match(
         )
 
 
+def left_people_in(message: OutboxMessage) -> bool:
+    """Is the mail to, or about, someone who has left? (Then no copy of it may go out.)"""
+    people = {str(uid) for uid in (message.context or {}).get(ABOUT, [])}
+    if message.participant_id:
+        people.add(str(message.participant.uid))
+    return Participant.objects.filter(uid__in=people, status=Status.WITHDRAWN).exists()
+
+
 def resend_mail(*, actor: Any, message: OutboxMessage) -> OutboxMessage | None:
-    """Send a copy of a mail again (new Message-ID), e.g. after the participant fixed their address."""
+    """Send a copy of a mail again (new Message-ID), e.g. after the participant fixed their address.
+    None (nothing queued) when the mail is to or about someone who has left (issue 10 §3)."""
+    if left_people_in(message):
+        return None
     with transaction.atomic():
         copies = OutboxMessage.objects.filter(dedupe_key__startswith=f"resend:{message.uid}:").count()
         copy = queue_mail(

@@ -147,8 +147,10 @@ def mail_resend(request: HttpRequest, mail_id: str) -> HttpResponse:
     )
     if mail is None:
         raise Http404("No such mail")
-    services.resend_mail(actor=request.user, message=mail)
-    messages.success(request, _("The mail is queued to be sent again."))
+    if services.resend_mail(actor=request.user, message=mail) is None:
+        messages.error(request, _("This mail is not sent again: it is to or about someone who has left."))
+    else:
+        messages.success(request, _("The mail is queued to be sent again."))
     target = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = (

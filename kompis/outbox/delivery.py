@@ -72,6 +72,19 @@ def claim_due(*, now: datetime, limit: int = 50) -> list[OutboxMessage]:
     return rows
 
 
+def still_ours(message: OutboxMessage, moment: datetime) -> bool:
+    """Right before sending a claimed row: is it still being sent by us (not cancelled meanwhile because
+    the person left)? Renews the lease for a long batch. On PostgreSQL this waits for a transaction that
+    is cancelling the row (it holds the row lock) and then sees the cancellation."""
+    table = OutboxMessage._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET lease_until = %s WHERE id = %s AND state = %s",
+            [moment + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS), message.pk, MailState.SENDING],
+        )
+        return cursor.rowcount == 1
+
+
 def _send(message: OutboxMessage, connection: Any) -> tuple[str, Outcome | None]:
     """Hand one mail to the server. Returns its subject and None, or the failure."""
     try:
@@ -99,6 +112,8 @@ def _send(message: OutboxMessage, connection: Any) -> tuple[str, Outcome | None]
 def send_one(message: OutboxMessage, *, connection: Any = None, now: datetime | None = None) -> bool:
     """Send one claimed row and record the outcome. Returns True when the server accepted it."""
     moment = now or timezone.now()
+    if not still_ours(message, moment):  # cancelled meanwhile (the person left)
+        return False
     subject, failure = _send(message, connection)
     if failure is None:
         _mark_sent(message, subject, moment)
@@ -213,6 +228,8 @@ def _deliver_batch(batch: list[OutboxMessage], moment: datetime) -> int | None:
     failures: list[tuple[OutboxMessage, Outcome]] = []
     try:
         for message in batch:
+            if not still_ours(message, moment):  # cancelled meanwhile (the person left)
+                continue
             subject, failure = _send(message, smtp)
             if failure is None:
                 _mark_sent(message, subject, moment)

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
 
 from kompis.organisations.selectors import Contact, contacts_by_key
 from kompis.outbox.delivery import claim_due, deliver_due, send_one
@@ -149,11 +148,11 @@ def cancel_queued_for(
     names her (`about`), and those with one of `dedupe_keys`. With `templates`, only mails made from these
     templates are cancelled. Runs in the caller's transaction; returns the cancelled rows.
 
-    A row a worker has claimed and is sending right now (a live lease) cannot be stopped; one whose lease
-    has expired would be retried, so it is cancelled like a queued one.
+    A row a worker has claimed is cancelled too, whether the worker is alive (it checks each row again
+    right before sending it, `delivery.still_ours`) or died (its lease would expire and the row be retried).
+    Only a mail the server is receiving at this very moment still goes out (and is then marked sent).
     """
-    now = timezone.now()
-    waiting = Q(state=MailState.QUEUED) | Q(state=MailState.SENDING, lease_until__lte=now)
+    waiting = Q(state__in=(MailState.QUEUED, MailState.SENDING))
     whose = Q(participant_id=participant_id)
     if about_uid:
         whose |= Q(**{f"context__{ABOUT}__icontains": about_uid})
