@@ -541,7 +541,7 @@ def end_match(
 def left_people_in(message: OutboxMessage) -> bool:
     """Is the mail to, or about, someone who has left? (Then no copy of it may go out.)"""
     people = {str(uid) for uid in (message.context or {}).get(ABOUT, [])}
-    if message.participant_id:
+    if message.participant is not None:
         people.add(str(message.participant.uid))
     return Participant.objects.filter(uid__in=people, status=Status.WITHDRAWN).exists()
 
