@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from kompis.municipalities.models import Municipality
 from kompis.participants.models import PROFILE_FIELDS, Participant
@@ -76,6 +77,18 @@ def clean_phone(value: str) -> str:
     return value
 
 
+#: Long lists of checkboxes show this many first (the most common); the rest open under "Show more"
+#: (core/_field.html), so the sign-up form is a short walk with the Tab key.
+SHOW_FIRST = 6
+
+
+def fold(field: forms.Field, more_label: Any) -> forms.Field:
+    """Show the first SHOW_FIRST choices of a long checkbox list; `more_label` names the rest (%(n)s)."""
+    field.show_first = SHOW_FIRST  # type: ignore[attr-defined]
+    field.more_label = more_label  # type: ignore[attr-defined]
+    return field
+
+
 class MunicipalityChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Municipality) -> str:
         return obj.name
@@ -84,18 +97,24 @@ class MunicipalityChoiceField(forms.ModelChoiceField):
 class ProfileForm(forms.ModelForm):
     """The fields a participant (or staff on their behalf) fills in."""
 
-    languages = forms.MultipleChoiceField(
-        label=_("Languages I speak"),
-        choices=choices(LANGUAGES),
-        widget=forms.CheckboxSelectMultiple,
-        help_text=_("Choose every language you can talk in, at least one."),
+    languages = fold(
+        forms.MultipleChoiceField(
+            label=_("Languages I speak"),
+            choices=choices(LANGUAGES),  # the six languages of Kompis first
+            widget=forms.CheckboxSelectMultiple,
+            help_text=_("Choose every language you can talk in, at least one."),
+        ),
+        ngettext_lazy("Show %(n)s more language", "Show %(n)s more languages", "n"),
     )
-    interests = forms.MultipleChoiceField(
-        label=_("Interests"),
-        choices=choices(INTERESTS),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text=_("We use them to find someone you have something in common with."),
+    interests = fold(
+        forms.MultipleChoiceField(
+            label=_("Interests"),
+            choices=choices(INTERESTS),
+            widget=forms.CheckboxSelectMultiple,
+            required=False,
+            help_text=_("We use them to find someone you have something in common with."),
+        ),
+        ngettext_lazy("Show %(n)s more interest", "Show %(n)s more interests", "n"),
     )
     availability = forms.MultipleChoiceField(
         label=_("When I can meet"),

@@ -34,3 +34,29 @@ def query_with(context: Any, **kwargs: Any) -> str:
 @register.filter
 def tr(value: str) -> str:
     return gettext(value)
+
+
+@register.filter
+def folded_choices(field: Any) -> dict[str, Any]:
+    """The options of a checkbox or radio group, split for the keyboard: the first `field.show_first`
+    (an attribute a form may set on a long list) shown, the rest under "Show more", which is open when one
+    of them is chosen. `more_label` (a plural gettext with %(n)s) names what is hidden."""
+    from django.utils.translation import ngettext
+
+    options = list(field)
+    shown = getattr(field.field, "show_first", None)
+    if not shown or len(options) <= shown + 1:
+        return {"first": options, "more": [], "open": False, "label": ""}
+    more = options[shown:]
+    label = getattr(field.field, "more_label", None)
+    text = (
+        label % {"n": len(more)}
+        if label is not None
+        else ngettext("Show %(n)s more choice", "Show %(n)s more choices", len(more)) % {"n": len(more)}
+    )
+    return {
+        "first": options[:shown],
+        "more": more,
+        "open": any(option.data.get("selected") for option in more),
+        "label": text,
+    }
