@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from kompis.accounts.models import Role, User
@@ -14,7 +14,9 @@ from kompis.organisations.models import Organisation, Project, Region
 
 
 class _ScopeForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, widget=forms.RadioSelect)
+    role = forms.ChoiceField(
+        label=pgettext_lazy("staff role", "Role"), choices=Role.choices, widget=forms.RadioSelect
+    )
     regions = forms.ModelMultipleChoiceField(
         label=_("Regions"),
         queryset=Region.objects.none(),

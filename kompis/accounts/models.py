@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kompis.core.fields import opaque_id_field
 
@@ -23,7 +24,9 @@ class User(AbstractUser):
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
-    role = models.CharField(_("role"), max_length=16, choices=Role.choices, blank=True)
+    role = models.CharField(
+        pgettext_lazy("staff role", "role"), max_length=16, choices=Role.choices, blank=True
+    )
     regions = models.ManyToManyField("organisations.Region", blank=True, related_name="coordinators")
     projects = models.ManyToManyField("organisations.Project", blank=True, related_name="coordinators")
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kompis.core.fields import opaque_id_field
 
@@ -36,7 +37,7 @@ class RunPhase(models.TextChoices):
     ENGINE = "engine", _("Finding the best pairs")
     EXPLAIN = "explain", _("Explaining who stays unmatched")
     SAVE = "save", _("Saving the proposals")
-    DONE = "done", _("Done")
+    DONE = "done", pgettext_lazy("matching run phase", "Done")
 
 
 class RunError(models.TextChoices):

@@ -6,6 +6,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project, Region
@@ -48,35 +49,44 @@ class ReportFilterForm(forms.Form):
         choices=[("", _("All months")), *[(str(m), f"{m:02d}") for m in range(1, 13)]],
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=pgettext_lazy("date range start", "From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
-    date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(
+        label=pgettext_lazy("date range end", "To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     region = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.none(),
         required=False,
         to_field_name="uid",
-        empty_label=_("All"),
+        empty_label=_("All regions"),
     )
     project = forms.ModelChoiceField(
         label=_("Project"),
         queryset=Project.objects.none(),
         required=False,
         to_field_name="uid",
-        empty_label=_("All"),
+        empty_label=_("All projects"),
     )
     municipality = forms.ModelChoiceField(
-        label=_("Municipality"), queryset=Municipality.objects.all(), required=False, empty_label=_("All")
+        label=_("Municipality"),
+        queryset=Municipality.objects.all(),
+        required=False,
+        empty_label=_("All municipalities"),
     )
     kind = forms.ChoiceField(
         label=_("Kind of match"),
         required=False,
-        choices=[("", _("All")), ("individual", _("Individual")), ("family", _("Family"))],
+        choices=[("", _("Individual and family")), ("individual", _("Individual")), ("family", _("Family"))],
     )
     mode = forms.ChoiceField(
         label=_("How they meet"),
         required=False,
-        choices=[("", _("All")), ("physical", _("In person")), ("digital", _("Online"))],
+        choices=[("", _("In person and online")), ("physical", _("In person")), ("digital", _("Online"))],
     )
 
     def __init__(self, *args: Any, user: Any, require_municipality: bool = False, **kwargs: Any) -> None:

@@ -35,6 +35,7 @@ from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kompis.core.fields import has_code
 from kompis.municipalities.models import Municipality
@@ -463,7 +464,12 @@ def language_table(scope: ReportScope, period: Period, top: int = TOP_LANGUAGES)
         [(c, str(LANGUAGES[c])) for c in ranked],
         data,
         additive=False,
-        note=_("A participant can speak several languages; the most common %(n)s are shown.") % {"n": top},
+        note=ngettext(
+            "A participant can speak several languages; the most common %(n)s is shown.",
+            "A participant can speak several languages; the most common %(n)s are shown.",
+            top,
+        )
+        % {"n": top},
     )
 
 

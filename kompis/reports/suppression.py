@@ -228,8 +228,8 @@ def suppression_note(k: int) -> str:
     from django.utils.translation import gettext as _
 
     return _(
-        "Small numbers are hidden to protect participants. “<%(k)s” stands for 1 to %(km1)s persons or "
-        "matches, and for a rate or median that rests on fewer than %(k)s. Zero is shown, except within a "
+        "Small numbers are hidden to protect participants. “<%(k)s” stands for a number of persons or matches "
+        "from 1 to %(km1)s, and for a rate or median that rests on fewer than %(k)s. Zero is shown, except within a "
         "total that is itself “<%(k)s” (there a “<%(k)s” may also be 0). “%(mark)s” stands for a number of "
         "%(k)s or more that is hidden only because, with the totals, it would give a “<%(k)s” away "
         "(secondary suppression): it is not a small number. Every hidden number was checked by linear "

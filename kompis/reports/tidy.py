@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, Cell, Column, Row, Table, suppression_note
 
@@ -125,8 +126,8 @@ def method_notes(report) -> list[str]:
             "n": followed.display(k),
         },
         _(
-            "Response rate of the follow-up: %(answered)s of %(asked)s questions asked in the period were answered "
-            "(%(rate)s). Participants who do not answer are neither counted as met nor as not met."
+            "Response rate of the follow-up (questions asked in the period that were answered): %(answered)s of "
+            "%(asked)s (%(rate)s). Participants who do not answer are neither counted as met nor as not met."
         )
         % {
             "answered": answered.display(k),
@@ -144,9 +145,12 @@ def method_notes(report) -> list[str]:
             "Median days from sign-up to match: over the matches made in the period, the days between each "
             "participant's sign-up and the approval of the match."
         ),
-        _(
+        ngettext(
+            "Ended matches by reason: reasons given for at least %(k)s match are shown by name; the others are "
+            "counted together, since a reason is free text that might describe a person.",
             "Ended matches by reason: reasons given for at least %(k)s matches are shown by name; the others are "
-            "counted together, since a reason is free text that might describe a person."
+            "counted together, since a reason is free text that might describe a person.",
+            k,
         )
         % {"k": k},
         _(

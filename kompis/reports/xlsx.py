@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
@@ -40,7 +41,7 @@ def render_xlsx(report) -> bytes:
         (_("Report"), report.title),
         (_("Scope"), report.subtitle),
         (_("Period"), report.period.label),
-        (_("Made"), report.generated_at.strftime("%Y-%m-%d %H:%M")),
+        (pgettext("date the report was made", "Made"), report.generated_at.strftime("%Y-%m-%d %H:%M")),
     ]
     for i, (k, v) in enumerate(rows, start=3):
         put(about, i, 1, k).font = Font(bold=True)
