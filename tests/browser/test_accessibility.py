@@ -142,7 +142,7 @@ def site(db) -> Site:
     from kompis.accounts.models import User
     from kompis.core import demo
     from kompis.followup.models import FollowUp, Task
-    from kompis.followup.services import ask_due_followups
+    from kompis.followup.services import ask_due_followups, record_answer
     from kompis.matching.models import Match, MatchStatus
     from kompis.matching.services import run_matching
     from kompis.organisations.models import Organisation
@@ -154,12 +154,15 @@ def site(db) -> Site:
     region = org.regions.get(name="Uppsala")
     run = run_matching(actor=admin, organisation=org, region=region, name="Autumn intake")
     people = Participant.objects.filter(organisation=org)
-    match = Match.objects.filter(organisation=org, status=MatchStatus.INTRODUCED).order_by("id").first()
-    assert match is not None
-    ask_due_followups(now=match.introduced_at + timedelta(days=15))
+    introduced = list(Match.objects.filter(organisation=org, status=MatchStatus.INTRODUCED).order_by("id"))
+    match, declined = introduced[0], introduced[1]
+    ask_due_followups(now=max(m.introduced_at for m in introduced) + timedelta(days=15))
     followup = FollowUp.objects.filter(match=match).order_by("id").first()
-    task = Task.objects.filter(organisation=org).order_by("id").first()
-    assert followup is not None and task is not None
+    assert followup is not None
+    # "we will not meet" opens a task for the coordinator: the task list has a row to show
+    record_answer(followup=FollowUp.objects.filter(match=declined).order_by("id")[0], answer="will_not_meet")
+    task = Task.objects.filter(organisation=org, resolved_at=None).order_by("id").first()
+    assert task is not None
     proposed = run.proposals.values_list("newcomer_id", "established_id")
     busy = {pk for pair in proposed for pk in pair}
     return Site(
