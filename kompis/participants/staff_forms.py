@@ -114,6 +114,9 @@ class StaffAddForm(ScopedStaffForm):
         label=_("On the form the person also agreed to be asked about research (optional)."), required=False
     )
 
+    #: the partner's introduction names the person: a name in another script needs its Latin form (issue 9)
+    require_latin_name = True
+
     class Meta(StaffEditForm.Meta):
         fields = [*StaffEditForm.Meta.fields]
 
@@ -122,6 +125,21 @@ class StaffAddForm(ScopedStaffForm):
         self.fields["email"].help_text = _(
             "Optional. No mail is sent now; the person gets mails from their introduction on."
         )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        # The introduction gives the match the person's e-mail, or her phone if she lets the match see it:
+        # without either, the match could not reach her.
+        reachable = data.get("email") or (data.get("phone") and data.get("share_phone"))
+        if not reachable and "email" not in self.errors and "phone" not in self.errors:
+            self.add_error(
+                "email",
+                _(
+                    "Write an e-mail address, or a phone number and tick that the match may see it: "
+                    "otherwise the match cannot reach the person."
+                ),
+            )
+        return data
 
     def profile_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name not in CONSENT_FIELDS]

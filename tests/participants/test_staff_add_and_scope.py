@@ -20,6 +20,7 @@ def paper_form(**changes) -> dict:
         "last_name": "Warsame",
         "email": "",
         "phone": "070 123 45 67",
+        "share_phone": "on",  # no e-mail: the match reaches her by phone
         "birth_year": "1988",
         "gender": "woman",
         "municipality": "0162",
@@ -58,7 +59,9 @@ def test_coordinator_adds_a_paper_sign_up_into_own_region(client, world):
     assert "Hodan" not in str(event.data) + event.summary and "070" not in str(event.data) + event.summary
     assert not OutboxMessage.objects.filter(participant=person).exists()  # no mail when added on paper
     page = client.get(reverse("participants:detail", args=[person.uid])).content.decode()
-    assert "Added from a paper sign-up by danderyd@kompis.test" in page and "Method: On paper, by staff." in page
+    assert (
+        "Added from a paper sign-up by danderyd@kompis.test" in page and "Method: On paper, by staff." in page
+    )
 
 
 def test_research_consent_is_recorded_on_paper_too(client, world):
@@ -77,6 +80,31 @@ def test_without_the_signed_paper_nobody_is_added(client, world):
     response = client.post(ADD, paper_form(paper_consent=None))
     assert response.status_code == 200 and "paper_consent" in response.context["form"].errors
     assert not Participant.objects.exists() and not AuditEvent.objects.exists()
+
+
+def test_a_name_in_another_script_needs_its_latin_form(client, world):
+    """The partner's introduction names the person: a Swedish partner must not get "Säg hej till هدى!"."""
+    client.force_login(world.danderyd_coordinator)
+    response = client.post(ADD, paper_form(first_name="هدى", last_name="ورسمه"))
+    assert response.status_code == 200 and "name_latin" in response.context["form"].errors
+    assert not Participant.objects.exists()
+    client.post(ADD, paper_form(first_name="هدى", last_name="ورسمه", name_latin="Hoda Warsame"))
+    assert Participant.objects.get(first_name="هدى").name_latin == "Hoda Warsame"
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [{"share_phone": None}, {"phone": "", "share_phone": None}, {"phone": ""}],
+    ids=["phone-not-shared", "no-phone", "shared-but-empty"],
+)
+def test_the_match_must_be_able_to_reach_the_person(client, world, changes):
+    """Without an e-mail address and without a phone the match may see, nobody could reach her."""
+    client.force_login(world.danderyd_coordinator)
+    response = client.post(ADD, paper_form(**changes))
+    assert response.status_code == 200 and "email" in response.context["form"].errors
+    assert not Participant.objects.exists()
+    client.post(ADD, paper_form(email="hodan@example.org", **changes))
+    assert Participant.objects.filter(email="hodan@example.org").exists()
 
 
 def test_duplicate_email_is_a_field_error(client, world, danderyd_participant):
