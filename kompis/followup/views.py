@@ -26,6 +26,7 @@ from kompis.followup.selectors import (
     resolved_tasks,
 )
 from kompis.matching.access import matches_for_user
+from kompis.matching.manual import RULE_LABELS
 from kompis.outbox.models import OutboxMessage
 from kompis.participants.access import participants_for_user, visible_people, visible_person
 
@@ -119,6 +120,8 @@ def match_timeline(request: HttpRequest, match_id: str) -> HttpResponse:
             "history": history_lines(request.user, history_of(match)[:200]),
             "answers": answer_rows(page, match.followups.all()),
             "mails": mail_rows(request.user, match_mails(match)[:50]),
+            # a match made by hand: which rules staff overrode, and why (shown to staff, never mailed)
+            "overridden": [str(RULE_LABELS.get(code, code)) for code in match.overridden_rules],
             "tasks": [
                 {"task": t, "person": page.person(t.participant_id), "open": t.pk in openable}
                 for t in match.tasks.all()

@@ -79,6 +79,17 @@ def test_language_mode_and_place_need_an_override_and_a_reason(client, world, ne
     event = AuditEvent.objects.get(action="matching.match_approved")
     assert event.data["overridden_rules"] == [code]
     assert "SFI" not in str(event.data) and "Amal" not in str(event.data)  # codes and ids, no free text
+    # staff who open the match later see that it was made by hand, which rule was overridden and why
+    html = client.get(response["Location"]).content.decode()
+    assert "Made by hand" in html and str(manual.RULE_LABELS[code]) in html
+    assert "Both go to the same SFI class; they asked for it" in html
+
+
+def test_match_page_of_a_manual_match_that_met_every_rule(client, world):
+    n, e = pair(world)
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(post_match(client, n, e)["Location"]).content.decode()
+    assert "Made by hand" in html and "All rules met" in html and "Rules overridden" not in html
 
 
 def test_organisations_must_rule_can_be_overridden(world):
