@@ -157,8 +157,18 @@ def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
                 f"{newcomer.municipality.name} · {established.municipality.name}",
             )
         )
-    out.rules.append(RuleCheck("same_gender", "same_gender" not in failed, False))
-    out.rules.append(RuleCheck("family_match", "family_match" not in failed, False))
+    both = (newcomer, established)
+    gender_detail = " · ".join(
+        f"{p.first_name}: {p.get_gender_display()}"
+        + (f" ({_('only the same gender')})" if p.same_gender_only else "")
+        for p in both
+    )
+    out.rules.append(RuleCheck("same_gender", "same_gender" not in failed, False, gender_detail))
+    family_detail = " · ".join(
+        f"{p.first_name}: " + (_("wants a family match") if p.wants_family_match else _("no family match"))
+        for p in both
+    )
+    out.rules.append(RuleCheck("family_match", "family_match" not in failed, False, family_detail))
     out.exclusion = ExcludedPair.objects.filter(newcomer=newcomer, established=established).first()
     earlier = Match.objects.filter(newcomer=newcomer, established=established).exists()
     detail = ""

@@ -131,6 +131,19 @@ def test_wishes_status_and_capacity_cannot_be_overridden(client, world, newcomer
     assert not Match.objects.exists() and not OutboxMessage.objects.filter(template="introduction").exists()
 
 
+def test_the_page_says_whose_wish_blocks_the_pair(client, world):
+    """A broken same-gender or family rule names whose wish it is, as the other rules show their facts."""
+    n, e = pair(
+        world, {"gender": "woman"}, {"same_gender_only": True, "gender": "man", "wants_family_match": True}
+    )
+    check = manual.check_pair(n, e)
+    assert rule(check, "same_gender").detail == "Amal: Woman · Karin: Man (only the same gender)"
+    assert rule(check, "family_match").detail == "Amal: no family match · Karin: wants a family match"
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(reverse("matching:manual"), {"newcomer": n.uid, "established": e.uid}).content.decode()
+    assert "Karin: Man (only the same gender)" in html and "Karin: wants a family match" in html
+
+
 @pytest.mark.parametrize("how", ["rejected", "staff", "earlier_match"])
 def test_an_exclusion_cannot_be_overridden(world, how):
     n, e = pair(world)
