@@ -324,3 +324,13 @@ def test_same_email_in_another_organisation_is_a_new_participant(
     ParticipantFactory(organisation=world.other_org, email="amal@example.org")
     post(client, VALID, django_capture_on_commit_callbacks)
     assert Participant.objects.filter(organisation=world.org, email="amal@example.org").count() == 1
+
+
+def test_signup_links_the_organisations_privacy_notice_next_to_the_consent(client, world):
+    """The privacy-notice address an admin sets (issue 9) is where people give consent, not only stored."""
+    assert "privacy notice" not in client.get(SIGNUP).content.decode()  # none set: no empty link
+    world.org.privacy_notice_url = "https://example.org/integritet"
+    world.org.save()
+    page = client.get(SIGNUP).content.decode()
+    link = page.index('href="https://example.org/integritet"')
+    assert link < page.index('name="consent_data"') and "privacy notice" in page[link : link + 300]
