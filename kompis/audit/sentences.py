@@ -239,6 +239,7 @@ SENTENCES: dict[str, Sentence] = {
     ),
     "participant.paused": _paused,
     "participant.resumed": _plain(lambda: _("Back in the waiting pool")),
+    "participant.pause_ended": _plain(lambda: _("Back in the waiting pool: the pause ended"), staff=False),
     "participant.back_to_pool": _plain(lambda: _("Back in the waiting pool after a match ended")),
     "participant.withdrawn": _plain(lambda: _("Left Kompis")),
     "participant.note_added": _plain(lambda: _("Note added")),

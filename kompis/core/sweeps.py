@@ -42,6 +42,13 @@ def _expire_unconfirmed(now: datetime) -> int:
     return expire_unconfirmed(now=now)
 
 
+@register("participants.resume_due_pauses")
+def _resume_due_pauses(now: datetime) -> int:
+    from kompis.participants.services import resume_due_pauses
+
+    return resume_due_pauses(now=now)
+
+
 @register("outbox.deliver")
 def _deliver(now: datetime) -> int:
     from kompis.outbox.services import deliver_due

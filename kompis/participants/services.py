@@ -264,6 +264,30 @@ def resume_participant(*, actor: Any, participant: Participant) -> None:
     record(actor=actor, action="participant.resumed", obj=participant)
 
 
+def resume_due_pauses(*, now: datetime | None = None) -> int:
+    """Put back in the waiting pool everyone whose pause ended before today (run by the worker's sweep);
+    a pause without an end date lasts until the person or staff resumes it."""
+    today = timezone.localdate(now or timezone.now())
+    count = 0
+    due = Participant.objects.filter(status=Status.PAUSED, paused_until__lt=today).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        with transaction.atomic():
+            person = Participant.objects.select_for_update().get(pk=pk)
+            if person.status != Status.PAUSED or person.paused_until is None or person.paused_until >= today:
+                continue  # resumed or paused again meanwhile
+            until = person.paused_until
+            person.status = Status.WAITING
+            person.paused_until = None
+            person.save(update_fields=["status", "paused_until", "updated_at"])
+            record(
+                actor=SYSTEM, action="participant.pause_ended", obj=person, data={"until": until.isoformat()}
+            )
+            count += 1
+    return count
+
+
 @transaction.atomic
 def withdraw_participant(*, actor: Any, participant: Participant, reason: str = "") -> bool:
     """The person leaves (by her own page or by staff), all in this one transaction: every mail to or about
