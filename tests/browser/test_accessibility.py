@@ -59,6 +59,8 @@ class Page:
     staff: bool = False
     #: a button to press after the checks; the page it leads to is checked as "<name>, after pressing"
     press: str | None = None
+    #: fills in the form before the button is pressed: prepare(tab, site)
+    prepare: Callable[[Any, Site], None] | None = None
 
 
 def _confirm(s: Site) -> str:
@@ -88,6 +90,18 @@ def _reset(s: Site) -> str:
     return path(password_link(s.viewer, RESET))
 
 
+def _choose_import_file(tab: Any, s: Site) -> None:
+    """The import template (header and a valid example row) and a row with only an id (rejected)."""
+    from kompis.participants.import_files import template_file
+
+    content, _name, _type = template_file("csv", user=s.admin)
+    text = content.decode("utf-8-sig").rstrip("\r\n")
+    width = len(text.splitlines()[0].split(","))
+    broken = "\r\n" + ",".join(["x-1", *[""] * (width - 1)]) + "\r\n"
+    file = {"name": "people.csv", "mimeType": "text/csv", "buffer": (text + broken).encode()}
+    tab.set_input_files("main input[type=file]", files=[file])
+
+
 PAGES: list[Page] = [
     # participants (no login)
     Page("sign-up", lambda s: reverse("public:signup", args=[s.org.slug])),
@@ -107,7 +121,13 @@ PAGES: list[Page] = [
     Page("participant detail", lambda s: reverse("participants:detail", args=[s.waiting.uid]), staff=True),
     Page("participant edit", lambda s: reverse("participants:edit", args=[s.waiting.uid]), staff=True),
     Page("add participant", lambda s: reverse("participants:add"), staff=True),
-    Page("import", lambda s: reverse("participants:import"), staff=True),
+    Page(
+        "import",
+        lambda s: reverse("participants:import"),
+        staff=True,
+        press="main form button[type=submit]",
+        prepare=_choose_import_file,
+    ),
     Page("matching runs", lambda s: reverse("matching:runs"), staff=True),
     Page("run proposals", lambda s: reverse("matching:run_detail", args=[s.run.uid]), staff=True),
     Page("manual match", lambda s: reverse("matching:manual"), staff=True),
@@ -223,6 +243,8 @@ def test_every_page_passes_axe_and_fits_a_phone_in_english_and_arabic(live_serve
                     continue
                 problems += _check(tab, where, language)
                 if page.press:
+                    if page.prepare:
+                        page.prepare(tab, site)
                     with tab.expect_navigation():
                         tab.click(page.press)
                     problems += _check(tab, f"{page.name}, after pressing [{language}, {width}px]", language)
