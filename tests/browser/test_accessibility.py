@@ -288,3 +288,50 @@ def test_signup_reaches_submit_in_few_tab_presses(live_server, browser, world):
             assert presses <= 200, "Tab never reached the Submit button"
         assert presses <= MAX_TABS_TO_SUBMIT, f"{presses} Tab presses to Submit in {language}"
         context.close()
+
+
+# --- wide tables on a phone ----------------------------------------------------------------------------
+
+_SCROLL_TO_END_JS = """
+(box) => {
+  const rtl = getComputedStyle(box).direction === 'rtl';
+  box.scrollLeft = rtl ? -box.scrollWidth : box.scrollWidth;
+  const outer = box.getBoundingClientRect();
+  const first = box.querySelector('tbody tr > :first-child').getBoundingClientRect();
+  const last = box.querySelector('tbody tr > :last-child').getBoundingClientRect();
+  return {
+    scrolled: Math.abs(box.scrollLeft),
+    // the first column still touches the box's start edge; the last column is now inside the box
+    firstAtStart: rtl ? Math.abs(first.right - outer.right) < 2 : Math.abs(first.left - outer.left) < 2,
+    lastInside: last.left >= outer.left - 1 && last.right <= outer.right + 1,
+  };
+}
+"""
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_wide_tables_scroll_in_their_box_with_the_first_column_in_view(live_server, browser, site, language):
+    base = live_server.url
+    context = _context(browser, base, language, 390, 844)
+    tab = context.new_page()
+    _log_in(tab, base, site.admin.username)
+    for url, box in [
+        (reverse("participants:list"), "#results .table-wrap"),
+        (reverse("reports:dashboard"), "#t-summary .rep-tablebox"),
+    ]:
+        tab.goto(base + url)
+        region = tab.locator(box)
+        assert region.get_attribute("role") == "region" and region.get_attribute("aria-label")
+        assert tab.evaluate("document.documentElement.scrollWidth <= innerWidth")
+        assert region.evaluate("b => b.scrollWidth > b.clientWidth"), (
+            f"{url}: the table fits; nothing to test"
+        )
+        # the keyboard reaches the box and scrolls it
+        region.focus()
+        assert region.evaluate("b => b === document.activeElement")
+        tab.keyboard.press("ArrowLeft" if language == "ar" else "ArrowRight")
+        tab.wait_for_function("b => Math.abs(b.scrollLeft) > 0", arg=region.element_handle())
+        outcome = region.evaluate(_SCROLL_TO_END_JS)
+        assert outcome == {"scrolled": outcome["scrolled"], "firstAtStart": True, "lastInside": True}, url
+        assert outcome["scrolled"] > 0
+    context.close()
