@@ -193,6 +193,17 @@ def settings_checks() -> list[Check]:
             + ("from the environment" if os.environ.get("SECRET_KEY") else "from var/secret_key"),
         )
     ]
+    from kompis.core.checks import site_root_is_public
+
+    site_root_warnings = site_root_is_public()
+    checks.append(
+        Check(
+            "links in mails (SITE_ROOT)",
+            not site_root_warnings,
+            settings.SITE_ROOT + (f": {site_root_warnings[0].msg}" if site_root_warnings else ""),
+            fix="set SITE_ROOT to the public HTTPS address, e.g. https://kompis.example.org",
+        )
+    )
     db = settings.DATABASES["default"]
     if db["ENGINE"].endswith("sqlite3"):
         folder = Path(db["NAME"]).parent

@@ -54,11 +54,24 @@ def kompis(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 
 
 def test_check_deploy_passes_with_production_settings(tmp_path):
-    env = kompis_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50))
+    env = kompis_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50), SITE_ROOT="https://kompis.example.org")
     result = kompis("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
     assert "WARNINGS" not in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("site_root", [None, "http://kompis.example.org", "https://localhost:8000"])
+def test_check_deploy_warns_when_mail_links_would_not_reach_participants(tmp_path, site_root):
+    """Without a public HTTPS SITE_ROOT every link in every mail points at this machine (or is plain HTTP)."""
+    env = kompis_env(tmp_path, SECRET_KEY=secrets.token_urlsafe(50))
+    if site_root:
+        env["SITE_ROOT"] = site_root
+    result = kompis("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "kompis.W001" in result.stderr + result.stdout
+    assert "Set SITE_ROOT to the public HTTPS address" in result.stderr + result.stdout
+    doctor = kompis("doctor", env=env)
+    assert "MISSING  links in mails (SITE_ROOT)" in doctor.stdout and doctor.returncode == 1
 
 
 def test_ssl_redirect_can_be_left_to_a_reverse_proxy(tmp_path):
