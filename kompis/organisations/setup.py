@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
@@ -227,8 +228,11 @@ def issue_first_run_token() -> str | None:
     return token
 
 
-def first_run_url(token: str) -> str:
-    return f"{absolute_url('organisation_public:setup')}?token={token}"
+def first_run_url(token: str, *, site_root: str | None = None) -> str:
+    url = absolute_url("organisation_public:setup")
+    if site_root:  # `kompis serve` on a laptop: the address it serves
+        url = site_root.rstrip("/") + url.removeprefix(settings.SITE_ROOT)
+    return f"{url}?token={token}"
 
 
 def first_run_token(token: str, *, lock: bool = False) -> FirstRunToken | None:
@@ -257,7 +261,7 @@ def create_organisation_from_first_run(
     return result
 
 
-def first_run_banner() -> str | None:
+def first_run_banner(*, site_root: str | None = None) -> str | None:
     """The line `kompis serve` prints while no organisation exists (a fresh one-time link each start)."""
     from django.db import DatabaseError
 
@@ -267,4 +271,5 @@ def first_run_banner() -> str | None:
         return None
     if token is None:
         return None
-    return f"First run: open {first_run_url(token)} to create your organisation (or run `kompis setup`)."
+    url = first_run_url(token, site_root=site_root)
+    return f"First run: open {url} to create your organisation (or run `kompis setup`)."

@@ -153,7 +153,7 @@ def test_serve_starts_the_mail_catcher_only_in_development(db, settings, monkeyp
     class Child:
         returncode = 0
 
-        def __init__(self, cmd: list[str]) -> None:
+        def __init__(self, cmd: list[str], env: dict[str, str] | None = None) -> None:
             started.append(cmd)
 
         def poll(self) -> int:
@@ -167,3 +167,45 @@ def test_serve_starts_the_mail_catcher_only_in_development(db, settings, monkeyp
     assert any("mail-catcher" in cmd for cmd in started) is development
     web = next(cmd for cmd in started if "gunicorn" in cmd)
     assert web[web.index("--logger-class") + 1] == "kompis.core.logs.GunicornLogger"
+
+
+@pytest.mark.parametrize(
+    "development, site_root, bind, expected",
+    [
+        (True, None, "127.0.0.1:8765", "http://127.0.0.1:8765"),
+        (True, None, "0.0.0.0:9000", "http://127.0.0.1:9000"),
+        (True, "https://kompis.example.org", "127.0.0.1:8765", "https://kompis.example.org"),
+        (False, None, "127.0.0.1:8765", None),
+    ],
+)
+def test_serve_on_a_laptop_links_to_the_address_it_serves(
+    db, settings, monkeypatch, development, site_root, bind, expected
+):
+    """`kompis serve --bind …` without SITE_ROOT printed a first-run link (and wrote mail links) to port 8000."""
+    settings.DEVELOPMENT = development
+    if site_root:
+        monkeypatch.setenv("SITE_ROOT", site_root)
+        settings.SITE_ROOT = site_root
+    else:
+        monkeypatch.delenv("SITE_ROOT", raising=False)
+    envs: list[dict[str, str] | None] = []
+
+    class Child:
+        returncode = 0
+
+        def __init__(self, cmd: list[str], env: dict[str, str] | None = None) -> None:
+            envs.append(env)
+
+        def poll(self) -> int:
+            return 0
+
+        def wait(self, timeout: float | None = None) -> int:
+            return 0
+
+    monkeypatch.setattr(serve.subprocess, "Popen", Child)
+    out = io.StringIO()
+    call_command("serve", "--bind", bind, "--no-mail-catcher", stdout=out, stderr=io.StringIO())
+    children_root = {(env or os.environ).get("SITE_ROOT") for env in envs}
+    assert children_root == {expected}
+    if development:  # no organisation yet: the one-time link is printed
+        assert f"First run: open {expected}/setup/?token=" in out.getvalue()

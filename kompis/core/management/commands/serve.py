@@ -30,6 +30,18 @@ def gunicorn_command(bind: str) -> list[str]:
     ]
 
 
+def development_site_root(bind: str) -> str | None:
+    """In development without SITE_ROOT: http:// and the bound address ("0.0.0.0:8765" → 127.0.0.1:8765)."""
+    if not settings.DEVELOPMENT or os.environ.get("SITE_ROOT") or bind.startswith(("unix:", "fd:")):
+        return None
+    host, _sep, port = bind.rpartition(":")
+    if not host or not port.isdigit():
+        return None
+    if host in ("0.0.0.0", "[::]", "::"):
+        host = "127.0.0.1"
+    return f"http://{host}:{port}"
+
+
 class Command(BaseCommand):
     help = (
         "Start the web server and the task worker, and in development (KOMPIS_ENV=development) the local "
@@ -41,6 +53,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-mail-catcher", action="store_true")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # On a laptop without SITE_ROOT the links in mails and the first-run link use the address served here.
+        root = development_site_root(options["bind"])
+        env = {**os.environ, "SITE_ROOT": root} if root else None
         kompis = [sys.executable, "-m", "kompis.cli"]
         commands = [
             ("worker", [*kompis, "worker"]),
@@ -54,13 +69,15 @@ class Command(BaseCommand):
         )
         if catcher:
             commands.insert(0, ("mail", [*kompis, "mail-catcher"]))
-        children = [(name, subprocess.Popen(cmd)) for name, cmd in commands]
+        children = [(name, subprocess.Popen(cmd, env=env)) for name, cmd in commands]
         where = f"Kompis runs at http://{options['bind']}/"
         self.stdout.write(f"{where}  (mails: http://{options['bind']}/dev/mail/)" if catcher else where)
         self.stdout.write("Press Ctrl-C to stop.")
         from kompis.organisations.setup import first_run_banner
 
-        if banner := first_run_banner():  # no organisation yet: a one-time link to the set-up page
+        if banner := first_run_banner(
+            site_root=root
+        ):  # no organisation yet: a one-time link to the set-up page
             self.stdout.write(banner)
 
         def stop(*_: Any) -> None:
