@@ -37,6 +37,7 @@ install: debian-run $(RUN_STAMP)
 $(RUN_STAMP): $(RUN_LOCK) pyproject.toml | debian-run
 	@command -v $(PYTHON) >/dev/null || { echo "Kompis needs $(PYTHON) (Python 3.11): apt-get install python3.11-venv"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "== installing Kompis's Python packages into $(VENV) ($(RUN_LOCK): Django, WeasyPrint, gunicorn …)"
 	$(PIP) -r $(RUN_LOCK)
 	$(PIP) --no-deps -e .
 	$(BIN)/python -m kompis.core.warmup
@@ -46,6 +47,7 @@ $(RUN_STAMP): $(RUN_LOCK) pyproject.toml | debian-run
 install-dev: debian-test $(DEV_STAMP)
 
 $(DEV_STAMP): $(DEV_LOCK) $(RUN_STAMP) | debian-test
+	@echo "== installing the test tools into $(VENV) ($(DEV_LOCK): pytest, Playwright, mypy, ruff …)"
 	$(PIP) -r $(DEV_LOCK)
 	@touch $@
 
