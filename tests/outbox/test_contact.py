@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from email import message_from_string
 from email.policy import default as default_policy
+from pathlib import Path
 
 import pytest
 
 from kompis.organisations.selectors import contact_for
 from kompis.outbox.models import OutboxMessage
-from kompis.outbox.services import Mail, deliver_due, queue_mail, queue_mails
+from kompis.outbox.services import Mail, deliver_due, queue_mail, queue_mails, render
 from tests.factories import ParticipantFactory
 
 
@@ -109,3 +110,43 @@ def test_contact_for_never_mixes_two_people(contacts):
     contact = contact_for(contacts.org, contacts.danderyd)
     assert contact.name == "Kansliet" and contact.phone == "018-10 00 00"
     assert contact_for(None, None) is None
+
+
+MAIL_DIR = Path(__file__).resolve().parents[2] / "kompis" / "outbox" / "templates" / "outbox" / "mail"
+KINDS = sorted(p.name.removesuffix(".subject.txt") for p in MAIL_DIR.glob("*.subject.txt"))
+
+
+def test_every_kind_of_mail_is_listed():
+    assert len(KINDS) >= 9 and {"introduction", "staff_invitation", "partner_left"} <= set(KINDS)
+
+
+@pytest.mark.parametrize("language", ["sv", "ar"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_of_mail_names_the_contact_in_text_and_html(kind, language):
+    """Each template shows the contact block (a new template that forgets it fails here)."""
+    contact = {"name": "Maja Uppsala", "email": "uppsala@kompis.test", "phone": "018-12 34 56"}
+    row = OutboxMessage(
+        template=kind,
+        language=language,
+        context={"first_name": "Amal", "days": 7, "hours": 24, "contact": contact},
+    )
+    _subject, text, html = render(row)
+    for part in (text, html):
+        assert "uppsala@kompis.test" in part and "018-12 34 56" in part and "Maja Uppsala" in part, kind
+    assert 'href="mailto:uppsala@kompis.test"' in html
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("kind", KINDS)
+def test_every_kind_of_mail_gets_the_reply_to_of_the_contact(contacts, kind):
+    p = ParticipantFactory(organisation=contacts.org, region=contacts.uppsala)
+    row = queue_mail(
+        to_email=p.email,
+        template=kind,
+        language="sv",
+        context={"first_name": p.first_name},
+        dedupe_key=f"kind:{kind}",
+        organisation=contacts.org,
+        participant=p,
+    )
+    assert row.reply_to == "uppsala@kompis.test" and row.context["contact"]["name"] == "Maja Uppsala"
