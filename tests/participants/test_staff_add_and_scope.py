@@ -271,3 +271,31 @@ def test_edit_to_an_address_someone_else_has_is_a_clear_field_error(client, worl
     assert client.post(url, edit_data(danderyd_participant, phone="070 123 45 67")).status_code == 302
     other.refresh_from_db()
     assert other.email == "taken@example.org"
+
+
+def test_the_partner_of_a_paper_sign_up_without_e_mail_gets_her_phone(client, world):
+    """Added by hand with a phone the match may see and no e-mail: the partner's introduction gives the phone,
+    not an empty address (it read "Hodan: , 070 123 45 67", or "Hodan: " without a phone)."""
+    from django.core import mail
+
+    from kompis.followup.services import introduce_match
+    from kompis.matching.models import Match
+    from kompis.outbox.services import deliver_due
+    from tests.factories import ParticipantFactory
+
+    client.force_login(world.danderyd_coordinator)
+    client.post(ADD, paper_form())
+    hodan = Participant.objects.get(first_name="Hodan")
+    britt = ParticipantFactory(
+        organisation=world.org, region=world.danderyd, municipality_id="0162", role="established"
+    )
+    match = Match.objects.create(
+        organisation=world.org, newcomer=hodan, established=britt, mode="physical", status="approved"
+    )
+    introduce_match(actor=world.danderyd_coordinator, match=match)
+    deliver_due()
+    (intro,) = mail.outbox  # Hodan has no e-mail: only the partner is written to
+    assert intro.to == [britt.email]
+    assert "Hodan: 070 123 45 67\n" in intro.body and "Hodan: ," not in intro.body
+    html = intro.alternatives[0][0]
+    assert '<strong>Hodan</strong><br><span dir="ltr">070 123 45 67</span>' in html
