@@ -209,6 +209,10 @@ def create_organisation(
     admin = invite_staff(
         actor=actor, organisation=organisation, email=admin_email, role=Role.ADMIN, language=language
     )
+    # Every mail to a participant names a contact and replies go there: until the admin sets the contact
+    # (Organisation → Settings, or one per region) it is the first admin, never nobody (noreply@).
+    organisation.contact_name, organisation.contact_email = name, admin_email
+    organisation.save(update_fields=["contact_name", "contact_email"])
     FirstRunToken.objects.filter(used_at__isnull=True).update(used_at=timezone.now())
     return organisation, admin
 

@@ -60,6 +60,30 @@ def test_setup_creates_organisation_regions_and_invites_admin(db, client):
     assert client.get(reverse("organisations:settings")).status_code == 200
 
 
+def test_a_new_organisation_has_a_contact_so_participants_mails_name_one(db):
+    """Without a contact the mails of a real organisation named nobody and replies went to noreply@."""
+    from kompis.outbox.services import queue_mail
+    from tests.factories import ParticipantFactory
+
+    output = run(*FLAGS)
+    org = Organisation.objects.get(slug="kompis-norr")
+    assert (org.contact_name, org.contact_email) == ("Kompis Norr", "chef@kompis-norr.test")
+    assert "name chef@kompis-norr.test as their contact" in output and "Organisation → Settings" in output
+    person = ParticipantFactory(
+        organisation=org, region=org.regions.get(name="Luleå"), municipality_id="2580"
+    )
+    row = queue_mail(
+        to_email=person.email,
+        template="signup_confirm",
+        language="sv",
+        context={"first_name": person.first_name, "days": 7},
+        dedupe_key="first-mail",
+        organisation=org,
+        participant=person,
+    )
+    assert row.reply_to == "chef@kompis-norr.test" and row.context["contact"]["name"] == "Kompis Norr"
+
+
 def test_setup_refuses_when_an_organisation_exists_unless_told(world):
     with pytest.raises(CommandError) as exc:
         run(*FLAGS)
@@ -158,6 +182,7 @@ def test_first_run_page_needs_the_printed_token(db, client):
     assert response.status_code == 200 and "vast@kompis.test" in response.content.decode()
     org = Organisation.objects.get(slug="kompis-vast")
     assert org.regions.get().municipalities.count() == 2
+    assert org.contact_email == "vast@kompis.test"  # the first admin, until a contact is set
     assert OutboxMessage.objects.filter(template="staff_invitation", to_email="vast@kompis.test").exists()
     # used: the page is gone, also with the same token
     assert client.get(f"/setup/?token={token}").status_code == 404

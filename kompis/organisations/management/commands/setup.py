@@ -102,6 +102,10 @@ class Command(BaseCommand):
             f"An invitation went to {admin.email}: the link in it sets the password (valid "
             f"{settings.STAFF_INVITE_DAYS} days). The mail worker sends it (`kompis serve` or `kompis worker`)."
         )
+        self.stdout.write(
+            f"Mails to participants name {admin.email} as their contact (and replies go there) until you set "
+            "the contact under Organisation → Settings, or one per region."
+        )
 
     def _check(self, check: Any, value: Any) -> None:
         try:
