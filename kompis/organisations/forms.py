@@ -55,6 +55,11 @@ class SettingsForm(forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # the fallback contact of every mail to a participant (and its Reply-To): never empty
+        self.fields["contact_email"].required = True
+        self.fields["contact_email"].error_messages["required"] = gettext(
+            "Mails to participants name this address as their contact, and replies go to it: it is needed."
+        )
         for name, high in (("followup_days", 90), ("reminder_days", 60)):
             old = self.fields[name]
             message = gettext("Enter a number of days from %(low)d to %(high)d.") % {"low": 1, "high": high}

@@ -32,6 +32,18 @@ def png(size: tuple[int, int] = (300, 90)) -> bytes:
     return out.getvalue()
 
 
+def test_the_organisations_contact_e_mail_cannot_be_emptied(client, world):
+    """It is the contact (and Reply-To) of every participant mail whose region has no contact of its own."""
+    world.org.contact_email = "kontakt@kompis.test"
+    world.org.save()
+    client.force_login(world.admin)
+    response = client.post(reverse("organisations:edit"), settings_data(world.org, contact_email=""))
+    assert response.status_code == 200 and "contact_email" in response.context["form"].errors
+    assert "replies go to it" in response.content.decode()
+    world.org.refresh_from_db()
+    assert world.org.contact_email == "kontakt@kompis.test"
+
+
 def test_settings_saved_through_the_service_with_an_audit_event(client, world):
     client.force_login(world.admin)
     response = client.post(reverse("organisations:edit"), settings_data(world.org, name="Kompis Sverige"))
