@@ -146,6 +146,11 @@ class ProfileForm(forms.ModelForm):
     )
     #: the sign-up form asks for the Latin form of a name written in another script; staff may leave it
     require_latin_name = False
+    #: the error when it is required and missing (the staff form says it in staff words)
+    latin_name_missing = _(
+        "Your name is written in other letters than Latin letters. Write it here in Latin "
+        "letters too, so that your match can read it."
+    )
 
     class Meta:
         model = Participant
@@ -222,13 +227,7 @@ class ProfileForm(forms.ModelForm):
             and not data["name_latin"]
             and needs_latin(data.get("first_name", ""), data.get("last_name", ""))
         ):
-            self.add_error(
-                "name_latin",
-                _(
-                    "Your name is written in other letters than Latin letters. Write it here in Latin "
-                    "letters too, so that your match can read it."
-                ),
-            )
+            self.add_error("name_latin", str(self.latin_name_missing))
         return data
 
 

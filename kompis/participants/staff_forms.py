@@ -116,6 +116,10 @@ class StaffAddForm(ScopedStaffForm):
 
     #: the partner's introduction names the person: a name in another script needs its Latin form (issue 9)
     require_latin_name = True
+    latin_name_missing = _(
+        "The name is written in other letters than Latin letters: write it here in Latin letters too, as the "
+        "person wants it (ask them), so that their match can read it in the introduction."
+    )
 
     class Meta(StaffEditForm.Meta):
         fields = [*StaffEditForm.Meta.fields]
@@ -124,6 +128,11 @@ class StaffAddForm(ScopedStaffForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["email"].help_text = _(
             "Optional. No mail is sent now; the person gets mails from their introduction on."
+        )
+        self.fields["name_latin"].label = _("Name in Latin letters")
+        self.fields["name_latin"].help_text = _(
+            "Needed when the name is written in another script, such as Arabic, Persian or Cyrillic letters: "
+            "as the person wants their match to read it, for example Layla Haddad."
         )
 
     def clean(self) -> dict[str, Any]:

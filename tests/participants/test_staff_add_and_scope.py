@@ -87,6 +87,9 @@ def test_a_name_in_another_script_needs_its_latin_form(client, world):
     client.force_login(world.danderyd_coordinator)
     response = client.post(ADD, paper_form(first_name="هدى", last_name="ورسمه"))
     assert response.status_code == 200 and "name_latin" in response.context["form"].errors
+    (error,) = response.context["form"].errors["name_latin"]
+    assert "as the person wants it (ask them)" in error and "Your name" not in error  # staff words
+    assert "Your name in Latin letters" not in response.content.decode()
     assert not Participant.objects.exists()
     client.post(ADD, paper_form(first_name="هدى", last_name="ورسمه", name_latin="Hoda Warsame"))
     assert Participant.objects.get(first_name="هدى").name_latin == "Hoda Warsame"
