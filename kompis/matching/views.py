@@ -29,6 +29,7 @@ from kompis.matching.models import (
     RunStatus,
 )
 from kompis.matching.reasons import render_reasons
+from kompis.matching.views_manual import not_told_by_mail
 from kompis.participants.access import participants_for_user, visible_people
 from kompis.participants.models import Participant
 
@@ -171,6 +172,8 @@ def proposal_approve(request: HttpRequest, proposal_id: str) -> HttpResponse:
         "a": proposal.newcomer.full_name,
         "b": proposal.established.full_name,
     }
+    if unreached := not_told_by_mail(proposal.newcomer, proposal.established):
+        message = f"{message} {unreached}"
     return _decided(request, proposal, message, ok=True)
 
 

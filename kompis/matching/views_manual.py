@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
@@ -141,12 +142,25 @@ def manual_match(request: HttpRequest, participant_id: str) -> HttpResponse:
     except services.MatchConflict as exc:
         form.add_error(None, str(exc))
         return _render(request, newcomer, established, form)
+    unreached = not_told_by_mail(newcomer, established)
+    text = _("Match approved: %(a)s and %(b)s.") % {"a": newcomer.full_name, "b": established.full_name}
     messages.success(
-        request,
-        _("Match approved: %(a)s and %(b)s. Both get an introduction by e-mail.")
-        % {"a": newcomer.full_name, "b": established.full_name},
+        request, f"{text} {unreached}" if unreached else f"{text} {_('Both get an introduction by e-mail.')}"
     )
     return redirect("followup:match", match_id=match.uid)
+
+
+def not_told_by_mail(*people: Participant) -> str:
+    """A sentence for staff naming who gets no introduction mail (no address, or one that bounces: a paper
+    sign-up, an imported record), so that staff tell them; "" when both are written to."""
+    names = [p.full_name for p in people if not p.email or p.email_bouncing]
+    if not names:
+        return ""
+    return ngettext(
+        "%(names)s gets no introduction by e-mail (no working e-mail address): tell them about the match yourself.",
+        "%(names)s get no introduction by e-mail (no working e-mail address): tell them about the match yourself.",
+        len(names),
+    ) % {"names": _(" and ").join(names)}
 
 
 def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:

@@ -288,3 +288,15 @@ def test_participant_page_links_to_the_manual_match_page(client, world):
     link = reverse("matching:manual") + f"?newcomer={n.uid}"
     assert link in html
     assert n.full_name in client.get(link).content.decode()
+
+
+def test_manual_match_with_a_paper_sign_up_without_e_mail_says_who_to_tell(client, world):
+    """Both get an introduction by e-mail, said the message, also when one of them has no e-mail address."""
+    n, e = pair(world, {"email": ""})
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(post_match(client, n, e)["Location"]).content.decode()
+    assert f"{n.full_name} gets no introduction by e-mail" in html and "Both get an introduction" not in html
+    assert OutboxMessage.objects.filter(template="introduction").count() == 1  # only the partner's
+    m, f = pair(world)
+    html = client.get(post_match(client, m, f)["Location"]).content.decode()
+    assert "Both get an introduction by e-mail." in html

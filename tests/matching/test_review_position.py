@@ -93,3 +93,20 @@ def test_review_rows_offer_htmx_with_a_plain_form_fallback(client, world, run):
     url = reverse("matching:proposal_approve", args=[first.uid])
     assert f'action="{url}" hx-post="{url}" hx-target="#proposal-{first.uid}" hx-swap="outerHTML"' in html
     assert '<input type="hidden" name="state" value="proposed">' in html
+
+
+def test_approving_a_pair_with_someone_without_e_mail_tells_staff_to_tell_them(client, world, run):
+    """A paper sign-up or an imported record without e-mail gets no introduction: the message said nothing."""
+    client.force_login(world.uppsala_coordinator)
+    first, second = ordered(run)[:2]
+    first.newcomer.email = ""
+    first.newcomer.save()
+    html = client.post(
+        reverse("matching:proposal_approve", args=[first.uid]), {"state": "proposed"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert f"{first.newcomer.full_name} gets no introduction by e-mail" in html
+    assert "tell them about the match yourself" in html
+    html = client.post(
+        reverse("matching:proposal_approve", args=[second.uid]), {"state": "proposed"}, HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "Match approved" in html and "gets no introduction" not in html
