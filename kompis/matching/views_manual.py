@@ -111,6 +111,7 @@ def _render(
             "established": _visible_exclusions(request.user, established),
         },
         "removable": manual.REMOVABLE_EXCLUSIONS,
+        "not_told": not_told_by_mail(newcomer, established) if newcomer and established else "",
         "here": request.get_full_path(),
     }
     return render(request, "matching/manual.html", context, status=status)

@@ -294,6 +294,8 @@ def test_manual_match_with_a_paper_sign_up_without_e_mail_says_who_to_tell(clien
     """Both get an introduction by e-mail, said the message, also when one of them has no e-mail address."""
     n, e = pair(world, {"email": ""})
     client.force_login(world.uppsala_coordinator)
+    page = client.get(reverse("matching:manual"), {"newcomer": n.uid, "established": e.uid}).content.decode()
+    assert f"{n.full_name} gets no introduction by e-mail" in page  # said before approving too
     html = client.get(post_match(client, n, e)["Location"]).content.decode()
     assert f"{n.full_name} gets no introduction by e-mail" in html and "Both get an introduction" not in html
     assert OutboxMessage.objects.filter(template="introduction").count() == 1  # only the partner's
