@@ -550,6 +550,28 @@ def _lines_text(lines: list[int]) -> str:
     return ", ".join(str(n) for n in lines)
 
 
+#: Other rows named in a "appears more than once" message; the rest are counted. Listing them all made a
+#: file whose id column is one value copied down take time and memory growing with the square of its rows.
+MAX_OTHER_LINES = 5
+
+
+def _also_in(raw: str, line: int, lines: list[int]) -> str:
+    """The message for a value that `lines` share, for the row `line` (at most MAX_OTHER_LINES named)."""
+    others = [n for n in lines[: MAX_OTHER_LINES + 1] if n != line][:MAX_OTHER_LINES]
+    more = len(lines) - 1 - len(others)
+    if more:
+        return ngettext(
+            "%(value)s appears more than once in the file: also in rows %(lines)s and %(more)s more row.",
+            "%(value)s appears more than once in the file: also in rows %(lines)s and %(more)s more rows.",
+            more,
+        ) % {"value": _quoted(raw), "lines": _lines_text(others), "more": more}
+    return ngettext(
+        "%(value)s appears more than once in the file: also in row %(lines)s.",
+        "%(value)s appears more than once in the file: also in rows %(lines)s.",
+        len(others),
+    ) % {"value": _quoted(raw), "lines": _lines_text(others)}
+
+
 def _convert(
     caches: dict[str, dict[str, tuple[bool, Any]]],
     name: str,
@@ -762,20 +784,7 @@ def _duplicates(table: Table, columns: dict[str, int], organisation: Any) -> lis
         for lines in lines_of.values():
             if len(lines) > 1:
                 for line in lines:
-                    others = [n for n in lines if n != line]
-                    errors.append(
-                        RowError(
-                            line,
-                            column,
-                            raw_of[line],
-                            ngettext(
-                                "%(value)s appears more than once in the file: also in row %(lines)s.",
-                                "%(value)s appears more than once in the file: also in rows %(lines)s.",
-                                len(others),
-                            )
-                            % {"value": _quoted(raw_of[line]), "lines": _lines_text(others)},
-                        )
-                    )
+                    errors.append(RowError(line, column, raw_of[line], _also_in(raw_of[line], line, lines)))
         taken = _existing(organisation, field_name, set(lines_of))
         for key in sorted(taken):
             for line in lines_of[key]:
