@@ -504,6 +504,29 @@ def test_manual_match_with_a_person_outside_the_scope_is_404(client, world, scop
     assert response.status_code == 404
 
 
+def test_own_url_with_foreign_ids_in_the_body_changes_nothing(client, world, scopes):
+    """Every POST whose body names a second object (a partner, a proposal): the URL names the coordinator's
+    own object, the body one of another region or organisation. Refused (404) or ignored, nothing changes."""
+    client.force_login(world.danderyd_coordinator)
+    check = Checker()
+    posts = [
+        name
+        for name in NAMES
+        if EXPECTATIONS[name].method == "POST"
+        and EXPECTATIONS[name].access != ORG_ADMIN
+        and any(v.startswith("@") and v != "@future" for v in EXPECTATIONS[name].data.values())
+    ]
+    assert {"matching:proposal_choose", "matching:run_approve_page", "matching:manual_match"} <= set(posts)
+    for name in posts:
+        rule = EXPECTATIONS[name]
+        for other in ("uppsala", "other"):
+            before = snapshot(scopes[other]), snapshot(scopes["danderyd"])
+            response = call(client, rule, url_for(name, rule, scopes["danderyd"]), scopes[other])
+            check.status(response, (302, 404), name, other)
+            check.unchanged(before, (snapshot(scopes[other]), snapshot(scopes["danderyd"])), name, other)
+    check.done()
+
+
 # --- a match across regions: the partner outside the scope is seen by first name and region only --------
 
 #: every page about a match that crosses regions, and the object its URL names
