@@ -15,13 +15,12 @@ from django.utils import timezone
 from kompis.audit.models import AuditEvent
 from kompis.followup import services as followup
 from kompis.followup.models import FollowUp, Task
-from kompis.matching.models import Match, MatchStatus
+from kompis.matching.models import MatchStatus
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.services import deliver_due
 from kompis.participants import services
 from kompis.participants.models import Consent, Participant
 from kompis.participants.services import self_service_url
-from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -30,36 +29,6 @@ SIGNUP = "/kompisforeningen/signup/"
 
 def path_of(url: str) -> str:
     return url.split("127.0.0.1:8000", 1)[1]
-
-
-@pytest.fixture
-def pair(world):
-    """Layla (newcomer, Arabic) introduced to Britt (established, Swedish); the mails still queued."""
-    layla = ParticipantFactory(
-        organisation=world.org,
-        region=world.uppsala,
-        role="newcomer",
-        status="matched",
-        first_name="Layla",
-        email="layla@example.org",
-        preferred_language="ar",
-    )
-    britt = ParticipantFactory(
-        organisation=world.org,
-        region=world.uppsala,
-        role="established",
-        status="matched",
-        first_name="Britt",
-        email="britt@example.org",
-        preferred_language="sv",
-    )
-    Consent.objects.create(participant=layla, kind="data_processing", policy_version="2026-01")
-    match = Match.objects.create(
-        organisation=world.org, newcomer=layla, established=britt, mode="physical", created_by=world.admin
-    )
-    followup.introduce_match(actor=world.admin, match=match)
-    match.refresh_from_db()
-    return layla, britt, match
 
 
 def leave_on_her_page(client, person) -> None:

@@ -14,40 +14,12 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from kompis.followup import services as followup
-from kompis.matching.models import Match
 from kompis.outbox.delivery import _deliver_batch, claim_due
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.services import deliver_due
 from kompis.participants import services
-from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def pair(world):
-    layla = ParticipantFactory(
-        organisation=world.org,
-        region=world.uppsala,
-        role="newcomer",
-        status="matched",
-        first_name="Layla",
-        email="layla@example.org",
-    )
-    britt = ParticipantFactory(
-        organisation=world.org,
-        region=world.uppsala,
-        role="established",
-        status="matched",
-        first_name="Britt",
-        email="britt@example.org",
-    )
-    match = Match.objects.create(
-        organisation=world.org, newcomer=layla, established=britt, created_by=world.admin
-    )
-    followup.introduce_match(actor=world.admin, match=match)
-    return layla, britt, match
 
 
 def mails_naming(person) -> list:
