@@ -81,6 +81,7 @@ lint: install-dev
 bench: install
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/bench_followup.py
+	$(BIN)/python bench/bench_scale.py
 	@if [ -f bench/bench_reports.py ]; then $(BIN)/python bench/bench_reports.py; fi
 
 demo: install

@@ -1,9 +1,8 @@
-"""100,000 rows: import well under a minute on SQLite; export streams."""
+"""100,000 rows: every row imported and exported. Timings: `make bench` (bench/bench_scale.py)."""
 
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 
@@ -31,21 +30,13 @@ def test_import_and_export_100k(world):
     ]
     data = csv_bytes(rows, [*importing.CONTRACT_COLUMNS, "email"])
     assert len(data) < importing.max_bytes()
-    started = time.perf_counter()
     table = importing.read_table(data, "big.csv")
     result = import_participants(actor=world.admin, organisation=world.org, rows=table)
-    seconds = time.perf_counter() - started
     assert result.created == N
     assert Participant.objects.filter(organisation=world.org).count() == N
-    print(f"import of {N} rows: {seconds:.1f}s")
-    assert seconds < 60
 
-    started = time.perf_counter()
     out = io.BytesIO()
     exporting.write_csv(
         out, exporting.export_queryset(Participant.objects.filter(organisation=world.org)), "full"
     )
-    seconds = time.perf_counter() - started
-    print(f"CSV export of {N}: {seconds:.1f}s")
     assert out.getvalue().count(b"\n") == N + 1
-    assert seconds < 60

@@ -1,10 +1,10 @@
-"""Feeding the engine stays a handful of queries and fast for large pools."""
+"""Feeding the engine stays a handful of queries for large pools, and the run pairs them.
+Timings: `make bench` (bench/bench_scale.py)."""
 
 from __future__ import annotations
 
 import os
 import random
-import time
 
 import pytest
 from django.utils import timezone
@@ -43,15 +43,10 @@ def test_feed_large_pool(world, django_assert_max_num_queries):
         ],
         batch_size=5000,
     )
-    t0 = time.perf_counter()
     with django_assert_max_num_queries(8):
         pool = feed.build_pool(
             feed.scope_participants(organisation=world.org, region=world.uppsala), organisation=world.org
         )
-    seconds = time.perf_counter() - t0
     assert len(pool.newcomers) + len(pool.established) == SIZE
-    assert seconds < SIZE / 2000, seconds  # well below a millisecond per person
-    t0 = time.perf_counter()
     run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
-    print(f"feed {seconds:.2f}s; run {time.perf_counter() - t0:.2f}s; pairs {run.stats['pairs']}")
     assert run.stats["pairs"] > SIZE // 4
