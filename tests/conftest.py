@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -75,3 +76,37 @@ def danderyd_participant(world):
         last_name="Lind",
         role="established",
     )
+
+
+# Fixtures through which a test reaches a database (pytest-django's own; `world` and the personas request `db`).
+# (Not django_db_blocker or django_db_setup: pytest-django's autouse fixtures put those into every test.)
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def touches_database(item: pytest.Item) -> bool:
+    """True when a test has the django_db marker or needs, directly or through other fixtures, a database
+    fixture. pytest-django blocks database access for every other test, so those cannot touch one."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return bool(DATABASE_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """KOMPIS_DB_ONLY=1 (scripts/run-tests' PostgreSQL pass): only the tests that touch a database; the
+    others already ran once in the SQLite pass and would only run again unchanged."""
+    if os.environ.get("KOMPIS_DB_ONLY") != "1":
+        return
+    keep = [item for item in items if touches_database(item)]
+    dropped = [item for item in items if not touches_database(item)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+        report = os.environ.get("KOMPIS_DB_ONLY_REPORT")  # under xdist the workers' output is not shown
+        if report:
+            Path(report).write_text(f"{len(dropped)}\n")
+        if not hasattr(config, "workerinput"):
+            print(
+                f"\nKOMPIS_DB_ONLY: {len(dropped)} tests that touch no database deselected (they ran on SQLite)"
+            )
