@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "kompis.matching",
     "kompis.followup",
     "kompis.reports",
+    "kompis.demo",  # demo data (`kompis demo`): after the feature apps it generates data for
 ]
 
 MIDDLEWARE = [

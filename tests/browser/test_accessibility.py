@@ -160,7 +160,8 @@ PAGES: list[Page] = [
 @pytest.fixture
 def site(db) -> Site:
     from kompis.accounts.models import User
-    from kompis.core import demo
+    from kompis.demo import build as demo
+    from kompis.demo.organisation import ORG_SLUG
     from kompis.followup.models import FollowUp, Task
     from kompis.followup.services import ask_due_followups, record_answer
     from kompis.matching.models import Match, MatchStatus
@@ -169,7 +170,7 @@ def site(db) -> Site:
     from kompis.participants.models import Participant
 
     demo.create_demo(seed=1, participants=300)
-    org = Organisation.objects.get(slug=demo.ORG_SLUG)
+    org = Organisation.objects.get(slug=ORG_SLUG)
     admin = User.objects.get(username="admin@demo.kompis")
     region = org.regions.get(name="Uppsala")
     run = run_matching(actor=admin, organisation=org, region=region, name="Autumn intake")

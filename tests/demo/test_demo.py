@@ -14,7 +14,9 @@ from django.utils import timezone
 
 from kompis.accounts.models import Role, User
 from kompis.audit.models import AuditEvent
-from kompis.core import demo
+from kompis.demo import build as demo
+from kompis.demo.organisation import ORG_SLUG, PERSONAS, REGIONS
+from kompis.demo.places import POPULATION, POSTAL_PREFIXES
 from kompis.municipalities.data import municipality_rows
 from kompis.organisations.models import Organisation, Project
 from kompis.participants.access import participants_for_user
@@ -83,7 +85,7 @@ def demo_snapshot(seed: int) -> list[tuple]:
 @pytest.fixture
 def demo_org(db):
     demo.create_demo(seed=1, participants=N)
-    return Organisation.objects.get(slug=demo.ORG_SLUG)
+    return Organisation.objects.get(slug=ORG_SLUG)
 
 
 def share(items, predicate) -> float:
@@ -112,7 +114,7 @@ def test_same_seed_gives_the_same_people_and_another_seed_other_people(db):
 def test_organisation_regions_and_projects(demo_org):
     assert demo_org.name == "Kompisföreningen Demo"
     regions = {r.name: set(r.municipalities.values_list("code", flat=True)) for r in demo_org.regions.all()}
-    assert regions == {name: set(codes) for name, codes in demo.REGIONS.items()}
+    assert regions == {name: set(codes) for name, codes in REGIONS.items()}
     year = timezone.localdate().year
     family = Project.objects.get(organisation=demo_org, name=f"Familjekompis Uppsala {year}")
     assert family.region.name == "Uppsala" and family.funder == "Uppsala kommun"
@@ -154,15 +156,15 @@ def test_region_municipality_names_match_the_codes():
         "2514": "Kalix",
         "2560": "Älvsbyn",
     }
-    assert {code: names[code] for codes in demo.REGIONS.values() for code in codes} == expected
+    assert {code: names[code] for codes in REGIONS.values() for code in codes} == expected
     # the population and postal tables only name real municipalities; postal prefixes are 3 digits
-    assert set(demo.POPULATION) <= set(names)
-    assert set(demo.POSTAL_PREFIXES) <= set(names)
-    assert all(100 <= prefix <= 989 for prefixes in demo.POSTAL_PREFIXES.values() for prefix in prefixes)
+    assert set(POPULATION) <= set(names)
+    assert set(POSTAL_PREFIXES) <= set(names)
+    assert all(100 <= prefix <= 989 for prefixes in POSTAL_PREFIXES.values() for prefix in prefixes)
 
 
 def test_personas_have_their_roles_scopes_and_password(demo_org):
-    users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in demo.PERSONAS])}
+    users = {u.username: u for u in User.objects.filter(username__in=[p.username for p in PERSONAS])}
     assert set(users) == {
         "admin@demo.kompis",
         "uppsala@demo.kompis",
@@ -323,7 +325,7 @@ def test_command_prints_logins_and_counts(db):
     out = io.StringIO()
     call_command("demo", "--participants", str(N), "--seed", "3", stdout=out)
     text = out.getvalue()
-    for persona in demo.PERSONAS:
+    for persona in PERSONAS:
         assert persona.username in text
     assert "kompis-demo" in text and f"{N} participants" in text
     assert Participant.objects.count() == N

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from kompis.core import demo
+from kompis.demo import build as demo
 
 
 class Command(BaseCommand):
