@@ -362,13 +362,28 @@ def _context(user: Any, events: list[AuditEvent]) -> Context:
     return context
 
 
+def _end_reasons(user: Any, events: list[AuditEvent]) -> dict[str, str]:
+    """Staff's words for why a match ended, read from the match itself (they are not kept in the log)."""
+    from kompis.matching.models import Match
+
+    uids = [e.object_id for e in events if e.data.get("reason_on_match") and _is_uid(e.object_id)]
+    if not uids:
+        return {}
+    org_id: int = getattr(user, "organisation_id", None) or 0
+    rows = Match.objects.filter(uid__in=uids, organisation_id=org_id).values_list("uid", "end_reason")
+    return {str(uid): reason[:500] for uid, reason in rows}
+
+
 def history_lines(user: Any, events: Iterable[AuditEvent]) -> list[HistoryLine]:
     """The events as sentences in the active language, names shown as `user` may see them."""
     events = list(events)
     context = _context(user, events)
+    reasons = _end_reasons(user, events)
     lines = []
     for e in events:
         detail = e.summary[:500] if e.action in REASON_IN_SUMMARY else ""
+        if e.data.get("reason_on_match"):
+            detail = reasons.get(e.object_id, "")
         lines.append(
             HistoryLine(at=e.at, code=e.action, text=sentence(e, context), actor=actor_name(e), detail=detail)
         )

@@ -484,6 +484,10 @@ class TaskAlreadyResolved(Exception):
     pass
 
 
+#: reasons the code itself gives for ending a match (not staff's words): these may go into the audit log
+CODED_END_REASONS = frozenset({"withdrew", "re-match", "closed by staff"})
+
+
 def end_match(
     *,
     actor: Any,
@@ -527,14 +531,19 @@ def end_match(
                 actor=actor,
                 action="participant.back_to_pool" if return_to_pool else "participant.paused",
                 obj=person,
-                summary=f"match ended: {reason}",
+                summary="match ended",
+                data={"match": str(match.uid)},
             )
+        # Staff's own words stay on the match (end_reason), where an erasure reaches them; the history shows
+        # them from there. Only the coded reasons go into the append-only log.
+        coded = reason in CODED_END_REASONS
         record(
             actor=actor,
             action="followup.match_ended",
             obj=match,
             organisation=match.organisation,
-            summary=reason,
+            summary=reason if coded else "",
+            data={} if coded else {"reason_on_match": True},
         )
 
 
