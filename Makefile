@@ -40,7 +40,7 @@ $(RUN_STAMP): $(RUN_LOCK) pyproject.toml | debian-run
 	@echo "== installing Kompis's Python packages into $(VENV) ($(RUN_LOCK): Django, WeasyPrint, gunicorn …)"
 	$(PIP) -r $(RUN_LOCK)
 	$(PIP) --no-deps -e .
-	$(BIN)/python -m kompis.core.warmup
+	$(BIN)/python -m kompis.matching.engine.warmup
 	@touch $@
 
 # The server and the test tools (requirements/dev.lock = run.lock + the `dev` extra).
@@ -77,6 +77,7 @@ lint: install-dev
 	$(BIN)/ruff check kompis tests bench
 	$(BIN)/ruff format --check kompis tests bench
 	$(BIN)/mypy kompis
+	$(BIN)/lint-imports
 
 bench: install
 	$(BIN)/python bench/bench_matching.py

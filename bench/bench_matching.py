@@ -142,7 +142,7 @@ def main() -> None:
     if args.child:
         child(*args.child)
         return
-    from kompis.matching.engine.kernels import warm_up
+    from kompis.matching.engine.warmup import warm_up
 
     t = time.perf_counter()
     warm_up()

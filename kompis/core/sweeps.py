@@ -1,4 +1,5 @@
-"""Periodic work. Each app registers idempotent sweep functions here; the worker runs them on a timer
+"""Periodic work. Each app registers its own idempotent sweep functions here (from its `sweeps` module,
+imported by its AppConfig.ready); core registers only its own; the worker runs them on a timer
 (and `kompis sweep` runs them once), so a sweep that was missed during downtime simply catches up."""
 
 from __future__ import annotations
@@ -33,27 +34,6 @@ def run_all(*, now: datetime | None = None) -> dict[str, int]:
             log.exception("sweep %s failed", name)
             results[name] = -1
     return results
-
-
-@register("participants.expire_unconfirmed")
-def _expire_unconfirmed(now: datetime) -> int:
-    from kompis.participants.services import expire_unconfirmed
-
-    return expire_unconfirmed(now=now)
-
-
-@register("participants.resume_due_pauses")
-def _resume_due_pauses(now: datetime) -> int:
-    from kompis.participants.services import resume_due_pauses
-
-    return resume_due_pauses(now=now)
-
-
-@register("outbox.deliver")
-def _deliver(now: datetime) -> int:
-    from kompis.outbox.services import deliver_due
-
-    return deliver_due(now=now)
 
 
 @register("core.rate_counters")

@@ -209,9 +209,7 @@ def _record_failures(failures: list[tuple[OutboxMessage, Outcome]], moment: date
 def _bounce(message: OutboxMessage) -> None:
     if not message.participant_id:
         return
-    from kompis.participants.models import Participant
-
-    Participant.objects.filter(pk=message.participant_id).update(email_bouncing=True)
+    # The participants app flags the address (`email_bouncing`) in its receiver: no import upwards.
     mail_bounced.send(sender=OutboxMessage, participant_id=message.participant_id, message=message)
 
 

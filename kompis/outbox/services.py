@@ -18,6 +18,7 @@ from kompis.organisations.selectors import Contact, contacts_by_key
 from kompis.outbox.delivery import claim_due, deliver_due, send_one
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.rendering import RTL_LANGUAGES, render
+from kompis.outbox.tasks import deliver_outbox
 
 __all__ = [
     "ABOUT",
@@ -127,8 +128,6 @@ def queue_mails(mails: list[Mail]) -> int:
 
 
 def _deliver_after_commit() -> None:
-    from kompis.outbox.tasks import deliver_outbox
-
     transaction.on_commit(lambda: deliver_outbox.enqueue())
 
 

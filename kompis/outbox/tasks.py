@@ -1,8 +1,11 @@
+"""The outbox's one background task. Imported by `services` (which enqueues it after a commit); imports only
+`delivery`, so the import runs one way: services -> tasks -> delivery."""
+
 from __future__ import annotations
 
 from django_tasks import task
 
-from kompis.outbox.services import deliver_due
+from kompis.outbox.delivery import deliver_due
 
 
 @task()

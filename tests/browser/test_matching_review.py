@@ -18,7 +18,7 @@ DESKTOP = (1280, 900)
 @pytest.fixture(scope="module", autouse=True)
 def _compiled_matching_engine():
     """Compile (or load from numba's cache) the matching kernels before the browser's clock starts."""
-    from kompis.matching.engine.kernels import warm_up
+    from kompis.matching.engine.warmup import warm_up
 
     warm_up()
 

@@ -211,7 +211,7 @@ def test_large_digital_pool_pairs_everyone() -> None:
 
 
 def test_progress_callback_and_warm_up() -> None:
-    from kompis.matching.engine.kernels import warm_up
+    from kompis.matching.engine.warmup import warm_up
 
     warm_up()
     newcomers, established = _split(generate(50, 50, seed=2, today=TODAY))

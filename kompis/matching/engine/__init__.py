@@ -7,7 +7,7 @@ Public API::
         Pair, Reason, MatchResult, Unmatched, Candidate, PoolReport, Shortage,
     )
     from kompis.matching.engine.csvio import parse_participants, parse_exclusions, write_matches
-    from kompis.matching.engine.kernels import warm_up   # compile/load the numba kernels
+    from kompis.matching.engine.warmup import warm_up    # compile/load the numba kernels
 
 Hard rules
 ----------

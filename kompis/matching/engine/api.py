@@ -14,6 +14,7 @@ import numpy as np
 from kompis.matching.engine import kernels
 from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.encode import C_CAP, Problem, build_problem
+from kompis.matching.engine.english import render_shortage
 from kompis.matching.engine.explain import explain_unmatched
 from kompis.matching.engine.hubs import build_hubs
 from kompis.matching.engine.model import (
@@ -25,7 +26,7 @@ from kompis.matching.engine.model import (
     Reason,
     Unmatched,
 )
-from kompis.matching.engine.reasons import batch_reasons, pair_reasons, render_shortage
+from kompis.matching.engine.reasons import batch_reasons, pair_reasons
 from kompis.matching.engine.solvers import Progress, SolveOutput, solve_exact, solve_fast, solve_greedy
 from kompis.matching.engine.weights import Weights
 

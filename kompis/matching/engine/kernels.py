@@ -1,6 +1,6 @@
 """Numba kernels: hard rules, scores, candidate search, augmenting-path repair.
 
-All kernels are compiled with ``cache=True``; call :func:`warm_up` once at install time so a
+All kernels are compiled with ``cache=True``; call :func:`kompis.matching.engine.warmup.warm_up` once at install time so a
 user's first run does not pay for compilation.
 """
 
@@ -610,48 +610,6 @@ def has_allowed(idx, self_is_newcomer, As, Ao, hub_ptr, hub_list, bucket_ptr, bu
                 break
         out[t] = found
     return out
-
-
-def warm_up() -> None:
-    """Compile (or load from numba's on-disk cache) every kernel on a tiny instance.
-
-    Call once at install time (``python -c "from kompis.matching.engine.kernels import warm_up;
-    warm_up()"``) so that a user's first match does not pay for compilation.
-    """
-    import datetime as dt
-
-    from kompis.matching.engine.api import candidates_for, match
-    from kompis.matching.engine.encode import C_CAP, build_problem
-    from kompis.matching.engine.explain import _combined_blocker
-    from kompis.matching.engine.hubs import build_hubs
-    from kompis.matching.engine.synth import generate
-    from kompis.matching.engine.weights import Weights
-
-    today = dt.date(2026, 1, 1)
-    people = generate(40, 30, seed=1, today=today)
-    newcomers = [p for p in people if p.role == "newcomer"]
-    established = [p for p in people if p.role == "established"]
-    exclude = {(newcomers[0].id, established[0].id)}
-    for solver in ("fast", "greedy", "exact"):
-        match(newcomers, established, solver=solver, today=today, exclude=exclude)  # type: ignore[arg-type]
-    candidates_for(newcomers[0].id, newcomers, established, today=today)
-    candidates_for(established[0].id, newcomers, established, today=today)
-    prob = build_problem(newcomers, established, Weights(), today, exclude)
-    hubs = build_hubs(prob)
-    capN, capE = prob.N.A[:, C_CAP], prob.E.A[:, C_CAP]
-    matchN = np.full((prob.N.n, max(1, int(capN.max()))), -1, dtype=np.int64)
-    matchE = np.full((prob.E.n, max(1, int(capE.max()))), -1, dtype=np.int64)
-    repair(
-        prob.N.A, prob.N.L, prob.N.I, prob.E.A, prob.E.L, prob.E.I, prob.P, prob.excl,
-        hubs.n_hub_ptr, hubs.n_hub_list, hubs.e_bucket_ptr, hubs.e_bucket_members,
-        matchN, matchE, capN, capE, 1 << 30, 2,
-    )  # fmt: skip
-    idx = np.arange(prob.E.n, dtype=np.int64)
-    has_allowed(
-        idx, False, prob.E.A, prob.N.A, hubs.e_hub_ptr, hubs.e_hub_list, hubs.n_bucket_ptr,
-        hubs.n_bucket_members, prob.P, prob.excl, prob.E.n,
-    )  # fmt: skip
-    _combined_blocker(prob, prob.N, prob.E, 0, True)
 
 
 @njit(cache=True)

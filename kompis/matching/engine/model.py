@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from kompis.matching.engine.english import render_english
+
 Role = Literal["newcomer", "established"]
 Gender = Literal["woman", "man", "nonbinary", "unspecified"]
 MeetingMode = Literal["physical", "digital", "either"]
@@ -81,8 +83,6 @@ class Reason:
 
     def english(self) -> str:
         """Plain-English rendering, e.g. ``3 shared interests: football, cooking, music``."""
-        from kompis.matching.engine.reasons import render_english
-
         return render_english(self)
 
 

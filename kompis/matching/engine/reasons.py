@@ -27,37 +27,6 @@ from kompis.matching.engine.encode import (
 from kompis.matching.engine.model import Reason
 from kompis.matching.engine.municipalities import municipality_name
 
-LANGUAGE_NAMES: dict[str, str] = {
-    "sv": "Swedish",
-    "en": "English",
-    "ar": "Arabic",
-    "fa": "Persian",
-    "prs": "Dari",
-    "so": "Somali",
-    "ti": "Tigrinya",
-    "uk": "Ukrainian",
-    "ru": "Russian",
-    "tr": "Turkish",
-    "ku": "Kurdish",
-    "es": "Spanish",
-    "fr": "French",
-    "de": "German",
-    "pl": "Polish",
-    "bs": "Bosnian",
-    "sr": "Serbian",
-    "hr": "Croatian",
-    "fi": "Finnish",
-    "am": "Amharic",
-    "ps": "Pashto",
-    "zh": "Chinese",
-    "th": "Thai",
-    "vi": "Vietnamese",
-    "pt": "Portuguese",
-    "it": "Italian",
-    "no": "Norwegian",
-    "da": "Danish",
-}
-
 #: order in which reasons are listed (bigger components first is not stable across weights)
 REASON_CODES = (
     "shared_interests",
@@ -69,10 +38,6 @@ REASON_CODES = (
     "family",
     "shared_availability",
 )
-
-
-def language_name(code: str) -> str:
-    return LANGUAGE_NAMES.get(code, code)
 
 
 def pair_reasons(prob: Problem, n: int, e: int) -> tuple[int, list[Reason]]:
@@ -164,53 +129,3 @@ def _batch_reasons(
             rs.append(Reason("shared_availability", {"items": list(av_names[av])}, pv / 100.0))
         out.append(rs)
     return total.astype(np.int64), out
-
-
-def render_english(reason: Reason) -> str:
-    """Plain-English text for a :class:`Reason`."""
-    p = reason.params
-    code = reason.code
-    if code == "shared_interests":
-        items = ", ".join(str(i).replace("_", " ") for i in p.get("items", []))
-        count = int(p.get("count", 0))
-        noun = "shared interest" if count == 1 else "shared interests"
-        return f"{count} {noun}: {items}" if items else f"{count} {noun}"
-    if code == "age_close":
-        a, b = p["ages"]
-        return f"ages {a} and {b}"
-    if code == "waiting":
-        days = max(int(p.get("newcomer_days", 0)), int(p.get("established_days", 0)))
-        return f"waiting {days} day" + ("" if days == 1 else "s")
-    if code == "swedish_practice":
-        return "established speaks Swedish"
-    if code == "same_municipality":
-        return f"both in {p.get('name') or municipality_name(str(p.get('code')))}"
-    if code == "postal_close":
-        return "postal codes close"
-    if code == "family":
-        return "both families with children"
-    if code == "shared_availability":
-        items = ", ".join(str(i).replace("_", " ") for i in p.get("items", []))
-        return f"shared availability: {items}"
-    if code == "pool_shortage":
-        return render_shortage(p)
-    return code.replace("_", " ") + (f" {p}" if p else "")
-
-
-def render_shortage(p: dict[str, object]) -> str:
-    lang = language_name(str(p["language"]))
-    role = str(p["role"])
-    other = "established" if role == "newcomer" else "newcomers"
-    who = (
-        f"{p['waiting']} {lang}-speaking {role}s"
-        if role == "newcomer"
-        else f"{p['waiting']} {lang}-speaking established"
-    )
-    mode = str(p["mode"])
-    if mode == "physical":
-        where = f" in {municipality_name(str(p['municipality_code']))} want to meet physically"
-    elif mode == "digital":
-        where = " want to meet digitally"
-    else:
-        where = f" in {municipality_name(str(p['municipality_code']))} (physical or digital)"
-    return f"{who}{where}; {p['compatible']} compatible {other} ({p['free']} still free)"
