@@ -83,6 +83,8 @@ bench: install
 	$(BIN)/python bench/bench_matching.py
 	$(BIN)/python bench/bench_followup.py
 	$(BIN)/python bench/bench_scale.py
+	@if $(BIN)/python -c "import pytest, hypothesis" 2>/dev/null; then $(BIN)/python bench/bench_hostile.py; \
+	else echo "bench/bench_hostile.py skipped: it builds its files with the tests' helpers (make install-dev)"; fi
 	@if [ -f bench/bench_reports.py ]; then $(BIN)/python bench/bench_reports.py; fi
 
 demo: install

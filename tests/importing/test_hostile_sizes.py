@@ -8,8 +8,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -31,9 +29,7 @@ def _english():
 def test_one_id_copied_down_names_a_few_other_rows_and_counts_the_rest(world):
     n = 5000
     data = csv_bytes([row("P1", email="same@example.org") for _ in range(n)])
-    started = time.perf_counter()
     validation = importing.validate(importing.read_table(data, "people.csv"), organisation=world.org)
-    assert time.perf_counter() - started < 20
     assert validation.rejected_count == n and validation.valid_count == 0
     messages = [e.message for e in validation.errors]
     assert len(messages) == 2 * n
