@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompis.matching.engine import Reason
 from kompis.participants.vocab import AVAILABILITY, INTERESTS, LANGUAGES
 
 
@@ -167,3 +168,8 @@ def render_reasons(
         }
         for r in reasons
     ]
+
+
+def reasons_to_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
+    """The engine's reasons as stored on a proposal or match (codes and parameters, no prose)."""
+    return [{"code": r.code, "params": dict(r.params), "points": round(float(r.points), 2)} for r in reasons]

@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from kompis.audit.services import record
 from kompis.matching import engine
@@ -37,6 +38,7 @@ from kompis.matching.models import (
     RunPhase,
     RunStatus,
 )
+from kompis.matching.reasons import reasons_to_json
 from kompis.organisations.models import Organisation
 from kompis.participants.models import Participant
 
@@ -179,8 +181,6 @@ def start_run(
 
 
 def _enqueue(run_id: int) -> None:
-    from kompis.matching.tasks import execute_matching_run
-
     try:
         execute_matching_run.enqueue(run_id)
     except Exception:  # the sweep enqueues queued runs again
@@ -304,8 +304,6 @@ def fail_run(run: MatchingRun, error: str, *, claim: str | None = None) -> bool:
 
 
 def _execute(run: MatchingRun, report: Reporter, *, today: dt.date, seed: int) -> None:
-    from kompis.matching.services import reasons_to_json
-
     t0 = time.perf_counter()
     organisation = run.organisation
     weights = weights_for(organisation)
@@ -406,6 +404,15 @@ def _execute(run: MatchingRun, report: Reporter, *, today: dt.date, seed: int) -
         )
     if report.hook:
         report.hook(run)
+
+
+@task()
+def execute_matching_run(run_id: int) -> str:
+    """The matching run's one background task, registered here beside the run it executes (imported
+    by `kompis.matching.tasks` for the worker): a queued run, claimed with skip_locked, so a second
+    worker gets nothing to do."""
+    run = execute_run(run_id)
+    return "skipped" if run is None else run.status
 
 
 # --- recovery ------------------------------------------------------------------------------------

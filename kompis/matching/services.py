@@ -34,6 +34,8 @@ from kompis.matching.models import (
     ProposalState,
     RunStatus,
 )
+from kompis.matching.reasons import reasons_to_json
+from kompis.matching.runs import run_inline
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
 
@@ -47,10 +49,6 @@ class MatchConflict(Exception):
 
     def __str__(self) -> str:
         return str(self.message)
-
-
-def reasons_to_json(reasons: Iterable[engine.Reason]) -> list[dict[str, Any]]:
-    return [{"code": r.code, "params": dict(r.params), "points": round(float(r.points), 2)} for r in reasons]
 
 
 def _scope_filter(*, organisation: Any, region: Any, project: Any) -> dict[str, Any]:
@@ -78,8 +76,6 @@ def run_matching(
     and those runs are closed. Raises :class:`kompis.matching.runs.RunRefused` while an overlapping run
     is queued or running.
     """
-    from kompis.matching.runs import run_inline
-
     return run_inline(
         actor=actor,
         organisation=organisation,

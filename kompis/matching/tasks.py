@@ -1,12 +1,8 @@
+"""Where the worker finds the matching task. The task is registered once, in `kompis.matching.runs`,
+beside the run it executes and the code that enqueues it, so the import runs one way: tasks -> runs."""
+
 from __future__ import annotations
 
-from django_tasks import task
+from kompis.matching.runs import execute_matching_run
 
-from kompis.matching.runs import execute_run
-
-
-@task()
-def execute_matching_run(run_id: int) -> str:
-    """Run one queued matching run (claimed with skip_locked: a second worker gets nothing to do)."""
-    run = execute_run(run_id)
-    return "skipped" if run is None else run.status
+__all__ = ["execute_matching_run"]
