@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> None:
 
     from kompis.reports.pdf import render_pdf
     from kompis.reports.periods import parse_period
+    from kompis.reports.report import build_report
     from kompis.reports.scope import ReportScope
-    from kompis.reports.selectors import build_report
 
     def timed(fn, runs: int) -> list[float]:
         out = []

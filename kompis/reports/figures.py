@@ -1,68 +1,47 @@
-"""The registry of measured figures: a key → a function (scope, period) → Cell.
+"""The report's built-in figures and how a report reads the registry.
 
-Theory-of-change indicators and project targets link to a figure by its key. Other apps add their own
-figures (programme attendance, survey results) from their AppConfig.ready():
-
-    from kompis.reports.figures import register
-    register("programme_attendance", _("Programme attendance"), my_selector, source=_("Kompis: programmes"))
-
-where `my_selector(scope, period)` returns a `kompis.reports.suppression.Cell` (kind "count" for persons,
-"rate" with `base` for shares) and uses `scope.participants()` / `scope.matches()` to stay in scope.
+The registry itself is on the ground floor (`kompis.core.figures`), so any app can register figures;
+reports register theirs here (from `ReportsConfig.ready()`) and compute any registered figure.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
+from kompis.core.figures import REGISTRY, Figure, choices, register
+from kompis.reports import selectors as s
 from kompis.reports.periods import Period
 from kompis.reports.scope import ReportScope
 from kompis.reports.suppression import Cell
 
+__all__ = ["REGISTRY", "Figure", "FigureFunc", "choices", "compute", "register", "register_builtin"]
+
 FigureFunc = Callable[[ReportScope, Period], Cell]
 
 
-@dataclass(frozen=True)
-class Figure:
-    key: str
-    label: Any
-    func: FigureFunc
-    source: Any
-    ref: str = ""  # the report cell it is (`Cell.ref`), for suppressing the two alike
-
-
-REGISTRY: dict[str, Figure] = {}
-
-
-def register(key: str, label: Any, func: FigureFunc, source: Any = None, ref: str = "") -> None:
-    REGISTRY[key] = Figure(key, label, func, source or _("Kompis register"), ref)
-
-
-def choices() -> list[tuple[str, str]]:
-    return [(f.key, str(f.label)) for f in REGISTRY.values()]
-
-
 def compute(key: str, scope: ReportScope, period: Period, memo: dict | None = None) -> Cell:
-    """The figure's value for the scope and period (memoised within one report)."""
+    """The figure's value for the scope and period (memoised within one report, keyed by the whole scope:
+    organisation, what the user may see, region, project, municipality, kind and mode)."""
     memo = {} if memo is None else memo
     cache_key = (
         key,
-        scope.project.pk if scope.project else None,
-        scope.region.pk if scope.region else None,
+        scope.organisation.pk,
+        getattr(scope.user, "pk", None),  # what the user may see
+        *(getattr(obj, "pk", None) for obj in (scope.region, scope.project, scope.municipality)),
+        scope.kind,
+        scope.mode,
         period.start,
         period.end,
     )
     if cache_key not in memo:
         memo[cache_key] = REGISTRY[key].func(scope, period)
-    return memo[cache_key]
+    result: Cell = memo[cache_key]
+    return result
 
 
 def register_builtin() -> None:
-    from kompis.reports import selectors as s
-
     def signups(role: str | None) -> FigureFunc:
         def f(scope: ReportScope, period: Period) -> Cell:
             counts = s.participant_counts(scope, period)["signups"]

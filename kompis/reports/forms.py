@@ -3,14 +3,14 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from kompis.accounts.access import coordinator_scope
+from kompis.core import figures
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project, Region
-from kompis.reports import figures
 from kompis.reports.models import ChangeStep, Indicator, Level
 from kompis.reports.periods import Period, PeriodError, parse_period
 from kompis.reports.scope import ReportScope
@@ -18,15 +18,15 @@ from kompis.reports.scope import ReportScope
 
 def regions_for(user: Any):
     qs = Region.objects.filter(organisation_id=user.organisation_id)
-    if user.role == "coordinator":
+    if user.is_coordinator:
         qs = qs.filter(pk__in=user.regions.all())
     return qs
 
 
 def projects_for(user: Any):
     qs = Project.objects.filter(organisation_id=user.organisation_id)
-    if user.role == "coordinator":
-        qs = qs.filter(Q(region__in=user.regions.all()) | Q(pk__in=user.projects.all())).distinct()
+    if user.is_coordinator:
+        qs = qs.filter(coordinator_scope(user, project="pk")).distinct()
     return qs
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kompis.core import figures
 from kompis.core.fields import opaque_id_field
 
 
@@ -60,7 +61,4 @@ class Indicator(models.Model):
 
     @property
     def figure_label(self) -> str:
-        from kompis.reports.figures import REGISTRY
-
-        figure = REGISTRY.get(self.figure_key)
-        return str(figure.label) if figure else self.figure_key
+        return figures.label(self.figure_key)

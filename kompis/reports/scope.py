@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from kompis.accounts.access import is_staff_member
 from kompis.followup.models import FollowUp
 from kompis.matching.models import Match
 from kompis.participants.models import Participant
@@ -29,9 +30,10 @@ class ReportScope:
         return cls(organisation=user.organisation, user=user, **filters)
 
     def _user_limits(self) -> tuple[list[int], list[int]] | None:
-        """Coordinators see their regions and projects (as `participants_for_user`); admins and viewers all."""
+        """Coordinators see their regions and projects (as `participants_for_user`); admins and viewers all;
+        anyone without a staff role sees only their (no) regions and projects."""
         user = self.user
-        if user is None or user.is_org_admin or user.role == "viewer":
+        if user is None or (is_staff_member(user) and not user.is_coordinator):
             return None
         if self._limits is None:
             self._limits = (

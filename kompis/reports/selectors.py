@@ -20,16 +20,13 @@ established participant does; the kind and mode filters apply to match figures o
 
 from __future__ import annotations
 
-import hashlib
 import statistics
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import wraps
 from typing import Any
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -37,6 +34,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompis.accounts.access import coordinator_scope
 from kompis.core.fields import has_code
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project
@@ -44,16 +42,12 @@ from kompis.participants.vocab import LANGUAGES, Gender, MeetingMode
 from kompis.reports.periods import STOCKHOLM, Period
 from kompis.reports.scope import ReportScope
 from kompis.reports.suppression import (
-    COUNT,
     DAYS,
-    PERCENT,
     RATE,
-    TARGET,
     Cell,
     Column,
     Row,
     Table,
-    suppress_tables,
 )
 
 ROLES = ("newcomer", "established")
@@ -528,8 +522,8 @@ def projects_in_scope(scope: ReportScope) -> list[Project]:
     if scope.municipality is not None:  # a municipality report: the projects of regions covering it
         qs = qs.filter(region__municipalities=scope.municipality.pk)
     user = scope.user
-    if user is not None and user.role == "coordinator":
-        qs = qs.filter(Q(region__in=user.regions.all()) | Q(pk__in=user.projects.all())).distinct()
+    if user is not None and user.is_coordinator:
+        qs = qs.filter(coordinator_scope(user, project="pk")).distinct()
     return list(qs.prefetch_related("targets"))
 
 
@@ -537,198 +531,3 @@ def project_scope(scope: ReportScope, project: Project) -> ReportScope:
     """A project's results are compared with its targets for the whole project (within what the user may
     see): the municipality, kind and mode filters of the page do not narrow them."""
     return scope.narrowed(project=project, region=None, municipality=None, kind="", mode="")
-
-
-def figure_ref(key: str, scope: ReportScope, project: Project, period: Period, clipped: Period | None) -> str:
-    """The summary cell a project's figure is when the report is about that project, unfiltered, and the
-    project's dates cover the report period: then both must be suppressed alike."""
-    from kompis.reports.figures import REGISTRY
-
-    fig = REGISTRY.get(key)
-    if (
-        fig is None
-        or not fig.ref
-        or clipped is None
-        or (clipped.start, clipped.end) != (period.start, period.end)
-    ):
-        return ""
-    return fig.ref if project_scope(scope, project).signature() == scope.signature() else ""
-
-
-def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) -> Table:
-    """Targets versus actual per project, counted over the part of the period within the project's dates."""
-    from kompis.reports.figures import compute
-
-    rows = []
-    for project in projects_in_scope(scope):
-        clipped = period.clip(project.starts_on, project.ends_on)
-        for target in project.targets.all():
-            actual = (
-                compute(target.kind, project_scope(scope, project), clipped, memo) if clipped else Cell(0)
-            )
-            actual = replace(actual, ref=figure_ref(target.kind, scope, project, period, clipped))
-            pct = (actual.value / target.target * 100) if target.target and actual.value is not None else None
-            rows.append(
-                Row(
-                    f"{project.uid}:{target.kind}",
-                    f"{project.name}: {target.get_kind_display()}",
-                    {
-                        "target": Cell(target.target, TARGET),
-                        "actual": actual,
-                        "percent": Cell(
-                            pct,
-                            PERCENT,
-                            follows="actual",  # with the target, the percentage would give the result away
-                            base=int(actual.value)
-                            if actual.kind == COUNT and actual.value is not None
-                            else actual.base,
-                        ),
-                    },
-                )
-            )
-    return Table(
-        "targets",
-        _("Targets and results"),
-        _("Target"),
-        [Column("target", _("Target")), Column("actual", _("Result")), Column("percent", _("Achieved"))],
-        rows,
-    )
-
-
-# --- the report ---------------------------------------------------------------------------------------
-
-
-@dataclass
-class Report:
-    scope: ReportScope
-    period: Period
-    title: str
-    subtitle: str
-    k: int
-    generated_at: datetime
-    summary: Table
-    matches: Table
-    tables: list[Table]  # breakdowns, trend, ended
-    targets: Table
-    theory: list[dict[str, Any]] = field(default_factory=list)  # per project: {"project", "table", "steps"}
-    facts: dict[str, Any] = field(default_factory=dict)
-
-    def all_tables(self) -> list[Table]:
-        out = [self.summary, self.matches, *self.tables, self.targets]
-        out += [t["table"] for t in self.theory if t["table"].rows]
-        return out
-
-    def table(self, key: str) -> Table:
-        return next(t for t in self.all_tables() if t.key == key)
-
-
-def scope_description(scope: ReportScope) -> str:
-    parts = []
-    if scope.project is not None:
-        parts.append(str(scope.project.name))
-    if scope.region is not None:
-        parts.append(str(scope.region.name))
-    if scope.municipality is not None:
-        parts.append(_("participants living in %(m)s") % {"m": scope.municipality.name})
-    if scope.kind:
-        parts.append({"individual": _("individual matches"), "family": _("family matches")}[scope.kind])
-    if scope.mode:
-        parts.append({"physical": _("meeting in person"), "digital": _("meeting online")}[scope.mode])
-    user = scope.user
-    if user is not None and user.role == "coordinator":
-        parts.append(_("your regions and projects"))
-    return " · ".join(parts) or _("Whole organisation")
-
-
-def build_report(scope: ReportScope, period: Period, *, k: int | None = None, charts: bool = True) -> Report:
-    """Computes every table of a report, suppressed; page, PDF, XLSX and CSV all render this object."""
-    k = settings.SUPPRESSION_K if k is None else k
-    memo: dict = {}
-    token = _MEMO.set({})
-    try:
-        return _build(scope, period, k, memo, charts)
-    finally:
-        _MEMO.reset(token)
-
-
-def _build(scope: ReportScope, period: Period, k: int, memo: dict, charts: bool) -> Report:
-    from kompis.reports import theory
-
-    people, extra = summary_table(scope, period)
-    tables = [
-        trend_table(scope, period),
-        age_table(scope, period),
-        gender_table(scope, period),
-        municipality_table(scope, period),
-        language_table(scope, period),
-        meeting_mode_table(scope, period),
-        ended_table(scope, period, k),
-    ]
-    targets = targets_table(scope, period, memo)
-    theory_parts = theory.theory_tables(scope, period, memo)
-    # suppressed together: a figure shown in several tables is hidden in all of them or in none
-    done = suppress_tables(
-        [people, extra["matches"], *tables, targets, *(p["table"] for p in theory_parts)], k
-    )
-    people, matches, targets = done[0], done[1], done[2 + len(tables)]
-    tables = done[2 : 2 + len(tables)]
-    for part, table in zip(theory_parts, done[3 + len(tables) :], strict=True):
-        part["table"] = table
-        theory.resolve(part)
-    title = (
-        scope.municipality.name
-        if scope.municipality is not None
-        else (scope.project.name if scope.project is not None else scope.organisation.name)
-    )
-    report = Report(
-        scope=scope,
-        period=period,
-        title=str(title),
-        subtitle=scope_description(scope),
-        k=k,
-        generated_at=timezone.localtime(timezone.now(), STOCKHOLM),
-        summary=people,
-        matches=matches,
-        tables=tables,
-        targets=targets,
-        theory=theory_parts,
-        facts=extra,
-    )
-    report.facts["projects"] = projects_in_scope(scope)
-    if charts:
-        from kompis.reports import charts as charting
-
-        charting.attach(report)
-    return report
-
-
-def cached_report(scope: ReportScope, period: Period, *, charts: bool = True) -> Report:
-    """The report the dashboard and its downloads show: computed once, then reused while nothing has changed
-    (every change in Kompis writes an audit event, so the newest audit event's id is the data version) and
-    for at most REPORTS_CACHE_SECONDS even while things change. Page, PDF, XLSX and CSV of one scope and
-    period therefore show the same numbers. The command line always computes afresh."""
-    from django.core.cache import cache
-    from django.db.models import Max
-    from django.utils.translation import get_language
-
-    from kompis.audit.models import AuditEvent
-
-    k = settings.SUPPRESSION_K
-    raw = ":".join(map(str, (scope.signature(), period.start, period.end, get_language(), k)))
-    # v2: cells carry why they are hidden (`reason`) and which figure they are (`ref`)
-    key = "reports:v2:" + hashlib.sha256(raw.encode()).hexdigest()
-    version = AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
-    now = timezone.now()
-    entry = cache.get(key)
-    max_age = getattr(settings, "REPORTS_CACHE_SECONDS", 120)
-    if entry and (entry["version"] == version or (now - entry["at"]).total_seconds() < max_age):
-        report = entry["report"]
-        report.scope = scope
-    else:
-        report = build_report(scope, period, k=k, charts=False)
-        cache.set(key, {"version": version, "at": now, "report": report}, timeout=3600)
-    if charts:
-        from kompis.reports import charts as charting
-
-        charting.attach(report)
-    return report

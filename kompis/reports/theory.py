@@ -1,4 +1,6 @@
-"""The theory of change of each project in a report, as tables with target, actual and source."""
+"""Results against what each project set out to do: the targets table and the theory of change of each
+project in a report (tables with target, actual and source). Reads registered figures (`figures`) and
+the selectors; the report (`report.py`) puts these tables beside the others."""
 
 from __future__ import annotations
 
@@ -7,16 +9,70 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kompis.organisations.models import Project
 from kompis.reports import figures
 from kompis.reports.models import LEVEL_ORDER, ChangeStep, Level
 from kompis.reports.periods import Period
 from kompis.reports.scope import ReportScope
-from kompis.reports.suppression import RATE, TARGET, Cell, Column, Row, Table
+from kompis.reports.selectors import project_scope, projects_in_scope
+from kompis.reports.suppression import COUNT, PERCENT, RATE, TARGET, Cell, Column, Row, Table
+
+
+def figure_ref(key: str, scope: ReportScope, project: Project, period: Period, clipped: Period | None) -> str:
+    """The summary cell a project's figure is when the report is about that project, unfiltered, and the
+    project's dates cover the report period: then both must be suppressed alike."""
+    fig = figures.REGISTRY.get(key)
+    if (
+        fig is None
+        or not fig.ref
+        or clipped is None
+        or (clipped.start, clipped.end) != (period.start, period.end)
+    ):
+        return ""
+    return fig.ref if project_scope(scope, project).signature() == scope.signature() else ""
+
+
+def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) -> Table:
+    """Targets versus actual per project, counted over the part of the period within the project's dates."""
+    rows = []
+    for project in projects_in_scope(scope):
+        clipped = period.clip(project.starts_on, project.ends_on)
+        for target in project.targets.all():
+            actual = (
+                figures.compute(target.kind, project_scope(scope, project), clipped, memo)
+                if clipped
+                else Cell(0)
+            )
+            actual = replace(actual, ref=figure_ref(target.kind, scope, project, period, clipped))
+            pct = (actual.value / target.target * 100) if target.target and actual.value is not None else None
+            rows.append(
+                Row(
+                    f"{project.uid}:{target.kind}",
+                    f"{project.name}: {target.get_kind_display()}",
+                    {
+                        "target": Cell(target.target, TARGET),
+                        "actual": actual,
+                        "percent": Cell(
+                            pct,
+                            PERCENT,
+                            follows="actual",  # with the target, the percentage would give the result away
+                            base=int(actual.value)
+                            if actual.kind == COUNT and actual.value is not None
+                            else actual.base,
+                        ),
+                    },
+                )
+            )
+    return Table(
+        "targets",
+        _("Targets and results"),
+        _("Target"),
+        [Column("target", _("Target")), Column("actual", _("Result")), Column("percent", _("Achieved"))],
+        rows,
+    )
 
 
 def theory_tables(scope: ReportScope, period: Period, memo: dict) -> list[dict[str, Any]]:
-    from kompis.reports.selectors import figure_ref, project_scope, projects_in_scope
-
     out = []
     projects = projects_in_scope(scope)
     steps_by_project: dict[int, list[ChangeStep]] = {}

@@ -15,7 +15,7 @@ from kompis.accounts.access import people_required, staff_required
 from kompis.reports import services
 from kompis.reports.forms import IndicatorForm, ReportFilterForm, StepForm, projects_for
 from kompis.reports.models import ChangeStep, Indicator
-from kompis.reports.selectors import cached_report
+from kompis.reports.report import cached_report
 from kompis.reports.tidy import method_notes
 
 FORMATS = {

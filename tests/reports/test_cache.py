@@ -6,8 +6,8 @@ from datetime import date
 
 from kompis.audit.services import record
 from kompis.reports.periods import parse_period
+from kompis.reports.report import cached_report
 from kompis.reports.scope import ReportScope
-from kompis.reports.selectors import cached_report
 from tests.factories import ParticipantFactory
 
 

@@ -11,6 +11,7 @@ from kompis.matching.models import Match
 from kompis.reports import selectors as s
 from kompis.reports.figures import compute
 from kompis.reports.periods import parse_period
+from kompis.reports.report import build_report
 from kompis.reports.scope import ReportScope
 from tests.factories import ParticipantFactory
 
@@ -132,7 +133,7 @@ def test_scopes_region_project_municipality_and_filters(small):
 
 
 def test_targets_and_registry(small):
-    report = s.build_report(org_scope(small), Y2026, k=1, charts=False)
+    report = build_report(org_scope(small), Y2026, k=1, charts=False)
     rows = {r.key.split(":")[1]: r for r in report.targets.rows}
     assert rows["family_matches"].cells["target"].value == 35
     assert rows["family_matches"].cells["actual"].value == 1
@@ -204,11 +205,11 @@ def test_trend_of_a_part_month_period_counts_only_its_days(small):
 def test_targets_in_a_municipality_report(small):
     from kompis.municipalities.models import Municipality
 
-    lulea = s.build_report(
+    lulea = build_report(
         org_scope(small, municipality=Municipality.objects.get(code="2581")), Y2026, k=1, charts=False
     )
     assert lulea.targets.rows == []  # the project's region (Uppsala) does not cover Luleå
-    uppsala = s.build_report(
+    uppsala = build_report(
         org_scope(small, municipality=Municipality.objects.get(code="0380"), kind="individual"),
         Y2026,
         k=1,
@@ -216,3 +217,20 @@ def test_targets_in_a_municipality_report(small):
     )
     rows = {r.key.split(":")[1]: r for r in uppsala.targets.rows}
     assert rows["family_matches"].cells["actual"].value == 1  # the whole project, whatever the page's filters
+
+
+def test_figure_memo_is_keyed_by_the_whole_scope(small):
+    """One memo shared by scopes that differ only in municipality, kind, mode or user gives each its own
+    figure (the memo was keyed by project, region and period only: these returned the first scope's)."""
+    from kompis.municipalities.models import Municipality
+
+    w = small.world
+    memo: dict = {}
+    assert compute("matches_made", org_scope(small), Y2026, memo).value == 3
+    assert compute("matches_made", org_scope(small, kind="family"), Y2026, memo).value == 1
+    assert compute("matches_made", org_scope(small, mode="digital"), Y2026, memo).value == 2
+    lulea_m = org_scope(small, municipality=Municipality.objects.get(code="2581"))
+    assert compute("established", lulea_m, Y2026, memo).value == 1
+    assert compute("established", org_scope(small), Y2026, memo).value == 3
+    da = ReportScope.for_user(w.danderyd_coordinator)
+    assert compute("matches_made", da, Y2026, memo).value == 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import random
 
 from kompis.reports.periods import parse_period
+from kompis.reports.report import build_report
 from kompis.reports.scope import ReportScope
-from kompis.reports.selectors import build_report
 from kompis.reports.suppression import COUNT, RATE, Cell, Column, Row, Table, suppress
 
 

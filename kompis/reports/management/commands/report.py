@@ -39,7 +39,7 @@ class Command(BaseCommand):
         parser.add_argument("--language", default="sv", choices=["sv", "en"])
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        from kompis.reports.selectors import build_report
+        from kompis.reports.report import build_report
         from kompis.reports.views import render_report
 
         with translation.override(opts["language"]):
