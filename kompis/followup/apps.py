@@ -16,3 +16,11 @@ class FollowupConfig(AppConfig):
 
         mail_server_refused.connect(on_mail_server_refused, dispatch_uid="followup.on_mail_server_refused")
         mail_undelivered.connect(on_mail_undelivered, dispatch_uid="followup.on_mail_undelivered")
+        from kompis.followup.receivers import on_match_approved, on_participant_withdrawing
+        from kompis.matching.signals import match_approved
+        from kompis.participants.signals import participant_withdrawing
+
+        match_approved.connect(on_match_approved, dispatch_uid="followup.on_match_approved")
+        participant_withdrawing.connect(
+            on_participant_withdrawing, dispatch_uid="followup.on_participant_withdrawing"
+        )

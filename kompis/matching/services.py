@@ -36,6 +36,7 @@ from kompis.matching.models import (
 )
 from kompis.matching.reasons import reasons_to_json
 from kompis.matching.runs import run_inline
+from kompis.matching.signals import match_approved
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
 
@@ -126,10 +127,8 @@ def on_match_approved(match: Match, *, actor: Any) -> None:
             "overridden_rules": list(match.overridden_rules),
         },
     )
-    from kompis.followup.services import introduce_match
-
-    # The introduction mails are outbox rows written in this same transaction.
-    introduce_match(actor=actor, match=match)
+    # The follow-up app queues the introductions: outbox rows written in this same transaction.
+    match_approved.send(sender=Match, actor=actor, match=match)
 
 
 def _lock_pair(newcomer_id: int, established_id: int) -> dict[int, Participant]:

@@ -19,6 +19,7 @@ from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import cancel_queued_for, queue_mail
 from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
+from kompis.participants.signals import participant_withdrawing
 from kompis.participants.vocab import Source, Status
 
 CONFIRM_PURPOSE = "signup.confirm"
@@ -294,7 +295,6 @@ def withdraw_participant(*, actor: Any, participant: Participant, reason: str = 
     her that has not gone out is cancelled, her active matches end with reason "withdrew" (each partner
     back to the pool with priority and a short neutral mail), open proposals with her are withdrawn, her
     consents are marked withdrawn. Her links then show a "you have left" page. False if she had left."""
-    from kompis.followup.leaving import end_matches_of_leaver
     from kompis.matching.models import Match, Proposal, ProposalState
 
     person = Participant.objects.select_for_update().get(pk=participant.pk)
@@ -320,7 +320,8 @@ def withdraw_participant(*, actor: Any, participant: Participant, reason: str = 
     cancelled = cancel_queued_for(
         participant_id=person.pk, about_uid=str(person.uid), dedupe_keys=partner_intros
     )
-    end_matches_of_leaver(actor=actor, participant=person, cancelled=cancelled)
+    # The follow-up app ends her active matches (same transaction; an error there rolls all of this back).
+    participant_withdrawing.send(sender=Participant, actor=actor, participant=person, cancelled=cancelled)
     Proposal.objects.filter(Q(newcomer=person) | Q(established=person), state=ProposalState.PROPOSED).update(
         state=ProposalState.SUPERSEDED
     )
