@@ -1,6 +1,9 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from kompis.core import urls as core_urls
+from kompis.home import urls as home_urls
+
 # The Django admin is for superusers only; staff work in Kompis' own pages.
 admin.site.has_permission = (  # type: ignore[method-assign]
     lambda request: bool(request.user.is_active and request.user.is_superuser)
@@ -16,6 +19,7 @@ urlpatterns = [
     path("staff/reports/", include("kompis.reports.urls")),
     path("", include("kompis.followup.urls")),
     path("", include("kompis.organisations.public_urls")),
-    path("", include("kompis.core.urls")),
+    # The staff home lives above the feature apps (kompis.home) but keeps its name core:staff_home.
+    path("", include((core_urls.urlpatterns + home_urls.urlpatterns, "core"))),
     path("", include("kompis.participants.public_urls")),
 ]

@@ -3,7 +3,6 @@ from __future__ import annotations
 import email
 import email.policy
 from email.message import EmailMessage
-from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,7 +10,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
-from kompis.accounts.access import staff_required
 from kompis.core.links import LANGUAGE_CHOSEN_COOKIE
 from kompis.organisations.models import Organisation
 
@@ -37,28 +35,6 @@ def switch_language(request: HttpRequest, code: str) -> HttpResponse:
         # chose one here (a cookie that ends with the browser session).
         response.set_cookie(LANGUAGE_CHOSEN_COOKIE, "1", samesite="Lax")
     return response
-
-
-@staff_required
-def staff_home(request: HttpRequest) -> HttpResponse:
-    from kompis.participants.selectors import staff_overview
-
-    return render(
-        request,
-        "core/staff_home.html",
-        {"overview": staff_overview(user=request.user), "outbox": _outbox_health_for(request.user)},
-    )
-
-
-def _outbox_health_for(user: Any) -> Any:
-    """The outbox backlog: admins always see it; coordinators only when mail is delayed or undelivered
-    (so they can answer "I got no mail"); viewers never (they see reports only)."""
-    from kompis.outbox.selectors import outbox_health
-
-    if not user.can_see_people or not user.organisation_id:
-        return None
-    health = outbox_health(organisation_id=user.organisation_id)
-    return health if user.is_org_admin or health.needs_attention else None
 
 
 def healthz(request: HttpRequest) -> HttpResponse:
