@@ -9,6 +9,7 @@ from django.urls import reverse
 from kompis.audit.models import AuditEvent
 from kompis.outbox.models import OutboxMessage
 from kompis.participants.models import Consent, Participant
+from tests.participants.helpers import edit_data
 
 ADD = "/staff/participants/add/"
 
@@ -154,29 +155,6 @@ def test_admin_may_add_anywhere_and_region_follows_the_municipality(client, worl
 
 
 # --- moving people: the edit page ------------------------------------------------------------------
-
-
-def edit_data(p: Participant, **changes) -> dict:
-    data = {
-        "role": p.role,
-        "first_name": p.first_name,
-        "last_name": p.last_name,
-        "email": p.email,
-        "phone": p.phone,
-        "birth_year": p.birth_year,
-        "gender": p.gender,
-        "municipality": p.municipality_id,
-        "postal_code": p.postal_code,
-        "languages": p.languages,
-        "interests": p.interests,
-        "availability": p.availability,
-        "meeting_mode": p.meeting_mode,
-        "capacity": p.capacity,
-        "region": p.region.pk if p.region else "",
-        "project": p.project.pk if p.project else "",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 @pytest.mark.parametrize(

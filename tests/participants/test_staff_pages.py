@@ -11,6 +11,7 @@ from django.utils import timezone
 from kompis.audit.models import AuditEvent
 from kompis.participants.models import Note, Participant
 from tests.factories import ParticipantFactory
+from tests.participants.helpers import edit_data
 
 LIST = "/staff/participants/"
 
@@ -190,29 +191,6 @@ def test_detail_shows_profile_history_and_notes(admin_client, world, roster):
     assert "Prefers weekends." in html and "uppsala@kompis.test" in html
     # the history in sentences, not codes (issue 9)
     assert "participant.updated" not in html and "Profile changed: phone by uppsala@kompis.test" in html
-
-
-def edit_data(p: Participant, **changes) -> dict:
-    data = {
-        "role": p.role,
-        "first_name": p.first_name,
-        "last_name": p.last_name,
-        "email": p.email,
-        "phone": p.phone,
-        "birth_year": p.birth_year,
-        "gender": p.gender,
-        "municipality": p.municipality_id,
-        "postal_code": p.postal_code,
-        "languages": p.languages,
-        "interests": p.interests,
-        "availability": p.availability,
-        "meeting_mode": p.meeting_mode,
-        "capacity": p.capacity,
-        "region": p.region.pk if p.region else "",
-        "project": p.project.pk if p.project else "",
-    }
-    data.update(changes)
-    return {k: v for k, v in data.items() if v is not None}
 
 
 def test_edit_changes_fields_and_audits_which(admin_client, roster):
