@@ -7,10 +7,12 @@ class FollowupConfig(AppConfig):
 
     def ready(self) -> None:
         from kompis.followup import sweeps  # noqa: F401  (registers the follow-up sweep)
+        from kompis.followup.history import register_history
         from kompis.followup.services import on_mail_bounced
         from kompis.outbox.signals import mail_bounced
 
         mail_bounced.connect(on_mail_bounced, dispatch_uid="followup.on_mail_bounced")
+        register_history()  # its sentences and name look-ups for the history pages
         from kompis.followup.mail_tasks import on_mail_server_refused, on_mail_undelivered
         from kompis.outbox.signals import mail_server_refused, mail_undelivered
 

@@ -16,3 +16,6 @@ class MatchingConfig(AppConfig):
             return recover_stale_runs(now=now)
 
         sweeps.register("matching.recover_stale_runs")(recover)
+        from kompis.matching import history
+
+        history.register_history()

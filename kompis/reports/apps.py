@@ -9,6 +9,7 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kompis.reports import figures
+        from kompis.reports import figures, history
 
         figures.register_builtin()
+        history.register_history()

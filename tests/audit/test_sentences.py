@@ -69,7 +69,9 @@ def test_the_source_scan_finds_the_known_codes():
 
 def test_every_action_code_written_in_kompis_has_a_sentence():
     missing = {code: where for code, where in action_codes_in_source().items() if code not in SENTENCES}
-    assert not missing, f"Add a sentence to kompis/audit/sentences.py SENTENCES for: {missing}"
+    assert not missing, (
+        f"Register a sentence (the app's history.py, or kompis/audit/sentences.py) for: {missing}"
+    )
 
 
 @pytest.fixture
@@ -152,3 +154,19 @@ def test_events_with_unexpected_data_fall_back_instead_of_failing(world):
     )
     texts = lines_for(world.admin, karin)
     assert len(texts) == 2 and all(texts)
+
+
+def test_each_app_registers_its_own_sentences_and_a_code_belongs_to_one_app():
+    """kompis.audit keeps the mechanism; the feature apps register their codes and name look-ups (issue 11)."""
+    from kompis.audit import sentences
+    from kompis.followup.history import SENTENCES as FOLLOWUP
+    from kompis.matching.history import resolve_partners
+    from kompis.participants.history import resolve_people
+
+    assert (
+        "followup.answered" in SENTENCES and SENTENCES["followup.answered"] is FOLLOWUP["followup.answered"]
+    )
+    assert resolve_people in sentences.RESOLVERS and resolve_partners in sentences.RESOLVERS
+    with pytest.raises(ValueError, match="already has a sentence"):
+        sentences.register({"participant.signed_up": lambda e, c: "another sentence"})
+    sentences.register(FOLLOWUP)  # registering the same functions again (a second ready()) is harmless
