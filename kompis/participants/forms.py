@@ -8,6 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
+from kompis.contract.participants import MAX_AGE as MAX_AGE
+from kompis.contract.participants import MAX_CAPACITY as MAX_CAPACITY
+from kompis.contract.participants import MAX_HOUSEHOLD as MAX_HOUSEHOLD
+from kompis.contract.participants import MIN_AGE as MIN_AGE
+from kompis.contract.participants import MIN_CAPACITY as MIN_CAPACITY
+from kompis.contract.participants import MIN_HOUSEHOLD as MIN_HOUSEHOLD
 from kompis.municipalities.models import Municipality
 from kompis.participants.models import PROFILE_FIELDS, Participant
 from kompis.participants.names import needs_latin
@@ -24,11 +30,8 @@ from kompis.participants.vocab import (
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 \-]{5,18}[0-9]$")
 POSTAL_RE = re.compile(r"^[1-9][0-9]{2} ?[0-9]{2}$")
-MIN_AGE = 18
-MAX_AGE = 110
-# One range for the sign-up form, the staff edit form and the import (issue 10 §8).
-MIN_HOUSEHOLD = 1
-MAX_HOUSEHOLD = 20
+# One range for the sign-up form, the staff edit form, the import and the engine (issue 10 §8, issue 11):
+# MIN_AGE, MAX_AGE, MIN_HOUSEHOLD, MAX_HOUSEHOLD and MAX_CAPACITY come from the participant CSV contract.
 
 
 def clean_birth_year(value: int) -> int:
@@ -168,7 +171,7 @@ class ProfileForm(forms.ModelForm):
             ),
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
             "household_size": forms.NumberInput(attrs={"min": MIN_HOUSEHOLD, "max": MAX_HOUSEHOLD}),
-            "capacity": forms.NumberInput(attrs={"min": 1, "max": 5}),
+            "capacity": forms.NumberInput(attrs={"min": MIN_CAPACITY, "max": MAX_CAPACITY}),
         }
         help_texts = {
             "capacity": _("Established participants may meet more than one person at a time."),
@@ -206,7 +209,7 @@ class ProfileForm(forms.ModelForm):
 
     def clean_capacity(self) -> int:
         capacity = self.cleaned_data.get("capacity") or 1
-        if capacity > 5:
+        if capacity > MAX_CAPACITY:  # the message names 5, as the contract does (kept for the catalogues)
             raise forms.ValidationError(_("At most 5 matches at the same time."))
         return capacity
 

@@ -34,14 +34,12 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompis.contract.participants import CONTRACT_COLUMNS as CONTRACT_COLUMNS
+from kompis.contract.participants import OPTIONAL_CONTRACT_COLUMNS as OPTIONAL_CONTRACT_COLUMNS
+from kompis.contract.participants import REQUIRED_COLUMNS as REQUIRED_COLUMNS
 from kompis.core.cells import unguard
 
-CONTRACT_COLUMNS: tuple[str, ...] = (
-    "id", "role", "birth_year", "gender", "municipality_code", "postal_code", "languages", "interests",
-    "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "capacity", "signed_up",
-)  # fmt: skip
-OPTIONAL_CONTRACT_COLUMNS = frozenset({"capacity"})
-REQUIRED_COLUMNS: tuple[str, ...] = tuple(c for c in CONTRACT_COLUMNS if c not in OPTIONAL_CONTRACT_COLUMNS)
+# The matching columns are the one participant CSV contract's (kompis.contract.participants).
 PERSON_COLUMNS: tuple[str, ...] = (
     "first_name", "last_name", "name_latin", "email", "phone", "availability", "household_size", "about_me",
     "hopes", "status",

@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompis.contract.participants import capacity_ok
 from kompis.core import cells
 from kompis.municipalities.models import Municipality
 from kompis.participants.forms import (
     MAX_AGE,
+    MAX_CAPACITY,
     MAX_HOUSEHOLD,
     MIN_AGE,
     MIN_HOUSEHOLD,
@@ -59,7 +61,7 @@ from kompis.participants.vocab import (
 )
 
 __all__ = [
-    "CONTRACT_COLUMNS", "KNOWN_COLUMNS", "MAX_CELL", "MAX_COLUMNS", "MAX_ROWS", "OPTIONAL_CONTRACT_COLUMNS",
+    "CONTRACT_COLUMNS", "KNOWN_COLUMNS", "MAX_CAPACITY", "MAX_CELL", "MAX_COLUMNS", "MAX_ROWS", "OPTIONAL_CONTRACT_COLUMNS",
     "PERSON_COLUMNS", "REQUIRED_COLUMNS", "ImportFileError", "Table", "max_bytes", "max_mb", "normalise_column",
     "read_table", "sniff_delimiter", "xlsx_cell_text",
 ]  # fmt: skip
@@ -69,7 +71,6 @@ __all__ = [
 #: withdrawn, mail cancelled), and the data of someone who has left is not brought in.
 IMPORT_STATUSES: tuple[str, ...] = (Status.WAITING, Status.PAUSED)
 DEFAULT_STATUS = Status.WAITING.value
-MAX_CAPACITY = 5
 MAX_TEXT = 2000
 MAX_NAME = 100
 MAX_ID = 64
@@ -321,7 +322,7 @@ def conv_capacity(raw: str) -> int:
     if not text:
         return 1
     number = _whole(text)
-    if number is None or not 1 <= number <= MAX_CAPACITY:
+    if number is None or not capacity_ok(number):
         raise Invalid(
             _("%(value)s is not a whole number from 1 to %(max)s.")
             % {"value": _quoted(text), "max": MAX_CAPACITY}

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from kompis.contract import participants as contract
+
 
 class ParticipantRole(models.TextChoices):
     NEWCOMER = "newcomer", _("New in Sweden")
@@ -118,6 +120,20 @@ HEARD_FROM = {
     "search": _("Searching the web"),
     "other": _("Other"),
 }
+
+
+# The codes are the participant CSV contract's (kompis.contract.participants); this module adds the labels.
+for _codes, _contract_codes in (
+    (ParticipantRole.values, contract.ROLES),
+    (Gender.values, contract.GENDERS),
+    (MeetingMode.values, contract.MEETING_MODES),
+    (list(INTERESTS), contract.INTEREST_CODES),
+    (list(LANGUAGES), contract.LANGUAGE_CODES),
+    (list(AVAILABILITY), contract.AVAILABILITY_SLOTS),
+):
+    if tuple(_codes) != tuple(_contract_codes):  # pragma: no cover - a label without a code, or the reverse
+        raise ImportError(f"vocabulary {list(_codes)} differs from the contract's {list(_contract_codes)}")
+del _codes, _contract_codes
 
 
 def choices(vocab: Mapping[str, object]) -> list[tuple[str, object]]:

@@ -25,17 +25,21 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from kompis.contract.participants import (
+    MAX_AGE,
+    MAX_CAPACITY,
+    MIN_AGE,
+    MIN_CAPACITY,
+    OPTIONAL_CONTRACT_COLUMNS,
+    REQUIRED_COLUMNS,
+    capacity_ok,
+)
 from kompis.matching.engine._util import gc_paused
 from kompis.matching.engine.model import AVAILABILITY_SLOTS, GENDERS, MEETING_MODES, ROLES, Pair, Participant
 from kompis.matching.engine.municipalities import municipalities
 
-REQUIRED_COLUMNS: tuple[str, ...] = (
-    "id", "role", "birth_year", "gender", "municipality_code", "postal_code", "languages", "interests",
-    "has_children", "wants_family_match", "meeting_mode", "same_gender_only", "signed_up",
-)  # fmt: skip
-OPTIONAL_COLUMNS: tuple[str, ...] = ("capacity", "availability")
+OPTIONAL_COLUMNS: tuple[str, ...] = (*sorted(OPTIONAL_CONTRACT_COLUMNS), "availability")
 EXCLUDE_COLUMNS: tuple[str, ...] = ("newcomer_id", "established_id")
-MAX_CAPACITY = 20
 _LANG_RE = re.compile(r"^[a-z]{2,3}$")
 _KEY_RE = re.compile(r"^[a-z0-9_]{1,40}$")
 _POSTAL_RE = re.compile(r"^\d{3} ?\d{2}$")
@@ -99,9 +103,9 @@ def _check_year(text: str, today: dt.date) -> int | str:
     except ValueError:
         return f"{text!r} is not a year"
     age = today.year - year
-    if age < 18:
-        return f"{year} makes the participant under 18"
-    if age > 110:
+    if age < MIN_AGE:
+        return f"{year} makes the participant under {MIN_AGE}"
+    if age > MAX_AGE:
         return f"{year} is not a plausible birth year"
     return year
 
@@ -231,9 +235,9 @@ def _parse_participants(source: TextIO, today: dt.date | None, max_errors: int) 
         text = raw.strip()
         if not text:
             return 1
-        if text.isdigit() and 0 <= int(text) <= MAX_CAPACITY:
+        if text.isdigit() and len(text) <= 9 and capacity_ok(int(text)):
             return int(text)
-        return f"{text!r} is not a whole number between 0 and {MAX_CAPACITY}"
+        return f"{text!r} is not a whole number from {MIN_CAPACITY} to {MAX_CAPACITY}"
 
     def conv_postal(raw: str) -> str:
         text = raw.strip()

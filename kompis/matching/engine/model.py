@@ -6,16 +6,15 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from kompis.contract.participants import AVAILABILITY_SLOTS, GENDERS, MEETING_MODES, ROLES
 from kompis.matching.engine.english import render_english
+
+__all__ = ["AVAILABILITY_SLOTS", "GENDERS", "MEETING_MODES", "ROLES"]  # the contract's, re-exported
 
 Role = Literal["newcomer", "established"]
 Gender = Literal["woman", "man", "nonbinary", "unspecified"]
 MeetingMode = Literal["physical", "digital", "either"]
 
-ROLES: tuple[str, ...] = ("newcomer", "established")
-GENDERS: tuple[str, ...] = ("woman", "man", "nonbinary", "unspecified")
-MEETING_MODES: tuple[str, ...] = ("physical", "digital", "either")
-AVAILABILITY_SLOTS: tuple[str, ...] = ("weekday_daytime", "weekday_evening", "weekend")
 
 #: Hard-rule codes, used for "why is this person unmatched" answers.
 RULE_LANGUAGE = "language"
