@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import random
 import sys
 import tempfile
 import time
@@ -129,37 +128,11 @@ def import_export(n: int, slug: str) -> tuple[float, float]:
 
 
 def feed_and_run(size: int, slug: str) -> tuple[float, float, int]:
-    from django.utils import timezone
-
     from kompis.matching import feed, services
-    from kompis.participants.models import Participant
+    from tests.matching.scale_pool import create_waiting_pool
 
     org, uppsala, admin = make_organisation(slug)
-    rng = random.Random(7)
-    langs = ["sv", "en", "ar", "fa", "so", "ti", "uk"]
-    now = timezone.now()
-    Participant.objects.bulk_create(
-        [
-            Participant(
-                organisation=org,
-                region=uppsala,
-                role="newcomer" if i % 2 else "established",
-                first_name=f"P{i}",
-                last_name="Scale",
-                email=f"scale{i}@example.org",
-                birth_year=1950 + i % 50,
-                gender=rng.choice(["woman", "man"]),
-                municipality_id=rng.choice(["0380", "0305", "0360"]),
-                languages=rng.sample(langs, 2),
-                interests=["fika", "music"][: 1 + i % 2],
-                meeting_mode=rng.choice(["physical", "digital", "either"]),
-                status="waiting",
-                signed_up_at=now,
-            )
-            for i in range(size)
-        ],
-        batch_size=5000,
-    )
+    create_waiting_pool(organisation=org, region=uppsala, size=size)
     t = time.perf_counter()
     pool = feed.build_pool(feed.scope_participants(organisation=org, region=uppsala), organisation=org)
     fed = time.perf_counter() - t

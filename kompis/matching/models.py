@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -46,6 +48,11 @@ class RunError(models.TextChoices):
     BAD_DATA = "bad_data", _("The waiting pool holds data the matching engine cannot use.")
     ENGINE = "engine", _("The matching engine stopped with an error.")
     WORKER_LOST = "worker_lost", _("The background worker stopped while the run was in progress.")
+
+
+def scope_label(*, region: Any, project: Any) -> str:
+    """ "Uppsala", "Uppsala / Familjekompis", or "Whole organisation": how a run's scope is named."""
+    return " / ".join(str(x) for x in (region, project) if x is not None) or str(_("Whole organisation"))
 
 
 class MatchingRun(models.Model):
@@ -109,8 +116,7 @@ class MatchingRun(models.Model):
 
     @property
     def scope_label(self) -> str:
-        parts = [str(x) for x in (self.region, self.project) if x is not None]
-        return " / ".join(parts) or str(_("Whole organisation"))
+        return scope_label(region=self.region, project=self.project)
 
 
 class ProposalState(models.TextChoices):

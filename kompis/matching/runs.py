@@ -37,6 +37,7 @@ from kompis.matching.models import (
     RunError,
     RunPhase,
     RunStatus,
+    scope_label,
 )
 from kompis.matching.reasons import reasons_to_json
 from kompis.organisations.models import Organisation
@@ -116,8 +117,7 @@ def overlapping_run(candidate: MatchingRun) -> MatchingRun | None:
 
 
 def default_name(*, region: Any, project: Any) -> str:
-    scope = " / ".join(str(x) for x in (region, project) if x is not None) or _("Whole organisation")
-    return f"{scope} {date_format(timezone.localtime(), 'Y-m-d H:i')}"
+    return f"{scope_label(region=region, project=project)} {date_format(timezone.localtime(), 'Y-m-d H:i')}"
 
 
 def start_run(
