@@ -21,6 +21,8 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kompis.accounts.models import Role, User
+from kompis.audit.actors import SystemActor
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.core.links import absolute_url
 from kompis.core.tokens import InvalidLink, make_token, read_token
@@ -28,7 +30,8 @@ from kompis.outbox.services import queue_mail
 
 INVITE = "staff.invite"
 RESET = "staff.reset"
-PUBLIC = "public"
+#: who asks for a password reset: someone at the public page, not yet signed in
+PUBLIC = SystemActor("accounts.password_page")
 
 
 def link_lifetime(purpose: str) -> timedelta:
@@ -121,7 +124,7 @@ def invite_staff(
     _queue_password_mail(user, purpose=INVITE, language=language)
     record(
         actor=actor,
-        action="staff.invited",
+        action=EventType.STAFF_INVITED,
         obj=user,
         organisation=organisation,
         data={"role": role, "regions": _ids(regions), "projects": _ids(projects)},
@@ -144,7 +147,7 @@ def resend_invitation(*, actor: Any, user: User, language: str) -> None:
     user.password = make_password(None)  # older invitation links stop working
     user.save(update_fields=["password"])
     _queue_password_mail(user, purpose=INVITE, language=language)
-    record(actor=actor, action="staff.invitation_resent", obj=user, organisation=user.organisation)
+    record(actor=actor, action=EventType.STAFF_INVITATION_RESENT, obj=user, organisation=user.organisation)
 
 
 def _other_active_admins(user: User) -> int:
@@ -176,7 +179,7 @@ def update_staff(
     if before != after:
         record(
             actor=actor,
-            action="staff.changed",
+            action=EventType.STAFF_CHANGED,
             obj=user,
             organisation=user.organisation,
             data={"role": role, "previous_role": before[0], "regions": after[1], "projects": after[2]},
@@ -196,7 +199,7 @@ def deactivate_staff(*, actor: Any, user: User) -> None:
         return
     user.is_active = False
     user.save(update_fields=["is_active"])
-    record(actor=actor, action="staff.deactivated", obj=user, organisation=user.organisation)
+    record(actor=actor, action=EventType.STAFF_DEACTIVATED, obj=user, organisation=user.organisation)
 
 
 @transaction.atomic
@@ -206,7 +209,7 @@ def reactivate_staff(*, actor: Any, user: User) -> None:
         return
     user.is_active = True
     user.save(update_fields=["is_active"])
-    record(actor=actor, action="staff.reactivated", obj=user, organisation=user.organisation)
+    record(actor=actor, action=EventType.STAFF_REACTIVATED, obj=user, organisation=user.organisation)
 
 
 @transaction.atomic
@@ -217,7 +220,7 @@ def set_password_from_link(*, purpose: str, token: str, password: str) -> User:
     user.save(update_fields=["password"])
     record(
         actor=user,
-        action="staff.invitation_accepted" if purpose == INVITE else "staff.password_reset",
+        action=EventType.STAFF_INVITATION_ACCEPTED if purpose == INVITE else EventType.STAFF_PASSWORD_RESET,
         obj=user,
         organisation=user.organisation,
     )
@@ -234,5 +237,8 @@ def request_password_reset(*, email: str, language: str) -> None:
     for user in User.objects.filter(email__iexact=address, is_active=True):
         _queue_password_mail(user, purpose=RESET, language=language)
         record(
-            actor=PUBLIC, action="staff.password_reset_requested", obj=user, organisation=user.organisation
+            actor=PUBLIC,
+            action=EventType.STAFF_PASSWORD_RESET_REQUESTED,
+            obj=user,
+            organisation=user.organisation,
         )

@@ -15,15 +15,16 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # Kept even if the user is deleted: "uppsala@demo.kompis.se", "participant", "system".
+    # Kept even if the user is deleted: "uppsala@demo.kompis.se", "participant", "system:followup.sweep"
+    # (see kompis.audit.actors).
     actor_label = models.CharField(max_length=200)
     organisation = models.ForeignKey(
         "organisations.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    action = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)  # an EventType code
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
-    summary = models.TextField(blank=True)
+    # ids, counts, roles and coded reasons only (kompis.audit.services.check_data)
     data = models.JSONField(default=dict, blank=True)
 
     class Meta:

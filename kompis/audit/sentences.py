@@ -11,7 +11,6 @@ by first name and region only. An unknown code still gives a readable line (`fal
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -22,12 +21,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from kompis.audit.actors import PARTICIPANT_LABEL, is_system_label
 from kompis.audit.models import AuditEvent
-from kompis.audit.services import PARTICIPANT, SYSTEM
 
 #: the participant uids an event's data may name
 PERSON_KEYS = ("participant", "newcomer", "established", "other")
-MATCH_UID_RE = re.compile(r"match ([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
 
 
 @dataclass
@@ -68,16 +66,16 @@ Sentence = Callable[[AuditEvent, Context], str]
 def actor_name(event: AuditEvent) -> str:
     if event.actor is not None:
         return event.actor.get_full_name() or event.actor.get_username()
-    if event.actor_label == PARTICIPANT:
+    if event.actor_label == PARTICIPANT_LABEL:
         return _("the participant")
-    if event.actor_label in (SYSTEM, ""):
+    if is_system_label(event.actor_label):
         return _("Kompis (automatically)")
     return event.actor_label  # a staff member who has been deleted since
 
 
 def by_staff(text: str, event: AuditEvent) -> str:
     """ "… by Anna Lund" when a staff member did it; the sentence alone when the system or the person did."""
-    if event.actor is None and event.actor_label in (PARTICIPANT, SYSTEM, ""):
+    if event.actor is None and (event.actor_label == PARTICIPANT_LABEL or is_system_label(event.actor_label)):
         return text
     return pgettext("history", "%(what)s by %(who)s") % {"what": text, "who": actor_name(event)}
 
@@ -135,10 +133,14 @@ SENTENCES: dict[str, Sentence] = {
     "staff.reactivated": plain(lambda: _("Login turned on again")),
     "staff.password_reset_requested": plain(lambda: _("Asked for a new password"), staff=False),
     "staff.password_reset": plain(lambda: _("Set a new password"), staff=False),
+    # edits in the Django admin (superusers only)
+    "admin.added": plain(lambda: _("Added in the Django admin")),
+    "admin.changed": plain(lambda: _("Changed in the Django admin")),
+    "admin.deleted": plain(lambda: _("Deleted in the Django admin")),
 }
 
-#: codes whose free-text summary is a reason staff gave, worth showing under the sentence
-REASON_IN_SUMMARY = {"participant.withdrawn", "followup.match_ended"}
+#: codes whose data may hold a coded reason, shown under the sentence
+CODED_REASON = {"followup.match_ended"}
 
 
 def fallback_sentence(event: AuditEvent) -> str:
@@ -218,7 +220,7 @@ def history_lines(user: Any, events: Iterable[AuditEvent]) -> list[HistoryLine]:
     reasons = _details(user, events)
     lines = []
     for e in events:
-        detail = e.summary[:500] if e.action in REASON_IN_SUMMARY else ""
+        detail = str(e.data.get("reason", "")).replace("_", " ") if e.action in CODED_REASON else ""
         if e.data.get("reason_on_match"):
             detail = reasons.get(e.object_id, "")
         lines.append(

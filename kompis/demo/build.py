@@ -16,7 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from kompis.accounts.models import User
-from kompis.audit.services import SYSTEM, record
+from kompis.audit.actors import SystemActor
+from kompis.audit.events import EventType
+from kompis.audit.services import record
 from kompis.demo import streams
 from kompis.demo.matches import create_matches
 from kompis.demo.organisation import (
@@ -114,17 +116,16 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
             by_status=dict(Counter(p.status for p in people)),
         )
         record(
-            actor=SYSTEM,
-            action="demo.created",
+            actor=SystemActor("demo"),
+            action=EventType.DEMO_CREATED,
             obj=org,
             organisation=org,
-            summary=f"Demo data created: {len(people)} participants (seed {seed})",
             data={
                 "seed": seed,
                 "participants": len(people),
                 "by_role": summary.by_role,
                 "matches": matches,
-                "users": [p.username for p in PERSONAS],
+                "staff": len(PERSONAS),
             },
         )
     summary.seconds = time.monotonic() - started

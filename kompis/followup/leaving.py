@@ -13,7 +13,9 @@ from typing import Any
 from django.db.models import Q
 from django.utils import timezone
 
-from kompis.audit.services import SYSTEM, record
+from kompis.audit.actors import SystemActor
+from kompis.audit.events import EventType
+from kompis.audit.services import record
 from kompis.followup.models import Task, TaskOutcome
 from kompis.followup.services import _base_context, _mailable, end_match
 from kompis.matching.models import Match
@@ -80,8 +82,8 @@ def _close_tasks(tasks: Any, *, organisation: Any, now: Any) -> None:
             resolved_at=now, outcome=TaskOutcome.NONE
         ):
             record(
-                actor=SYSTEM,
-                action="followup.task_resolved",
+                actor=SystemActor("followup.leaving"),
+                action=EventType.FOLLOWUP_TASK_RESOLVED,
                 obj=task,
                 organisation=organisation,
                 data={"outcome": TaskOutcome.NONE, "because": WITHDREW},

@@ -12,7 +12,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from kompis.audit.services import SYSTEM, record
+from kompis.audit.actors import SystemActor
+from kompis.audit.events import EventType
+from kompis.audit.services import record
 from kompis.followup.models import Task, TaskKind
 from kompis.organisations.models import Organisation
 
@@ -31,8 +33,8 @@ def open_organisation_task(*, organisation_id: int, kind: str) -> Task | None:
             organisation=organisation, kind=kind, due_on=timezone.localdate(), region=None, participant=None
         )
         record(
-            actor=SYSTEM,
-            action="followup.task_created",
+            actor=SystemActor("followup.mail_check"),
+            action=EventType.FOLLOWUP_TASK_CREATED,
             obj=task,
             organisation=organisation,
             data={"kind": kind},

@@ -14,7 +14,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kompis.audit.services import PARTICIPANT, SYSTEM, record, record_many
+from kompis.audit.actors import ParticipantActor, SystemActor
+from kompis.audit.events import EventType
+from kompis.audit.services import record, record_many
 from kompis.core.links import absolute_url
 from kompis.core.tokens import make_token
 from kompis.followup.models import Answer, FollowUp, Task, TaskKind, TaskOutcome
@@ -38,6 +40,9 @@ OPEN_STATUSES = (
     MatchStatus.ESCALATED,
 )
 CHUNK = 500
+
+#: the actor of the follow-up's sweep and of what a participant's answer sets off
+SWEEP = SystemActor("followup.sweep")
 
 
 def _mailable(person: Participant) -> bool:
@@ -91,7 +96,7 @@ def introduce_match(*, actor: Any, match: Match) -> None:
             status=MatchStatus.INTRODUCED, introduced_at=now
         )
         match.status, match.introduced_at = MatchStatus.INTRODUCED, now
-        record(actor=actor, action="followup.introduced", obj=match, organisation=match.organisation)
+        record(actor=actor, action=EventType.FOLLOWUP_INTRODUCED, obj=match, organisation=match.organisation)
 
 
 # --- follow-up questions --------------------------------------------------------------------------
@@ -188,7 +193,7 @@ def _ask_chunks(candidates: Any, now: datetime) -> int:
             ]
             FollowUp.objects.bulk_create(questions)
             queue_mails([m for q in questions if (m := _question(q, kind="followup_question"))])
-            record_many(actor=SYSTEM, action="followup.asked", objects=matches)
+            record_many(actor=SWEEP, action=EventType.FOLLOWUP_ASKED, objects=matches)
             asked += len(matches)
 
 
@@ -310,8 +315,8 @@ def _open_task(*, match: Match | None, participant: Participant, kind: str, now:
     if match is not None and match.status not in (MatchStatus.MET,):
         _set_status(match, MatchStatus.ESCALATED)
     record(
-        actor=SYSTEM,
-        action="followup.task_created",
+        actor=SWEEP,
+        action=EventType.FOLLOWUP_TASK_CREATED,
         obj=task,
         organisation=participant.organisation,
         data={"kind": kind, "participant": str(participant.uid)},
@@ -342,8 +347,8 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
         followup.answer, followup.answered_at = answer, now
         match = Match.objects.select_for_update().get(pk=followup.match_id)
         record(
-            actor=PARTICIPANT,
-            action="followup.answered",
+            actor=ParticipantActor(followup.participant_id),
+            action=EventType.FOLLOWUP_ANSWERED,
             obj=match,
             organisation=match.organisation,
             data={
@@ -412,8 +417,8 @@ def _resolve_open_tasks(tasks: Any, *, match: Match, outcome: str, now: datetime
     for task in tasks.filter(resolved_at__isnull=True):
         if Task.objects.filter(pk=task.pk, resolved_at__isnull=True).update(resolved_at=now, outcome=outcome):
             record(
-                actor=SYSTEM,
-                action="followup.task_resolved",
+                actor=SWEEP,
+                action=EventType.FOLLOWUP_TASK_RESOLVED,
                 obj=task,
                 organisation=match.organisation,
                 data={"outcome": outcome, "because": because},
@@ -425,8 +430,8 @@ def _resolve_open_tasks(tasks: Any, *, match: Match, outcome: str, now: datetime
 def save_comment(*, followup: FollowUp, comment: str) -> None:
     FollowUp.objects.filter(pk=followup.pk).update(comment=comment[:2000])
     record(
-        actor=PARTICIPANT,
-        action="followup.commented",
+        actor=ParticipantActor(followup.participant_id),
+        action=EventType.FOLLOWUP_COMMENTED,
         obj=followup.match,
         organisation=followup.match.organisation,
     )
@@ -458,7 +463,7 @@ def resolve_task(*, actor: Any, task: Task, outcome: str, note: str = "") -> Non
             raise TaskAlreadyResolved()
         record(
             actor=actor,
-            action="followup.task_resolved",
+            action=EventType.FOLLOWUP_TASK_RESOLVED,
             obj=task,
             organisation=task.organisation,
             data={"outcome": outcome},
@@ -529,21 +534,19 @@ def end_match(
             person.save(update_fields=["status", "rematch_priority", "updated_at"])
             record(
                 actor=actor,
-                action="participant.back_to_pool" if return_to_pool else "participant.paused",
+                action=EventType.PARTICIPANT_BACK_TO_POOL if return_to_pool else EventType.PARTICIPANT_PAUSED,
                 obj=person,
-                summary="match ended",
-                data={"match": str(match.uid)},
+                data={"match": str(match.uid), "after_match_end": True},
             )
         # Staff's own words stay on the match (end_reason), where an erasure reaches them; the history shows
         # them from there. Only the coded reasons go into the append-only log.
         coded = reason in CODED_END_REASONS
         record(
             actor=actor,
-            action="followup.match_ended",
+            action=EventType.FOLLOWUP_MATCH_ENDED,
             obj=match,
             organisation=match.organisation,
-            summary=reason if coded else "",
-            data={} if coded else {"reason_on_match": True},
+            data={"reason": reason.replace(" ", "_")} if coded else {"reason_on_match": True},
         )
 
 
@@ -574,7 +577,7 @@ def resend_mail(*, actor: Any, message: OutboxMessage) -> OutboxMessage | None:
         if message.participant is not None:
             record(
                 actor=actor,
-                action="outbox.resent",
+                action=EventType.OUTBOX_RESENT,
                 obj=message.participant,
                 data={"template": message.template, "mail": str(message.uid)},
             )

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from kompis.audit.models import AuditEvent
 from kompis.audit.sentences import (
-    MATCH_UID_RE,
     Context,
     Sentence,
     by_staff,
@@ -27,10 +26,7 @@ from kompis.participants.access import visible_people
 
 
 def _match_uid(e: AuditEvent) -> str:
-    match_uid = str(e.data.get("match") or "")
-    if not match_uid and (found := MATCH_UID_RE.search(e.summary)):
-        match_uid = found.group(1)
-    return match_uid
+    return str(e.data.get("match") or "")
 
 
 def _matched(e: AuditEvent, c: Context) -> str:

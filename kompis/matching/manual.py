@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.matching import services
 from kompis.matching.engine import kernels
@@ -251,9 +252,8 @@ def add_exclusion(*, actor: Any, newcomer: Participant, established: Participant
         for person, other in ((newcomer, established), (established, newcomer)):
             record(
                 actor=actor,
-                action="matching.exclusion_added",
+                action=EventType.MATCHING_EXCLUSION_ADDED,
                 obj=person,
-                summary="Excluded from being matched with another participant",
                 data={"other": str(other.uid), "reason": pair.reason, "proposals_withdrawn": withdrawn},
             )
     return pair
@@ -272,9 +272,8 @@ def remove_exclusion(*, actor: Any, newcomer: Participant, established: Particip
     for person, other in ((newcomer, established), (established, newcomer)):
         record(
             actor=actor,
-            action="matching.exclusion_removed",
+            action=EventType.MATCHING_EXCLUSION_REMOVED,
             obj=person,
-            summary="Exclusion from being matched with another participant lifted",
             data={"other": str(other.uid), "reason": reason},
         )
     return True

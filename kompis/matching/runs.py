@@ -26,7 +26,9 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from kompis.audit.services import record
+from kompis.audit.actors import SystemActor
+from kompis.audit.events import EventType
+from kompis.audit.services import DataValue, record
 from kompis.matching import engine
 from kompis.matching.feed import build_pool, scope_participants, weights_for, weights_to_mapping
 from kompis.matching.models import (
@@ -58,6 +60,9 @@ PHASE_RANGES: dict[str, tuple[int, int]] = {
 }
 SAVE_BATCH = 2000
 ProgressHook = Callable[[MatchingRun], None]
+
+#: the actor of what the matching worker does on its own (a run failed, queued again)
+WORKER = SystemActor("matching.worker")
 
 
 class RunRefused(Exception):
@@ -164,10 +169,9 @@ def start_run(
         run.save()
         record(
             actor=actor,
-            action="matching.run_queued",
+            action=EventType.MATCHING_RUN_QUEUED,
             obj=run,
             organisation=organisation,
-            summary="Matching run queued",
             data={
                 "region": str(region.uid) if region is not None else None,
                 "project": str(project.uid) if project is not None else None,
@@ -293,11 +297,10 @@ def fail_run(run: MatchingRun, error: str, *, claim: str | None = None) -> bool:
         if updated:
             Proposal.objects.filter(run_id=run.pk).delete()
             record(
-                actor="system",
-                action="matching.run_failed",
+                actor=WORKER,
+                action=EventType.MATCHING_RUN_FAILED,
                 obj=run,
                 organisation=run.organisation,
-                summary="Matching run failed",
                 data={"error": error, "attempts": run.attempts},
             )
     return bool(updated)
@@ -346,7 +349,7 @@ def _execute(run: MatchingRun, report: Reporter, *, today: dt.date, seed: int) -
         )
         report(RunPhase.SAVE, (start + SAVE_BATCH) / len(ordered))
     s = result.stats
-    stats = {
+    stats: dict[str, DataValue] = {
         "pairs": s.pairs,
         "newcomers": len(pool.newcomers),
         "established": len(pool.established),
@@ -385,11 +388,10 @@ def _execute(run: MatchingRun, report: Reporter, *, today: dt.date, seed: int) -
         run.shortages = [sh.reason().params for sh in explained.shortages[:200]]
         run.save()
         record(
-            actor=run.created_by or "system",
-            action="matching.run",
+            actor=run.created_by or WORKER,
+            action=EventType.MATCHING_RUN,
             obj=run,
             organisation=organisation,
-            summary=f"Matching run: {s.pairs} proposals",
             data={
                 k: stats[k]
                 for k in (
@@ -441,11 +443,10 @@ def recover_stale_runs(*, now: dt.datetime | None = None, organisation: Any = No
                 status=RunStatus.QUEUED, phase=RunPhase.QUEUED, progress=0, claim="", lease_until=None
             )
             record(
-                actor="system",
-                action="matching.run_requeued",
+                actor=WORKER,
+                action=EventType.MATCHING_RUN_REQUEUED,
                 obj=run,
                 organisation=run.organisation,
-                summary="Matching run queued again: its worker stopped",
                 data={"attempts": run.attempts},
             )
             run_id = run.pk

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.matching import engine
 from kompis.matching.feed import (
@@ -113,9 +114,8 @@ def on_match_approved(match: Match, *, actor: Any) -> None:
     """
     record(
         actor=actor,
-        action="matching.match_approved",
+        action=EventType.MATCHING_MATCH_APPROVED,
         obj=match,
-        summary="Match approved (manual)" if match.manual else "Match approved",
         data={
             "newcomer": str(match.newcomer.uid),
             "established": str(match.established.uid),
@@ -211,9 +211,9 @@ def create_match(
             person.status = Status.MATCHED
             record(
                 actor=actor,
-                action="participant.matched",
+                action=EventType.PARTICIPANT_MATCHED,
                 obj=person,
-                summary=f"Status matched (match {match.uid})",
+                data={"match": str(match.uid)},
             )
             # other open proposals of a person without room left cannot be approved any more
             Proposal.objects.filter(state=ProposalState.PROPOSED).filter(**{person.role: person}).update(
@@ -300,9 +300,8 @@ def reject_proposal(*, actor: Any, proposal: Proposal, reason: str = "") -> Prop
         proposal.refresh_from_db()
         record(
             actor=actor,
-            action="matching.proposal_rejected",
+            action=EventType.MATCHING_PROPOSAL_REJECTED,
             obj=proposal.run,
-            summary="Proposal rejected",
             # the reason is staff's free text: it stays on the proposal, not in the audit log
             data={
                 "proposal": str(proposal.uid),
@@ -402,9 +401,8 @@ def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> P
         )
         record(
             actor=actor,
-            action="matching.partner_chosen",
+            action=EventType.MATCHING_PARTNER_CHOSEN,
             obj=fresh.run,
-            summary="Other partner chosen",
             data={
                 "replaced": str(fresh.uid),
                 "proposal": str(new.uid),
@@ -427,10 +425,9 @@ def update_matching_settings(*, actor: Any, organisation: Any, weights: dict[str
         obj.save()
         record(
             actor=actor,
-            action="matching.settings_updated",
+            action=EventType.MATCHING_SETTINGS_UPDATED,
             obj=organisation,
             organisation=organisation,
-            summary="Matching weights changed",
             data={"before": before, "after": weights},
         )
     return obj

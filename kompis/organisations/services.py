@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db import transaction
 
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.municipalities.models import Municipality
 from kompis.organisations.logos import CleanLogo
@@ -47,7 +48,9 @@ def update_settings(
     changed = _apply(locked, data, SETTINGS_FIELDS)
     if changed:
         locked.save(update_fields=changed)
-        record(actor=actor, action="organisation.settings_changed", obj=locked, data={"fields": changed})
+        record(
+            actor=actor, action=EventType.ORGANISATION_SETTINGS_CHANGED, obj=locked, data={"fields": changed}
+        )
     if logo is not None:
         set_logo(actor=actor, organisation=locked, logo=logo)
     return changed
@@ -63,7 +66,7 @@ def set_logo(*, actor: Any, organisation: Organisation, logo: CleanLogo) -> None
     organisation.logo_version = logo.version
     record(
         actor=actor,
-        action="organisation.logo_changed",
+        action=EventType.ORGANISATION_LOGO_CHANGED,
         obj=organisation,
         data={"version": logo.version, "content_type": logo.content_type, "bytes": len(logo.data)},
     )
@@ -75,7 +78,7 @@ def remove_logo(*, actor: Any, organisation: Organisation) -> bool:
     Organisation.objects.filter(pk=organisation.pk).update(logo_version="")
     organisation.logo_version = ""
     if deleted:
-        record(actor=actor, action="organisation.logo_removed", obj=organisation)
+        record(actor=actor, action=EventType.ORGANISATION_LOGO_REMOVED, obj=organisation)
     return bool(deleted)
 
 
@@ -92,7 +95,7 @@ def create_region(
     region.save()
     codes = _codes(municipalities)
     region.municipalities.set(Municipality.objects.filter(code__in=codes))
-    record(actor=actor, action="region.created", obj=region, data={"municipalities": codes})
+    record(actor=actor, action=EventType.REGION_CREATED, obj=region, data={"municipalities": codes})
     return region
 
 
@@ -111,7 +114,7 @@ def update_region(
     if changed or before != after:
         record(
             actor=actor,
-            action="region.changed",
+            action=EventType.REGION_CHANGED,
             obj=region,
             data={
                 "fields": changed,
@@ -151,7 +154,7 @@ def create_project(
     changes = _save_targets(project, targets)
     record(
         actor=actor,
-        action="project.created",
+        action=EventType.PROJECT_CREATED,
         obj=project,
         data={"region": str(project.region.uid) if project.region else None, "targets": changes},
     )
@@ -169,5 +172,8 @@ def update_project(
     changes = _save_targets(project, targets)
     if changed or changes:
         record(
-            actor=actor, action="project.changed", obj=project, data={"fields": changed, "targets": changes}
+            actor=actor,
+            action=EventType.PROJECT_CHANGED,
+            obj=project,
+            data={"fields": changed, "targets": changes},
         )

@@ -14,7 +14,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,12 +24,14 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompis.accounts.models import Role, User
+from kompis.audit.actors import Actor, SystemActor
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.core.links import absolute_url
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import FirstRunToken, Organisation, Region
 
-SETUP = "setup"
+SETUP = SystemActor("organisations.setup")
 TOKEN_LIFETIME = timedelta(days=2)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # First path segments Kompis uses itself: an organisation slug cannot be one of them.
@@ -178,7 +179,7 @@ def create_organisation(
     regions: Sequence[RegionSpec],
     admin_email: str,
     language: str,
-    actor: Any = SETUP,
+    actor: Actor = SETUP,
     allow_existing: bool = False,
 ) -> tuple[Organisation, User]:
     """Create the organisation, its regions and its first admin, who gets a mail to set a password."""
@@ -202,7 +203,7 @@ def create_organisation(
         created.append(region)
     record(
         actor=actor,
-        action="organisation.created",
+        action=EventType.ORGANISATION_CREATED,
         obj=organisation,
         data={"regions": [str(r.uid) for r in created]},
     )

@@ -73,7 +73,7 @@ def _paused(e: AuditEvent, c: Context) -> str:
     until = e.data.get("until")
     if until:
         return by_staff(_("Paused until %(date)s") % {"date": day(until)}, e)
-    if e.summary.startswith("match ended"):
+    if e.data.get("after_match_end"):
         return _("Paused after a match ended, for staff to decide what next")
     return by_staff(_("Paused"), e)
 
@@ -101,6 +101,9 @@ SENTENCES: dict[str, Sentence] = {
     "participant.confirmed_email": plain(lambda: _("Confirmed their e-mail address"), staff=False),
     "participant.added_by_staff": plain(lambda: _("Added from a paper sign-up")),
     "participant.imported": plain(lambda: _("Imported from a file")),
+    "participant.email_bouncing": plain(
+        lambda: _("Mail to their address bounced; marked as not working"), staff=False
+    ),
     "participant.expired_unconfirmed": plain(
         lambda: _("Sign-up not confirmed in time; personal data deleted"), staff=False
     ),

@@ -6,12 +6,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connections, models, router, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompis.audit.models import AuditEvent
-from kompis.audit.services import SYSTEM, record
+from kompis.audit.events import EventType
+from kompis.audit.services import BulkRecorder, record
+from kompis.core.bulk import Inserter
 from kompis.organisations.models import Organisation, Region
 from kompis.participants.importing import ImportOptions, Table, Validation, validate
 from kompis.participants.models import Participant
@@ -127,43 +128,35 @@ def _create(
         if code not in regions:
             region = region_for(organisation=organisation, municipality_code=code)
             regions[code] = region.pk if region is not None else None
-    user = actor if getattr(actor, "is_authenticated", False) else None
-    label = user.get_username() if user is not None else str(actor or SYSTEM)
     now = timezone.now()
-    object_type = Participant._meta.label_lower
+    import_id = str(uuid.uuid4())
     constant = {
         "organisation": organisation.pk,
         "source": Source.IMPORT,
         "email_verified_at": None,
         "updated_at": now,
     }
-    participants = _Inserter(Participant, constant)
-    events = _Inserter(
-        AuditEvent,
-        {
-            "at": now,
-            "actor": user.pk if user else None,
-            "actor_label": label,
-            "organisation": organisation.pk,
-            "action": "participant.imported",
-            "object_type": object_type,
-            "summary": filename[:200],
-        },
+    participants = Inserter(Participant, constant, batch_size=BATCH_SIZE)
+    # one event per participant, naming the import (its id) and the file's line, never the file's name
+    events = BulkRecorder(
+        actor=actor,
+        action=EventType.PARTICIPANT_IMPORTED,
+        object_type=Participant._meta.label_lower,
+        organisation_id=organisation.pk,
     )
     for row in validation.valid:
         uid = uuid.uuid4()
         participants.add({**row.values, "uid": uid, "region": regions[row.values["municipality_id"]]})
-        events.add({"object_id": str(uid), "data": {"file": filename, "line": row.line}})
+        events.add(object_id=str(uid), data={"import": import_id, "line": row.line})
     participants.flush()
     events.flush()
     record(
         actor=actor,
-        action="participants.imported",
+        action=EventType.PARTICIPANTS_IMPORTED,
         obj=organisation,
         organisation=organisation,
-        summary=filename[:200],
         data={
-            "file": filename,
+            "import": import_id,
             "created": participants.count,
             "rejected": validation.rejected_count,
             "rows": validation.row_count,
@@ -172,65 +165,3 @@ def _create(
         },
     )
     return participants.count
-
-
-_PLAIN_FIELDS = (
-    models.CharField,
-    models.TextField,
-    models.IntegerField,
-    models.BooleanField,
-    models.ForeignKey,
-)
-
-
-class _Inserter:
-    """Batched INSERTs for many rows of one model (what bulk_create does, without building model instances and
-    SQL per batch: bulk_create took over a minute for 100,000 participants on SQLite). Values are prepared
-    by the model fields themselves (get_db_prep_save), so every database gets what the ORM would send."""
-
-    def __init__(self, model: type[models.Model], constant: dict[str, Any]) -> None:
-        self.connection = connections[router.db_for_write(model)]
-        # generated columns (phone_digits) are written by the database itself
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
-        qn = self.connection.ops.quote_name
-        self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            qn(model._meta.db_table),
-            ", ".join(qn(f.column) for f in self.fields),
-            ", ".join(["%s"] * len(self.fields)),
-        )
-        self.constant = {}
-        for f in self.fields:
-            if f.name in constant:
-                self.constant[f.name] = self._prep(f, constant[f.name])
-            elif not f.has_default() or not callable(f.default):
-                self.constant[f.name] = self._prep(f, f.get_default())
-        self.plain = [type(f) in _PLAIN_FIELDS or (isinstance(f, models.ForeignKey)) for f in self.fields]
-        self.rows: list[list[Any]] = []
-        self.count = 0
-
-    def _prep(self, f: models.Field, value: Any) -> Any:
-        if isinstance(f, models.ForeignKey) or value is None:
-            return value
-        return f.get_db_prep_save(value, self.connection)
-
-    def add(self, values: dict[str, Any]) -> None:
-        row = []
-        for f, plain in zip(self.fields, self.plain, strict=True):
-            name = f.name if f.name in values else f.attname
-            if name in values:
-                value = values[name]
-                row.append(value if plain or value is None else f.get_db_prep_save(value, self.connection))
-            elif f.name in self.constant:
-                row.append(self.constant[f.name])
-            else:
-                row.append(self._prep(f, f.get_default()))
-        self.rows.append(row)
-        self.count += 1
-        if len(self.rows) >= BATCH_SIZE:
-            self.flush()
-
-    def flush(self) -> None:
-        if self.rows:
-            with self.connection.cursor() as cursor:
-                cursor.executemany(self.sql, self.rows)
-            self.rows = []

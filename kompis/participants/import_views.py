@@ -29,6 +29,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from kompis.accounts.access import people_required
+from kompis.accounts.requests import staff_user
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Organisation
@@ -466,8 +468,8 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
     count = qs.count()
     record(
-        actor=request.user,
-        action="participants.exported",
+        actor=staff_user(request),
+        action=EventType.PARTICIPANTS_EXPORTED,
         obj=organisation,
         organisation=organisation,
         data={

@@ -12,7 +12,7 @@ from django.utils import translation
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from kompis.audit.services import PARTICIPANT
+from kompis.audit.actors import ParticipantActor
 from kompis.core.links import page_language, render_in
 from kompis.core.ratelimit import over_limit
 from kompis.core.tokens import InvalidLink
@@ -130,25 +130,29 @@ def _me_action(request: HttpRequest, participant: Participant) -> tuple[str | No
         pause_form = PauseForm(request.POST)
         if pause_form.is_valid() and participant.status in (Status.WAITING, Status.MATCHED, Status.PAUSED):
             services.pause_participant(
-                actor=PARTICIPANT, participant=participant, until=pause_form.cleaned_data["until"]
+                actor=ParticipantActor(participant.pk),
+                participant=participant,
+                until=pause_form.cleaned_data["until"],
             )
             done = _("You are paused. We will not contact you about a new match until you come back.")
     elif action == "resume" and participant.status == Status.PAUSED:
-        services.resume_participant(actor=PARTICIPANT, participant=participant)
+        services.resume_participant(actor=ParticipantActor(participant.pk), participant=participant)
         done = _("Welcome back! You are on the waiting list again.")
     elif action == "withdraw":
         services.withdraw_participant(
-            actor=PARTICIPANT, participant=participant, reason=request.POST.get("reason", "")[:500]
+            actor=ParticipantActor(participant.pk),
+            participant=participant,
+            reason=request.POST.get("reason", "")[:500],
         )
         done = _("You have left Kompis. Thank you for the time you were with us.")
     elif action == "unsubscribe":
-        services.unsubscribe(actor=PARTICIPANT, participant=participant)
+        services.unsubscribe(actor=ParticipantActor(participant.pk), participant=participant)
         done = _("You will not get any more questions or reminders by e-mail.")
     elif action == "update":
         prefs = PreferencesForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
         if prefs.is_valid():
             services.update_participant(
-                actor=PARTICIPANT,
+                actor=ParticipantActor(participant.pk),
                 participant=participant,
                 data={name: prefs.cleaned_data[name] for name in prefs.Meta.fields},
             )

@@ -12,8 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompis.audit.actors import ParticipantActor, SystemActor
+from kompis.audit.events import EventType
 from kompis.audit.models import AuditEvent
-from kompis.audit.services import PARTICIPANT, SYSTEM, record
+from kompis.audit.services import record
 from kompis.core.links import absolute_url
 from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
@@ -23,6 +25,9 @@ from kompis.participants.signals import participant_withdrawing
 from kompis.participants.vocab import Source, Status
 
 CONFIRM_PURPOSE = "signup.confirm"
+
+#: the actor of the participants' sweep (unconfirmed sign-ups, pauses that end)
+SWEEP = SystemActor("participants.sweep")
 
 
 def region_for(*, organisation: Organisation, municipality_code: str) -> Region | None:
@@ -85,7 +90,12 @@ def signup_participant(
         _queue_already_signed_up(existing, language)
         return SignupOutcome(participant=existing, duplicate=True)
     _give_consents(participant, data)
-    record(actor=PARTICIPANT, action="participant.signed_up", obj=participant, summary=f"language {language}")
+    record(
+        actor=ParticipantActor(participant.pk),
+        action=EventType.PARTICIPANT_SIGNED_UP,
+        obj=participant,
+        data={"language": language},
+    )
     _queue_confirmation(participant, language)
     return SignupOutcome(participant=participant)
 
@@ -147,9 +157,16 @@ def _rejoin(
     person.save()
     _give_consents(person, data)
     rejoins = AuditEvent.objects.filter(
-        object_type=Participant._meta.label_lower, object_id=str(person.uid), action="participant.rejoined"
+        object_type=Participant._meta.label_lower,
+        object_id=str(person.uid),
+        action=EventType.PARTICIPANT_REJOINED,
     ).count()
-    record(actor=PARTICIPANT, action="participant.rejoined", obj=person, summary=f"language {language}")
+    record(
+        actor=ParticipantActor(person.pk),
+        action=EventType.PARTICIPANT_REJOINED,
+        obj=person,
+        data={"language": language},
+    )
     _queue_confirmation(person, language, key=f":rejoin{rejoins + 1}")
     return person
 
@@ -190,7 +207,9 @@ def confirm_email(*, participant: Participant) -> bool:
     if not updated:
         return False
     participant.refresh_from_db()
-    record(actor=PARTICIPANT, action="participant.confirmed_email", obj=participant)
+    record(
+        actor=ParticipantActor(participant.pk), action=EventType.PARTICIPANT_CONFIRMED_EMAIL, obj=participant
+    )
     return True
 
 
@@ -207,14 +226,13 @@ def expire_unconfirmed(*, now: datetime | None = None) -> int:
                 # (left, history kept), and the unconfirmed new consent is withdrawn.
                 participant.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
                 Participant.objects.filter(pk=participant.pk).update(status=Status.WITHDRAWN)
-                record(actor=SYSTEM, action="participant.rejoin_expired", obj=participant)
+                record(actor=SWEEP, action=EventType.PARTICIPANT_REJOIN_EXPIRED, obj=participant)
                 count += 1
                 continue
             record(
-                actor=SYSTEM,
-                action="participant.expired_unconfirmed",
+                actor=SWEEP,
+                action=EventType.PARTICIPANT_EXPIRED_UNCONFIRMED,
                 obj=participant,
-                summary="sign-up not confirmed in time; personal data deleted",
             )
             participant.delete()
             count += 1
@@ -236,7 +254,12 @@ def update_participant(*, actor: Any, participant: Participant, data: dict[str, 
     if changed:
         participant.full_clean(exclude=["uid"])
         participant.save()
-        record(actor=actor, action="participant.updated", obj=participant, data={"fields": sorted(changed)})
+        record(
+            actor=actor,
+            action=EventType.PARTICIPANT_UPDATED,
+            obj=participant,
+            data={"fields": sorted(changed)},
+        )
     return changed
 
 
@@ -249,7 +272,7 @@ def pause_participant(*, actor: Any, participant: Participant, until: date | Non
     participant.save(update_fields=["status", "paused_until", "updated_at"])
     record(
         actor=actor,
-        action="participant.paused",
+        action=EventType.PARTICIPANT_PAUSED,
         obj=participant,
         data={"until": until.isoformat() if until else None},
     )
@@ -262,7 +285,7 @@ def resume_participant(*, actor: Any, participant: Participant) -> None:
     participant.status = Status.WAITING
     participant.paused_until = None
     participant.save(update_fields=["status", "paused_until", "updated_at"])
-    record(actor=actor, action="participant.resumed", obj=participant)
+    record(actor=actor, action=EventType.PARTICIPANT_RESUMED, obj=participant)
 
 
 def resume_due_pauses(*, now: datetime | None = None) -> int:
@@ -283,7 +306,10 @@ def resume_due_pauses(*, now: datetime | None = None) -> int:
             person.paused_until = None
             person.save(update_fields=["status", "paused_until", "updated_at"])
             record(
-                actor=SYSTEM, action="participant.pause_ended", obj=person, data={"until": until.isoformat()}
+                actor=SWEEP,
+                action=EventType.PARTICIPANT_PAUSE_ENDED,
+                obj=person,
+                data={"until": until.isoformat()},
             )
             count += 1
     return count
@@ -335,7 +361,7 @@ def withdraw_participant(*, actor: Any, participant: Participant, reason: str = 
         )
     record(
         actor=actor,
-        action="participant.withdrawn",
+        action=EventType.PARTICIPANT_WITHDRAWN,
         obj=person,
         data={
             "mails_cancelled": len(cancelled),
@@ -350,7 +376,7 @@ def withdraw_participant(*, actor: Any, participant: Participant, reason: str = 
 @transaction.atomic
 def add_note(*, actor: Any, participant: Participant, text: str) -> Note:
     note = Note.objects.create(participant=participant, author=actor, text=text)
-    record(actor=actor, action="participant.note_added", obj=participant)
+    record(actor=actor, action=EventType.PARTICIPANT_NOTE_ADDED, obj=participant)
     return note
 
 
@@ -412,7 +438,7 @@ def unsubscribe(*, actor: Any, participant: Participant) -> bool:
         )
         record(
             actor=actor,
-            action="participant.unsubscribed",
+            action=EventType.PARTICIPANT_UNSUBSCRIBED,
             obj=participant,
             data={"mails_cancelled": len(cancelled)},
         )

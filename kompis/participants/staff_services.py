@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.organisations.models import Region
 from kompis.participants import services
@@ -64,7 +65,7 @@ def add_participant_by_staff(
         )
     record(
         actor=actor,
-        action="participant.added_by_staff",
+        action=EventType.PARTICIPANT_ADDED_BY_STAFF,
         obj=participant,
         data={
             "consent": ConsentMethod.PAPER,

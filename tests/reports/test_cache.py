@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from kompis.audit.actors import SystemActor
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.reports.periods import parse_period
 from kompis.reports.report import cached_report
@@ -23,7 +25,12 @@ def test_cached_until_an_audited_change(world, settings):
     assert signups(world) == 1
     quiet = ParticipantFactory(organisation=world.org, signed_up_at_date=date(2026, 5, 2))
     assert signups(world) == 1  # nothing recorded a change: the cached figures stand
-    record(actor="system", action="participant.created", obj=quiet, organisation=world.org)
+    record(
+        actor=SystemActor("test.job"),
+        action=EventType.PARTICIPANT_ADDED_BY_STAFF,
+        obj=quiet,
+        organisation=world.org,
+    )
     assert signups(world) == 2
 
 

@@ -14,6 +14,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from kompis.audit.actors import SystemActor
 from kompis.matching import runs
 from kompis.matching.models import MatchingRun, RunPhase, RunStatus, Solver
 from kompis.organisations.models import Organisation
@@ -38,6 +39,9 @@ class Bar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+CLI = SystemActor("cli.match")
 
 
 class Command(BaseCommand):
@@ -74,15 +78,13 @@ class Command(BaseCommand):
         scope: dict[str, Any] = {"organisation": org, "region": region, "project": project}
         try:
             if opts["background"]:
-                run = runs.start_run(actor="system", solver=opts["solver"], name=opts["name"], **scope)
+                run = runs.start_run(actor=CLI, solver=opts["solver"], name=opts["name"], **scope)
                 self.stdout.write(f"run {run.uid} queued for the worker")
                 if opts["no_wait"]:
                     return
                 run = self._follow(run, bar)
             else:
-                run = runs.run_inline(
-                    actor="system", solver=opts["solver"], name=opts["name"], hook=bar, **scope
-                )
+                run = runs.run_inline(actor=CLI, solver=opts["solver"], name=opts["name"], hook=bar, **scope)
         except runs.RunRefused as exc:
             raise CommandError(str(exc), returncode=1) from exc
         finally:

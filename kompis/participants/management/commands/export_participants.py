@@ -13,11 +13,15 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kompis.audit.actors import SystemActor
+from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.organisations.models import Organisation
 from kompis.participants import exporting
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
+
+CLI = SystemActor("cli.export")
 
 
 class Command(BaseCommand):
@@ -63,8 +67,8 @@ class Command(BaseCommand):
                 f"{output}: cannot write the file ({exc.strerror or exc})", returncode=2
             ) from exc
         record(
-            actor="cli",
-            action="participants.exported",
+            actor=CLI,
+            action=EventType.PARTICIPANTS_EXPORTED,
             obj=organisation,
             organisation=organisation,
             data={"count": count, "format": filetype, "columns": opts["fmt"], "file": output.name},

@@ -16,11 +16,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from kompis.audit.actors import SystemActor
 from kompis.organisations.models import Organisation
 from kompis.participants import importing
 from kompis.participants.import_services import ImportRefused, import_participants
 
 MAX_PRINTED = 200
+
+CLI = SystemActor("cli.import")
 
 
 class Command(BaseCommand):
@@ -63,7 +66,7 @@ class Command(BaseCommand):
             self.stderr.write(f"{path}: {warning}")
         try:
             result = import_participants(
-                actor="cli",
+                actor=CLI,
                 organisation=organisation,
                 rows=table,
                 filename=path.name,

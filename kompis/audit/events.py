@@ -1,0 +1,88 @@
+"""Every kind of audit event, as one enum (Zulip's audit-log event types are the model).
+
+An event holds this code, the actor, the object's type and id, and a small `data` dict of ids, counts, roles
+and coded reasons (checked by `kompis.audit.services.check_data`): never names, addresses or free text. The
+sentence a person reads is written when the log is shown (`kompis.audit.sentences`, registered per app).
+A new state change adds its code here; the test `tests/audit/test_event_types.py` checks that every code
+has a sentence and every sentence a code.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class EventType(StrEnum):
+    # admin
+    ADMIN_ADDED = "admin.added"
+    ADMIN_CHANGED = "admin.changed"
+    ADMIN_DELETED = "admin.deleted"
+    # demo
+    DEMO_CREATED = "demo.created"
+    # followup
+    FOLLOWUP_ANSWERED = "followup.answered"
+    FOLLOWUP_ASKED = "followup.asked"
+    FOLLOWUP_COMMENTED = "followup.commented"
+    FOLLOWUP_INTRODUCED = "followup.introduced"
+    FOLLOWUP_MATCH_ENDED = "followup.match_ended"
+    FOLLOWUP_TASK_CREATED = "followup.task_created"
+    FOLLOWUP_TASK_RESOLVED = "followup.task_resolved"
+    # matching
+    MATCHING_EXCLUSION_ADDED = "matching.exclusion_added"
+    MATCHING_EXCLUSION_REMOVED = "matching.exclusion_removed"
+    MATCHING_MATCH_APPROVED = "matching.match_approved"
+    MATCHING_PARTNER_CHOSEN = "matching.partner_chosen"
+    MATCHING_PROPOSAL_REJECTED = "matching.proposal_rejected"
+    MATCHING_RUN = "matching.run"
+    MATCHING_RUN_FAILED = "matching.run_failed"
+    MATCHING_RUN_QUEUED = "matching.run_queued"
+    MATCHING_RUN_REQUEUED = "matching.run_requeued"
+    MATCHING_SETTINGS_UPDATED = "matching.settings_updated"
+    # organisation
+    ORGANISATION_CREATED = "organisation.created"
+    ORGANISATION_LOGO_CHANGED = "organisation.logo_changed"
+    ORGANISATION_LOGO_REMOVED = "organisation.logo_removed"
+    ORGANISATION_SETTINGS_CHANGED = "organisation.settings_changed"
+    # outbox
+    OUTBOX_RESENT = "outbox.resent"
+    # participant
+    PARTICIPANT_ADDED_BY_STAFF = "participant.added_by_staff"
+    PARTICIPANT_BACK_TO_POOL = "participant.back_to_pool"
+    PARTICIPANT_CONFIRMED_EMAIL = "participant.confirmed_email"
+    PARTICIPANT_EMAIL_BOUNCING = "participant.email_bouncing"
+    PARTICIPANT_EXPIRED_UNCONFIRMED = "participant.expired_unconfirmed"
+    PARTICIPANT_IMPORTED = "participant.imported"
+    PARTICIPANT_MATCHED = "participant.matched"
+    PARTICIPANT_NOTE_ADDED = "participant.note_added"
+    PARTICIPANT_PAUSE_ENDED = "participant.pause_ended"
+    PARTICIPANT_PAUSED = "participant.paused"
+    PARTICIPANT_REJOIN_EXPIRED = "participant.rejoin_expired"
+    PARTICIPANT_REJOINED = "participant.rejoined"
+    PARTICIPANT_RESUMED = "participant.resumed"
+    PARTICIPANT_SIGNED_UP = "participant.signed_up"
+    PARTICIPANT_UNSUBSCRIBED = "participant.unsubscribed"
+    PARTICIPANT_UPDATED = "participant.updated"
+    PARTICIPANT_WITHDRAWN = "participant.withdrawn"
+    # participants
+    PARTICIPANTS_EXPORTED = "participants.exported"
+    PARTICIPANTS_IMPORTED = "participants.imported"
+    # project
+    PROJECT_CHANGED = "project.changed"
+    PROJECT_CREATED = "project.created"
+    # region
+    REGION_CHANGED = "region.changed"
+    REGION_CREATED = "region.created"
+    # reports
+    REPORTS_INDICATOR_ADDED = "reports.indicator_added"
+    REPORTS_INDICATOR_DELETED = "reports.indicator_deleted"
+    REPORTS_STEP_ADDED = "reports.step_added"
+    REPORTS_STEP_DELETED = "reports.step_deleted"
+    # staff
+    STAFF_CHANGED = "staff.changed"
+    STAFF_DEACTIVATED = "staff.deactivated"
+    STAFF_INVITATION_ACCEPTED = "staff.invitation_accepted"
+    STAFF_INVITATION_RESENT = "staff.invitation_resent"
+    STAFF_INVITED = "staff.invited"
+    STAFF_PASSWORD_RESET = "staff.password_reset"
+    STAFF_PASSWORD_RESET_REQUESTED = "staff.password_reset_requested"
+    STAFF_REACTIVATED = "staff.reactivated"
