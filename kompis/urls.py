@@ -14,9 +14,10 @@ urlpatterns = [
     path("accounts/", include("kompis.accounts.urls")),
     path("staff/participants/", include("kompis.participants.staff_urls")),
     path("staff/organisation/", include("kompis.organisations.urls")),
-    path("staff/team/", include("kompis.accounts.staff_urls")),
+    path("staff/team/", include("kompis.organisations.staff_urls")),
     path("staff/matching/", include("kompis.matching.urls")),
     path("staff/reports/", include("kompis.reports.urls")),
+    path("staff/tasks/", include("kompis.worklist.urls")),
     path("", include("kompis.followup.urls")),
     path("", include("kompis.organisations.public_urls")),
     # The staff home lives above the feature apps (kompis.home) but keeps its name core:staff_home.

@@ -10,14 +10,15 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from kompis.core.hooks import landing_context
 from kompis.core.links import LANGUAGE_CHOSEN_COOKIE
-from kompis.organisations.models import Organisation
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("core:staff_home")
-    return render(request, "core/home.html", {"organisations": Organisation.objects.all()})
+    # The organisations to sign up with come from kompis.organisations (registered in its AppConfig).
+    return render(request, "core/home.html", {"organisations": (), **landing_context()})
 
 
 @require_GET

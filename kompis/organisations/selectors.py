@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, QuerySet
 
 from kompis.organisations.models import Organisation, Project, Region
+from kompis.outbox.contacts import Contact, ContactKey
 
 
 def regions_of(*, organisation: Any) -> QuerySet[Region]:
@@ -21,18 +21,6 @@ def projects_of(*, organisation: Any) -> QuerySet[Project]:
     return (
         Project.objects.filter(organisation=organisation).select_related("region").prefetch_related("targets")
     )
-
-
-@dataclass(frozen=True)
-class Contact:
-    """Who a participant contacts: named in every mail, and the Reply-To of the mail."""
-
-    name: str
-    email: str
-    phone: str
-
-    def as_context(self) -> dict[str, str]:
-        return {"name": self.name, "email": self.email, "phone": self.phone}
 
 
 def contact_for(organisation: Organisation | None, region: Region | None) -> Contact | None:
@@ -51,12 +39,15 @@ def contact_for(organisation: Organisation | None, region: Region | None) -> Con
     return None
 
 
-def contacts_by_key(
-    keys: Iterable[tuple[int | None, int | None]],
-) -> dict[tuple[int | None, int | None], Contact | None]:
+def contacts_by_key(keys: Iterable[ContactKey]) -> dict[ContactKey, Contact | None]:
     """`contact_for` for many (organisation id, region id) pairs with two queries (bulk mail)."""
     keys = set(keys)
     fields = ("id", "name", "contact_name", "contact_email", "contact_phone")
     orgs = Organisation.objects.in_bulk({o for o, _r in keys if o}, field_name="id")
     regions = Region.objects.only(*fields).in_bulk({r for _o, r in keys if r})
     return {(o, r): contact_for(orgs.get(o) if o else None, regions.get(r) if r else None) for o, r in keys}
+
+
+def landing_organisations() -> dict[str, QuerySet[Organisation]]:
+    """The organisations the public landing page offers to sign up with (kompis.core.hooks)."""
+    return {"organisations": Organisation.objects.all()}

@@ -2,29 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import org_admin_required
+from kompis.accounts.requests import StaffRequest
 from kompis.organisations import services
-from kompis.organisations.access import get_project_for_admin, get_region_for_admin
+from kompis.organisations.access import get_project_for_admin, get_region_for_admin, own_organisation
 from kompis.organisations.forms import ProjectForm, RegionForm, SettingsForm
+from kompis.organisations.models import Organisation, Project, Region
 from kompis.organisations.selectors import projects_of, regions_of
 
 
-def _organisation(request: HttpRequest) -> Any:
-    organisation = request.user.organisation  # type: ignore[union-attr]
-    assert organisation is not None  # org_admin_required
-    return organisation
+def _organisation(request: StaffRequest) -> Organisation:
+    return own_organisation(request.user)
 
 
 @org_admin_required
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: StaffRequest) -> HttpResponse:
     organisation = _organisation(request)
     return render(
         request,
@@ -40,7 +38,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
 
 
 @org_admin_required
-def settings_edit(request: HttpRequest) -> HttpResponse:
+def settings_edit(request: StaffRequest) -> HttpResponse:
     organisation = _organisation(request)
     form = SettingsForm(request.POST or None, request.FILES or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
@@ -61,13 +59,13 @@ def settings_edit(request: HttpRequest) -> HttpResponse:
 
 @org_admin_required
 @require_POST
-def logo_remove(request: HttpRequest) -> HttpResponse:
+def logo_remove(request: StaffRequest) -> HttpResponse:
     if services.remove_logo(actor=request.user, organisation=_organisation(request)):
         messages.success(request, _("The logo was removed."))
     return redirect("organisations:edit")
 
 
-def _region_page(request: HttpRequest, region: Any) -> HttpResponse:
+def _region_page(request: StaffRequest, region: Region | None) -> HttpResponse:
     organisation = _organisation(request)
     form = RegionForm(request.POST or None, instance=region, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -97,16 +95,16 @@ def _region_page(request: HttpRequest, region: Any) -> HttpResponse:
 
 
 @org_admin_required
-def region_new(request: HttpRequest) -> HttpResponse:
+def region_new(request: StaffRequest) -> HttpResponse:
     return _region_page(request, None)
 
 
 @org_admin_required
-def region_edit(request: HttpRequest, region_id: str) -> HttpResponse:
+def region_edit(request: StaffRequest, region_id: str) -> HttpResponse:
     return _region_page(request, get_region_for_admin(request.user, region_id))
 
 
-def _project_page(request: HttpRequest, project: Any) -> HttpResponse:
+def _project_page(request: StaffRequest, project: Project | None) -> HttpResponse:
     organisation = _organisation(request)
     form = ProjectForm(request.POST or None, instance=project, organisation=organisation)
     if request.method == "POST" and form.is_valid():
@@ -130,10 +128,10 @@ def _project_page(request: HttpRequest, project: Any) -> HttpResponse:
 
 
 @org_admin_required
-def project_new(request: HttpRequest) -> HttpResponse:
+def project_new(request: StaffRequest) -> HttpResponse:
     return _project_page(request, None)
 
 
 @org_admin_required
-def project_edit(request: HttpRequest, project_id: str) -> HttpResponse:
+def project_edit(request: StaffRequest, project_id: str) -> HttpResponse:
     return _project_page(request, get_project_for_admin(request.user, project_id))

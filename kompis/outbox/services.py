@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
-from kompis.organisations.selectors import Contact, contacts_by_key
+from kompis.outbox.contacts import Contact, contacts_by_key
 from kompis.outbox.delivery import claim_due, deliver_due, send_one
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.rendering import RTL_LANGUAGES, render

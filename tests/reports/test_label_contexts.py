@@ -10,8 +10,8 @@ import pytest
 from django.utils import translation
 from django.utils.translation import trans_real
 
-from kompis.accounts.forms import InviteForm
 from kompis.matching.models import RunPhase
+from kompis.organisations.staff_forms import InviteForm
 from kompis.reports.forms import ReportFilterForm
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from kompis.core.hooks import start_messages
+
 
 def gunicorn_command(bind: str) -> list[str]:
     """The web server; tokens in request paths are masked in its access and error logs."""
@@ -73,12 +75,9 @@ class Command(BaseCommand):
         where = f"Kompis runs at http://{options['bind']}/"
         self.stdout.write(f"{where}  (mails: http://{options['bind']}/dev/mail/)" if catcher else where)
         self.stdout.write("Press Ctrl-C to stop.")
-        from kompis.organisations.setup import first_run_banner
-
-        if banner := first_run_banner(
-            site_root=root
-        ):  # no organisation yet: a one-time link to the set-up page
-            self.stdout.write(banner)
+        # e.g. while no organisation exists, a one-time link to the set-up page (kompis.organisations)
+        for line in start_messages(site_root=root):
+            self.stdout.write(line)
 
         def stop(*_: Any) -> None:
             for _name, child in children:

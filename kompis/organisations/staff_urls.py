@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kompis.accounts import staff_views as views
+from kompis.organisations import staff_views as views
 
 app_name = "team"
 urlpatterns = [

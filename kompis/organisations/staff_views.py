@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +12,10 @@ from django.views.decorators.http import require_POST
 
 from kompis.accounts import services
 from kompis.accounts.access import get_staff_for_admin, org_admin_required
-from kompis.accounts.forms import InviteForm, StaffForm
 from kompis.accounts.models import User
+from kompis.accounts.requests import StaffRequest
+from kompis.organisations.access import own_organisation
+from kompis.organisations.staff_forms import InviteForm, StaffForm
 
 
 def _error(request: HttpRequest, exc: ValidationError) -> None:
@@ -24,26 +24,26 @@ def _error(request: HttpRequest, exc: ValidationError) -> None:
 
 
 @org_admin_required
-def staff_list(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
+def staff_list(request: StaffRequest) -> HttpResponse:
+    user = request.user
     staff = (
         User.objects.filter(organisation_id=user.organisation_id)
         .order_by("-is_active", "role", "username")
         .prefetch_related("regions", "projects")
     )
     rows = [(member, services.is_invited(member)) for member in staff]
-    return render(request, "accounts/staff_list.html", {"nav": "staff", "rows": rows})
+    return render(request, "organisations/staff_list.html", {"nav": "staff", "rows": rows})
 
 
 @org_admin_required
-def staff_invite(request: HttpRequest) -> HttpResponse:
-    user: Any = request.user
-    form = InviteForm(request.POST or None, organisation=user.organisation)
+def staff_invite(request: StaffRequest) -> HttpResponse:
+    user = request.user
+    form = InviteForm(request.POST or None, organisation=own_organisation(user))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         services.invite_staff(
             actor=user,
-            organisation=user.organisation,
+            organisation=own_organisation(user),
             email=data["email"],
             first_name=data["first_name"],
             last_name=data["last_name"],
@@ -54,19 +54,19 @@ def staff_invite(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
         return redirect("team:list")
-    return render(request, "accounts/staff_invite.html", {"nav": "staff", "form": form})
+    return render(request, "organisations/staff_invite.html", {"nav": "staff", "form": form})
 
 
 @org_admin_required
-def staff_detail(request: HttpRequest, user_id: str) -> HttpResponse:
-    admin: Any = request.user
+def staff_detail(request: StaffRequest, user_id: str) -> HttpResponse:
+    admin = request.user
     member = get_staff_for_admin(admin, user_id)
     initial = {
         "role": member.role,
         "regions": list(member.regions.all()),
         "projects": list(member.projects.all()),
     }
-    form = StaffForm(request.POST or None, organisation=admin.organisation, initial=initial)
+    form = StaffForm(request.POST or None, organisation=own_organisation(admin), initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.update_staff(
@@ -83,14 +83,14 @@ def staff_detail(request: HttpRequest, user_id: str) -> HttpResponse:
             return redirect("team:list")
     return render(
         request,
-        "accounts/staff_detail.html",
+        "organisations/staff_detail.html",
         {"nav": "staff", "member": member, "form": form, "invited": services.is_invited(member)},
     )
 
 
 @org_admin_required
 @require_POST
-def staff_deactivate(request: HttpRequest, user_id: str) -> HttpResponse:
+def staff_deactivate(request: StaffRequest, user_id: str) -> HttpResponse:
     member = get_staff_for_admin(request.user, user_id)
     try:
         services.deactivate_staff(actor=request.user, user=member)
@@ -103,7 +103,7 @@ def staff_deactivate(request: HttpRequest, user_id: str) -> HttpResponse:
 
 @org_admin_required
 @require_POST
-def staff_reactivate(request: HttpRequest, user_id: str) -> HttpResponse:
+def staff_reactivate(request: StaffRequest, user_id: str) -> HttpResponse:
     member = get_staff_for_admin(request.user, user_id)
     services.reactivate_staff(actor=request.user, user=member)
     messages.success(request, _("%(name)s can log in again.") % {"name": member.get_username()})
@@ -112,7 +112,7 @@ def staff_reactivate(request: HttpRequest, user_id: str) -> HttpResponse:
 
 @org_admin_required
 @require_POST
-def staff_resend(request: HttpRequest, user_id: str) -> HttpResponse:
+def staff_resend(request: StaffRequest, user_id: str) -> HttpResponse:
     member = get_staff_for_admin(request.user, user_id)
     try:
         services.resend_invitation(actor=request.user, user=member, language=get_language() or "sv")
