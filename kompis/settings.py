@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "kompis.participants",
     "kompis.outbox",
     "kompis.matching",
+    "kompis.worklist",  # staff tasks, above participants, below the follow-up
     "kompis.followup",
     "kompis.reports",
     "kompis.demo",  # demo data (`kompis demo`): after the feature apps it generates data for

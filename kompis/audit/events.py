@@ -25,8 +25,6 @@ class EventType(StrEnum):
     FOLLOWUP_COMMENTED = "followup.commented"
     FOLLOWUP_INTRODUCED = "followup.introduced"
     FOLLOWUP_MATCH_ENDED = "followup.match_ended"
-    FOLLOWUP_TASK_CREATED = "followup.task_created"
-    FOLLOWUP_TASK_RESOLVED = "followup.task_resolved"
     # matching
     MATCHING_EXCLUSION_ADDED = "matching.exclusion_added"
     MATCHING_EXCLUSION_REMOVED = "matching.exclusion_removed"
@@ -86,3 +84,7 @@ class EventType(StrEnum):
     STAFF_PASSWORD_RESET = "staff.password_reset"
     STAFF_PASSWORD_RESET_REQUESTED = "staff.password_reset_requested"
     STAFF_REACTIVATED = "staff.reactivated"
+    # worklist (staff tasks; "followup.task_*" events were renamed by worklist's migration 0002)
+    WORKLIST_TASK_ASSIGNED = "worklist.task_assigned"
+    WORKLIST_TASK_CREATED = "worklist.task_created"
+    WORKLIST_TASK_RESOLVED = "worklist.task_resolved"

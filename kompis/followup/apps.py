@@ -13,6 +13,12 @@ class FollowupConfig(AppConfig):
 
         mail_bounced.connect(on_mail_bounced, dispatch_uid="followup.on_mail_bounced")
         register_history()  # its sentences and name look-ups for the history pages
+        from kompis.followup.services import on_task_resolved
+        from kompis.followup.worklist_kinds import register_worklist
+        from kompis.worklist.signals import task_resolved
+
+        register_worklist()  # its kinds of staff task, and how its subjects are shown in the work list
+        task_resolved.connect(on_task_resolved, dispatch_uid="followup.on_task_resolved")
         from kompis.followup.mail_tasks import on_mail_server_refused, on_mail_undelivered
         from kompis.outbox.signals import mail_server_refused, mail_undelivered
 

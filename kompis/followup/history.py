@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from kompis.audit.models import AuditEvent
-from kompis.audit.sentences import Context, Sentence, by_staff, plain, register
-from kompis.followup.models import Answer, TaskKind, TaskOutcome
+from kompis.audit.sentences import Context, Sentence, plain, register
+from kompis.followup.models import Answer
 
 
 def _answered(e: AuditEvent, c: Context) -> str:
@@ -18,24 +18,12 @@ def _answered(e: AuditEvent, c: Context) -> str:
     }
 
 
-def _task_created(e: AuditEvent, c: Context) -> str:
-    kind = dict(TaskKind.choices).get(e.data.get("kind", ""), e.data.get("kind", ""))
-    return _("Task for staff: %(kind)s") % {"kind": kind}
-
-
-def _task_resolved(e: AuditEvent, c: Context) -> str:
-    outcome = dict(TaskOutcome.choices).get(e.data.get("outcome", ""), e.data.get("outcome", ""))
-    return by_staff(_("Task done: %(outcome)s") % {"outcome": outcome}, e)
-
-
 SENTENCES: dict[str, Sentence] = {
     "followup.introduced": plain(lambda: _("Introduced to each other by mail"), staff=False),
     "followup.asked": plain(lambda: _("Both were asked “did you meet?”"), staff=False),
     "followup.answered": _answered,
     "followup.commented": plain(lambda: _("A comment was added to an answer"), staff=False),
     "followup.match_ended": plain(lambda: _("The match ended")),
-    "followup.task_created": _task_created,
-    "followup.task_resolved": _task_resolved,
 }
 
 

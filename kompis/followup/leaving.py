@@ -8,28 +8,28 @@ and about her have been cancelled.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
 
-from kompis.audit.actors import SystemActor
-from kompis.audit.events import EventType
-from kompis.audit.services import record
-from kompis.followup.models import Task, TaskOutcome
+from kompis.audit.actors import Actor, SystemActor
+from kompis.followup.models import TaskOutcome
 from kompis.followup.services import _base_context, _mailable, end_match
 from kompis.matching.models import Match
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.services import queue_mail
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
+from kompis.worklist.models import Task
+from kompis.worklist.services import close_moot_tasks
 
 WITHDREW = "withdrew"
 PARTNER_LEFT_TEMPLATE = "partner_left"
+LEAVING = SystemActor("followup.leaving")
 
 
 def end_matches_of_leaver(
-    *, actor: Any, participant: Participant, cancelled: Sequence[OutboxMessage] = ()
+    *, actor: Actor, participant: Participant, cancelled: Sequence[OutboxMessage] = ()
 ) -> list[Match]:
     """End every active match of a participant who has left; returns the ended matches.
 
@@ -55,7 +55,9 @@ def end_matches_of_leaver(
         if partner.status != Status.WITHDRAWN and not partner.rematch_priority:
             Participant.objects.filter(pk=partner.pk).update(rematch_priority=True, updated_at=now)
             partner.rematch_priority = True
-        _close_tasks(Task.objects.filter(match=match), organisation=match.organisation, now=now)
+        close_moot_tasks(
+            Task.objects.about(match), actor=LEAVING, outcome=TaskOutcome.NONE, because=WITHDREW, now=now
+        )
         introduction = f"introduction:{match.uid}:{partner.uid}"
         told = introduction not in cancelled_keys and (
             OutboxMessage.objects.filter(dedupe_key=introduction).exclude(state=MailState.CANCELLED).exists()
@@ -72,19 +74,11 @@ def end_matches_of_leaver(
             )
         ended.append(match)
     # Her own open tasks (e.g. a bouncing address) need no work any more.
-    _close_tasks(Task.objects.filter(participant=participant), organisation=participant.organisation, now=now)
+    close_moot_tasks(
+        Task.objects.filter(participant=participant),
+        actor=LEAVING,
+        outcome=TaskOutcome.NONE,
+        because=WITHDREW,
+        now=now,
+    )
     return ended
-
-
-def _close_tasks(tasks: Any, *, organisation: Any, now: Any) -> None:
-    for task in tasks.filter(resolved_at__isnull=True):
-        if Task.objects.filter(pk=task.pk, resolved_at__isnull=True).update(
-            resolved_at=now, outcome=TaskOutcome.NONE
-        ):
-            record(
-                actor=SystemActor("followup.leaving"),
-                action=EventType.FOLLOWUP_TASK_RESOLVED,
-                obj=task,
-                organisation=organisation,
-                data={"outcome": TaskOutcome.NONE, "because": WITHDREW},
-            )

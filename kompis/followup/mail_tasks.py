@@ -7,16 +7,16 @@ and the server's last reply; org-wide tasks have no region, so the organisation'
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
 
 from kompis.audit.actors import SystemActor
-from kompis.audit.events import EventType
-from kompis.audit.services import record
-from kompis.followup.models import Task, TaskKind
+from kompis.followup.models import TaskKind
 from kompis.organisations.models import Organisation
+from kompis.worklist.models import MAIL_SERVER, Task
+from kompis.worklist.services import open_task
 
 
 def open_organisation_task(*, organisation_id: int, kind: str) -> Task | None:
@@ -25,24 +25,22 @@ def open_organisation_task(*, organisation_id: int, kind: str) -> Task | None:
         organisation = Organisation.objects.select_for_update().filter(pk=organisation_id).first()
         if organisation is None:
             return None
-        if Task.objects.filter(
-            organisation=organisation, participant=None, match=None, kind=kind, resolved_at=None
-        ).exists():
+        if (
+            Task.objects.open()
+            .filter(organisation=organisation, subject_type=MAIL_SERVER, kind=kind)
+            .exists()
+        ):
             return None
-        task = Task.objects.create(
-            organisation=organisation, kind=kind, due_on=timezone.localdate(), region=None, participant=None
-        )
-        record(
+        return open_task(
             actor=SystemActor("followup.mail_check"),
-            action=EventType.FOLLOWUP_TASK_CREATED,
-            obj=task,
             organisation=organisation,
-            data={"kind": kind},
+            kind=kind,
+            due_on=timezone.localdate(),
+            subject_type=MAIL_SERVER,
         )
-        return task
 
 
-def _organisations(ids: Any) -> list[int]:
+def _organisations(ids: Iterable[int | None]) -> list[int]:
     """The organisations concerned; mail of no organisation concerns every organisation."""
     ids = list(ids)
     if None in ids:
@@ -50,11 +48,11 @@ def _organisations(ids: Any) -> list[int]:
     return [int(i) for i in ids]
 
 
-def on_mail_server_refused(*, organisation_ids: Any, reply: str = "", **_: Any) -> None:
+def on_mail_server_refused(*, organisation_ids: Iterable[int | None], reply: str = "", **_: object) -> None:
     for organisation_id in _organisations(organisation_ids):
         open_organisation_task(organisation_id=organisation_id, kind=TaskKind.MAIL_SERVER_REFUSES)
 
 
-def on_mail_undelivered(*, counts: dict[int | None, int], **_: Any) -> None:
+def on_mail_undelivered(*, counts: dict[int | None, int], **_: object) -> None:
     for organisation_id in _organisations(counts):
         open_organisation_task(organisation_id=organisation_id, kind=TaskKind.MAIL_UNDELIVERED)

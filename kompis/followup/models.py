@@ -1,13 +1,16 @@
-"""Follow-up of matches: the "did you meet?" question to each participant, and staff tasks."""
+"""Follow-up of matches: the "did you meet?" question to each participant, and the kinds and outcomes of
+the staff tasks it opens (the tasks themselves live in the work list, `kompis.worklist`)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kompis.core.fields import opaque_id_field
+from kompis.worklist.models import Task
+
+__all__ = ["Answer", "FollowUp", "Task", "TaskKind", "TaskOutcome"]  # Task: where it was before
 
 
 class Answer(models.TextChoices):
@@ -48,6 +51,8 @@ class FollowUp(models.Model):
 
 
 class TaskKind(models.TextChoices):
+    """The follow-up's kinds of staff task (registered with the work list in FollowupConfig.ready)."""
+
     WILL_NOT_MEET = "will_not_meet", _("Will not meet")
     NO_ANSWER = "no_answer", _("No answer to the follow-up")
     NOT_MET_AFTER_ROUNDS = "not_met", _("Still not met")
@@ -57,52 +62,9 @@ class TaskKind(models.TextChoices):
 
 
 class TaskOutcome(models.TextChoices):
+    """What staff may log for a task about a match."""
+
     MET = "met", _("They met after all")
     REMATCH = "rematch", _("Re-match: back to the waiting pool with priority")
     CLOSE = "close", _("Close the match")
     NONE = "none", _("No change needed")
-
-
-class Task(models.Model):
-    """Something a coordinator must do, in the region of the participant concerned."""
-
-    uid = opaque_id_field()
-    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
-    region = models.ForeignKey(
-        "organisations.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks"
-    )
-    match = models.ForeignKey(
-        "matching.Match", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
-    )
-    # Empty for tasks about the organisation as a whole (e.g. the mail server refuses our mail).
-    participant = models.ForeignKey(
-        "participants.Participant", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
-    )
-    kind = models.CharField(_("kind"), max_length=32, choices=TaskKind.choices)
-    due_on = models.DateField(_("due"))
-    created_at = models.DateTimeField(default=timezone.now)
-    resolved_at = models.DateTimeField(null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    outcome = models.CharField(_("outcome"), max_length=16, choices=TaskOutcome.choices, blank=True)
-    note = models.TextField(_("what happened"), blank=True, max_length=5000)
-
-    class Meta:
-        ordering = ["due_on", "id"]
-        constraints = [
-            # One open task per match and kind: a second sweep cannot create a duplicate.
-            models.UniqueConstraint(
-                fields=["match", "participant", "kind"],
-                condition=models.Q(resolved_at=None),
-                name="task_open_once",
-            ),
-        ]
-        indexes = [models.Index(fields=["organisation", "resolved_at", "due_on"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind} for {self.participant_id} due {self.due_on}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.resolved_at is None

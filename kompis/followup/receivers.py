@@ -6,11 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from django.db.models import Q
+
 from kompis.followup.leaving import end_matches_of_leaver
 from kompis.followup.services import introduce_match
 from kompis.matching.models import Match
 from kompis.outbox.models import OutboxMessage
+from kompis.outbox.services import cancel_queued_for
 from kompis.participants.models import Participant
+from kompis.participants.signals import WithdrawalCounts
 
 
 def on_match_approved(*, actor: Any, match: Match, **_: Any) -> None:
@@ -20,6 +24,17 @@ def on_match_approved(*, actor: Any, match: Match, **_: Any) -> None:
 
 def on_participant_withdrawing(
     *, actor: Any, participant: Participant, cancelled: Sequence[OutboxMessage] = (), **_: Any
-) -> None:
-    """A participant leaves: her active matches end (partners back to the pool), same transaction."""
-    end_matches_of_leaver(actor=actor, participant=participant, cancelled=cancelled)
+) -> WithdrawalCounts:
+    """A participant leaves: the introductions that name her are cancelled (rows queued before mails
+    carried `about` are found by key) and her active matches end (partners back to the pool), in the
+    sender's transaction. Returns what was done, for her `withdrawn` event."""
+    matches = Match.objects.active().filter(Q(newcomer=participant) | Q(established=participant))
+    partner_intros = tuple(
+        f"introduction:{m.uid}:{m.established.uid if m.newcomer_id == participant.pk else m.newcomer.uid}"
+        for m in matches.select_related("newcomer", "established")
+    )
+    more = (
+        cancel_queued_for(participant_id=participant.pk, dedupe_keys=partner_intros) if partner_intros else []
+    )
+    ended = end_matches_of_leaver(actor=actor, participant=participant, cancelled=[*cancelled, *more])
+    return {"mails_cancelled": len(more), "matches_ended": len(ended)}

@@ -1,4 +1,4 @@
-"""Reads for the follow-up staff pages: tasks, and what a page about a match may show of whom."""
+"""Reads for the follow-up staff pages: what a page about a match may show of whom."""
 
 from __future__ import annotations
 
@@ -6,36 +6,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 
-from kompis.followup.access import tasks_for_user
-from kompis.followup.models import FollowUp, Task
+from kompis.followup.models import FollowUp
 from kompis.matching.models import Match
 from kompis.outbox.models import OutboxMessage
 from kompis.participants.access import PersonView, visible_people
 
 #: copies of copies of a mail are followed this deep (staff resend a mail a handful of times at most)
 MAX_RESEND_DEPTH = 10
-
-
-def open_tasks(*, user: Any) -> QuerySet[Task]:
-    return (
-        tasks_for_user(user)
-        .filter(resolved_at__isnull=True)
-        .select_related("participant__region", "match__newcomer", "match__established", "region")
-        .order_by("due_on", "id")
-    )
-
-
-def resolved_tasks(*, user: Any) -> QuerySet[Task]:
-    return (
-        tasks_for_user(user)
-        .filter(resolved_at__isnull=False)
-        .select_related(
-            "participant__region", "match__newcomer", "match__established", "resolved_by", "region"
-        )
-        .order_by("-resolved_at")
-    )
 
 
 def match_mails(match: Match) -> list[OutboxMessage]:

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from kompis.audit.actors import ParticipantActor, SystemActor
+from kompis.audit.actors import Actor, ParticipantActor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.services import record, record_many
 from kompis.core.links import absolute_url
 from kompis.core.tokens import make_token
-from kompis.followup.models import Answer, FollowUp, Task, TaskKind, TaskOutcome
+from kompis.followup.models import Answer, FollowUp, TaskKind, TaskOutcome
 from kompis.matching.models import ExcludedPair, ExclusionReason, Match, MatchStatus
 from kompis.organisations.models import Organisation
 from kompis.outbox.models import OutboxMessage
@@ -28,6 +28,8 @@ from kompis.participants.models import Participant
 from kompis.participants.names import display_name_for
 from kompis.participants.services import self_service_url
 from kompis.participants.vocab import Status
+from kompis.worklist.models import Task
+from kompis.worklist.services import close_moot_tasks, open_task
 
 ANSWER_PURPOSE = "followup.answer"
 #: a match in one of these statuses is still waiting for its first meeting
@@ -40,6 +42,9 @@ OPEN_STATUSES = (
     MatchStatus.ESCALATED,
 )
 CHUNK = 500
+
+#: how the work list names a task's match (as the audit log names objects)
+MATCH_SUBJECT = "matching.match"
 
 #: the actor of the follow-up's sweep and of what a participant's answer sets off
 SWEEP = SystemActor("followup.sweep")
@@ -300,27 +305,18 @@ def _set_status(match: Match, status: str) -> None:
 
 
 def _open_task(*, match: Match | None, participant: Participant, kind: str, now: datetime) -> Task | None:
-    if Task.objects.filter(
-        match=match, participant=participant, kind=kind, resolved_at__isnull=True
-    ).exists():
-        return None
-    task = Task.objects.create(
+    """A task in the work list about the match (or, without one, about the participant)."""
+    task = open_task(
+        actor=SWEEP,
         organisation=participant.organisation,
-        region=participant.region,
-        match=match,
-        participant=participant,
         kind=kind,
         due_on=(timezone.localtime(now) + timedelta(days=settings.TASK_DUE_DAYS)).date(),
+        subject=match if match is not None else participant,
+        participant=participant,
+        region=participant.region,
     )
-    if match is not None and match.status not in (MatchStatus.MET,):
+    if task is not None and match is not None and match.status not in (MatchStatus.MET,):
         _set_status(match, MatchStatus.ESCALATED)
-    record(
-        actor=SWEEP,
-        action=EventType.FOLLOWUP_TASK_CREATED,
-        obj=task,
-        organisation=participant.organisation,
-        data={"kind": kind, "participant": str(participant.uid)},
-    )
     return task
 
 
@@ -375,9 +371,9 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
             _open_task(match=match, participant=person, kind=TaskKind.WILL_NOT_MEET, now=now)
             return True
         # "Not yet": an earlier "will not meet" of this person is taken back.
-        _resolve_open_tasks(
-            Task.objects.filter(match=match, participant=person, kind=TaskKind.WILL_NOT_MEET),
-            match=match,
+        close_moot_tasks(
+            Task.objects.about(match).filter(participant=person, kind=TaskKind.WILL_NOT_MEET),
+            actor=SWEEP,
             outcome=TaskOutcome.NONE,
             now=now,
             because=answer,
@@ -387,7 +383,7 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
         else:
             taken_back = (
                 previous in (Answer.MET, Answer.WILL_NOT_MEET)
-                and not match.tasks.filter(resolved_at__isnull=True).exists()
+                and not Task.objects.about(match).open().exists()
             )
             if taken_back or match.status in (
                 MatchStatus.FOLLOWUP_ASKED,
@@ -411,22 +407,6 @@ def _partner_says_met(match: Match, person: Participant) -> bool:
     return latest == Answer.MET
 
 
-def _resolve_open_tasks(tasks: Any, *, match: Match, outcome: str, now: datetime, because: str) -> int:
-    """Close open tasks that a participant's later answer (`because`) has made moot; audited."""
-    count = 0
-    for task in tasks.filter(resolved_at__isnull=True):
-        if Task.objects.filter(pk=task.pk, resolved_at__isnull=True).update(resolved_at=now, outcome=outcome):
-            record(
-                actor=SWEEP,
-                action=EventType.FOLLOWUP_TASK_RESOLVED,
-                obj=task,
-                organisation=match.organisation,
-                data={"outcome": outcome, "because": because},
-            )
-            count += 1
-    return count
-
-
 def save_comment(*, followup: FollowUp, comment: str) -> None:
     FollowUp.objects.filter(pk=followup.pk).update(comment=comment[:2000])
     record(
@@ -443,50 +423,30 @@ def _mark_met(match: Match, *, now: datetime) -> None:
         match.met_at = now
     _set_status(match, MatchStatus.MET)
     # Every open task of the match is moot now, "will not meet" too: they have met, the latest word.
-    _resolve_open_tasks(
-        Task.objects.filter(match=match), match=match, outcome=TaskOutcome.MET, now=now, because=Answer.MET
+    close_moot_tasks(
+        Task.objects.about(match), actor=SWEEP, outcome=TaskOutcome.MET, now=now, because=Answer.MET
     )
 
 
 # --- staff -------------------------------------------------------------------------------------
 
 
-def resolve_task(*, actor: Any, task: Task, outcome: str, note: str = "") -> None:
-    """Log the contact outcome: met after all, re-match (back to the pool with priority), close, or none."""
-    if outcome not in TaskOutcome.values:
-        raise ValueError(outcome)
-    now = timezone.now()
-    with transaction.atomic():
-        if not Task.objects.filter(pk=task.pk, resolved_at__isnull=True).update(
-            resolved_at=now, resolved_by=actor, outcome=outcome, note=note[:5000]
-        ):
-            raise TaskAlreadyResolved()
-        record(
-            actor=actor,
-            action=EventType.FOLLOWUP_TASK_RESOLVED,
-            obj=task,
-            organisation=task.organisation,
-            data={"outcome": outcome},
+def on_task_resolved(*, task: Task, outcome: str, actor: Actor, **_: object) -> None:
+    """Staff logged the outcome of a task about a match (the work list's `task_resolved`, same transaction):
+    met after all, re-match (back to the pool with priority), close, or no change."""
+    if task.subject_type != MATCH_SUBJECT:
+        return
+    match = Match.objects.select_for_update().filter(uid=task.subject_id).first()
+    if match is None:
+        return
+    if outcome == TaskOutcome.MET:
+        _mark_met(match, now=task.resolved_at or timezone.now())
+    elif outcome == TaskOutcome.REMATCH:
+        end_match(
+            actor=actor, match=match, reason="re-match", return_to_pool=True, priority_for=task.participant
         )
-        match = Match.objects.select_for_update().get(pk=task.match_id) if task.match_id else None
-        if match is None:
-            return
-        if outcome == TaskOutcome.MET:
-            _mark_met(match, now=now)
-        elif outcome == TaskOutcome.REMATCH:
-            end_match(
-                actor=actor,
-                match=match,
-                reason="re-match",
-                return_to_pool=True,
-                priority_for=task.participant,
-            )
-        elif outcome == TaskOutcome.CLOSE:
-            end_match(actor=actor, match=match, reason="closed by staff", return_to_pool=False)
-
-
-class TaskAlreadyResolved(Exception):
-    pass
+    elif outcome == TaskOutcome.CLOSE:
+        end_match(actor=actor, match=match, reason="closed by staff", return_to_pool=False)
 
 
 #: reasons the code itself gives for ending a match (not staff's words): these may go into the audit log

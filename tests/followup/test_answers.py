@@ -140,5 +140,5 @@ def test_never_met_with_an_open_will_not_meet_task(asked, answers):
     for i, value in enumerate(answers):
         press(newcomer_q if i % 2 == 0 else established_q, value)
         match.refresh_from_db()
-        open_wnm = Task.objects.filter(match=match, kind=TaskKind.WILL_NOT_MEET, resolved_at__isnull=True)
+        open_wnm = Task.objects.about(match).filter(kind=TaskKind.WILL_NOT_MEET, resolved_at__isnull=True)
         assert not (match.status == MatchStatus.MET and open_wnm.exists()), (answers[: i + 1], match.status)

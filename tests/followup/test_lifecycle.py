@@ -14,6 +14,7 @@ from kompis.followup.models import FollowUp, Task
 from kompis.matching.models import ExcludedPair, MatchStatus
 from kompis.outbox.models import OutboxMessage
 from kompis.outbox.services import deliver_due
+from kompis.worklist import services as worklist
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +111,7 @@ def test_will_not_meet_creates_a_task_for_the_coordinator_of_the_participants_re
     assert task.due_on > timezone.localdate()
     match.refresh_from_db()
     assert match.status == MatchStatus.ESCALATED
-    from kompis.followup.access import tasks_for_user
+    from kompis.worklist.access import tasks_for_user
 
     assert list(tasks_for_user(world.danderyd_coordinator)) == [task]
     assert list(tasks_for_user(world.uppsala_coordinator)) == []
@@ -164,7 +165,7 @@ def test_resolve_task_rematch_returns_participant_to_pool_with_priority_and_excl
         followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="will_not_meet"
     )
     task = Task.objects.get()
-    services.resolve_task(actor=world.uppsala_coordinator, task=task, outcome="rematch", note="ringde")
+    worklist.resolve_task(actor=world.uppsala_coordinator, task=task, outcome="rematch", note="ringde")
     match.refresh_from_db()
     match.newcomer.refresh_from_db()
     match.established.refresh_from_db()
@@ -172,8 +173,8 @@ def test_resolve_task_rematch_returns_participant_to_pool_with_priority_and_excl
     assert match.newcomer.status == "waiting" and match.newcomer.rematch_priority
     assert match.established.status == "waiting" and not match.established.rematch_priority
     assert ExcludedPair.objects.filter(newcomer=match.newcomer, established=match.established).exists()
-    with pytest.raises(services.TaskAlreadyResolved):
-        services.resolve_task(actor=world.uppsala_coordinator, task=task, outcome="close")
+    with pytest.raises(worklist.TaskAlreadyResolved):
+        worklist.resolve_task(actor=world.uppsala_coordinator, task=task, outcome="close")
 
 
 def test_resolve_task_met_after_all(make_match, world):
@@ -182,7 +183,7 @@ def test_resolve_task_met_after_all(make_match, world):
     services.record_answer(
         followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="will_not_meet"
     )
-    services.resolve_task(actor=world.uppsala_coordinator, task=Task.objects.get(), outcome="met")
+    worklist.resolve_task(actor=world.uppsala_coordinator, task=Task.objects.get(), outcome="met")
     match.refresh_from_db()
     assert match.status == MatchStatus.MET and match.met_at
 
@@ -254,7 +255,7 @@ def test_rematch_priority_puts_the_person_first_in_line_until_matched_again(make
     services.record_answer(
         followup=FollowUp.objects.get(match=match, participant=match.newcomer), answer="will_not_meet"
     )
-    services.resolve_task(actor=world.uppsala_coordinator, task=Task.objects.get(), outcome="rematch")
+    worklist.resolve_task(actor=world.uppsala_coordinator, task=Task.objects.get(), outcome="rematch")
     pool = build_pool(
         waiting_participants(scope_participants(organisation=world.org)), organisation=world.org
     )
