@@ -10,14 +10,16 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from django.utils import timezone
 
-from kompis.followup.models import Answer, FollowUp, Task, TaskKind, TaskOutcome
+from kompis.followup.models import Answer, FollowUp, TaskKind, TaskOutcome
+from kompis.followup.services import MATCH_SUBJECT
 from kompis.matching.models import Match, MatchKind, MatchMode, MatchStatus
+from kompis.organisations.models import Organisation
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
+from kompis.worklist.models import Task
 
 
 def _at(day: date, rng: random.Random) -> datetime:
@@ -28,13 +30,14 @@ def _compatible(n: Participant, e: Participant) -> bool:
     return bool(set(n.languages) & set(e.languages)) and n.wants_family_match == e.wants_family_match
 
 
-def create_matches(rng: random.Random, people: list[Participant], *, org: Any, today: date) -> int:
+def create_matches(rng: random.Random, people: list[Participant], *, org: Organisation, today: date) -> int:
     """Pair the matched newcomers and established of each region and give each pair a history."""
-    by_region: dict[Any, dict[str, list[Participant]]] = defaultdict(lambda: defaultdict(list))
+    by_region: dict[int | None, dict[str, list[Participant]]] = defaultdict(lambda: defaultdict(list))
     for p in people:
         if p.status == Status.MATCHED and p.pk:
             by_region[p.region_id][p.role].append(p)
-    matches, followups, tasks = [], [], []
+    matches, followups = [], []
+    tasks: list[tuple[Task, Match]] = []  # each task with the match it is about (a task names it by uid)
     leftovers = []
     for groups in by_region.values():
         established = list(groups["established"])
@@ -87,27 +90,35 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Any, t
             answers = {match.established_id: Answer.WILL_NOT_MEET}
             match.status = MatchStatus.ESCALATED
             tasks.append(
-                Task(
-                    organisation=org,
-                    region=match.established.region,
-                    match=match,
-                    participant=match.established,
-                    kind=TaskKind.WILL_NOT_MEET,
-                    due_on=(asked + timedelta(days=5)).date(),
-                    created_at=asked + timedelta(days=2),
+                (
+                    Task(
+                        organisation=org,
+                        region=match.established.region,
+                        subject_type=MATCH_SUBJECT,
+                        subject_id=str(match.uid),
+                        participant=match.established,
+                        kind=TaskKind.WILL_NOT_MEET,
+                        due_on=(asked + timedelta(days=5)).date(),
+                        created_at=asked + timedelta(days=2),
+                    ),
+                    match,
                 )
             )
         elif asked + timedelta(days=10) <= now:
             match.status = MatchStatus.ESCALATED
             tasks.append(
-                Task(
-                    organisation=org,
-                    region=match.newcomer.region,
-                    match=match,
-                    participant=match.newcomer,
-                    kind=TaskKind.NO_ANSWER,
-                    due_on=(asked + timedelta(days=13)).date(),
-                    created_at=asked + timedelta(days=10),
+                (
+                    Task(
+                        organisation=org,
+                        region=match.newcomer.region,
+                        subject_type=MATCH_SUBJECT,
+                        subject_id=str(match.uid),
+                        participant=match.newcomer,
+                        kind=TaskKind.NO_ANSWER,
+                        due_on=(asked + timedelta(days=13)).date(),
+                        created_at=asked + timedelta(days=10),
+                    ),
+                    match,
                 )
             )
         for person in (match.newcomer, match.established):
@@ -128,13 +139,10 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Any, t
             )
     ended_people: dict[str, list[int]] = {}
     # Coordinators have dealt with the older tasks: some met after all, others ended.
-    for task in tasks:
+    for task, match in tasks:
         if task.created_at > now - timedelta(days=21):
             continue
         task.resolved_at = task.created_at + timedelta(days=rng.randint(1, 6))
-        ended = task.match
-        assert ended is not None
-        match = ended
         if rng.random() < 0.4:
             task.outcome = TaskOutcome.MET
             match.status, match.met_at = MatchStatus.MET, task.resolved_at
@@ -153,7 +161,7 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Any, t
         paused_until = today + timedelta(days=60) if status == Status.PAUSED else None
         Participant.objects.filter(pk__in=pks).update(status=status, paused_until=paused_until)
     FollowUp.objects.bulk_create(followups, batch_size=1000)
-    Task.objects.bulk_create(tasks, batch_size=500)
+    Task.objects.bulk_create([task for task, _match in tasks], batch_size=500)
     # Those the demo called matched but who found no compatible partner wait instead.
     Participant.objects.filter(pk__in=[p.pk for p in leftovers]).update(status=Status.WAITING)
     for p in leftovers:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from collections.abc import Mapping
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.utils import timezone
@@ -233,10 +233,13 @@ HOPES_EN = {
 }
 
 
-class _Weighted:
+T = TypeVar("T")
+
+
+class _Weighted(Generic[T]):
     """Fast repeated weighted choice from a fixed table."""
 
-    def __init__(self, weights: Mapping[Any, float]) -> None:
+    def __init__(self, weights: Mapping[T, float]) -> None:
         self.items = list(weights)
         total = 0.0
         self.cum: list[float] = []
@@ -244,7 +247,7 @@ class _Weighted:
             total += weights[item]
             self.cum.append(total)
 
-    def __call__(self, rng: random.Random) -> Any:
+    def __call__(self, rng: random.Random) -> T:
         return rng.choices(self.items, cum_weights=self.cum)[0]
 
 

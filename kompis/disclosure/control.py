@@ -30,10 +30,21 @@ Rules
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Protocol
 
 import numpy as np
+import numpy.typing as npt
 from scipy.optimize import linprog
+
+
+class LinprogResult(Protocol):
+    """What this module reads of scipy's `OptimizeResult` (scipy ships no type hints)."""
+
+    status: int  # 0 optimal, 2 infeasible, 3 unbounded
+    message: str
+    fun: float
+    x: npt.NDArray[np.float64]
+
 
 SMALL, SECONDARY = "small", "secondary"
 Sum = tuple[int, tuple[int, ...]]
@@ -89,7 +100,7 @@ class _Tables:
 
     def solve(
         self, cells: list[int], sums: list[int], status: Sequence[str], objective: dict[int, float]
-    ) -> Any:
+    ) -> LinprogResult:
         """One linear programme over the hidden cells `cells` under `sums`; its optimum is kept as a witness."""
         col = {c: n for n, c in enumerate(cells)}
         a = np.zeros((len(sums), len(cells)))
@@ -104,7 +115,9 @@ class _Tables:
         c = np.zeros(len(cells))
         for cell, weight in objective.items():
             c[col[cell]] = weight
-        res = linprog(c, A_eq=a, b_eq=b, bounds=[self.bounds(x, status[x]) for x in cells], method="highs")
+        res: LinprogResult = linprog(
+            c, A_eq=a, b_eq=b, bounds=[self.bounds(x, status[x]) for x in cells], method="highs"
+        )
         if res.status not in (0, 3):  # the true values are always feasible; anything else is an accident
             raise RuntimeError(f"disclosure check failed: {res.message}")
         if res.status == 0:

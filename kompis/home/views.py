@@ -1,17 +1,17 @@
 from __future__ import annotations
 
-from typing import Any
-
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 
 from kompis.accounts.access import staff_required
-from kompis.outbox.selectors import outbox_health
+from kompis.accounts.models import User
+from kompis.accounts.requests import StaffRequest
+from kompis.outbox.selectors import OutboxHealth, outbox_health
 from kompis.participants.selectors import staff_overview
 
 
 @staff_required
-def staff_home(request: HttpRequest) -> HttpResponse:
+def staff_home(request: StaffRequest) -> HttpResponse:
     return render(
         request,
         "core/staff_home.html",
@@ -19,7 +19,7 @@ def staff_home(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _outbox_health_for(user: Any) -> Any:
+def _outbox_health_for(user: User) -> OutboxHealth | None:
     """The outbox backlog: admins always see it; coordinators only when mail is delayed or undelivered
     (so they can answer "I got no mail"); viewers never (they see reports only)."""
     if not user.can_see_people or not user.organisation_id:

@@ -12,6 +12,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
+from typing import Protocol
 
 import matplotlib
 
@@ -19,6 +20,7 @@ matplotlib.use("Agg")
 matplotlib.rcParams["svg.fonttype"] = "none"  # text stays text (searchable, smaller); set once at import
 matplotlib.rcParams["svg.hashsalt"] = "kompis"  # stable ids: the same data gives the same file
 
+from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.backends.backend_svg import FigureCanvasSVG  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
@@ -30,7 +32,7 @@ FONT = {"family": "DejaVu Sans", "size": 9}
 
 def _svg(fig: Figure) -> str:
     buf = io.StringIO()
-    FigureCanvasSVG(fig).print_svg(buf)
+    FigureCanvasSVG(fig).print_svg(buf)  # type: ignore[no-untyped-call]  # matplotlib leaves print_svg unannotated
     return buf.getvalue()
 
 
@@ -38,7 +40,7 @@ def data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
-def _style(ax) -> None:
+def _style(ax: Axes) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     for side in ("left", "bottom"):
@@ -169,12 +171,12 @@ def targets_chart(table: Table, k: int) -> str:
     return _svg(fig)
 
 
-_CACHE: OrderedDict[tuple, str] = OrderedDict()
+_CACHE: OrderedDict[tuple[object, ...], str] = OrderedDict()
 _LOCK = threading.Lock()
 CACHE_SIZE = 256
 
 
-def _signature(table: Table, kind: str, extra: tuple) -> tuple:
+def _signature(table: Table, kind: str, extra: tuple[object, ...]) -> tuple[object, ...]:
     return (
         kind,
         table.key,
@@ -187,7 +189,7 @@ def _signature(table: Table, kind: str, extra: tuple) -> tuple:
     )
 
 
-def cached(table: Table, kind: str, extra: tuple, draw: Callable[[], str]) -> str:
+def cached(table: Table, kind: str, extra: tuple[object, ...], draw: Callable[[], str]) -> str:
     """Drawing is the slow part of a dashboard; the same (suppressed) numbers give the same SVG."""
     key = _signature(table, kind, extra)
     with _LOCK:
@@ -202,7 +204,17 @@ def cached(table: Table, kind: str, extra: tuple, draw: Callable[[], str]) -> st
     return svg
 
 
-def attach(report) -> None:
+class Charted(Protocol):
+    """What charts are drawn for: a report's tables (`kompis.reports.report.Report`, which imports this
+    module only when it draws, so this module names the shape instead of importing it)."""
+
+    k: int
+    summary: Table
+    tables: list[Table]
+    targets: Table
+
+
+def attach(report: Charted) -> None:
     """Draws a chart for each table that has one (on the suppressed figures)."""
     k = report.k
     roles = [

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING
 
 from kompis.core.cells import csv_row
 from kompis.reports.tidy import HEADER, facts
 
+if TYPE_CHECKING:
+    from kompis.reports.report import Report
 
-def render_csv(report) -> bytes:
+
+def render_csv(report: Report) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(HEADER)

@@ -16,12 +16,23 @@ from kompis.reports.periods import Period
 from kompis.reports.scope import ReportScope
 from kompis.reports.suppression import Cell
 
-__all__ = ["REGISTRY", "Figure", "FigureFunc", "choices", "compute", "register", "register_builtin"]
+__all__ = [
+    "REGISTRY",
+    "Figure",
+    "FigureFunc",
+    "FigureMemo",
+    "choices",
+    "compute",
+    "register",
+    "register_builtin",
+]
 
 FigureFunc = Callable[[ReportScope, Period], Cell]
+#: figures already computed within one report: (key, the whole scope, period) -> the cell
+FigureMemo = dict[tuple[object, ...], Cell]
 
 
-def compute(key: str, scope: ReportScope, period: Period, memo: dict | None = None) -> Cell:
+def compute(key: str, scope: ReportScope, period: Period, memo: FigureMemo | None = None) -> Cell:
     """The figure's value for the scope and period (memoised within one report, keyed by the whole scope:
     organisation, what the user may see, region, project, municipality, kind and mode)."""
     memo = {} if memo is None else memo
@@ -37,8 +48,7 @@ def compute(key: str, scope: ReportScope, period: Period, memo: dict | None = No
     )
     if cache_key not in memo:
         memo[cache_key] = REGISTRY[key].func(scope, period)
-    result: Cell = memo[cache_key]
-    return result
+    return memo[cache_key]
 
 
 def register_builtin() -> None:

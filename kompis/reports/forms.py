@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kompis.accounts.access import coordinator_scope
+from kompis.accounts.models import User
 from kompis.core import figures
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project, Region
@@ -16,14 +18,18 @@ from kompis.reports.periods import Period, PeriodError, parse_period
 from kompis.reports.scope import ReportScope
 
 
-def regions_for(user: Any):
+def regions_for(user: User) -> QuerySet[Region]:
+    if user.organisation_id is None:
+        return Region.objects.none()
     qs = Region.objects.filter(organisation_id=user.organisation_id)
     if user.is_coordinator:
         qs = qs.filter(pk__in=user.regions.all())
     return qs
 
 
-def projects_for(user: Any):
+def projects_for(user: User) -> QuerySet[Project]:
+    if user.organisation_id is None:
+        return Project.objects.none()
     qs = Project.objects.filter(organisation_id=user.organisation_id)
     if user.is_coordinator:
         qs = qs.filter(coordinator_scope(user, project="pk")).distinct()
@@ -58,21 +64,21 @@ class ReportFilterForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    region = forms.ModelChoiceField(
+    region: forms.ModelChoiceField[Region] = forms.ModelChoiceField(
         label=_("Region"),
         queryset=Region.objects.none(),
         required=False,
         to_field_name="uid",
         empty_label=_("All regions"),
     )
-    project = forms.ModelChoiceField(
+    project: forms.ModelChoiceField[Project] = forms.ModelChoiceField(
         label=_("Project"),
         queryset=Project.objects.none(),
         required=False,
         to_field_name="uid",
         empty_label=_("All projects"),
     )
-    municipality = forms.ModelChoiceField(
+    municipality: forms.ModelChoiceField[Municipality] = forms.ModelChoiceField(
         label=_("Municipality"),
         queryset=Municipality.objects.all(),
         required=False,
@@ -89,14 +95,14 @@ class ReportFilterForm(forms.Form):
         choices=[("", _("In person and online")), ("physical", _("In person")), ("digital", _("Online"))],
     )
 
-    def __init__(self, *args: Any, user: Any, require_municipality: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, require_municipality: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        cast(forms.ModelChoiceField, self.fields["region"]).queryset = regions_for(user)
-        cast(forms.ModelChoiceField, self.fields["project"]).queryset = projects_for(user)
-        cast(forms.ModelChoiceField, self.fields["municipality"]).queryset = Municipality.objects.order_by(
-            "name"
-        )
+        cast("forms.ModelChoiceField[Region]", self.fields["region"]).queryset = regions_for(user)
+        cast("forms.ModelChoiceField[Project]", self.fields["project"]).queryset = projects_for(user)
+        cast(
+            "forms.ModelChoiceField[Municipality]", self.fields["municipality"]
+        ).queryset = Municipality.objects.order_by("name")
         self.fields["municipality"].required = require_municipality
         self.fields["year"].widget.attrs["placeholder"] = str(timezone.localdate().year)
 
@@ -122,7 +128,8 @@ class ReportFilterForm(forms.Form):
 
     @property
     def period(self) -> Period:
-        return self.cleaned_data["period"]
+        period: Period = self.cleaned_data["period"]  # set by clean() on every valid form
+        return period
 
     def scope(self) -> ReportScope:
         d = self.cleaned_data
@@ -136,15 +143,17 @@ class ReportFilterForm(forms.Form):
         )
 
 
-class StepForm(forms.ModelForm):
+class StepForm(forms.ModelForm[ChangeStep]):
     class Meta:
         model = ChangeStep
         fields = ["level", "text"]
         widgets = {"level": forms.Select(choices=Level.choices)}
 
 
-class IndicatorForm(forms.ModelForm):
-    step = forms.ModelChoiceField(queryset=ChangeStep.objects.none(), to_field_name="uid", label=_("Step"))
+class IndicatorForm(forms.ModelForm[Indicator]):
+    step: forms.ModelChoiceField[ChangeStep] = forms.ModelChoiceField(
+        queryset=ChangeStep.objects.none(), to_field_name="uid", label=_("Step")
+    )
     figure_key = forms.ChoiceField(label=_("Measured figure"), required=False)
 
     class Meta:
@@ -152,9 +161,9 @@ class IndicatorForm(forms.ModelForm):
         fields = ["step", "name", "figure_key", "target", "manual_value", "source"]
         help_texts = {"target": _("For a rate, in per cent (e.g. 60).")}
 
-    def __init__(self, *args: Any, project: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        step_field = cast(forms.ModelChoiceField, self.fields["step"])
+        step_field = cast("forms.ModelChoiceField[ChangeStep]", self.fields["step"])
         step_field.queryset = ChangeStep.objects.filter(project=project)
         cast(forms.ChoiceField, self.fields["figure_key"]).choices = [
             ("", _("Not measured in Kompis (enter the value)")),

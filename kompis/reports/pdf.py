@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kompis.reports.tidy import method_notes
 
+if TYPE_CHECKING:
+    from kompis.reports.report import Report
+
 
 def _css_string(text: str) -> str:
     return str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def key_figures(report) -> list[tuple[str, object]]:
+def key_figures(report: Report) -> list[tuple[str, object]]:
     s, m = report.summary, report.matches
     return [
         (_("Sign-ups"), s.cell("signups", "total")),
@@ -25,7 +30,7 @@ def key_figures(report) -> list[tuple[str, object]]:
     ]
 
 
-def heading(report) -> str:
+def heading(report: Report) -> str:
     if report.scope.municipality is not None:
         return _("Municipality report %(period)s") % {"period": report.period.label}
     if report.scope.project is not None:
@@ -33,7 +38,7 @@ def heading(report) -> str:
     return _("Impact report %(period)s") % {"period": report.period.label}
 
 
-def render_html(report) -> str:
+def render_html(report: Report) -> str:
     org = report.scope.organisation.name
     context = {
         "report": report,
@@ -52,7 +57,10 @@ def render_html(report) -> str:
     return render_to_string("reports/pdf.html", context)
 
 
-def render_pdf(report) -> bytes:
+def render_pdf(report: Report) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=render_html(report)).write_pdf()
+    pdf: bytes = HTML(
+        string=render_html(report)
+    ).write_pdf()  # WeasyPrint is untyped; write_pdf() gives bytes
+    return pdf

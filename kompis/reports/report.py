@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from kompis.audit.models import AuditEvent
 from kompis.reports import selectors as s
 from kompis.reports import theory
+from kompis.reports.figures import FigureMemo
 from kompis.reports.periods import STOCKHOLM, Period
 from kompis.reports.scope import ReportScope
 from kompis.reports.suppression import Table, suppress_tables
@@ -71,7 +72,7 @@ def scope_description(scope: ReportScope) -> str:
 def build_report(scope: ReportScope, period: Period, *, k: int | None = None, charts: bool = True) -> Report:
     """Computes every table of a report, suppressed; page, PDF, XLSX and CSV all render this object."""
     k = settings.SUPPRESSION_K if k is None else k
-    memo: dict = {}
+    memo: FigureMemo = {}
     token = s._MEMO.set({})
     try:
         return _build(scope, period, k, memo, charts)
@@ -79,7 +80,7 @@ def build_report(scope: ReportScope, period: Period, *, k: int | None = None, ch
         s._MEMO.reset(token)
 
 
-def _build(scope: ReportScope, period: Period, k: int, memo: dict, charts: bool) -> Report:
+def _build(scope: ReportScope, period: Period, k: int, memo: FigureMemo, charts: bool) -> Report:
     people, extra = s.summary_table(scope, period)
     tables = [
         s.trend_table(scope, period),
@@ -140,9 +141,10 @@ def cached_report(scope: ReportScope, period: Period, *, charts: bool = True) ->
     version = AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
     now = timezone.now()
     entry = cache.get(key)
+    report: Report
     max_age = getattr(settings, "REPORTS_CACHE_SECONDS", 120)
     if entry and (entry["version"] == version or (now - entry["at"]).total_seconds() < max_age):
-        report = entry["report"]
+        report = entry["report"]  # the cache hands back what we stored under this key: a Report
         report.scope = scope
     else:
         report = build_report(scope, period, k=k, charts=False)

@@ -3,30 +3,58 @@ kind or mode of match, and always to what the user may see."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TypedDict, Unpack
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 
 from kompis.accounts.access import is_staff_member
+from kompis.accounts.models import User
 from kompis.followup.models import FollowUp
 from kompis.matching.models import Match
+from kompis.municipalities.models import Municipality
+from kompis.organisations.models import Organisation, Project, Region
 from kompis.participants.models import Participant
+
+#: what `signature()` returns: organisation, the user's (regions, projects) or None, region, project,
+#: municipality, kind, mode
+Signature = tuple[
+    int, tuple[tuple[int, ...], tuple[int, ...]] | None, int | None, int | None, str | None, str, str
+]
+
+
+class ScopeFilters(TypedDict, total=False):
+    """The narrowing a report page or the command line may add to a scope."""
+
+    region: Region | None
+    project: Project | None
+    municipality: Municipality | None
+    kind: str
+    mode: str
+
+
+class ScopeChanges(ScopeFilters, total=False):
+    """What `narrowed` may change: the filters, and whose view it is."""
+
+    user: User | None
 
 
 @dataclass
 class ReportScope:
-    organisation: Any
-    user: Any = None  # None: the whole organisation (the CLI)
-    region: Any = None
-    project: Any = None
-    municipality: Any = None
+    organisation: Organisation
+    user: User | None = None  # None: the whole organisation (the CLI)
+    region: Region | None = None
+    project: Project | None = None
+    municipality: Municipality | None = None
     kind: str = ""  # individual | family (match figures only)
     mode: str = ""  # physical | digital (match figures only)
     _limits: tuple[list[int], list[int]] | None = field(default=None, repr=False)
 
     @classmethod
-    def for_user(cls, user: Any, **filters: Any) -> ReportScope:
+    def for_user(cls, user: User, **filters: Unpack[ScopeFilters]) -> ReportScope:
+        if user.organisation is None:  # staff_required lets only members of an organisation through
+            raise PermissionDenied
         return cls(organisation=user.organisation, user=user, **filters)
 
     def _user_limits(self) -> tuple[list[int], list[int]] | None:
@@ -78,24 +106,23 @@ class ReportScope:
     def followups(self) -> QuerySet[FollowUp]:
         return FollowUp.objects.filter(self.match_q("match__"))
 
-    def signature(self) -> tuple:
+    def signature(self) -> Signature:
         """What the figures depend on: equal signatures give equal figures."""
         limits = self._user_limits()
         return (
             self.organisation.pk,
-            tuple(map(tuple, limits)) if limits is not None else None,
-            *(getattr(obj, "pk", None) for obj in (self.region, self.project, self.municipality)),
+            (tuple(limits[0]), tuple(limits[1])) if limits is not None else None,
+            self.region.pk if self.region is not None else None,
+            self.project.pk if self.project is not None else None,
+            self.municipality.pk if self.municipality is not None else None,
             self.kind,
             self.mode,
         )
 
-    def narrowed(self, **changes: Any) -> ReportScope:
-        data = {
-            k: getattr(self, k)
-            for k in ("organisation", "user", "region", "project", "municipality", "kind", "mode")
-        }
-        data.update(changes)
-        return ReportScope(**data)
+    def narrowed(self, **changes: Unpack[ScopeChanges]) -> ReportScope:
+        fresh = replace(self, **changes)
+        fresh._limits = None  # worked out again, for the user it now has
+        return fresh
 
     @property
     def has_match_filter(self) -> bool:

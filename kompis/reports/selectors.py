@@ -24,11 +24,11 @@ import statistics
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date, datetime, timedelta
-from functools import wraps
-from typing import Any
+from functools import update_wrapper
+from typing import Any, Concatenate, ParamSpec, TypeVar, cast
 
 from django.db import connection
-from django.db.models import Aggregate, Count, F, FloatField, Func, Q, QuerySet
+from django.db.models import Aggregate, Count, F, FloatField, Func, Model, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -38,6 +38,7 @@ from kompis.accounts.access import coordinator_scope
 from kompis.core.fields import has_code
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project
+from kompis.participants.models import Participant
 from kompis.participants.vocab import LANGUAGES, Gender, MeetingMode
 from kompis.reports.periods import STOCKHOLM, Period
 from kompis.reports.scope import ReportScope
@@ -51,23 +52,37 @@ from kompis.reports.suppression import (
 )
 
 ROLES = ("newcomer", "established")
-_MEMO: ContextVar[dict | None] = ContextVar("kompis_report_memo", default=None)
+#: one report's selector results, keyed by selector, scope, period and arguments (each selector its own type)
+_MEMO: ContextVar[dict[tuple[object, ...], object] | None] = ContextVar("kompis_report_memo", default=None)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+M = TypeVar("M", bound=Model)
 
 
-def memoised(func: Callable) -> Callable:
+def memoised(
+    func: Callable[Concatenate[ReportScope, Period, P], R],
+) -> Callable[Concatenate[ReportScope, Period, P], R]:
     """Within one `build_report`, a selector runs once per scope and period (targets and the theory of
     change ask for the same figures as the summary)."""
 
-    @wraps(func)
-    def wrapper(scope: ReportScope, period: Period, *args: Any) -> Any:
+    def wrapper(scope: ReportScope, period: Period, /, *args: P.args, **kwargs: P.kwargs) -> R:
         memo = _MEMO.get()
         if memo is None:
-            return func(scope, period, *args)
-        key = (func.__name__, scope.signature(), period.start, period.end, args)
+            return func(scope, period, *args, **kwargs)
+        key = (
+            func.__name__,
+            scope.signature(),
+            period.start,
+            period.end,
+            args,
+            tuple(sorted(kwargs.items())),
+        )
         if key not in memo:
-            memo[key] = func(scope, period, *args)
-        return memo[key]
+            memo[key] = func(scope, period, *args, **kwargs)
+        return cast(R, memo[key])  # stored under func's own name just above: func's result type
 
+    update_wrapper(wrapper, func)
     return wrapper
 
 
@@ -232,7 +247,7 @@ def ended_by_reason(scope: ReportScope, period: Period) -> list[tuple[str, int]]
 # --- breakdowns of the sign-ups -----------------------------------------------------------------------
 
 
-def signups(scope: ReportScope, period: Period) -> QuerySet:
+def signups(scope: ReportScope, period: Period) -> QuerySet[Participant]:
     return scope.participants().filter(_in("signed_up_at", period))
 
 
@@ -287,7 +302,7 @@ def by_language(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]
     return out
 
 
-def monthly(qs: QuerySet, field_name: str, period: Period) -> dict[date, int]:
+def monthly(qs: QuerySet[M], field_name: str, period: Period) -> dict[date, int]:
     rows = (
         qs.filter(_in(field_name, period))
         .annotate(month=TruncMonth(field_name, tzinfo=STOCKHOLM))

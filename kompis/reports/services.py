@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Max
 
+from kompis.audit.actors import Actor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
+from kompis.organisations.models import Project
 from kompis.reports.models import ChangeStep, Indicator
 
 
-def add_step(*, actor: Any, project: Any, level: str, text: str) -> ChangeStep:
+def add_step(*, actor: Actor, project: Project, level: str, text: str) -> ChangeStep:
     with transaction.atomic():
         position = (
             ChangeStep.objects.filter(project=project, level=level).aggregate(m=Max("position"))["m"] or 0
@@ -28,7 +30,7 @@ def add_step(*, actor: Any, project: Any, level: str, text: str) -> ChangeStep:
     return step
 
 
-def delete_step(*, actor: Any, step: ChangeStep) -> None:
+def delete_step(*, actor: Actor, step: ChangeStep) -> None:
     with transaction.atomic():
         record(
             actor=actor,
@@ -39,9 +41,25 @@ def delete_step(*, actor: Any, step: ChangeStep) -> None:
         step.delete()
 
 
-def add_indicator(*, actor: Any, step: ChangeStep, **fields: Any) -> Indicator:
+def add_indicator(
+    *,
+    actor: Actor,
+    step: ChangeStep,
+    name: str,
+    figure_key: str = "",
+    target: Decimal | None = None,
+    manual_value: Decimal | None = None,
+    source: str = "",
+) -> Indicator:
     with transaction.atomic():
-        indicator = Indicator.objects.create(step=step, **fields)
+        indicator = Indicator.objects.create(
+            step=step,
+            name=name,
+            figure_key=figure_key,
+            target=target,
+            manual_value=manual_value,
+            source=source,
+        )
         record(
             actor=actor,
             action=EventType.REPORTS_INDICATOR_ADDED,
@@ -52,7 +70,7 @@ def add_indicator(*, actor: Any, step: ChangeStep, **fields: Any) -> Indicator:
     return indicator
 
 
-def delete_indicator(*, actor: Any, indicator: Indicator) -> None:
+def delete_indicator(*, actor: Actor, indicator: Indicator) -> None:
     with transaction.atomic():
         record(
             actor=actor,

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 from django.conf import settings
 
@@ -125,7 +125,7 @@ def _copy(table: Table) -> Table:
     return replace(table, rows=rows)
 
 
-def _is_count(cell: Cell | None) -> bool:
+def _is_count(cell: Cell | None) -> TypeGuard[Cell]:
     return cell is not None and cell.kind == COUNT and cell.value is not None
 
 
@@ -134,10 +134,11 @@ def _sums(table: Table) -> list[tuple[Cell, list[Cell]]]:
     out: list[tuple[Cell, list[Cell]]] = []
 
     def add(total: Cell | None, parts: list[Cell | None]) -> None:
-        if not (_is_count(total) and parts and all(_is_count(p) for p in parts)):
+        counts = [p for p in parts if _is_count(p)]
+        if not (_is_count(total) and parts and len(counts) == len(parts)):
             return
-        if total.value == sum(p.value for p in parts):  # type: ignore[union-attr,misc]
-            out.append((total, parts))  # type: ignore[arg-type]
+        if total.value == sum(p.value or 0 for p in counts):  # counts: no value is None
+            out.append((total, counts))
 
     total_cols = [c.key for c in table.columns if c.is_total]
     part_cols = [c.key for c in table.columns if not c.is_total]

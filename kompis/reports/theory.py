@@ -32,7 +32,7 @@ def figure_ref(key: str, scope: ReportScope, project: Project, period: Period, c
     return fig.ref if project_scope(scope, project).signature() == scope.signature() else ""
 
 
-def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) -> Table:
+def targets_table(scope: ReportScope, period: Period, memo: figures.FigureMemo | None = None) -> Table:
     """Targets versus actual per project, counted over the part of the period within the project's dates."""
     rows = []
     for project in projects_in_scope(scope):
@@ -72,7 +72,7 @@ def targets_table(scope: ReportScope, period: Period, memo: dict | None = None) 
     )
 
 
-def theory_tables(scope: ReportScope, period: Period, memo: dict) -> list[dict[str, Any]]:
+def theory_tables(scope: ReportScope, period: Period, memo: figures.FigureMemo) -> list[dict[str, Any]]:
     out = []
     projects = projects_in_scope(scope)
     steps_by_project: dict[int, list[ChangeStep]] = {}

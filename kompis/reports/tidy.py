@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, Cell, Column, Row, Table, suppression_note
+
+if TYPE_CHECKING:
+    from kompis.reports.report import Report
 
 ROLE_KEYS = ("newcomer", "established", "total")
 HEADER = ["section", "dimension", "category", "label", "role", "measure", "value", "suppressed"]
@@ -87,7 +91,7 @@ def facts(tables: list[Table]) -> Iterator[Fact]:
                 yield Fact(table.key, dimension, category, row.label if category else "", role, measure, cell)
 
 
-def method_notes(report) -> list[str]:
+def method_notes(report: Report) -> list[str]:
     """The method notes printed at the end of every report (and in the page and the workbook)."""
     counts = report.facts["counts"]
     k = report.k
@@ -133,7 +137,7 @@ def method_notes(report) -> list[str]:
             "answered": answered.display(k),
             "asked": asked.display(k),
             "rate": f"{answered.value / asked.value * 100:.0f} %"
-            if not (asked.suppressed or answered.suppressed) and asked.value
+            if not (asked.suppressed or answered.suppressed) and asked.value and answered.value is not None
             else "–",
         },
         _(

@@ -3,19 +3,18 @@ change editor (admins and coordinators, for projects in their scope)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from kompis.accounts.access import people_required, staff_required
+from kompis.accounts.requests import StaffRequest
 from kompis.reports import services
 from kompis.reports.forms import IndicatorForm, ReportFilterForm, StepForm, projects_for
 from kompis.reports.models import ChangeStep, Indicator
-from kompis.reports.report import cached_report
+from kompis.reports.report import Report, cached_report
 from kompis.reports.tidy import method_notes
 
 FORMATS = {
@@ -25,7 +24,7 @@ FORMATS = {
 }
 
 
-def render_report(report: Any, fmt: str) -> bytes:
+def render_report(report: Report, fmt: str) -> bytes:
     if fmt == "pdf":
         from kompis.reports.pdf import render_pdf
 
@@ -39,7 +38,7 @@ def render_report(report: Any, fmt: str) -> bytes:
     return render_csv(report)
 
 
-def filename(report: Any, fmt: str) -> str:
+def filename(report: Report, fmt: str) -> str:
     parts = ["kompis", report.scope.organisation.slug]
     for obj in (report.scope.project, report.scope.municipality):
         if obj is not None:
@@ -48,7 +47,7 @@ def filename(report: Any, fmt: str) -> str:
     return "-".join(parts) + f".{fmt}"
 
 
-def _page(request: HttpRequest, *, municipality_mode: bool) -> HttpResponse:
+def _page(request: StaffRequest, *, municipality_mode: bool) -> HttpResponse:
     params = request.GET
     form = ReportFilterForm(params, user=request.user, require_municipality=municipality_mode)
     report = None
@@ -69,23 +68,23 @@ def _page(request: HttpRequest, *, municipality_mode: bool) -> HttpResponse:
             "query": query,
             "municipality_mode": municipality_mode,
             "source_label": _("Source"),
-            "can_edit_theory": getattr(request.user, "can_see_people", False),
+            "can_edit_theory": request.user.can_see_people,
         },
     )
 
 
 @staff_required
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: StaffRequest) -> HttpResponse:
     return _page(request, municipality_mode=False)
 
 
 @staff_required
-def municipality(request: HttpRequest) -> HttpResponse:
+def municipality(request: StaffRequest) -> HttpResponse:
     return _page(request, municipality_mode=True)
 
 
 @staff_required
-def download(request: HttpRequest, fmt: str) -> HttpResponse:
+def download(request: StaffRequest, fmt: str) -> HttpResponse:
     if fmt not in FORMATS:
         raise Http404("No such format")
     form = ReportFilterForm(request.GET, user=request.user)
@@ -103,7 +102,7 @@ def download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 @people_required
-def theory_of_change(request: HttpRequest) -> HttpResponse:
+def theory_of_change(request: StaffRequest) -> HttpResponse:
     projects = projects_for(request.user).order_by("-starts_on", "name")
     project = None
     if uid := request.GET.get("project"):
@@ -120,27 +119,40 @@ def theory_of_change(request: HttpRequest) -> HttpResponse:
             if action == "add_step":
                 step_form = StepForm(request.POST, prefix="step")
                 if step_form.is_valid():
-                    services.add_step(actor=request.user, project=project, **step_form.cleaned_data)
+                    services.add_step(
+                        actor=request.user,
+                        project=project,
+                        level=step_form.cleaned_data["level"],
+                        text=step_form.cleaned_data["text"],
+                    )
                     messages.success(request, _("Step added."))
                     return redirect(f"{request.path}?project={project.uid}")
             elif action == "add_indicator":
                 indicator_form = IndicatorForm(request.POST, prefix="ind", project=project)
                 if indicator_form.is_valid():
-                    services.add_indicator(actor=request.user, **indicator_form.cleaned_data)
+                    data = indicator_form.cleaned_data
+                    services.add_indicator(
+                        actor=request.user,
+                        step=data["step"],
+                        name=data["name"],
+                        figure_key=data["figure_key"],
+                        target=data["target"],
+                        manual_value=data["manual_value"],
+                        source=data["source"],
+                    )
                     messages.success(request, _("Indicator added."))
                     return redirect(f"{request.path}?project={project.uid}")
             elif action == "delete_step":
-                step = ChangeStep.objects.filter(project=project, uid=_uuid(request.POST.get("uid"))).first()  # type: ignore[misc]
+                uid = _uuid(request.POST.get("uid"))
+                step = ChangeStep.objects.filter(project=project, uid=uid).first() if uid else None
                 if step is None:
                     raise Http404("No such step")
                 services.delete_step(actor=request.user, step=step)
                 messages.success(request, _("Step deleted."))
                 return redirect(f"{request.path}?project={project.uid}")
             elif action == "delete_indicator":
-                ind = Indicator.objects.filter(
-                    step__project=project,
-                    uid=_uuid(request.POST.get("uid")),  # type: ignore[misc]
-                ).first()
+                uid = _uuid(request.POST.get("uid"))
+                ind = Indicator.objects.filter(step__project=project, uid=uid).first() if uid else None
                 if ind is None:
                     raise Http404("No such indicator")
                 services.delete_indicator(actor=request.user, indicator=ind)

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import io
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from kompis.core.cells import put
 from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, TARGET, marks_legend
 from kompis.reports.tidy import machine_value, method_notes
+
+if TYPE_CHECKING:
+    from kompis.reports.report import Report
 
 FORMATS = {COUNT: "#,##0", TARGET: "#,##0", RATE: "0%", PERCENT: "0", DAYS: "0"}
 THIN = Side(style="thin", color="999999")
@@ -30,9 +34,11 @@ def _sheet_name(title: str, used: set[str]) -> str:
     return name
 
 
-def render_xlsx(report) -> bytes:
+def render_xlsx(report: Report) -> bytes:
     wb = Workbook()
-    about: Any = wb.active
+    about = wb.active
+    if not isinstance(about, Worksheet):  # a new workbook's active sheet is its one worksheet
+        raise TypeError("a new workbook starts with a worksheet")
     used: set[str] = set()
     about.title = _sheet_name(_("About"), used)
     put(about, 1, 1, report.scope.organisation.name)  # text typed by people is never a formula
@@ -52,8 +58,8 @@ def render_xlsx(report) -> bytes:
         about.merge_cells(start_row=i, start_column=1, end_row=i, end_column=6)
         about.row_dimensions[i].height = 15 * (1 + len(note) // 95)
     about.column_dimensions["A"].width = 18
-    for col in "BCDEF":
-        about.column_dimensions[col].width = 18
+    for letter in "BCDEF":
+        about.column_dimensions[letter].width = 18
     for table in report.all_tables():
         ws = wb.create_sheet(_sheet_name(table.title, used))
         put(ws, 1, 1, table.title).font = Font(bold=True, size=12)

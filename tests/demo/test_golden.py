@@ -23,13 +23,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from kompis.followup.models import FollowUp, Task
+from kompis.followup.models import FollowUp
 from kompis.matching.models import Match
 from kompis.organisations.models import Organisation
 from kompis.participants.models import Consent, Participant
 from kompis.reports import selectors
 from kompis.reports.periods import parse_period
 from kompis.reports.scope import ReportScope
+from kompis.worklist.models import Task
 
 GOLDEN = Path(__file__).with_name("golden_figures.json")
 FROZEN_NOW = datetime(2026, 10, 15, 12, 0, tzinfo=ZoneInfo("Europe/Stockholm"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kompis.demo import build as demo
 
@@ -13,7 +13,7 @@ class Command(BaseCommand):
         "The same --seed gives the same data."
     )
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
             "--participants", type=int, default=2000, help="How many participants (default 2000)."
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             help="Create nothing if any organisation exists already (used by `make run`).",
         )
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    def handle(self, *args: Any, **options: Any) -> None:  # Any: parsed options, as BaseCommand declares them
         if options["participants"] < 0:
             raise CommandError("--participants cannot be negative")
         if options["if_empty"] and demo.any_organisation_exists():

@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
 from kompis.municipalities.models import Municipality
@@ -25,7 +25,7 @@ def fail(message: str) -> CommandError:
 class Command(BaseCommand):
     help = "Write an impact report (PDF, XLSX or CSV) for an organisation, a project or a municipality."
 
-    def add_arguments(self, parser: Any) -> None:
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--organisation", required=True, help="organisation slug")
         parser.add_argument("--project", help="project name or uid")
         parser.add_argument("--municipality", help="4-digit municipality code (SCB), e.g. 0380")
@@ -38,7 +38,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", required=True, help="file to write (replaced atomically)")
         parser.add_argument("--language", default="sv", choices=["sv", "en"])
 
-    def handle(self, *args: Any, **opts: Any) -> None:
+    def handle(self, *args: Any, **opts: Any) -> None:  # Any: parsed options, as BaseCommand declares them
         from kompis.reports.report import build_report
         from kompis.reports.views import render_report
 
