@@ -461,7 +461,7 @@ def generate(
             heard_from = "other"
 
         phone = PHONE_FORMAT.format(rng.randrange(100)) if rng.random() < 0.65 else ""
-        person = Participant(  # type: ignore[misc]  # CodeListFields hold lists of codes
+        person = Participant(
             organisation=org,
             region=region,
             project=project,
