@@ -32,3 +32,6 @@ class FollowupConfig(AppConfig):
         participant_withdrawing.connect(
             on_participant_withdrawing, dispatch_uid="followup.on_participant_withdrawing"
         )
+        from kompis.followup import participant_panels
+
+        participant_panels.register()  # the mails on a participant's page

@@ -19,3 +19,6 @@ class MatchingConfig(AppConfig):
         from kompis.matching import history
 
         history.register_history()
+        from kompis.matching import participant_hooks
+
+        participant_hooks.connect()  # the matches on a participant's page; her proposals when she leaves

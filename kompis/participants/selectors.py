@@ -122,14 +122,3 @@ def staff_overview(*, user: Any) -> Overview:
         names = [r.name for r in user.regions.all()] + [p.name for p in user.projects.all()]
         scope = ", ".join(names)
     return Overview(figures=figures, scope=scope)
-
-
-def matches_of(participant: Participant) -> Any:
-    """The participant's matches, newest first (any status)."""
-    from kompis.matching.models import Match
-
-    return (
-        Match.objects.filter(Q(newcomer=participant) | Q(established=participant))
-        .select_related("newcomer", "established")
-        .order_by("-created_at")
-    )

@@ -8,11 +8,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kompis.audit.actors import ParticipantActor, SystemActor
+from kompis.audit.actors import Actor, ParticipantActor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.models import AuditEvent
 from kompis.audit.services import record
@@ -21,7 +20,7 @@ from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import cancel_queued_for, queue_mail
 from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
-from kompis.participants.signals import participant_withdrawing
+from kompis.participants.signals import WithdrawalCounts, participant_withdrawing
 from kompis.participants.vocab import Source, Status
 
 CONFIRM_PURPOSE = "signup.confirm"
@@ -316,13 +315,12 @@ def resume_due_pauses(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def withdraw_participant(*, actor: Any, participant: Participant, reason: str = "") -> bool:
+def withdraw_participant(*, actor: Actor, participant: Participant, reason: str = "") -> bool:
     """The person leaves (by her own page or by staff), all in this one transaction: every mail to or about
-    her that has not gone out is cancelled, her active matches end with reason "withdrew" (each partner
-    back to the pool with priority and a short neutral mail), open proposals with her are withdrawn, her
-    consents are marked withdrawn. Her links then show a "you have left" page. False if she had left."""
-    from kompis.matching.models import Match, Proposal, ProposalState
-
+    her that has not gone out is cancelled, her consents are marked withdrawn, and the apps above are told
+    (`participant_withdrawing`): her active matches end with reason "withdrew" (each partner back to the
+    pool with priority and a short neutral mail), open proposals with her are withdrawn. Her links then
+    show a "you have left" page. False if she had left."""
     person = Participant.objects.select_for_update().get(pk=participant.pk)
     if person.status == Status.WITHDRAWN:
         return False
@@ -333,23 +331,10 @@ def withdraw_participant(*, actor: Any, participant: Participant, reason: str = 
     person.save(update_fields=["status", "paused_until", "rematch_priority", "updated_at"])
     participant.status, participant.paused_until = person.status, None
     participant.rematch_priority = False
-    matches = list(
-        Match.objects.active()
-        .filter(Q(newcomer=person) | Q(established=person))
-        .select_related("newcomer", "established")
-    )
-    # The partner's introduction names her; rows queued before mails carried `about` are found by key.
-    partner_intros = tuple(
-        f"introduction:{m.uid}:{m.established.uid if m.newcomer_id == person.pk else m.newcomer.uid}"
-        for m in matches
-    )
-    cancelled = cancel_queued_for(
-        participant_id=person.pk, about_uid=str(person.uid), dedupe_keys=partner_intros
-    )
-    # The follow-up app ends her active matches (same transaction; an error there rolls all of this back).
-    participant_withdrawing.send(sender=Participant, actor=actor, participant=person, cancelled=cancelled)
-    Proposal.objects.filter(Q(newcomer=person) | Q(established=person), state=ProposalState.PROPOSED).update(
-        state=ProposalState.SUPERSEDED
+    cancelled = cancel_queued_for(participant_id=person.pk, about_uid=str(person.uid))
+    # The apps above do their part here (same transaction; an error there rolls all of this back).
+    counts = _added_up(
+        participant_withdrawing.send(sender=Participant, actor=actor, participant=person, cancelled=cancelled)
     )
     consents = Consent.objects.filter(participant=person, withdrawn_at__isnull=True).update(withdrawn_at=now)
     reason = reason.strip()[:500]
@@ -364,13 +349,23 @@ def withdraw_participant(*, actor: Any, participant: Participant, reason: str = 
         action=EventType.PARTICIPANT_WITHDRAWN,
         obj=person,
         data={
-            "mails_cancelled": len(cancelled),
-            "matches_ended": len(matches),
+            "mails_cancelled": len(cancelled) + counts.get("mails_cancelled", 0),
+            "matches_ended": counts.get("matches_ended", 0),
             "consents_withdrawn": consents,
             "reason_given": bool(reason),
         },
     )
     return True
+
+
+def _added_up(responses: list[tuple[object, object]]) -> WithdrawalCounts:
+    """The `WithdrawalCounts` the receivers returned, added up (a receiver may return None)."""
+    total: WithdrawalCounts = {"mails_cancelled": 0, "matches_ended": 0}
+    for _receiver, counts in responses:
+        if isinstance(counts, dict):
+            total["mails_cancelled"] += int(counts.get("mails_cancelled", 0))
+            total["matches_ended"] += int(counts.get("matches_ended", 0))
+    return total
 
 
 @transaction.atomic

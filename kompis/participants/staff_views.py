@@ -12,12 +12,12 @@ from django.views.decorators.http import require_POST
 from kompis.accounts.access import people_required
 from kompis.audit.selectors import history_of
 from kompis.audit.sentences import history_lines
-from kompis.followup.selectors import mail_rows
 from kompis.municipalities.models import Municipality
 from kompis.participants import services, staff_services
-from kompis.participants.access import get_participant_for_user, visible_people
+from kompis.participants.access import get_participant_for_user
 from kompis.participants.forms import NoteForm, PauseForm, WithdrawForm
-from kompis.participants.selectors import ParticipantFilter, filtered_participants, matches_of
+from kompis.participants.panels import rendered_panels
+from kompis.participants.selectors import ParticipantFilter, filtered_participants
 from kompis.participants.staff_forms import ScopedStaffForm, StaffAddForm, out_of_scope_message
 from kompis.participants.vocab import LANGUAGES, MeetingMode, ParticipantRole, Status
 
@@ -51,8 +51,6 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 @people_required
 def participant_detail(request: HttpRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
-    matches = list(matches_of(participant))
-    people = visible_people(request.user, [p for m in matches for p in (m.newcomer, m.established)])
     return render(
         request,
         "participants/detail.html",
@@ -62,11 +60,8 @@ def participant_detail(request: HttpRequest, participant_id: str) -> HttpRespons
             "history": history_lines(request.user, history_of(participant)[:100]),
             "notes": participant.notes.select_related("author")[:100],
             "consents": participant.consents.all(),
-            "matches": [
-                {"match": m, "newcomer": people[m.newcomer_id], "established": people[m.established_id]}
-                for m in matches
-            ],
-            "mails": mail_rows(request.user, participant.mails.order_by("-created_at")[:50]),
+            # what the apps above show about her (her matches, the mails to her): kompis.participants.panels
+            "panels": rendered_panels(request, request.user, participant),
             "note_form": NoteForm(),
             "pause_form": PauseForm(),
             "withdraw_form": WithdrawForm(),
