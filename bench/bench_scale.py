@@ -128,7 +128,7 @@ def import_export(n: int, slug: str) -> tuple[float, float]:
 
 
 def feed_and_run(size: int, slug: str) -> tuple[float, float, int]:
-    from kompis.matching import feed, services
+    from kompis.matching import feed, runs
     from tests.matching.scale_pool import create_waiting_pool
 
     org, uppsala, admin = make_organisation(slug)
@@ -138,7 +138,7 @@ def feed_and_run(size: int, slug: str) -> tuple[float, float, int]:
     fed = time.perf_counter() - t
     assert len(pool.newcomers) + len(pool.established) == size
     t = time.perf_counter()
-    run = services.run_matching(actor=admin, organisation=org, region=uppsala)
+    run = runs.run_inline(actor=admin, organisation=org, region=uppsala)
     return fed, time.perf_counter() - t, int(run.stats["pairs"])
 
 

@@ -10,6 +10,7 @@ import factory
 from django.utils import timezone
 
 from kompis.accounts.models import Role, User
+from kompis.matching.models import Match
 from kompis.organisations.models import Organisation, Project, ProjectTarget, Region
 from kompis.participants.models import Participant
 
@@ -41,6 +42,24 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
             else timezone.now()
         )
     )
+
+
+class MatchFactory(factory.django.DjangoModelFactory):
+    """A match written directly, as if approved earlier (no run, no audit, no introduction mails).
+
+    Give it the two people (``MatchFactory(newcomer=n, established=e)``); the organisation is the
+    newcomer's, the mode digital. Anything else (``status``, ``created_at``, ``kind`` …) as keywords.
+    """
+
+    class Meta:
+        model = Match
+
+    newcomer = factory.SubFactory(ParticipantFactory, role="newcomer")
+    established = factory.SubFactory(
+        ParticipantFactory, role="established", organisation=factory.SelfAttribute("..newcomer.organisation")
+    )
+    organisation = factory.LazyAttribute(lambda o: o.newcomer.organisation)
+    mode = "digital"
 
 
 @dataclass

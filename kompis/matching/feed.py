@@ -10,7 +10,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 from django.db.models import Count, QuerySet
 from django.utils import timezone
@@ -18,6 +18,7 @@ from django.utils import timezone
 from kompis.matching import engine
 from kompis.matching.engine.weights import COMPONENTS
 from kompis.matching.models import ExcludedPair, Match, MatchingSettings
+from kompis.organisations.models import Organisation, Project, Region
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
 
@@ -39,6 +40,9 @@ FEED_FIELDS = (
     "availability",
     "rematch_priority",
 )
+#: The engine's weights as stored (MatchingSettings.weights, a run's weights): a JSON object of
+#: {component: {"weight": number, "must": bool}} and a few numbers, read by engine.Weights.from_mapping.
+WeightsMapping: TypeAlias = dict[str, Any]
 #: A participant whose match ended with "re-match" counts as having waited this much longer (first in line).
 REMATCH_PRIORITY_DAYS = 365
 
@@ -57,7 +61,7 @@ class Pool:
 
 
 def scope_participants(
-    *, organisation: Any, region: Any = None, project: Any = None
+    *, organisation: Organisation, region: Region | None = None, project: Project | None = None
 ) -> QuerySet[Participant]:
     qs = Participant.objects.filter(organisation=organisation)
     if region is not None:
@@ -72,7 +76,7 @@ def waiting_participants(qs: QuerySet[Participant]) -> QuerySet[Participant]:
     return qs.filter(status=Status.WAITING, email_bouncing=False)
 
 
-def active_match_counts(*, organisation: Any) -> Counter[int]:
+def active_match_counts(*, organisation: Organisation) -> Counter[int]:
     counts: Counter[int] = Counter()
     active = Match.objects.filter(organisation=organisation).active()
     for column in ("newcomer_id", "established_id"):
@@ -81,7 +85,7 @@ def active_match_counts(*, organisation: Any) -> Counter[int]:
     return counts
 
 
-def exclusions(*, organisation: Any, ids: set[str] | None = None) -> set[tuple[str, str]]:
+def exclusions(*, organisation: Organisation, ids: set[str] | None = None) -> set[tuple[str, str]]:
     """Pairs never to propose: staff rejections, staff exclusions and every earlier or current match."""
     out: set[tuple[str, str]] = set()
     for qs in (
@@ -95,7 +99,7 @@ def exclusions(*, organisation: Any, ids: set[str] | None = None) -> set[tuple[s
     return out
 
 
-def to_engine(row: tuple[Any, ...], *, capacity: int, tz: Any = None) -> engine.Participant:
+def to_engine(row: tuple[Any, ...], *, capacity: int, tz: dt.tzinfo | None = None) -> engine.Participant:
     (
         pk,
         role,
@@ -137,7 +141,10 @@ def to_engine(row: tuple[Any, ...], *, capacity: int, tz: Any = None) -> engine.
 
 
 def build_pool(
-    qs: QuerySet[Participant], *, organisation: Any, progress: Callable[[int, int], None] | None = None
+    qs: QuerySet[Participant],
+    *,
+    organisation: Organisation,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Pool:
     """The engine's input for the waiting participants of ``qs`` (capacity = capacity left).
 
@@ -168,13 +175,13 @@ def person_to_engine(participant: Participant, *, capacity: int) -> engine.Parti
 # --- weights -------------------------------------------------------------------------------------
 
 
-def default_weights_mapping() -> dict[str, Any]:
+def default_weights_mapping() -> WeightsMapping:
     w = engine.Weights()
     return weights_to_mapping(w)
 
 
-def weights_to_mapping(w: engine.Weights) -> dict[str, Any]:
-    data: dict[str, Any] = {
+def weights_to_mapping(w: engine.Weights) -> WeightsMapping:
+    data: WeightsMapping = {
         name: {"weight": getattr(w, name).weight, "must": getattr(w, name).must} for name in COMPONENTS
     }
     data.update(
@@ -185,7 +192,7 @@ def weights_to_mapping(w: engine.Weights) -> dict[str, Any]:
     return data
 
 
-def weights_for(organisation: Any) -> engine.Weights:
+def weights_for(organisation: Organisation) -> engine.Weights:
     """The organisation's weights (engine defaults when none are saved or they are invalid)."""
     data = (
         MatchingSettings.objects.filter(organisation=organisation).values_list("weights", flat=True).first()

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kompis.accounts.models import User
 from kompis.matching import engine
 from kompis.matching.access import scopes_for_user
 from kompis.matching.engine.weights import COMPONENTS
@@ -40,7 +41,7 @@ class RunForm(forms.Form):
         help_text=_("For finding the run again later. Without a name it is called by its scope and date."),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         regions, projects = scopes_for_user(user)
         self.regions = {str(r.uid): r for r in regions}
@@ -54,7 +55,9 @@ class RunForm(forms.Form):
         choices += [
             (f"project:{uid}", _("Project: %(name)s") % {"name": p.name}) for uid, p in self.projects.items()
         ]
-        self.fields["scope"].choices = choices  # type: ignore[attr-defined]
+        scope = self.fields["scope"]
+        assert isinstance(scope, forms.ChoiceField)  # the declared field above; narrows for the type checker
+        scope.choices = choices
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -155,4 +158,6 @@ class ManualMatchForm(forms.Form):
         from kompis.matching.manual import OVERRIDABLE, RULE_LABELS
 
         super().__init__(*args, **kwargs)
-        self.fields["override"].choices = [(c, RULE_LABELS[c]) for c in OVERRIDABLE]  # type: ignore[attr-defined]
+        override = self.fields["override"]
+        assert isinstance(override, forms.MultipleChoiceField)  # the declared field above
+        override.choices = [(c, RULE_LABELS[c]) for c in OVERRIDABLE]

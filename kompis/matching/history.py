@@ -6,8 +6,6 @@ Partners are shown through participants' `visible_people`: outside the user's sc
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext as _
 
 from kompis.audit.models import AuditEvent
@@ -21,6 +19,7 @@ from kompis.audit.sentences import (
     register_details,
     register_resolver,
 )
+from kompis.matching.access import AnyUser
 from kompis.matching.models import Match
 from kompis.participants.access import visible_people
 
@@ -61,7 +60,7 @@ SENTENCES: dict[str, Sentence] = {
 }
 
 
-def resolve_partners(user: Any, events: list[AuditEvent], context: Context) -> None:
+def resolve_partners(user: AnyUser, events: list[AuditEvent], context: Context) -> None:
     """For each "matched" event: the partner of the person whose history it is, as `user` may see them."""
     match_uids: dict[str, str] = {}  # match uid -> the participant uid whose history names it
     for e in events:
@@ -81,7 +80,7 @@ def resolve_partners(user: Any, events: list[AuditEvent], context: Context) -> N
             context.partners[(str(m.uid), str(me.uid))] = views[other.pk]
 
 
-def end_reasons(user: Any, events: list[AuditEvent]) -> dict[str, str]:
+def end_reasons(user: AnyUser, events: list[AuditEvent]) -> dict[str, str]:
     """Staff's words for why a match ended, read from the match itself (they are not kept in the log)."""
     uids = [e.object_id for e in events if e.data.get("reason_on_match") and is_uid(e.object_id)]
     if not uids:

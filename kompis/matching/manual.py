@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompis.audit.actors import Actor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.matching import services
@@ -27,7 +27,7 @@ from kompis.matching.engine.encode import build_problem
 from kompis.matching.engine.reasons import pair_reasons
 from kompis.matching.feed import person_to_engine, weights_for
 from kompis.matching.models import ExcludedPair, ExclusionReason, Match, Proposal, ProposalState
-from kompis.matching.reasons import language_name
+from kompis.matching.reasons import ReasonJSON, language_name, reasons_to_json
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
 
@@ -88,7 +88,7 @@ class PairCheck:
     established: Participant
     rules: list[RuleCheck] = field(default_factory=list)
     score: float = 0.0
-    reasons: list[dict[str, Any]] = field(default_factory=list)
+    reasons: list[ReasonJSON] = field(default_factory=list)
     exclusion: ExcludedPair | None = None
 
     @property
@@ -183,13 +183,13 @@ def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
             out.rules.append(RuleCheck(code, code not in failed, True))
     points, reasons = pair_reasons(prob, 0, 0)
     out.score = round(points / 100.0, 2)
-    out.reasons = services.reasons_to_json(reasons)
+    out.reasons = reasons_to_json(reasons)
     return out
 
 
 @transaction.atomic
 def create_manual_match(
-    *, actor: Any, newcomer: Participant, established: Participant, overrides: Iterable[str], reason: str
+    *, actor: Actor, newcomer: Participant, established: Participant, overrides: Iterable[str], reason: str
 ) -> Match:
     """Match two waiting people by hand, like approving a proposal (introduction mails, audit).
 
@@ -231,11 +231,11 @@ def create_manual_match(
 
 
 @transaction.atomic
-def add_exclusion(*, actor: Any, newcomer: Participant, established: Participant) -> ExcludedPair:
+def add_exclusion(*, actor: Actor, newcomer: Participant, established: Participant) -> ExcludedPair:
     """Never propose (or match by hand) these two; their open proposals are withdrawn."""
     if newcomer.role != "newcomer" or established.role != "established":
         raise services.MatchConflict(_("An exclusion is between a newcomer and an established participant."))
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = services.staff_of(actor)
     pair, created = ExcludedPair.objects.get_or_create(
         newcomer=newcomer,
         established=established,
@@ -260,7 +260,7 @@ def add_exclusion(*, actor: Any, newcomer: Participant, established: Participant
 
 
 @transaction.atomic
-def remove_exclusion(*, actor: Any, newcomer: Participant, established: Participant) -> bool:
+def remove_exclusion(*, actor: Actor, newcomer: Participant, established: Participant) -> bool:
     """Lift a staff exclusion or a rejection between two people (an earlier match stays excluded)."""
     pair = ExcludedPair.objects.select_for_update().filter(newcomer=newcomer, established=established).first()
     if pair is None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from kompis.core.fields import opaque_id_field
+
+if TYPE_CHECKING:
+    from kompis.organisations.models import Project, Region
 
 
 class Solver(models.TextChoices):
@@ -50,7 +53,7 @@ class RunError(models.TextChoices):
     WORKER_LOST = "worker_lost", _("The background worker stopped while the run was in progress.")
 
 
-def scope_label(*, region: Any, project: Any) -> str:
+def scope_label(*, region: Region | None, project: Project | None) -> str:
     """ "Uppsala", "Uppsala / Familjekompis", or "Whole organisation": how a run's scope is named."""
     return " / ".join(str(x) for x in (region, project) if x is not None) or str(_("Whole organisation"))
 

@@ -3,13 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict
 
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from kompis.matching.engine import Reason
 from kompis.participants.vocab import AVAILABILITY, INTERESTS, LANGUAGES
+
+
+class ReasonJSON(TypedDict):
+    """A reason as stored on a proposal or a match (JSON): a code, its parameters, its points."""
+
+    code: str
+    #: the engine's parameters of the reason (counts, codes, lists of codes): JSON values
+    params: dict[str, Any]
+    points: float
+
+
+class RenderedReason(TypedDict):
+    text: str
+    points: float
 
 
 def _interest(code: str) -> str:
@@ -159,7 +173,7 @@ def render_shortage(p: Mapping[str, Any], municipalities: Mapping[str, str] | No
 
 def render_reasons(
     reasons: Sequence[Mapping[str, Any]], municipalities: Mapping[str, str] | None = None
-) -> list[dict[str, Any]]:
+) -> list[RenderedReason]:
     """Stored reasons ({code, params, points}) → [{"text", "points"}] for templates."""
     return [
         {
@@ -170,6 +184,6 @@ def render_reasons(
     ]
 
 
-def reasons_to_json(reasons: Iterable[Reason]) -> list[dict[str, Any]]:
+def reasons_to_json(reasons: Iterable[Reason]) -> list[ReasonJSON]:
     """The engine's reasons as stored on a proposal or match (codes and parameters, no prose)."""
     return [{"code": r.code, "params": dict(r.params), "points": round(float(r.points), 2)} for r in reasons]

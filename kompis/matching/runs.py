@@ -13,11 +13,12 @@ while holding the organisation's row lock, so two simultaneous starts cannot bot
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import secrets
 import time
 from collections.abc import Callable
-from typing import Any, Literal, cast
+from typing import Literal, cast
 
 from django.conf import settings
 from django.db import transaction
@@ -26,7 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from kompis.audit.actors import SystemActor
+from kompis.audit.actors import Actor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.services import DataValue, record
 from kompis.matching import engine
@@ -42,7 +43,8 @@ from kompis.matching.models import (
     scope_label,
 )
 from kompis.matching.reasons import reasons_to_json
-from kompis.organisations.models import Organisation
+from kompis.matching.services import staff_of
+from kompis.organisations.models import Organisation, Project, Region
 from kompis.participants.models import Participant
 
 log = logging.getLogger(__name__)
@@ -121,16 +123,16 @@ def overlapping_run(candidate: MatchingRun) -> MatchingRun | None:
 # --- starting ------------------------------------------------------------------------------------
 
 
-def default_name(*, region: Any, project: Any) -> str:
+def default_name(*, region: Region | None, project: Project | None) -> str:
     return f"{scope_label(region=region, project=project)} {date_format(timezone.localtime(), 'Y-m-d H:i')}"
 
 
 def start_run(
     *,
-    actor: Any,
-    organisation: Any,
-    region: Any = None,
-    project: Any = None,
+    actor: Actor,
+    organisation: Organisation,
+    region: Region | None = None,
+    project: Project | None = None,
     solver: str = "fast",
     name: str = "",
     enqueue: bool = True,
@@ -145,7 +147,7 @@ def start_run(
             organisation=organisation,
             region=region,
             project=project,
-            created_by=actor if getattr(actor, "is_authenticated", False) else None,
+            created_by=staff_of(actor),
             solver=solver,
             name=(name or "").strip()[:200] or default_name(region=region, project=project),
             status=RunStatus.QUEUED,
@@ -420,7 +422,7 @@ def execute_matching_run(run_id: int) -> str:
 # --- recovery ------------------------------------------------------------------------------------
 
 
-def recover_stale_runs(*, now: dt.datetime | None = None, organisation: Any = None) -> int:
+def recover_stale_runs(*, now: dt.datetime | None = None, organisation: Organisation | None = None) -> int:
     """Runs whose worker died (lease passed): queued again while attempts are left, else failed.
     Queued runs older than a lease are enqueued again (a lost enqueue; a second claim is harmless)."""
     now = now or timezone.now()
@@ -450,7 +452,7 @@ def recover_stale_runs(*, now: dt.datetime | None = None, organisation: Any = No
                 data={"attempts": run.attempts},
             )
             run_id = run.pk
-            transaction.on_commit(lambda run_id=run_id: _enqueue(run_id))  # type: ignore[misc]
+            transaction.on_commit(functools.partial(_enqueue, run_id))
     if organisation is None:
         forgotten = MatchingRun.objects.filter(
             status=RunStatus.QUEUED, created_at__lt=now - dt.timedelta(seconds=lease_seconds())
@@ -465,10 +467,10 @@ def recover_stale_runs(*, now: dt.datetime | None = None, organisation: Any = No
 
 def run_inline(
     *,
-    actor: Any,
-    organisation: Any,
-    region: Any = None,
-    project: Any = None,
+    actor: Actor,
+    organisation: Organisation,
+    region: Region | None = None,
+    project: Project | None = None,
     solver: str = "fast",
     name: str = "",
     hook: ProgressHook | None = None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -10,7 +11,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from kompis.matching.access import runs_for_user
+from kompis.matching.access import AnyUser, runs_for_user
 from kompis.matching.models import MatchingRun, Proposal, ProposalState, RunStatus
 from kompis.matching.reasons import render_reasons, render_shortage, render_unmatched, rule_label
 from kompis.municipalities.models import Municipality
@@ -26,7 +27,7 @@ def municipality_names(codes: Iterable[str] | None = None) -> dict[str, str]:
     return dict(qs.values_list("code", "name"))
 
 
-def waiting_days(person: Participant, today: Any = None) -> int:
+def waiting_days(person: Participant, today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
     return max(0, (today - timezone.localtime(person.signed_up_at).date()).days)
 
@@ -101,10 +102,10 @@ def state_counts(run: MatchingRun) -> dict[str, int]:
     return {state: counts.get(state, 0) for state in ProposalState.values}
 
 
-def latest_runs_by_scope(user: Any, limit: int = 50) -> list[MatchingRun]:
+def latest_runs_by_scope(user: AnyUser, limit: int = 50) -> list[MatchingRun]:
     """The newest finished run of every scope the user can see (newest first); queued, running and failed
     runs have no outcome yet."""
-    seen: set[tuple[Any, Any]] = set()
+    seen: set[tuple[int | None, int | None]] = set()
     out = []
     finished = runs_for_user(user).filter(status__in=[RunStatus.DRAFT, RunStatus.CLOSED])
     for run in finished.select_related("region", "project")[:limit]:
@@ -115,7 +116,7 @@ def latest_runs_by_scope(user: Any, limit: int = 50) -> list[MatchingRun]:
     return out
 
 
-def pool_health(user: Any, *, limit: int = 100) -> dict[str, Any]:
+def pool_health(user: AnyUser, *, limit: int = 100) -> dict[str, Any]:
     """Longest waits with each person's blocker in the latest run, and shortages per scope."""
     runs = latest_runs_by_scope(user)
     waiting = (

@@ -6,18 +6,21 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from kompis.accounts.models import User
+from kompis.audit.actors import Actor, user_of
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.matching import engine
 from kompis.matching.feed import (
     Pool,
+    WeightsMapping,
     build_pool,
     person_to_engine,
     scope_participants,
@@ -35,59 +38,31 @@ from kompis.matching.models import (
     ProposalState,
     RunStatus,
 )
-from kompis.matching.reasons import reasons_to_json
-from kompis.matching.runs import run_inline
+from kompis.matching.reasons import ReasonJSON, reasons_to_json
 from kompis.matching.signals import match_approved
+from kompis.organisations.models import Organisation
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def staff_of(actor: Actor) -> User | None:
+    """The staff member behind an actor (for the ``created_by``/``decided_by`` columns), None for a job."""
+    user = user_of(actor)
+    return user if isinstance(user, User) else None
 
 
 class MatchConflict(Exception):
     """The proposal can no longer be approved (already decided, or a participant has no capacity left)."""
 
-    def __init__(self, message: Any = None) -> None:
+    def __init__(self, message: StrOrPromise | None = None) -> None:
         self.message = message or gettext_lazy("This proposal can no longer be approved.")
         super().__init__(str(self.message))
 
     def __str__(self) -> str:
         return str(self.message)
-
-
-def _scope_filter(*, organisation: Any, region: Any, project: Any) -> dict[str, Any]:
-    return {"organisation": organisation, "region": region, "project": project}
-
-
-# --- runs ----------------------------------------------------------------------------------------
-
-
-def run_matching(
-    *,
-    actor: Any,
-    organisation: Any,
-    region: Any = None,
-    project: Any = None,
-    solver: str = "fast",
-    today: dt.date | None = None,
-    seed: int = 0,
-    name: str = "",
-) -> MatchingRun:
-    """Propose pairs among the waiting participants of the scope in this process and store them as a
-    draft run (the staff pages queue the same work for the worker: :func:`kompis.matching.runs.start_run`).
-
-    Proposals of earlier draft runs of the same scope that are still ``proposed`` become ``superseded``
-    and those runs are closed. Raises :class:`kompis.matching.runs.RunRefused` while an overlapping run
-    is queued or running.
-    """
-    return run_inline(
-        actor=actor,
-        organisation=organisation,
-        region=region,
-        project=project,
-        solver=solver,
-        name=name,
-        today=today,
-        seed=seed,
-    )
 
 
 # --- approval ------------------------------------------------------------------------------------
@@ -107,7 +82,7 @@ def match_mode(newcomer: Participant, established: Participant) -> str:
     return MatchMode.DIGITAL
 
 
-def on_match_approved(match: Match, *, actor: Any) -> None:
+def on_match_approved(match: Match, *, actor: Actor) -> None:
     """Hook run inside the approval transaction once a Match exists.
 
     Nobody is told anything before this point; here both participants get their introduction.
@@ -167,12 +142,12 @@ def check_pair_free(newcomer: Participant, established: Participant) -> dict[int
 
 def create_match(
     *,
-    actor: Any,
+    actor: Actor,
     newcomer: Participant,
     established: Participant,
     left: dict[int, int],
     score: float,
-    reasons: list[dict[str, Any]],
+    reasons: list[ReasonJSON],
     proposal: Proposal | None = None,
     manual: bool = False,
     overridden_rules: Iterable[str] = (),
@@ -181,7 +156,7 @@ def create_match(
     """The one way a match comes to be (a proposal approved, or a manual match): inside the caller's
     transaction, with both participant rows locked and :func:`check_pair_free` passed."""
     now = timezone.now()
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = staff_of(actor)
     try:
         with transaction.atomic():
             match = Match.objects.create(
@@ -223,7 +198,7 @@ def create_match(
     return match
 
 
-def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
+def approve_proposal(*, actor: Actor, proposal: Proposal) -> Match:
     """Turn a proposal into a Match. Raises :class:`MatchConflict` when somebody was faster."""
     with transaction.atomic():
         people = _lock_pair(proposal.newcomer_id, proposal.established_id)
@@ -237,7 +212,7 @@ def approve_proposal(*, actor: Any, proposal: Proposal) -> Match:
             raise MatchConflict()
         left = check_pair_free(newcomer, established)
         now = timezone.now()
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = staff_of(actor)
         updated = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
             state=ProposalState.APPROVED, decided_by=user, decided_at=now
         )
@@ -264,7 +239,7 @@ class BulkResult:
     conflicts: list[tuple[Proposal, str]] = field(default_factory=list)
 
 
-def approve_many(*, actor: Any, proposals: Iterable[Proposal]) -> BulkResult:
+def approve_many(*, actor: Actor, proposals: Iterable[Proposal]) -> BulkResult:
     """Approve each proposal in its own transaction; conflicts are collected, not raised."""
     out = BulkResult()
     for proposal in proposals:
@@ -275,11 +250,11 @@ def approve_many(*, actor: Any, proposals: Iterable[Proposal]) -> BulkResult:
     return out
 
 
-def reject_proposal(*, actor: Any, proposal: Proposal, reason: str = "") -> Proposal:
+def reject_proposal(*, actor: Actor, proposal: Proposal, reason: str = "") -> Proposal:
     """Reject a proposal; the pair is excluded from every later run."""
     with transaction.atomic():
         now = timezone.now()
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = staff_of(actor)
         updated = Proposal.objects.filter(pk=proposal.pk, state=ProposalState.PROPOSED).update(
             state=ProposalState.REJECTED, decided_by=user, decided_at=now, reject_reason=reason[:500]
         )
@@ -363,7 +338,7 @@ def _run_today(run: MatchingRun) -> dt.date:
     return timezone.localdate()
 
 
-def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> Proposal:
+def choose_partner(*, actor: Actor, proposal: Proposal, partner: Participant) -> Proposal:
     """Replace the proposal's partner of the other role by ``partner`` (one of the ranked candidates)."""
     side = "newcomer" if partner.role == "established" else "established"
     with transaction.atomic():
@@ -415,13 +390,15 @@ def choose_partner(*, actor: Any, proposal: Proposal, partner: Participant) -> P
 # --- settings ------------------------------------------------------------------------------------
 
 
-def update_matching_settings(*, actor: Any, organisation: Any, weights: dict[str, Any]) -> MatchingSettings:
+def update_matching_settings(
+    *, actor: Actor, organisation: Organisation, weights: WeightsMapping
+) -> MatchingSettings:
     engine.Weights.from_mapping(weights)  # raises WeightsError when invalid
     with transaction.atomic():
         obj, _created = MatchingSettings.objects.get_or_create(organisation=organisation)
         before = obj.weights
         obj.weights = weights
-        obj.updated_by = actor if getattr(actor, "is_authenticated", False) else None
+        obj.updated_by = staff_of(actor)
         obj.save()
         record(
             actor=actor,

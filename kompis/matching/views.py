@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Page, Paginator
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import org_admin_required, people_required
+from kompis.accounts.requests import StaffRequest
 from kompis.matching import runs, selectors, services
 from kompis.matching.access import get_proposal_for_user, get_run_for_user, matches_for_user, runs_for_user
 from kompis.matching.forms import RejectForm, RunForm, WeightsForm
@@ -28,15 +30,16 @@ from kompis.matching.models import (
     ProposalState,
     RunStatus,
 )
-from kompis.matching.reasons import render_reasons
+from kompis.matching.reasons import reasons_to_json, render_reasons
 from kompis.matching.views_manual import not_told_by_mail
+from kompis.organisations.models import Organisation
 from kompis.participants.access import participants_for_user, visible_people
 from kompis.participants.models import Participant
 
 PAGE_SIZE = selectors.REVIEW_PAGE_SIZE
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+def _back(request: StaffRequest, default: str) -> HttpResponseRedirect:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -45,7 +48,15 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
     return HttpResponseRedirect(default)
 
 
-def _runs_page(request: HttpRequest) -> Any:
+def _organisation(request: StaffRequest) -> Organisation:
+    """The staff member's organisation (the access decorators let only members of one through)."""
+    organisation = request.user.organisation
+    if organisation is None:
+        raise PermissionDenied
+    return organisation
+
+
+def _runs_page(request: StaffRequest) -> Page[MatchingRun]:
     qs = runs_for_user(request.user).select_related("region", "project", "created_by")
     q = (request.GET.get("q") or "").strip()[:100]
     for word in q.split()[:4]:
@@ -53,7 +64,7 @@ def _runs_page(request: HttpRequest) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _run_list(request: HttpRequest, form: RunForm, status: int = 200) -> HttpResponse:
+def _run_list(request: StaffRequest, form: RunForm, status: int = 200) -> HttpResponse:
     context = {
         "nav": "matching",
         "page": _runs_page(request),
@@ -64,7 +75,7 @@ def _run_list(request: HttpRequest, form: RunForm, status: int = 200) -> HttpRes
 
 
 @people_required
-def run_list(request: HttpRequest) -> HttpResponse:
+def run_list(request: StaffRequest) -> HttpResponse:
     """GET: the runs (filtered by name with ?q=); POST: queue a matching run for the chosen scope."""
     if request.method != "POST":
         return _run_list(request, RunForm(user=request.user))
@@ -74,7 +85,7 @@ def run_list(request: HttpRequest) -> HttpResponse:
     try:
         run = runs.start_run(
             actor=request.user,
-            organisation=request.user.organisation,  # type: ignore[union-attr]
+            organisation=_organisation(request),
             region=form.cleaned_data["region"],
             project=form.cleaned_data["project"],
             solver=form.cleaned_data["solver"],
@@ -98,7 +109,7 @@ def _progress_context(run: MatchingRun) -> dict[str, Any]:
 
 
 @people_required
-def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
+def run_detail(request: StaffRequest, run_id: UUID) -> HttpResponse:
     run = get_run_for_user(request.user, run_id)
     if run.status in (*ACTIVE_RUN_STATUSES, RunStatus.FAILED):
         return render(
@@ -130,7 +141,7 @@ def run_detail(request: HttpRequest, run_id: str) -> HttpResponse:
 
 
 @people_required
-def run_progress(request: HttpRequest, run_id: str) -> HttpResponse:
+def run_progress(request: StaffRequest, run_id: UUID) -> HttpResponse:
     """The progress box, polled by htmx; once the run is over the page reloads to show the outcome."""
     run = get_run_for_user(request.user, run_id)
     if not request.headers.get("HX-Request"):
@@ -142,7 +153,7 @@ def run_progress(request: HttpRequest, run_id: str) -> HttpResponse:
     return response
 
 
-def _decided(request: HttpRequest, proposal: Proposal, message: str, ok: bool) -> HttpResponse:
+def _decided(request: StaffRequest, proposal: Proposal, message: str, ok: bool) -> HttpResponse:
     """After approve/reject: the row itself for htmx (the page stays put), else back to the same page and
     filter, scrolled to the next proposal (#anchor)."""
     if request.headers.get("HX-Request"):
@@ -162,7 +173,7 @@ def _decided(request: HttpRequest, proposal: Proposal, message: str, ok: bool) -
 
 @require_POST
 @people_required
-def proposal_approve(request: HttpRequest, proposal_id: str) -> HttpResponse:
+def proposal_approve(request: StaffRequest, proposal_id: UUID) -> HttpResponse:
     proposal = get_proposal_for_user(request.user, proposal_id)
     try:
         services.approve_proposal(actor=request.user, proposal=proposal)
@@ -179,7 +190,7 @@ def proposal_approve(request: HttpRequest, proposal_id: str) -> HttpResponse:
 
 @require_POST
 @people_required
-def run_approve_page(request: HttpRequest, run_id: str) -> HttpResponse:
+def run_approve_page(request: StaffRequest, run_id: UUID) -> HttpResponse:
     run = get_run_for_user(request.user, run_id)
     uids = request.POST.getlist("proposal")
     proposals = []
@@ -210,7 +221,7 @@ def run_approve_page(request: HttpRequest, run_id: str) -> HttpResponse:
 
 @require_POST
 @people_required
-def proposal_reject(request: HttpRequest, proposal_id: str) -> HttpResponse:
+def proposal_reject(request: StaffRequest, proposal_id: UUID) -> HttpResponse:
     proposal = get_proposal_for_user(request.user, proposal_id)
     form = RejectForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -226,7 +237,7 @@ def proposal_reject(request: HttpRequest, proposal_id: str) -> HttpResponse:
 
 
 @people_required
-def proposal_candidates(request: HttpRequest, proposal_id: str) -> HttpResponse:
+def proposal_candidates(request: StaffRequest, proposal_id: UUID) -> HttpResponse:
     proposal = get_proposal_for_user(request.user, proposal_id)
     side = request.GET.get("for", "newcomer")
     if side not in ("newcomer", "established"):
@@ -246,7 +257,7 @@ def proposal_candidates(request: HttpRequest, proposal_id: str) -> HttpResponse:
         {
             "c": c,
             "person": visible[c.partner_id],
-            "reasons": render_reasons(services.reasons_to_json(c.reasons), names),
+            "reasons": render_reasons(reasons_to_json(c.reasons), names),
             "current": c.partner_id
             == str(getattr(proposal, "established_id" if side == "newcomer" else "newcomer_id")),
         }
@@ -272,7 +283,7 @@ def proposal_candidates(request: HttpRequest, proposal_id: str) -> HttpResponse:
 
 @require_POST
 @people_required
-def proposal_choose(request: HttpRequest, proposal_id: str) -> HttpResponse:
+def proposal_choose(request: StaffRequest, proposal_id: UUID) -> HttpResponse:
     proposal = get_proposal_for_user(request.user, proposal_id)
     try:
         partner = participants_for_user(request.user).get(uid=request.POST.get("partner", ""))
@@ -292,12 +303,12 @@ def proposal_choose(request: HttpRequest, proposal_id: str) -> HttpResponse:
 
 
 @people_required
-def pool(request: HttpRequest) -> HttpResponse:
+def pool(request: StaffRequest) -> HttpResponse:
     return render(request, "matching/pool.html", {"nav": "matching", **selectors.pool_health(request.user)})
 
 
 @people_required
-def match_list(request: HttpRequest) -> HttpResponse:
+def match_list(request: StaffRequest) -> HttpResponse:
     qs = matches_for_user(request.user).select_related(
         "newcomer__region", "established__region", "newcomer__municipality", "established__municipality"
     )
@@ -310,8 +321,8 @@ def match_list(request: HttpRequest) -> HttpResponse:
 
 
 @org_admin_required
-def settings_view(request: HttpRequest) -> HttpResponse:
-    org = request.user.organisation  # type: ignore[union-attr]
+def settings_view(request: StaffRequest) -> HttpResponse:
+    org = _organisation(request)
     current = MatchingSettings.objects.filter(organisation=org).first()
     initial: dict[str, Any] = WeightsForm.initial_from(current.weights if current else {})
     form = WeightsForm(request.POST or None, initial=initial)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +13,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
+from kompis.accounts.models import User
+from kompis.accounts.requests import StaffRequest
 from kompis.matching import manual, selectors, services
 from kompis.matching.forms import ManualMatchForm
+from kompis.matching.models import ExcludedPair
 from kompis.matching.reasons import render_reasons
 from kompis.participants.access import get_participant_for_user, participants_for_user
 from kompis.participants.models import Participant
@@ -26,14 +27,14 @@ from kompis.participants.vocab import Status
 SEARCH_LIMIT = 15
 
 
-def _get(user: Any, uid: str) -> Participant:
+def _get(user: User, uid: str) -> Participant:
     try:
         return get_participant_for_user(user, uid)
     except ValidationError as exc:  # not a uuid
         raise Http404("No such participant") from exc
 
 
-def _chosen(request: HttpRequest, key: str, role: str) -> Participant | None:
+def _chosen(request: StaffRequest, key: str, role: str) -> Participant | None:
     """The person named in the query string, through the access helper (404 outside the user's scope)."""
     uid = request.GET.get(key) or ""
     if not uid:
@@ -44,7 +45,7 @@ def _chosen(request: HttpRequest, key: str, role: str) -> Participant | None:
     return person
 
 
-def _search(request: HttpRequest, key: str, role: str) -> list[Participant]:
+def _search(request: StaffRequest, key: str, role: str) -> list[Participant]:
     q = (request.GET.get(key) or "").strip()[:100]
     qs = filtered_participants(
         user=request.user, filters=ParticipantFilter(q=q, role=role, status=Status.WAITING)
@@ -52,7 +53,7 @@ def _search(request: HttpRequest, key: str, role: str) -> list[Participant]:
     return list(qs.order_by("signed_up_at", "pk")[:SEARCH_LIMIT])
 
 
-def _pair(user: Any, participant_id: str, partner_id: str) -> tuple[Participant, Participant]:
+def _pair(user: User, participant_id: str, partner_id: str) -> tuple[Participant, Participant]:
     """(newcomer, established) from the participant in the URL and the partner in the body; 404 when
     either is outside the user's scope, a tampered id, or both have the same role."""
     person = _get(user, participant_id)
@@ -71,7 +72,7 @@ def _page_url(newcomer: Participant | None, established: Participant | None) -> 
     return reverse("matching:manual") + ("?" + "&".join(params) if params else "")
 
 
-def _visible_exclusions(user: Any, person: Participant | None) -> list[Any]:
+def _visible_exclusions(user: User, person: Participant | None) -> list[ExcludedPair]:
     """The person's exclusions whose other person the user may see (names outside the scope stay hidden)."""
     if person is None:
         return []
@@ -82,15 +83,17 @@ def _visible_exclusions(user: Any, person: Participant | None) -> list[Any]:
 
 
 def _render(
-    request: HttpRequest,
+    request: StaffRequest,
     newcomer: Participant | None,
     established: Participant | None,
     form: ManualMatchForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    check = manual.check_pair(newcomer, established) if newcomer and established else None
-    if check is not None and form is None:
-        form = ManualMatchForm(initial={"partner": established.uid})  # type: ignore[union-attr]
+    check = None
+    if newcomer is not None and established is not None:
+        check = manual.check_pair(newcomer, established)
+        if form is None:
+            form = ManualMatchForm(initial={"partner": established.uid})
     overrides = (form["override"].value() or []) if form is not None and form.is_bound else []
     context = {
         "nav": "matching",
@@ -118,7 +121,7 @@ def _render(
 
 
 @people_required
-def manual_page(request: HttpRequest) -> HttpResponse:
+def manual_page(request: StaffRequest) -> HttpResponse:
     """Pick a waiting newcomer and a waiting established participant; see the rules and the score."""
     return _render(
         request, _chosen(request, "newcomer", "newcomer"), _chosen(request, "established", "established")
@@ -127,7 +130,7 @@ def manual_page(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @people_required
-def manual_match(request: HttpRequest, participant_id: str) -> HttpResponse:
+def manual_match(request: StaffRequest, participant_id: str) -> HttpResponse:
     newcomer, established = _pair(request.user, participant_id, request.POST.get("partner", ""))
     form = ManualMatchForm(request.POST)
     if not form.is_valid():
@@ -164,7 +167,7 @@ def not_told_by_mail(*people: Participant) -> str:
     ) % {"names": _(" and ").join(names)}
 
 
-def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
+def _back(request: StaffRequest, default: str) -> HttpResponseRedirect:
     target = request.POST.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -175,7 +178,7 @@ def _back(request: HttpRequest, default: str) -> HttpResponseRedirect:
 
 @require_POST
 @people_required
-def exclusion_add(request: HttpRequest, participant_id: str) -> HttpResponse:
+def exclusion_add(request: StaffRequest, participant_id: str) -> HttpResponse:
     newcomer, established = _pair(request.user, participant_id, request.POST.get("partner", ""))
     manual.add_exclusion(actor=request.user, newcomer=newcomer, established=established)
     messages.success(
@@ -188,7 +191,7 @@ def exclusion_add(request: HttpRequest, participant_id: str) -> HttpResponse:
 
 @require_POST
 @people_required
-def exclusion_remove(request: HttpRequest, participant_id: str) -> HttpResponse:
+def exclusion_remove(request: StaffRequest, participant_id: str) -> HttpResponse:
     newcomer, established = _pair(request.user, participant_id, request.POST.get("partner", ""))
     try:
         removed = manual.remove_exclusion(actor=request.user, newcomer=newcomer, established=established)

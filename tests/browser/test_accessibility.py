@@ -165,7 +165,7 @@ def site(db) -> Site:
     from kompis.followup.models import FollowUp, Task
     from kompis.followup.services import ask_due_followups, record_answer
     from kompis.matching.models import Match, MatchStatus
-    from kompis.matching.services import run_matching
+    from kompis.matching.runs import run_inline
     from kompis.organisations.models import Organisation
     from kompis.participants.models import Participant
 
@@ -173,7 +173,7 @@ def site(db) -> Site:
     org = Organisation.objects.get(slug=ORG_SLUG)
     admin = User.objects.get(username="admin@demo.kompis")
     region = org.regions.get(name="Uppsala")
-    run = run_matching(actor=admin, organisation=org, region=region, name="Autumn intake")
+    run = run_inline(actor=admin, organisation=org, region=region, name="Autumn intake")
     people = Participant.objects.filter(organisation=org)
     introduced = list(Match.objects.filter(organisation=org, status=MatchStatus.INTRODUCED).order_by("id"))
     match, declined = introduced[0], introduced[1]

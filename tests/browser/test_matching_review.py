@@ -207,7 +207,7 @@ def test_coordinator_reviews_a_matching_run(live_server, world, uppsala_pool, ne
 @pytest.fixture
 def long_review(world, monkeypatch):
     """A run with 10 open proposals, 4 per page, so that page 2 and scrolling matter."""
-    from kompis.matching import selectors, services, views
+    from kompis.matching import runs, selectors, views
 
     monkeypatch.setattr(selectors, "REVIEW_PAGE_SIZE", 4)
     monkeypatch.setattr(views, "PAGE_SIZE", 4)
@@ -222,7 +222,7 @@ def long_review(world, monkeypatch):
                 languages=["sv", "ar"],
                 birth_year=1960 + 2 * i,
             )
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     assert run.proposals.count() == 10
     return run
 

@@ -8,7 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
-from kompis.matching import services
+from kompis.matching import runs, services
 from kompis.matching.models import Match, Proposal
 from kompis.matching.services import MatchConflict
 from tests.factories import make_world
@@ -48,7 +48,7 @@ def test_overlapping_proposals_one_wins():
     world = make_world()
     n1, n2 = person(world, "newcomer"), person(world, "newcomer")
     e = person(world, "established", capacity=1)
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     p1 = run.proposals.get()
     other = n2 if p1.newcomer_id == n1.pk else n1
     p2 = Proposal.objects.create(run=run, newcomer=other, established=e, score=1, rank=2)
@@ -67,7 +67,7 @@ def test_same_proposal_twice_gives_one_match():
     world = make_world()
     person(world, "newcomer", capacity=3)
     person(world, "established", capacity=3)
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     proposal = run.proposals.get()
     copy = Proposal.objects.get(pk=proposal.pk)
     outcomes = approve_concurrently([world.admin, world.uppsala_coordinator], [proposal, copy])

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kompis.matching import services
+from kompis.matching import runs
 from tests.matching.helpers import person
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +17,7 @@ def test_run_page_counts_are_whole_phrases(client, world):
     newcomer = person(world, "newcomer", birth_year=timezone.localdate().year - 34)
     person(world, "established")
     person(world, "established", "danderyd")
-    run = services.run_matching(actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala)
     assert run.stats["pairs"] == 1
     client.force_login(world.uppsala_coordinator)
     html = client.get(reverse("matching:run_detail", args=[run.uid]), {"state": "proposed"}).content.decode()

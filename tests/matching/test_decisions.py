@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from kompis.audit.models import AuditEvent
-from kompis.matching import services
+from kompis.matching import runs, services
 from kompis.matching.models import ExcludedPair, Match, Proposal, ProposalState
 from kompis.matching.services import MatchConflict
 from tests.matching.helpers import person
@@ -12,9 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def run_uppsala(world):
-    return services.run_matching(
-        actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala
-    )
+    return runs.run_inline(actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala)
 
 
 def test_approve_creates_match_sets_statuses_and_audits(world):

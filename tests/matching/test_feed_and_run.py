@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 
 from kompis.audit.models import AuditEvent
-from kompis.matching import feed, services
-from kompis.matching.models import ExcludedPair, Match, MatchingRun, ProposalState, RunStatus
+from kompis.matching import feed, runs
+from kompis.matching.models import ExcludedPair, MatchingRun, ProposalState, RunStatus
 from kompis.participants.models import Participant
+from tests.factories import MatchFactory
 from tests.matching.helpers import person
 
 pytestmark = pytest.mark.django_db
@@ -23,8 +24,8 @@ def test_feed_respects_status_bouncing_capacity_and_exclusions(world):
     ok_e = person(world, "established", capacity=2)
     full = person(world, "established", capacity=1)
     other_n = person(world, "newcomer", capacity=3)
-    Match.objects.create(organisation=world.org, newcomer=other_n, established=full, mode="physical")
-    Match.objects.create(organisation=world.org, newcomer=other_n, established=ok_e, mode="physical")
+    MatchFactory(newcomer=other_n, established=full)
+    MatchFactory(newcomer=other_n, established=ok_e)
     ExcludedPair.objects.create(organisation=world.org, newcomer=ok_n, established=ok_e, reason="rejected")
 
     pool = feed.build_pool(feed.scope_participants(organisation=world.org), organisation=world.org)
@@ -48,7 +49,7 @@ def test_feed_uses_constant_number_of_queries(world, django_assert_max_num_queri
 def test_run_in_uppsala_proposes_only_uppsala_pairs(world):
     up = [person(world, "newcomer"), person(world, "established")]
     da = [person(world, "newcomer", "danderyd"), person(world, "established", "danderyd")]
-    run = services.run_matching(actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.uppsala_coordinator, organisation=world.org, region=world.uppsala)
     pairs = set(run.proposals.values_list("newcomer_id", "established_id"))
     assert pairs == {(up[0].pk, up[1].pk)}
     assert all(pk not in {da[0].pk, da[1].pk} for pair in pairs for pk in pair)
@@ -78,7 +79,7 @@ def test_proposals_never_break_hard_rules(world):
             meeting_mode=["either", "physical", "digital"][i % 3],
             municipality_id=["0380", "0360"][i % 2],
         )
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     proposals = list(run.proposals.select_related("newcomer", "established"))
     assert proposals, "expected some proposals"
     for p in proposals:
@@ -105,11 +106,11 @@ def test_proposals_never_break_hard_rules(world):
 def test_new_run_supersedes_open_proposals_of_same_scope(world):
     person(world, "newcomer")
     person(world, "established")
-    first = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    first = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     person(world, "newcomer", "danderyd")
     person(world, "established", "danderyd")
-    other_scope = services.run_matching(actor=world.admin, organisation=world.org, region=world.danderyd)
-    second = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    other_scope = runs.run_inline(actor=world.admin, organisation=world.org, region=world.danderyd)
+    second = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     first.refresh_from_db()
     assert first.status == RunStatus.CLOSED
     assert set(first.proposals.values_list("state", flat=True)) == {ProposalState.SUPERSEDED}
@@ -121,7 +122,7 @@ def test_new_run_supersedes_open_proposals_of_same_scope(world):
 def test_unmatched_reason_is_stored(world):
     lonely = person(world, "newcomer", languages=["ti"])
     person(world, "established", languages=["sv"])
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     assert run.unmatched[str(lonely.pk)]["rule"] == "language"
     assert run.shortages and run.shortages[0]["language"] in {"ti", "sv"}
 
@@ -130,7 +131,7 @@ def test_project_scope(world):
     n = person(world, "newcomer", project=world.project)
     e = person(world, "established", project=world.project)
     person(world, "established")  # Uppsala but not in the project
-    run = services.run_matching(actor=world.admin, organisation=world.org, project=world.project)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, project=world.project)
     assert set(run.proposals.values_list("newcomer_id", "established_id")) == {(n.pk, e.pk)}
     assert Participant.objects.count() == 3
 

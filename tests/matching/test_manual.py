@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from kompis.audit.models import AuditEvent
-from kompis.matching import manual, services
+from kompis.matching import manual, runs, services
 from kompis.matching.models import ExcludedPair, Match, MatchingSettings, Proposal, ProposalState
 from kompis.outbox.models import OutboxMessage
+from tests.factories import MatchFactory
 from tests.matching.helpers import person
 
 pytestmark = pytest.mark.django_db
@@ -148,9 +149,7 @@ def test_the_page_says_whose_wish_blocks_the_pair(client, world):
 def test_an_exclusion_cannot_be_overridden(world, how):
     n, e = pair(world)
     if how == "earlier_match":
-        Match.objects.create(
-            organisation=world.org, newcomer=n, established=e, mode="digital", status="ended"
-        )
+        MatchFactory(newcomer=n, established=e, status="ended")
     else:
         ExcludedPair.objects.create(organisation=world.org, newcomer=n, established=e, reason=how)
     assert [r.code for r in manual.check_pair(n, e).blocking] == ["excluded"]
@@ -165,7 +164,7 @@ def test_check_agrees_with_the_engine(world):
     """A pair the engine would propose passes every rule; one it never proposes fails the same rule."""
     n, e = pair(world)
     lonely = person(world, "newcomer", languages=["ti"])
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     assert run.proposals.filter(newcomer=n, established=e).exists()
     good = manual.check_pair(n, e)
     assert all(r.ok for r in good.rules)
@@ -178,7 +177,7 @@ def test_check_agrees_with_the_engine(world):
 def test_manual_match_withdraws_open_proposals_of_people_without_room(world):
     n, e = pair(world)
     other = person(world, "established")
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     proposal = run.proposals.get(newcomer=n)
     partner = other if proposal.established_id == e.pk else e
     manual.create_manual_match(actor=world.admin, newcomer=n, established=partner, overrides=[], reason="")
@@ -210,7 +209,7 @@ def test_danderyd_coordinator_cannot_pick_an_uppsala_person(client, world):
 
 def test_add_and_lift_an_exclusion(client, world):
     n, e = pair(world)
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     proposal = run.proposals.get()
     client.force_login(world.uppsala_coordinator)
     here = reverse("matching:manual") + f"?newcomer={n.uid}&established={e.uid}"
@@ -229,15 +228,13 @@ def test_add_and_lift_an_exclusion(client, world):
     assert "Excluded by staff" in html and "Lift the exclusion" in html
     assert not any(r.ok for r in manual.check_pair(n, e).rules if r.code == "excluded")
     # the next run does not propose them
-    assert not services.run_matching(
+    assert not runs.run_inline(
         actor=world.admin, organisation=world.org, region=world.uppsala
     ).proposals.exists()
     response = client.post(reverse("matching:exclusion_remove", args=[n.uid]), {"partner": str(e.uid)})
     assert response.status_code == 302 and not ExcludedPair.objects.exists()
     assert AuditEvent.objects.filter(action="matching.exclusion_removed").count() == 2
-    assert services.run_matching(
-        actor=world.admin, organisation=world.org, region=world.uppsala
-    ).proposals.exists()
+    assert runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala).proposals.exists()
 
 
 def test_an_earlier_match_exclusion_cannot_be_lifted(client, world):
@@ -267,7 +264,7 @@ def test_audit_of_decisions_holds_ids_and_codes_not_names_or_free_text(world):
     n, e = pair(world)
     n2 = person(world, "newcomer", first_name="Berhane")
     e2 = person(world, "established", first_name="Gunilla")
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     first, second = run.proposals.order_by("rank")
     services.approve_proposal(actor=world.uppsala_coordinator, proposal=first)
     services.reject_proposal(actor=world.uppsala_coordinator, proposal=second, reason="Hon är hans kusin")

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
-from kompis.matching import selectors, services, views
+from kompis.matching import runs, selectors, views
 from kompis.matching.models import Match, ProposalState
 from tests.matching.helpers import person
 
@@ -22,7 +22,7 @@ def run(world, monkeypatch):
     for i in range(8):
         person(world, "newcomer", birth_year=1960 + i)
         person(world, "established", birth_year=1960 + i)
-    return services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    return runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
 
 
 def ordered(run, state=ProposalState.PROPOSED):

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from kompis.matching import feed, services
+from kompis.matching import feed, runs
 from tests.matching.scale_pool import create_waiting_pool
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
@@ -22,5 +22,5 @@ def test_feed_large_pool(world, django_assert_max_num_queries):
             feed.scope_participants(organisation=world.org, region=world.uppsala), organisation=world.org
         )
     assert len(pool.newcomers) + len(pool.established) == SIZE
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     assert run.stats["pairs"] > SIZE // 4

@@ -7,8 +7,8 @@ from urllib.parse import urlsplit
 import pytest
 from django.urls import reverse
 
-from kompis.matching import services
 from kompis.matching.models import ExcludedPair, Match, MatchingRun, MatchingSettings, Proposal, ProposalState
+from kompis.matching.runs import run_inline
 from tests.matching.helpers import person
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,8 @@ def runs(world):
     )
     person(world, "newcomer", "danderyd")
     person(world, "established", "danderyd")
-    uppsala = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
-    danderyd = services.run_matching(actor=world.admin, organisation=world.org, region=world.danderyd)
+    uppsala = run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
+    danderyd = run_inline(actor=world.admin, organisation=world.org, region=world.danderyd)
     return {"uppsala": uppsala, "danderyd": danderyd, "n": up_n, "e": up_e}
 
 
@@ -134,7 +134,7 @@ def test_reject_and_choose_views(client, world):
     person(world, "newcomer", interests=["music"])
     e1 = person(world, "established", interests=["fika"])
     e2 = person(world, "established", interests=["music"], first_name="Berit")
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     p1 = run.proposals.get(newcomer=n1)
     client.force_login(world.uppsala_coordinator)
     html = client.get(
@@ -154,7 +154,7 @@ def test_reject_and_choose_views(client, world):
 def test_pool_page_shows_blocker_and_shortage(client, world):
     person(world, "newcomer", languages=["ti"], first_name="Selam", meeting_mode="physical")
     person(world, "established", languages=["sv"])
-    services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     client.force_login(world.uppsala_coordinator)
     html = client.get(reverse("matching:pool")).content.decode()
     assert "Selam" in html
@@ -185,7 +185,7 @@ def test_settings_page_saves_weights_used_by_next_run(client, world):
     # the must rule applies: no shared interest → no proposal
     person(world, "newcomer", interests=["fika"])
     person(world, "established", interests=["music"])
-    run = services.run_matching(actor=world.admin, organisation=world.org, region=world.uppsala)
+    run = run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
     assert run.proposals.count() == 0 and run.weights["interests"]["must"] is True
     bad = dict(data, interests_weight=-1)
     assert client.post(reverse("matching:settings"), bad).status_code == 200

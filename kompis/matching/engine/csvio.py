@@ -306,7 +306,7 @@ def _parse_participants(source: TextIO, today: dt.date | None, max_errors: int) 
         return ParseResult([], errors[:max_errors])
     c = converted
     out = [
-        Participant(*fields)  # type: ignore[arg-type]
+        Participant(*fields)
         for fields in zip(
             ids, c["role"], c["birth_year"], c["gender"], c["municipality_code"], c["postal_code"],
             c["languages"], c["interests"], c["has_children"], c["wants_family_match"], c["meeting_mode"],

@@ -37,7 +37,7 @@ from kompis.matching.engine.encode import (
     Side,
 )
 from kompis.matching.engine.hubs import Hubs
-from kompis.matching.engine.model import RULE_ALL_TAKEN, RULE_EXCLUDED, RULE_NO_PARTNERS, Unmatched
+from kompis.matching.engine.model import RULE_ALL_TAKEN, RULE_EXCLUDED, RULE_NO_PARTNERS, Role, Unmatched
 
 I64 = npt.NDArray[np.int64]
 
@@ -121,7 +121,7 @@ def _explain_unmatched(prob: Problem, hubs: Hubs, idx: I64, newcomer_side: bool)
         return {}
     idx = np.asarray(idx, dtype=np.int64)
     me, other = (prob.N, prob.E) if newcomer_side else (prob.E, prob.N)
-    role = "newcomer" if newcomer_side else "established"
+    role: Role = "newcomer" if newcomer_side else "established"
     if newcomer_side:
         has = kernels.has_allowed(
             idx,
@@ -152,7 +152,7 @@ def _explain_unmatched(prob: Problem, hubs: Hubs, idx: I64, newcomer_side: bool)
         )
     out: dict[str, Unmatched] = {}
     for i in idx[has].tolist():
-        out[me.ids[i]] = Unmatched(me.ids[i], role, RULE_ALL_TAKEN, 0)  # type: ignore[arg-type]
+        out[me.ids[i]] = Unmatched(me.ids[i], role, RULE_ALL_TAKEN, 0)
     blocked = idx[~has]
     if len(blocked) == 0:
         return out
@@ -168,7 +168,7 @@ def _explain_unmatched(prob: Problem, hubs: Hubs, idx: I64, newcomer_side: bool)
             if elim == 0:
                 # every rule passes for some partner on its own: combinations or exclusions block
                 rule, elim = _combined_blocker(prob, me, other, i, newcomer_side)
-        out[me.ids[i]] = Unmatched(me.ids[i], role, rule, elim)  # type: ignore[arg-type]
+        out[me.ids[i]] = Unmatched(me.ids[i], role, rule, elim)
     return out
 
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from numba import njit
 from ortools.graph.python import max_flow
 
+from kompis.matching.engine._jit import U64, Int, njit
 from kompis.matching.engine.encode import (
     C_AVAIL,
     C_BY,
@@ -47,7 +47,7 @@ I64 = npt.NDArray[np.int64]
 
 
 @njit(cache=True, inline="always")
-def _gender_classes(sgo, g, scan):
+def _gender_classes(sgo: bool, g: Int, scan: bool) -> I64:
     """Gender classes a person scans (``scan``) or is listed under.
 
     0 = open (no same-gender wish), 1 + g = no wish and gender g, 4 + g = same-gender wish and
@@ -71,7 +71,19 @@ def _gender_classes(sgo, g, scan):
 
 
 @njit(cache=True)
-def _emit(A, L, I, P, is_established, n_int, nloc, scan, fill, out_p, out_k):  # noqa: E741
+def _emit(
+    A: I64,
+    L: U64,
+    I: U64,  # noqa: E741
+    P: I64,
+    is_established: bool,
+    n_int: Int,
+    nloc: Int,
+    scan: bool,
+    fill: bool,
+    out_p: I64,
+    out_k: I64,
+) -> Int:
     ni = n_int if P[P_MUST_INT] else 1
     na = 3 if P[P_MUST_AVAIL] else 1
     k = 0
@@ -211,7 +223,7 @@ def build_hubs(prob: Problem) -> Hubs:
 
 
 @njit(cache=True)
-def _group_ids(ptr, lst):
+def _group_ids(ptr: I64, lst: I64) -> U64:
     n = ptr.shape[0] - 1
     h = np.empty(n, dtype=np.uint64)
     for i in range(n):

@@ -7,8 +7,8 @@ user's first run does not pay for compilation.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from kompis.matching.engine._jit import I64, U64, Bools, Int, njit
 from kompis.matching.engine.encode import (
     C_AVAIL,
     C_BY,
@@ -55,7 +55,7 @@ RULE_CODES = (
 
 
 @njit(cache=True, inline="always")
-def popcount64(x):
+def popcount64(x: np.uint64) -> np.uint64:
     x = x - ((x >> np.uint64(1)) & np.uint64(0x5555555555555555))
     x = (x & np.uint64(0x3333333333333333)) + ((x >> np.uint64(2)) & np.uint64(0x3333333333333333))
     x = (x + (x >> np.uint64(4))) & np.uint64(0x0F0F0F0F0F0F0F0F)
@@ -63,15 +63,15 @@ def popcount64(x):
 
 
 @njit(cache=True, inline="always")
-def overlap(Ma, a, Mb, b):
-    c = 0
+def overlap(Ma: U64, a: Int, Mb: U64, b: Int) -> Int:
+    c: Int = 0
     for w in range(Ma.shape[1]):
         c += popcount64(Ma[a, w] & Mb[b, w])
     return c
 
 
 @njit(cache=True, inline="always")
-def any_overlap(Ma, a, Mb, b):
+def any_overlap(Ma: U64, a: Int, Mb: U64, b: Int) -> bool:
     for w in range(Ma.shape[1]):  # noqa: SIM110 - numba wants the explicit early-exit loop
         if Ma[a, w] & Mb[b, w]:
             return True
@@ -79,15 +79,15 @@ def any_overlap(Ma, a, Mb, b):
 
 
 @njit(cache=True, inline="always")
-def is_excluded(excl, key):
+def is_excluded(excl: I64, key: Int) -> bool:
     if excl.shape[0] == 0:
         return False
     k = np.searchsorted(excl, key)
-    return k < excl.shape[0] and excl[k] == key
+    return bool(k < excl.shape[0] and excl[k] == key)
 
 
 @njit(cache=True)
-def fail_mask(n, e, An, Ln, In, Ae, Le, Ie, P):
+def fail_mask(n: Int, e: Int, An: I64, Ln: U64, In: U64, Ae: I64, Le: U64, Ie: U64, P: I64) -> Int:
     """Bit r set when the pair breaks rule r (exclusions are not part of it)."""
     m = 0
     if not any_overlap(Ln, n, Le, e):
@@ -116,7 +116,9 @@ def fail_mask(n, e, An, Ln, In, Ae, Le, Ie, P):
 
 
 @njit(cache=True)
-def allowed(n, e, An, Ln, In, Ae, Le, Ie, P, excl, nE):
+def allowed(
+    n: Int, e: Int, An: I64, Ln: U64, In: U64, Ae: I64, Le: U64, Ie: U64, P: I64, excl: I64, nE: Int
+) -> bool:
     """True when the pair satisfies every hard rule (capacity aside)."""
     if fail_mask(n, e, An, Ln, In, Ae, Le, Ie, P) != 0:
         return False
@@ -124,7 +126,7 @@ def allowed(n, e, An, Ln, In, Ae, Le, Ie, P, excl, nE):
 
 
 @njit(cache=True, inline="always")
-def hub_allowed(n, e, An, Ae, P, excl, nE):
+def hub_allowed(n: Int, e: Int, An: I64, Ae: I64, P: I64, excl: I64, nE: Int) -> bool:
     """``allowed`` for two people who share a hub: only the age rule and exclusions remain."""
     if P[P_MUST_AGE] and abs(An[n, C_BY] - Ae[e, C_BY]) >= P[P_AGE_SPAN]:
         return False
@@ -132,9 +134,9 @@ def hub_allowed(n, e, An, Ae, P, excl, nE):
 
 
 @njit(cache=True)
-def score(n, e, An, In, Ae, Ie, P, tab_int, tab_age):
+def score(n: Int, e: Int, An: I64, In: U64, Ae: I64, Ie: U64, P: I64, tab_int: I64, tab_age: I64) -> Int:
     """Pair score in integer centipoints (formula: see the ``kompis.matching.engine`` docstring)."""
-    s = tab_int[min(overlap(In, n, Ie, e), tab_int.shape[0] - 1)]
+    s: Int = tab_int[min(overlap(In, n, Ie, e), tab_int.shape[0] - 1)]
     s += tab_age[min(abs(An[n, C_BY] - Ae[e, C_BY]), tab_age.shape[0] - 1)]
     s += An[n, C_WAITPTS] + Ae[e, C_WAITPTS]
     if Ae[e, C_SV]:
@@ -152,7 +154,9 @@ def score(n, e, An, In, Ae, Ie, P, tab_int, tab_age):
 
 
 @njit(cache=True)
-def all_allowed_pairs(An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
+def all_allowed_pairs(
+    An: I64, Ln: U64, In: U64, Ae: I64, Le: U64, Ie: U64, P: I64, excl: I64, tab_int: I64, tab_age: I64
+) -> tuple[I64, I64, I64]:
     """Every allowed pair with its score (for the exact solver and small instances)."""
     nN = An.shape[0]
     nE = Ae.shape[0]
@@ -182,7 +186,19 @@ def all_allowed_pairs(An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
 
 
 @njit(cache=True)
-def score_row(n, An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
+def score_row(
+    n: Int,
+    An: I64,
+    Ln: U64,
+    In: U64,
+    Ae: I64,
+    Le: U64,
+    Ie: U64,
+    P: I64,
+    excl: I64,
+    tab_int: I64,
+    tab_age: I64,
+) -> I64:
     """Scores of newcomer ``n`` against every established person (-1 = not allowed)."""
     nE = Ae.shape[0]
     out = np.full(nE, -1, dtype=np.int64)
@@ -193,7 +209,19 @@ def score_row(n, An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
 
 
 @njit(cache=True)
-def score_col(e, An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
+def score_col(
+    e: Int,
+    An: I64,
+    Ln: U64,
+    In: U64,
+    Ae: I64,
+    Le: U64,
+    Ie: U64,
+    P: I64,
+    excl: I64,
+    tab_int: I64,
+    tab_age: I64,
+) -> I64:
     """Scores of established ``e`` against every newcomer (-1 = not allowed)."""
     nN = An.shape[0]
     nE = Ae.shape[0]
@@ -205,7 +233,7 @@ def score_col(e, An, Ln, In, Ae, Le, Ie, P, excl, tab_int, tab_age):
 
 
 @njit(cache=True)
-def _mix(x):
+def _mix(x: Int | np.uint64) -> np.uint64:
     # splitmix64 finaliser, deterministic hashing for sampling offsets
     z = np.uint64(x) + np.uint64(0x9E3779B97F4A7C15)
     z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
@@ -214,7 +242,7 @@ def _mix(x):
 
 
 @njit(cache=True, inline="always")
-def _sift_down(bp, bs, pos, k, j, s):
+def _sift_down(bp: I64, bs: I64, pos: Int, k: Int, j: Int, s: Int) -> None:
     """Place (j, s) at heap position ``pos`` of the min-heap ``bs`` (size k), sifting down."""
     while True:
         c = 2 * pos + 1
@@ -233,7 +261,7 @@ def _sift_down(bp, bs, pos, k, j, s):
 
 
 @njit(cache=True, inline="always")
-def _consider(j, s, bp, bs, filled, k):
+def _consider(j: Int, s: Int, bp: I64, bs: I64, filled: Int, k: Int) -> Int:
     """Offer partner ``j`` (not yet offered) with score ``s`` to the top-k min-heap; returns ``filled``."""
     if filled < k:
         bp[filled] = j
@@ -250,11 +278,39 @@ def _consider(j, s, bp, bs, filled, k):
 
 @njit(cache=True, nogil=True)
 def candidates(
-    i0, i1, n_other, best_p, best_s, self_is_newcomer,
-    s_by, s_static, s_flags, s_muni, s_post, s_int,
-    hub_ptr, hub_list, bucket_ptr, year_pos, y0, members, o_by, o_static, o_flags, o_muni, o_post, o_int,
-    P, excl, nE, tab_int, tab_age, k, window, seed,
-):  # fmt: skip
+    i0: Int,
+    i1: Int,
+    n_other: Int,
+    best_p: I64,
+    best_s: I64,
+    self_is_newcomer: bool,
+    s_by: I64,
+    s_static: I64,
+    s_flags: I64,
+    s_muni: I64,
+    s_post: I64,
+    s_int: U64,
+    hub_ptr: I64,
+    hub_list: I64,
+    bucket_ptr: I64,
+    year_pos: I64,
+    y0: Int,
+    members: I64,
+    o_by: I64,
+    o_static: I64,
+    o_flags: I64,
+    o_muni: I64,
+    o_post: I64,
+    o_int: U64,
+    P: I64,
+    excl: I64,
+    nE: Int,
+    tab_int: I64,
+    tab_age: I64,
+    k: Int,
+    window: Int,
+    seed: Int,
+) -> None:
     """Top-``k`` allowed partners (by score) of persons ``i0 <= i < i1`` of one side.
 
     Writes partner indices / scores into rows of ``best_p`` / ``best_s`` (pre-filled with -1).
@@ -291,47 +347,47 @@ def candidates(
 
 @njit(cache=True)
 def _scan_person(
-    i,
-    seen,
-    touched,
-    bp,
-    bs,
-    self_is_newcomer,
-    s_by,
-    s_static,
-    s_flags,
-    s_muni,
-    s_post,
-    s_int,
-    hub_ptr,
-    hub_list,
-    bucket_ptr,
-    year_pos,
-    y0,
-    members,
-    o_by,
-    o_static,
-    o_flags,
-    o_muni,
-    o_post,
-    o_int,
-    P,
-    excl,
-    nE,
-    tab_int,
-    tab_age,
-    k,
-    window,
-    seed,
-    must_age,
-    span,
-    has_excl,
-    nint,
-    nage,
-    wi,
-):
+    i: Int,
+    seen: Bools,
+    touched: I64,
+    bp: I64,
+    bs: I64,
+    self_is_newcomer: bool,
+    s_by: I64,
+    s_static: I64,
+    s_flags: I64,
+    s_muni: I64,
+    s_post: I64,
+    s_int: U64,
+    hub_ptr: I64,
+    hub_list: I64,
+    bucket_ptr: I64,
+    year_pos: I64,
+    y0: Int,
+    members: I64,
+    o_by: I64,
+    o_static: I64,
+    o_flags: I64,
+    o_muni: I64,
+    o_post: I64,
+    o_int: U64,
+    P: I64,
+    excl: I64,
+    nE: Int,
+    tab_int: I64,
+    tab_age: I64,
+    k: Int,
+    window: Int,
+    seed: Int,
+    must_age: bool,
+    span: Int,
+    has_excl: bool,
+    nint: Int,
+    nage: Int,
+    wi: Int,
+) -> Int:
     """Candidate scan of one person (see :func:`candidates`)."""
-    filled = 0
+    filled: Int = 0
     n_touched = 0
     by_i = s_by[i]
     st_i = s_static[i]
@@ -422,7 +478,7 @@ def _scan_person(
 
 
 @njit(cache=True)
-def greedy_assign(order, an, ae, capN, capE):
+def greedy_assign(order: I64, an: I64, ae: I64, capN: I64, capE: I64) -> Bools:
     """Take arcs in ``order`` while both ends have capacity; returns a boolean mask of taken arcs."""
     leftN = capN.copy()
     leftE = capE.copy()
@@ -440,25 +496,25 @@ def greedy_assign(order, an, ae, capN, capE):
 
 @njit(cache=True)
 def repair(
-    An,
-    Ln,
-    In,
-    Ae,
-    Le,
-    Ie,
-    P,
-    excl,
-    hub_ptr,
-    hub_list,
-    bucket_ptr,
-    bucket_members,
-    matchN,
-    matchE,
-    capN,
-    capE,
-    target,
-    max_phases,
-):
+    An: I64,
+    Ln: U64,
+    In: U64,
+    Ae: I64,
+    Le: U64,
+    Ie: U64,
+    P: I64,
+    excl: I64,
+    hub_ptr: I64,
+    hub_list: I64,
+    bucket_ptr: I64,
+    bucket_members: I64,
+    matchN: I64,
+    matchE: I64,
+    capN: I64,
+    capE: I64,
+    target: Int,
+    max_phases: Int,
+) -> Int:
     """Grow a b-matching to maximum cardinality with augmenting paths.
 
     ``matchN[n, s]`` / ``matchE[e, s]`` hold partners (-1 = free slot). The adjacency of a
@@ -589,7 +645,19 @@ def repair(
 
 
 @njit(cache=True)
-def has_allowed(idx, self_is_newcomer, As, Ao, hub_ptr, hub_list, bucket_ptr, bucket_members, P, excl, nE):
+def has_allowed(
+    idx: I64,
+    self_is_newcomer: bool,
+    As: I64,
+    Ao: I64,
+    hub_ptr: I64,
+    hub_list: I64,
+    bucket_ptr: I64,
+    bucket_members: I64,
+    P: I64,
+    excl: I64,
+    nE: Int,
+) -> Bools:
     """For each person ``idx[t]``: does any hub partner pass the remaining pair rules?"""
     out = np.zeros(idx.shape[0], dtype=np.bool_)
     for t in range(idx.shape[0]):
@@ -613,7 +681,9 @@ def has_allowed(idx, self_is_newcomer, As, Ao, hub_ptr, hub_list, bucket_ptr, bu
 
 
 @njit(cache=True)
-def auction(arc_ptr, arc_e, arc_val, capN, capE, eps, max_bids):
+def auction(
+    arc_ptr: I64, arc_e: I64, arc_val: I64, capN: I64, capE: I64, eps: Int, max_bids: Int
+) -> tuple[I64, Int]:
     """Forward (Gauss-Seidel) auction for a b-matching on candidate arcs, bidders may opt out.
 
     Newcomers bid (one bidder per capacity unit) for established capacity units ("slots").
@@ -713,7 +783,7 @@ def auction(arc_ptr, arc_e, arc_val, capN, capE, eps, max_bids):
 
 
 @njit(cache=True)
-def merge_arcs(bpN, bsN, bpE, bsE, nE):
+def merge_arcs(bpN: I64, bsN: I64, bpE: I64, bsE: I64, nE: Int) -> tuple[I64, I64, I64]:
     """Union of both sides' top-k lists as arcs grouped by newcomer (CSR), without duplicates.
 
     Within a newcomer, arcs are sorted by established index (deterministic).

@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 from ortools.graph.python import min_cost_flow
 
-from kompis.matching.engine import kernels as _kernels
+from kompis.matching.engine import kernels
 from kompis.matching.engine.encode import (
     C_AVAIL,
     C_BY,
@@ -46,9 +46,8 @@ from kompis.matching.engine.encode import (
 from kompis.matching.engine.hubs import Hubs, build_hubs, max_pairs_bound
 
 I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
 Progress = Callable[[str, int, int], None]
-#: numba dispatchers are untyped for mypy
-kernels: Any = _kernels
 
 #: exact solver refuses instances with more allowed pairs than this (memory)
 EXACT_MAX_ARCS = 40_000_000
@@ -90,7 +89,8 @@ def _flow_match(an: I64, ae: I64, ascore: I64, capN: I64, capE: I64, max_cp: int
     return an[chosen].astype(np.int64), ae[chosen].astype(np.int64)
 
 
-def _args(prob: Problem) -> tuple[object, ...]:
+def _args(prob: Problem) -> tuple[I64, U64, U64, I64, U64, U64, I64]:
+    """The pair-rule arguments of the kernels: (An, Ln, In, Ae, Le, Ie, P)."""
     return (prob.N.A, prob.N.L, prob.N.I, prob.E.A, prob.E.L, prob.E.I, prob.P)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from kompis.matching.engine._util import gc_paused
-from kompis.matching.engine.model import AVAILABILITY_SLOTS, Participant
+from kompis.matching.engine.model import AVAILABILITY_SLOTS, Gender, MeetingMode, Participant, Role
 from kompis.matching.engine.municipalities import municipalities
 
 INTEREST_KEYS: tuple[str, ...] = (
@@ -37,7 +37,13 @@ BIG_CITIES: dict[str, float] = {
     "0680": 0.02, "1980": 0.02, "1283": 0.02, "2480": 0.015, "2580": 0.012, "0181": 0.015,
     "0182": 0.01, "0184": 0.015, "0186": 0.01, "1290": 0.01, "0780": 0.01, "1380": 0.01,
 }  # fmt: skip
-GENDERS_P = (("woman", 0.52), ("man", 0.44), ("nonbinary", 0.02), ("unspecified", 0.02))
+MODES: tuple[MeetingMode, ...] = ("physical", "digital", "either")
+GENDERS_P: tuple[tuple[Gender, float], ...] = (
+    ("woman", 0.52),
+    ("man", 0.44),
+    ("nonbinary", 0.02),
+    ("unspecified", 0.02),
+)
 
 
 def _pick(rng: np.random.Generator, table: dict[str, float], size: int) -> np.ndarray:
@@ -64,7 +70,8 @@ def _generate(n_newcomers: int, n_established: int, seed: int, today: dt.date | 
             weights[codes.index(c)] += w
     weights /= weights.sum()
     out: list[Participant] = []
-    for role, n in (("newcomer", n_newcomers), ("established", n_established)):
+    roles: tuple[tuple[Role, int], ...] = (("newcomer", n_newcomers), ("established", n_established))
+    for role, n in roles:
         if n == 0:
             continue
         munis = rng.choice(len(codes), size=n, p=weights)
@@ -113,16 +120,16 @@ def _generate(n_newcomers: int, n_established: int, seed: int, today: dt.date | 
             out.append(
                 Participant(
                     id=f"{role[0]}{i + 1:06d}",
-                    role=role,  # type: ignore[arg-type]
+                    role=role,
                     birth_year=today.year - int(age[i]),
-                    gender=GENDERS_P[genders[i]][0],  # type: ignore[arg-type]
+                    gender=GENDERS_P[genders[i]][0],
                     municipality_code=code,
                     postal_code=postal,
                     languages=tuple(langs),
                     interests=interests,
                     has_children=bool(kids[i]),
                     wants_family_match=bool(fam[i]),
-                    meeting_mode=("physical", "digital", "either")[modes[i]],  # type: ignore[arg-type]
+                    meeting_mode=MODES[modes[i]],
                     same_gender_only=bool(sgo[i]) and genders[i] != 3,
                     signed_up=today - dt.timedelta(days=int(days[i])),
                     capacity=int(cap[i]),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sys
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any, Never
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
@@ -17,14 +17,17 @@ from django.utils import translation
 from kompis.audit.actors import SystemActor
 from kompis.matching import runs
 from kompis.matching.models import MatchingRun, RunPhase, RunStatus, Solver
-from kompis.organisations.models import Organisation
+from kompis.organisations.models import Organisation, Project, Region
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
 
 
 class Bar:
     """A tqdm bar in percent whose description is the run's phase."""
 
     def __init__(self, enabled: bool) -> None:
-        self.bar: Any = None
+        self.bar: tqdm[Never] | None = None
         if enabled:
             from tqdm import tqdm
 
@@ -65,7 +68,8 @@ class Command(BaseCommand):
             org = Organisation.objects.get(slug=opts["organisation"])
         except Organisation.DoesNotExist as exc:
             raise CommandError(f"no organisation with slug {opts['organisation']!r}", returncode=2) from exc
-        region = project = None
+        region: Region | None = None
+        project: Project | None = None
         try:
             if opts.get("region"):
                 region = org.regions.get(name=opts["region"])
@@ -75,16 +79,30 @@ class Command(BaseCommand):
             what = "region" if region is None and opts.get("region") else "project"
             raise CommandError(f"no {what} {opts[what]!r} in {org.slug}", returncode=2) from exc
         bar = Bar(not opts["no_progress"])
-        scope: dict[str, Any] = {"organisation": org, "region": region, "project": project}
         try:
             if opts["background"]:
-                run = runs.start_run(actor=CLI, solver=opts["solver"], name=opts["name"], **scope)
+                run = runs.start_run(
+                    actor=CLI,
+                    organisation=org,
+                    region=region,
+                    project=project,
+                    solver=opts["solver"],
+                    name=opts["name"],
+                )
                 self.stdout.write(f"run {run.uid} queued for the worker")
                 if opts["no_wait"]:
                     return
                 run = self._follow(run, bar)
             else:
-                run = runs.run_inline(actor=CLI, solver=opts["solver"], name=opts["name"], hook=bar, **scope)
+                run = runs.run_inline(
+                    actor=CLI,
+                    organisation=org,
+                    region=region,
+                    project=project,
+                    solver=opts["solver"],
+                    name=opts["name"],
+                    hook=bar,
+                )
         except runs.RunRefused as exc:
             raise CommandError(str(exc), returncode=1) from exc
         finally:
