@@ -45,7 +45,7 @@ def _organisations(ids: Iterable[int | None]) -> list[int]:
     ids = list(ids)
     if None in ids:
         return list(Organisation.objects.values_list("pk", flat=True))
-    return [int(i) for i in ids]
+    return [i for i in ids if i is not None]
 
 
 def on_mail_server_refused(*, organisation_ids: Iterable[int | None], reply: str = "", **_: object) -> None:

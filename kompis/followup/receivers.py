@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Q
 
+from kompis.audit.actors import Actor
 from kompis.followup.leaving import end_matches_of_leaver
 from kompis.followup.services import introduce_match
 from kompis.matching.models import Match
@@ -17,13 +18,13 @@ from kompis.participants.models import Participant
 from kompis.participants.signals import WithdrawalCounts
 
 
-def on_match_approved(*, actor: Any, match: Match, **_: Any) -> None:
+def on_match_approved(*, actor: Actor, match: Match, **_: Any) -> None:
     """A match was approved: both participants get their introduction (outbox rows, same transaction)."""
     introduce_match(actor=actor, match=match)
 
 
 def on_participant_withdrawing(
-    *, actor: Any, participant: Participant, cancelled: Sequence[OutboxMessage] = (), **_: Any
+    *, actor: Actor, participant: Participant, cancelled: Sequence[OutboxMessage] = (), **_: Any
 ) -> WithdrawalCounts:
     """A participant leaves: the introductions that name her are cancelled (rows queued before mails
     carried `about` are found by key) and her active matches end (partners back to the pool), in the

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.db.models import Q
 
+from kompis.accounts.models import User
 from kompis.followup.models import FollowUp
 from kompis.matching.models import Match
 from kompis.outbox.models import OutboxMessage
@@ -53,7 +53,7 @@ class MailRow:
     full: bool
 
 
-def mail_rows(user: Any, mails: Iterable[OutboxMessage]) -> list[MailRow]:
+def mail_rows(user: User, mails: Iterable[OutboxMessage]) -> list[MailRow]:
     mails = list(mails)
     people = visible_people(user, [m.participant for m in mails if m.participant is not None])
     rows = []
@@ -80,7 +80,7 @@ class MatchPage:
         return not (self.newcomer.full and self.established.full)
 
 
-def match_page(user: Any, match: Match) -> MatchPage:
+def match_page(user: User, match: Match) -> MatchPage:
     people = visible_people(user, [match.newcomer, match.established])
     return MatchPage(
         match=match,

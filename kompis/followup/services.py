@@ -65,7 +65,7 @@ def _base_context(person: Participant) -> dict[str, Any]:
 # --- introduction -------------------------------------------------------------------------------
 
 
-def introduce_match(*, actor: Any, match: Match) -> None:
+def introduce_match(*, actor: Actor, match: Match) -> None:
     """Queue the introduction to both participants and mark the match introduced (same transaction)."""
     with transaction.atomic():
         pair = ((match.newcomer, match.established), (match.established, match.newcomer))
@@ -455,7 +455,7 @@ CODED_END_REASONS = frozenset({"withdrew", "re-match", "closed by staff"})
 
 def end_match(
     *,
-    actor: Any,
+    actor: Actor,
     match: Match,
     reason: str,
     return_to_pool: bool = False,
@@ -518,7 +518,7 @@ def left_people_in(message: OutboxMessage) -> bool:
     return Participant.objects.filter(uid__in=people, status=Status.WITHDRAWN).exists()
 
 
-def resend_mail(*, actor: Any, message: OutboxMessage) -> OutboxMessage | None:
+def resend_mail(*, actor: Actor, message: OutboxMessage) -> OutboxMessage | None:
     """Send a copy of a mail again (new Message-ID), e.g. after the participant fixed their address.
     None (nothing queued) when the mail is to or about someone who has left (issue 10 §3)."""
     if left_people_in(message):

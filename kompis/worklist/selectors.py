@@ -64,7 +64,7 @@ def resolved_tasks(*, user: User) -> TaskQuerySet:
 def regions_for_filter(user: User) -> list[Region]:
     """The regions a user may filter by: the organisation's for an admin, their own for a coordinator."""
     if user.is_org_admin:
-        return list(Region.objects.filter(organisation_id=user.organisation_id).order_by("name"))
+        return list(Region.objects.filter(organisation=user.organisation).order_by("name"))
     return list(user.regions.order_by("name"))
 
 

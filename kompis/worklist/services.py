@@ -12,6 +12,7 @@ from kompis.audit.actors import Actor, user_of
 from kompis.audit.events import EventType
 from kompis.audit.services import object_ref, record
 from kompis.organisations.models import Organisation, Region
+from kompis.participants.models import Participant
 from kompis.worklist import kinds
 from kompis.worklist.models import Task, TaskQuerySet
 from kompis.worklist.signals import task_resolved
@@ -35,7 +36,7 @@ def open_task(
     subject: models.Model | None = None,
     subject_type: str = "",
     subject_id: str = "",
-    participant: models.Model | None = None,
+    participant: Participant | None = None,
     region: Region | None = None,
     assignee: User | None = None,
 ) -> Task | None:

@@ -91,8 +91,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "matching:exclusion_add": Rule(PEOPLE, "POST", obj="participant", data={"partner": "@partner"}),
     "matching:exclusion_remove": Rule(PEOPLE, "POST", obj="participant", data={"partner": "@partner"}),
     # follow-up
-    "followup:tasks": Rule(PEOPLE),
+    "followup:tasks": Rule(PEOPLE),  # the work list's old address (links in sent mails and bookmarks)
     "followup:task": Rule(PEOPLE, obj="task"),
+    # the staff work list (tasks from every activity)
+    "worklist:tasks": Rule(PEOPLE),
+    "worklist:task": Rule(PEOPLE, obj="task"),
+    "worklist:assign": Rule(PEOPLE, "POST", obj="task", data={"take": "1"}),
     "followup:match": Rule(PEOPLE, obj="match"),
     "followup:match_end": Rule(PEOPLE, "POST", obj="match", data={"reason": "moved away"}),
     "followup:mail_resend": Rule(PEOPLE, "POST", obj="mail"),
@@ -144,7 +148,7 @@ class Scope(dict):
 
 
 def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_name: str) -> Scope:
-    from kompis.followup.models import Task
+    from kompis.worklist.models import Task
     from kompis.matching.models import Match, MatchingRun, Proposal
     from kompis.outbox.models import OutboxMessage
 
@@ -190,7 +194,7 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
     task = Task.objects.create(
         organisation=org,
         region=region,
-        match=match,
+        subject=match,
         participant=participant,
         kind="will_not_meet",
         due_on=timezone.localdate(),
@@ -534,6 +538,8 @@ CROSS_REGION_PAGES = {
     "followup:match": "match",
     "followup:task": "task",
     "followup:tasks": None,
+    "worklist:task": "task",
+    "worklist:tasks": None,
     "matching:matches": None,
     "participants:detail": "participant",
 }
@@ -541,7 +547,7 @@ CROSS_REGION_PAGES = {
 
 def test_cross_region_match_pages_hide_the_partners_data(client, world, scopes):
     """Issue 10 §5: an admin approved a Danderyd–Uppsala pair; the Danderyd coordinator opens its pages."""
-    from kompis.followup.models import Task
+    from kompis.worklist.models import Task
     from kompis.followup.services import introduce_match
     from kompis.matching.models import Match
     from kompis.outbox.models import OutboxMessage
@@ -560,7 +566,7 @@ def test_cross_region_match_pages_hide_the_partners_data(client, world, scopes):
     task = Task.objects.create(
         organisation=world.org,
         region=world.danderyd,
-        match=match,
+        subject=match,
         participant=own,
         kind="will_not_meet",
         due_on=timezone.localdate(),

@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from kompis.followup import services as followup
-from kompis.followup.models import FollowUp, Task
+from kompis.followup.models import FollowUp
+from kompis.worklist.models import Task
 from kompis.matching.models import Match
 from kompis.outbox.models import OutboxMessage
 from kompis.outbox.services import queue_mail
@@ -88,7 +89,7 @@ def cross(world):
     FollowUp.objects.filter(pk=layla_question.pk).update(comment="Private words to Uppsala")
     karin_question = FollowUp.objects.get(match=match, participant=karin)
     followup.record_answer(followup=karin_question, answer="will_not_meet")
-    task = Task.objects.get(match=match, participant=karin)
+    task = Task.objects.about(match).get(participant=karin)
     return {"karin": karin, "layla": layla, "match": match, "task": task, "sent": sent}
 
 

@@ -240,33 +240,33 @@ def test_will_not_meet_in_swedish_becomes_a_task_for_the_danderyd_coordinator(
     # the Uppsala coordinator does not see the task, not even by its address
     uppsala = new_page(*DESKTOP)
     log_in(uppsala, base, world.uppsala_coordinator.username)
-    uppsala.click("nav.staff a[href='/staff/followup/tasks/']")
-    uppsala.wait_for_url(f"{base}/staff/followup/tasks/")
-    assert uppsala.locator(f"a[href='/staff/followup/tasks/{task.uid}/']").count() == 0
+    uppsala.click("nav.staff a[href='/staff/tasks/']")
+    uppsala.wait_for_url(f"{base}/staff/tasks/")
+    assert uppsala.locator(f"a[href='/staff/tasks/{task.uid}/']").count() == 0
     assert established.full_name not in uppsala.inner_text("main")
     shot(uppsala, "36-tasks-uppsala-desktop")
-    response = uppsala.goto(f"{base}/staff/followup/tasks/{task.uid}/")
+    response = uppsala.goto(f"{base}/staff/tasks/{task.uid}/")
     assert response.status == 404
 
     # the Danderyd coordinator sees it, opens it and logs a re-match
     staff = new_page(*DESKTOP)
     log_in(staff, base, world.danderyd_coordinator.username)
-    staff.click("nav.staff a[href='/staff/followup/tasks/']")
-    staff.wait_for_url(f"{base}/staff/followup/tasks/")
-    link = staff.locator(f"main table a[href='/staff/followup/tasks/{task.uid}/']")
+    staff.click("nav.staff a[href='/staff/tasks/']")
+    staff.wait_for_url(f"{base}/staff/tasks/")
+    link = staff.locator(f"main table a[href='/staff/tasks/{task.uid}/']")
     assert link.count() == 1
     assert established.full_name in staff.locator("main table tbody").inner_text()
     shot(staff, "37-tasks-danderyd-desktop")
     link.click()
-    staff.wait_for_url(f"{base}/staff/followup/tasks/{task.uid}/")
+    staff.wait_for_url(f"{base}/staff/tasks/{task.uid}/")
     assert established.email in staff.inner_text("main")
     staff.check("input[name=outcome][value=rematch]")
     staff.fill("textarea[name=note]", "Ringde Britt: de bor för långt ifrån varandra. Ny matchning.")
     shot(staff, "38-task-detail-desktop")
     staff.click("main form button[type=submit]")
-    staff.wait_for_url(f"{base}/staff/followup/tasks/")
+    staff.wait_for_url(f"{base}/staff/tasks/")
     assert staff.locator("ul.messages li.success").count() == 1
-    assert staff.locator(f"a[href='/staff/followup/tasks/{task.uid}/']").count() == 0
+    assert staff.locator(f"a[href='/staff/tasks/{task.uid}/']").count() == 0
     shot(staff, "39-tasks-after-rematch-desktop")
 
     task.refresh_from_db()
@@ -281,6 +281,6 @@ def test_will_not_meet_in_swedish_becomes_a_task_for_the_danderyd_coordinator(
     # the task page on a phone, done
     phone = new_page(*PHONE)
     log_in(phone, base, world.danderyd_coordinator.username)
-    phone.goto(f"{base}/staff/followup/tasks/{task.uid}/")
+    phone.goto(f"{base}/staff/tasks/{task.uid}/")
     assert_fits(phone)
     shot(phone, "40-task-done-phone")
