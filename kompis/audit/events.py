@@ -51,6 +51,7 @@ class EventType(StrEnum):
     PARTICIPANT_EXPIRED_UNCONFIRMED = "participant.expired_unconfirmed"
     PARTICIPANT_IMPORTED = "participant.imported"
     PARTICIPANT_MATCHED = "participant.matched"
+    PARTICIPANT_MERGED = "participant.merged"
     PARTICIPANT_NOTE_ADDED = "participant.note_added"
     PARTICIPANT_PAUSE_ENDED = "participant.pause_ended"
     PARTICIPANT_PAUSED = "participant.paused"

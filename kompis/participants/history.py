@@ -116,6 +116,9 @@ SENTENCES: dict[str, Sentence] = {
     "participant.back_to_pool": plain(lambda: _("Back in the waiting pool after a match ended")),
     "participant.withdrawn": plain(lambda: _("Left Kompis")),
     "participant.note_added": plain(lambda: _("Note added")),
+    "participant.merged": plain(
+        lambda: _("Merged with a duplicate record: its matches, mails, consents and notes are now here")
+    ),
     "participant.unsubscribed": plain(lambda: _("Asked for no more questions or reminders by mail")),
     "participants.imported": _imported,
     "participants.exported": _exported,

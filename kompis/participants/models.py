@@ -186,3 +186,18 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.text[:50]
+
+
+class MergedParticipant(models.Model):
+    """A participant record merged into another (kompis.participants.merge): the removed record's uid still
+    names a person, so links already sent (signed tokens) and the history open the kept record."""
+
+    old_uid = models.UUIDField(unique=True, editable=False)
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    merged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-merged_at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_uid} → {self.participant_id}"

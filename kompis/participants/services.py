@@ -20,6 +20,7 @@ from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import cancel_queued_for, queue_mail
 from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
+from kompis.participants.merge import participant_by_uid
 from kompis.participants.signals import WithdrawalCounts, participant_withdrawing
 from kompis.participants.vocab import Source, Status
 
@@ -191,7 +192,7 @@ def _queue_already_signed_up(participant: Participant, language: str) -> None:
 
 def participant_from_confirmation(*, organisation: Organisation, token: str) -> Participant:
     payload = read_token(CONFIRM_PURPOSE, token, max_age=timedelta(days=settings.SIGNUP_CONFIRM_DAYS))
-    participant = Participant.objects.filter(organisation=organisation, uid=str(payload.get("p", ""))).first()
+    participant = participant_by_uid(organisation=organisation, uid=payload.get("p", ""))  # follows merges
     if participant is None:
         raise InvalidLink("gone")
     return participant
@@ -386,7 +387,7 @@ def self_service_url(participant: Participant) -> str:
 
 def participant_from_self_service(*, organisation: Organisation, token: str) -> Participant:
     payload = read_token(SELF_SERVICE_PURPOSE, token, max_age=timedelta(days=settings.SELF_SERVICE_LINK_DAYS))
-    participant = Participant.objects.filter(organisation=organisation, uid=str(payload.get("p", ""))).first()
+    participant = participant_by_uid(organisation=organisation, uid=payload.get("p", ""))  # follows merges
     if participant is None or participant.status == Status.PENDING:
         raise InvalidLink("gone")
     return participant

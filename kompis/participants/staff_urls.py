@@ -1,5 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
+from kompis.participants import duplicate_views
 from kompis.participants import staff_views as views
 
 app_name = "participants"
@@ -12,6 +13,7 @@ urlpatterns = [
     path("<uuid:participant_id>/resume/", views.participant_resume, name="resume"),
     path("<uuid:participant_id>/withdraw/", views.participant_withdraw, name="withdraw"),
     path("<uuid:participant_id>/notes/", views.participant_note, name="note"),
+    path("duplicates/", include(duplicate_views.urlpatterns)),
 ]
 
 from kompis.participants import import_views  # noqa: E402
