@@ -17,6 +17,11 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from kompis.core.generics import allow_generic_subscripts
+
+# ModelAdmin[Region], ModelForm[Project], CharField[str, str] as django-stubs types them (mypy --strict)
+allow_generic_subscripts()
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("KOMPIS_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)

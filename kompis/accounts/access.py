@@ -6,16 +6,23 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from kompis.accounts.models import User
+from kompis.accounts.requests import staff_user
 
 View = Callable[..., HttpResponse]
 
 
-def is_staff_member(user: Any) -> bool:
-    return bool(user.is_authenticated and user.organisation_id and user.role)
+def is_staff_member(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """Signed in, of an organisation, with a role (a superuser without one is not staff here)."""
+    return isinstance(user, User) and bool(user.is_authenticated and user.organisation_id and user.role)
 
 
 def staff_required(view: View) -> View:
@@ -37,7 +44,7 @@ def people_required(view: View) -> View:
     @staff_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.can_see_people:  # type: ignore[union-attr]
+        if not staff_user(request).can_see_people:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
@@ -48,14 +55,14 @@ def org_admin_required(view: View) -> View:
     @staff_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_org_admin:  # type: ignore[union-attr]
+        if not staff_user(request).is_org_admin:
             raise PermissionDenied
         return view(request, *args, **kwargs)
 
     return wrapper
 
 
-def coordinator_scope(user: Any, *, region: str = "region", project: str = "project") -> Q:
+def coordinator_scope(user: User, *, region: str = "region", project: str = "project") -> Q:
     """What a coordinator may see: objects of their regions or of their projects.
 
     `region` and `project` name the lookups from the queried model, e.g. `project="participant__project"`.
@@ -63,10 +70,6 @@ def coordinator_scope(user: Any, *, region: str = "region", project: str = "proj
     return Q(**{f"{region}__in": user.regions.all()}) | Q(**{f"{project}__in": user.projects.all()})
 
 
-def get_staff_for_admin(user: Any, uid: Any) -> Any:
+def get_staff_for_admin(user: User, uid: str) -> User:
     """A staff member of the admin's own organisation (404 for anyone else's)."""
-    from django.shortcuts import get_object_or_404
-
-    from kompis.accounts.models import User
-
     return get_object_or_404(User, uid=uid, organisation_id=user.organisation_id)

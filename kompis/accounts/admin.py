@@ -7,7 +7,7 @@ from kompis.accounts.models import User
 
 
 @admin.register(User)
-class StaffAdmin(UserAdmin):
+class StaffAdmin(UserAdmin[User]):
     list_display = ("username", "email", "organisation", "role", "is_superuser")
     list_filter = ("organisation", "role", "is_superuser")
     fieldsets = (

@@ -10,18 +10,17 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from kompis.accounts.models import Role, User
-from kompis.audit.actors import SystemActor
+from kompis.audit.actors import Actor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.core.links import absolute_url
@@ -88,21 +87,27 @@ def _queue_password_mail(user: User, *, purpose: str, language: str) -> None:
     )
 
 
-def _ids(objects: Iterable[Any]) -> list[str]:
-    return sorted(str(o.uid) for o in objects)
+def _pks(objects: Iterable[models.Model]) -> list[int]:
+    """Regions or projects by primary key (accounts does not import kompis.organisations)."""
+    return [int(o.pk) for o in objects]
+
+
+def _ids(objects: Iterable[models.Model]) -> list[str]:
+    """The opaque ids (uid) of regions or projects, for an event's data."""
+    return sorted(str(getattr(o, "uid")) for o in objects)  # noqa: B009  (regions and projects both have a uid)
 
 
 @transaction.atomic
 def invite_staff(
     *,
-    actor: Any,
-    organisation: Any,
+    actor: Actor,
+    organisation: models.Model,
     email: str,
     role: str,
     first_name: str = "",
     last_name: str = "",
-    regions: Iterable[Any] = (),
-    projects: Iterable[Any] = (),
+    regions: Iterable[models.Model] = (),
+    projects: Iterable[models.Model] = (),
     language: str,
 ) -> User:
     """Create the staff member without a password and mail them a link to set one."""
@@ -112,15 +117,15 @@ def invite_staff(
         email=email,
         first_name=first_name,
         last_name=last_name,
-        organisation=organisation,
+        organisation_id=organisation.pk,
         role=role,
         password=make_password(None),  # unusable until they set their own
     )
     user.save()
     regions, projects = list(regions), list(projects)
     if role == Role.COORDINATOR:
-        user.regions.set(regions)
-        user.projects.set(projects)
+        user.regions.set(_pks(regions))
+        user.projects.set(_pks(projects))
     _queue_password_mail(user, purpose=INVITE, language=language)
     record(
         actor=actor,
@@ -138,7 +143,7 @@ def is_invited(user: User) -> bool:
 
 
 @transaction.atomic
-def resend_invitation(*, actor: Any, user: User, language: str) -> None:
+def resend_invitation(*, actor: Actor, user: User, language: str) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     if not is_invited(user) or not user.is_active:
         raise ValidationError(
@@ -160,7 +165,12 @@ def _other_active_admins(user: User) -> int:
 
 @transaction.atomic
 def update_staff(
-    *, actor: Any, user: User, role: str, regions: Iterable[Any] = (), projects: Iterable[Any] = ()
+    *,
+    actor: Actor,
+    user: User,
+    role: str,
+    regions: Iterable[models.Model] = (),
+    projects: Iterable[models.Model] = (),
 ) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     # Lock the organisation's admins so two admins demoting each other cannot leave none.
@@ -173,8 +183,8 @@ def update_staff(
     before = (user.role, _ids(user.regions.all()), _ids(user.projects.all()))
     user.role = role
     user.save(update_fields=["role"])
-    user.regions.set(regions)
-    user.projects.set(projects)
+    user.regions.set(_pks(regions))
+    user.projects.set(_pks(projects))
     after = (role, _ids(regions), _ids(projects))
     if before != after:
         record(
@@ -187,7 +197,7 @@ def update_staff(
 
 
 @transaction.atomic
-def deactivate_staff(*, actor: Any, user: User) -> None:
+def deactivate_staff(*, actor: Actor, user: User) -> None:
     """The person can no longer log in (their sessions end too); their history stays."""
     user = User.objects.select_for_update().get(pk=user.pk)
     if getattr(actor, "pk", None) == user.pk:
@@ -203,7 +213,7 @@ def deactivate_staff(*, actor: Any, user: User) -> None:
 
 
 @transaction.atomic
-def reactivate_staff(*, actor: Any, user: User) -> None:
+def reactivate_staff(*, actor: Actor, user: User) -> None:
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.is_active:
         return

@@ -38,6 +38,7 @@ class EventType(StrEnum):
     MATCHING_SETTINGS_UPDATED = "matching.settings_updated"
     # organisation
     ORGANISATION_CREATED = "organisation.created"
+    ORGANISATION_FIRST_RUN_LINK_ISSUED = "organisation.first_run_link_issued"
     ORGANISATION_LOGO_CHANGED = "organisation.logo_changed"
     ORGANISATION_LOGO_REMOVED = "organisation.logo_removed"
     ORGANISATION_SETTINGS_CHANGED = "organisation.settings_changed"

@@ -118,6 +118,7 @@ SENTENCES: dict[str, Sentence] = {
     "outbox.resent": _resent,
     # the organisation and its staff
     "organisation.created": plain(lambda: _("Organisation set up")),
+    "organisation.first_run_link_issued": plain(lambda: _("A one-time set-up link was made"), staff=False),
     "organisation.settings_changed": plain(lambda: _("Organisation settings changed")),
     "organisation.logo_changed": plain(lambda: _("Logo changed")),
     "organisation.logo_removed": plain(lambda: _("Logo removed")),

@@ -43,7 +43,7 @@ class Inserter:
         self.rows: list[list[Any]] = []
         self.count = 0
 
-    def _prep(self, f: models.Field, value: Any) -> Any:
+    def _prep(self, f: models.Field[Any, Any], value: Any) -> Any:
         if isinstance(f, models.ForeignKey) or value is None:
             return value
         return f.get_db_prep_save(value, self.connection)

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import models
 
 
-class CodeListField(models.CharField):
+class CodeListField(models.CharField[list[str] | str, list[str]]):
     """A list of short codes (languages, interests) stored as " ar en sv " so that
     `has_code("languages", "ar")` filters portably on SQLite and PostgreSQL."""
 
@@ -40,6 +40,6 @@ def has_code(field: str, code: str) -> models.Q:
     return models.Q(**{f"{field}__contains": f" {code} "})
 
 
-def opaque_id_field() -> models.UUIDField:
+def opaque_id_field() -> models.UUIDField[uuid.UUID, uuid.UUID]:
     """Opaque ids for every object that appears in a URL."""
     return models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

@@ -90,10 +90,11 @@ def configure_logging(config: dict[str, Any]) -> None:
 try:  # gunicorn is a run dependency, but keep this module importable without it
     from gunicorn.glogging import Logger as _GunicornBase
 except ImportError:  # pragma: no cover
-    _GunicornBase = object  # type: ignore[assignment,misc]
+    _GunicornBase = object
 
 
-class GunicornLogger(_GunicornBase):  # type: ignore[misc,valid-type]
+# gunicorn has no type hints, so its Logger is Any to mypy (subclassing Any is [misc]).
+class GunicornLogger(_GunicornBase):  # type: ignore[misc]
     """`gunicorn --logger-class kompis.core.logs.GunicornLogger`: the access and error logs masked."""
 
     def __init__(self, cfg: Any) -> None:

@@ -60,6 +60,7 @@ def _uses_redis() -> bool:
 
 
 def _increment_redis(bucket: str, window_start: int, period: int) -> int:
+    # Django's RedisCache keeps its redis client in the private `_cache`, which the stubs do not declare.
     client = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
     key = f"kompis:rate:{bucket}:{window_start}"
     pipe = client.pipeline(transaction=True)

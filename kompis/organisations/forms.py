@@ -23,7 +23,7 @@ def _formfield(field: Any, **kwargs: Any) -> Any:
     return field.formfield(**kwargs)
 
 
-class SettingsForm(forms.ModelForm):
+class SettingsForm(forms.ModelForm[Organisation]):
     logo = forms.FileField(
         label=_("Logo"),
         required=False,
@@ -115,7 +115,7 @@ def municipality_counties(
     return [County(name, items) for name, items in counties.items()]
 
 
-class RegionForm(forms.ModelForm):
+class RegionForm(forms.ModelForm[Region]):
     municipalities = forms.ModelMultipleChoiceField(
         label=_("Municipalities"),
         queryset=Municipality.objects.all(),
@@ -184,7 +184,7 @@ def _target_field_name(kind: str) -> str:
     return f"target_{kind}"
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(forms.ModelForm[Project]):
     class Meta:
         model = Project
         fields = ["name", "funder", "region", "starts_on", "ends_on", "description"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -64,7 +66,7 @@ class FirstRunForm(forms.Form):
         widget=forms.EmailInput(attrs={"dir": "ltr"}),
     )
 
-    def clean(self) -> dict:
+    def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         checks = (("slug", setup.check_slug), ("admin_email", setup.check_email))
         for name, check in checks:

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from django.db.models import Count, QuerySet
 
@@ -9,7 +8,7 @@ from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.contacts import Contact, ContactKey
 
 
-def regions_of(*, organisation: Any) -> QuerySet[Region]:
+def regions_of(*, organisation: Organisation) -> QuerySet[Region]:
     return (
         Region.objects.filter(organisation=organisation)
         .annotate(participant_count=Count("participants", distinct=True))
@@ -17,7 +16,7 @@ def regions_of(*, organisation: Any) -> QuerySet[Region]:
     )
 
 
-def projects_of(*, organisation: Any) -> QuerySet[Project]:
+def projects_of(*, organisation: Organisation) -> QuerySet[Project]:
     return (
         Project.objects.filter(organisation=organisation).select_related("region").prefetch_related("targets")
     )

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
+from kompis.audit.actors import Actor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.municipalities.models import Municipality
@@ -29,7 +30,7 @@ REGION_FIELDS = ("name", "contact_name", "contact_email", "contact_phone")
 PROJECT_FIELDS = ("name", "funder", "region", "starts_on", "ends_on", "description")
 
 
-def _apply(obj: Any, data: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
+def _apply(obj: models.Model, data: Mapping[str, Any], fields: Iterable[str]) -> list[str]:
     """Set the given fields from `data`; the names of those that changed."""
     changed = []
     for name in fields:
@@ -41,7 +42,7 @@ def _apply(obj: Any, data: Mapping[str, Any], fields: Iterable[str]) -> list[str
 
 @transaction.atomic
 def update_settings(
-    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], logo: CleanLogo | None = None
+    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], logo: CleanLogo | None = None
 ) -> list[str]:
     """Save the settings form (and a new logo, if one was uploaded) as one change."""
     locked = Organisation.objects.select_for_update().get(pk=organisation.pk)
@@ -57,7 +58,7 @@ def update_settings(
 
 
 @transaction.atomic
-def set_logo(*, actor: Any, organisation: Organisation, logo: CleanLogo) -> None:
+def set_logo(*, actor: Actor, organisation: Organisation, logo: CleanLogo) -> None:
     OrganisationLogo.objects.update_or_create(
         organisation=organisation,
         defaults={"content_type": logo.content_type, "data": logo.data, "version": logo.version},
@@ -73,7 +74,7 @@ def set_logo(*, actor: Any, organisation: Organisation, logo: CleanLogo) -> None
 
 
 @transaction.atomic
-def remove_logo(*, actor: Any, organisation: Organisation) -> bool:
+def remove_logo(*, actor: Actor, organisation: Organisation) -> bool:
     deleted, _ = OrganisationLogo.objects.filter(organisation=organisation).delete()
     Organisation.objects.filter(pk=organisation.pk).update(logo_version="")
     organisation.logo_version = ""
@@ -88,7 +89,11 @@ def _codes(municipalities: Iterable[Municipality | str]) -> list[str]:
 
 @transaction.atomic
 def create_region(
-    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], municipalities: Iterable[Any]
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    data: Mapping[str, Any],
+    municipalities: Iterable[Municipality | str],
 ) -> Region:
     region = Region(organisation=organisation)
     _apply(region, data, REGION_FIELDS)
@@ -101,7 +106,7 @@ def create_region(
 
 @transaction.atomic
 def update_region(
-    *, actor: Any, region: Region, data: Mapping[str, Any], municipalities: Iterable[Any]
+    *, actor: Actor, region: Region, data: Mapping[str, Any], municipalities: Iterable[Municipality | str]
 ) -> None:
     region = Region.objects.select_for_update().get(pk=region.pk)
     changed = _apply(region, data, REGION_FIELDS)
@@ -146,7 +151,7 @@ def _save_targets(project: Project, targets: Mapping[str, int | None]) -> dict[s
 
 @transaction.atomic
 def create_project(
-    *, actor: Any, organisation: Organisation, data: Mapping[str, Any], targets: Mapping[str, int | None]
+    *, actor: Actor, organisation: Organisation, data: Mapping[str, Any], targets: Mapping[str, int | None]
 ) -> Project:
     project = Project(organisation=organisation)
     _apply(project, data, PROJECT_FIELDS)
@@ -163,7 +168,7 @@ def create_project(
 
 @transaction.atomic
 def update_project(
-    *, actor: Any, project: Project, data: Mapping[str, Any], targets: Mapping[str, int | None]
+    *, actor: Actor, project: Project, data: Mapping[str, Any], targets: Mapping[str, int | None]
 ) -> None:
     project = Project.objects.select_for_update().get(pk=project.pk)
     changed = _apply(project, data, PROJECT_FIELDS)

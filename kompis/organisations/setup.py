@@ -32,6 +32,8 @@ from kompis.municipalities.models import Municipality
 from kompis.organisations.models import FirstRunToken, Organisation, Region
 
 SETUP = SystemActor("organisations.setup")
+#: `kompis serve` making the one-time link to the first-run page
+FIRST_RUN = SystemActor("organisations.first_run")
 TOKEN_LIFETIME = timedelta(days=2)
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # First path segments Kompis uses itself: an organisation slug cannot be one of them.
@@ -229,7 +231,9 @@ def issue_first_run_token() -> str | None:
             return None
         FirstRunToken.objects.filter(used_at__isnull=True).delete()
         token = secrets.token_urlsafe(32)
-        FirstRunToken.objects.create(token_hash=_hash(token))
+        row = FirstRunToken.objects.create(token_hash=_hash(token))
+        # who may create the first organisation is security-relevant: the link's making is on record
+        record(actor=FIRST_RUN, action=EventType.ORGANISATION_FIRST_RUN_LINK_ISSUED, obj=row)
     return token
 
 

@@ -27,7 +27,7 @@ def _error(request: HttpRequest, exc: ValidationError) -> None:
 def staff_list(request: StaffRequest) -> HttpResponse:
     user = request.user
     staff = (
-        User.objects.filter(organisation_id=user.organisation_id)
+        User.objects.filter(organisation=own_organisation(user))
         .order_by("-is_active", "role", "username")
         .prefetch_related("regions", "projects")
     )

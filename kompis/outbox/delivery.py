@@ -82,7 +82,7 @@ def still_ours(message: OutboxMessage, moment: datetime) -> bool:
             f"UPDATE {table} SET lease_until = %s WHERE id = %s AND state = %s",
             [moment + timedelta(seconds=settings.OUTBOX_LEASE_SECONDS), message.pk, MailState.SENDING],
         )
-        return cursor.rowcount == 1
+        return bool(cursor.rowcount == 1)
 
 
 def _send(message: OutboxMessage, connection: Any) -> tuple[str, Outcome | None]:

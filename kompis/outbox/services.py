@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from email.utils import make_msgid
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 
-from kompis.outbox.contacts import Contact, contacts_by_key
+from kompis.outbox.contacts import Contact, ContactKey, contacts_by_key
 from kompis.outbox.delivery import claim_due, deliver_due, send_one
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.rendering import RTL_LANGUAGES, render
@@ -45,12 +45,13 @@ class Mail:
     language: str
     context: dict[str, Any]
     dedupe_key: str
-    organisation: Any = None
-    participant: Any = None
+    #: the Organisation and the Participant the mail is about (outbox does not import their apps)
+    organisation: models.Model | None = None
+    participant: models.Model | None = None
 
-    def contact_key(self) -> tuple[int | None, int | None]:
+    def contact_key(self) -> ContactKey:
         """(organisation id, region id) whose contact this mail names: the person's region, if any."""
-        organisation_id = getattr(self.organisation, "pk", self.organisation) or getattr(
+        organisation_id = (self.organisation.pk if self.organisation else None) or getattr(
             self.participant, "organisation_id", None
         )
         return organisation_id, getattr(self.participant, "region_id", None)
@@ -66,8 +67,8 @@ class Mail:
             language=self.language,
             context=context,
             dedupe_key=self.dedupe_key,
-            organisation=self.organisation,
-            participant=self.participant,
+            organisation_id=self.organisation.pk if self.organisation else None,
+            participant_id=self.participant.pk if self.participant else None,
             message_id=make_msgid(domain="kompis.localhost"),
         )
 
@@ -79,8 +80,8 @@ def queue_mail(
     language: str,
     context: dict[str, Any],
     dedupe_key: str,
-    organisation: Any = None,
-    participant: Any = None,
+    organisation: models.Model | None = None,
+    participant: models.Model | None = None,
 ) -> OutboxMessage | None:
     """Write one outbox row (idempotent on `dedupe_key`) and ask the worker to send it after commit.
 
@@ -102,8 +103,8 @@ def queue_mail(
                     "template",
                     "language",
                     "context",
-                    "organisation",
-                    "participant",
+                    "organisation_id",
+                    "participant_id",
                     "message_id",
                 )
             },

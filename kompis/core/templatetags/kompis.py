@@ -3,20 +3,24 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.forms import BoundField
+from django.http import HttpRequest
+from django.template import Context
 from django.utils.translation import gettext
 
 register = template.Library()
 
 
 @register.filter
-def widget_type(field: Any) -> str:
-    return field.field.widget.__class__.__name__.lower().replace("input", "")
+def widget_type(field: BoundField) -> str:
+    return str(field.field.widget.__class__.__name__).lower().replace("input", "")
 
 
 @register.simple_tag(takes_context=True)
-def query_with(context: Any, **kwargs: Any) -> str:
+def query_with(context: Context, **kwargs: Any) -> str:
     """The current query string with some parameters replaced (for pagination links)."""
-    params = context["request"].GET.copy()
+    request: HttpRequest = context["request"]
+    params = request.GET.copy()
     for key, value in kwargs.items():
         params[key] = value
     return "?" + params.urlencode()
@@ -28,7 +32,7 @@ def tr(value: str) -> str:
 
 
 @register.filter
-def folded_choices(field: Any) -> dict[str, Any]:
+def folded_choices(field: BoundField) -> dict[str, Any]:
     """The options of a checkbox or radio group, split for the keyboard: the first `field.show_first`
     (an attribute a form may set on a long list) shown, the rest under "Show more", which is open when one
     of them is chosen. `more_label` (a plural gettext with %(n)s) names what is hidden."""
