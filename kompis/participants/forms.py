@@ -15,6 +15,7 @@ from kompis.contract.participants import MIN_AGE as MIN_AGE
 from kompis.contract.participants import MIN_CAPACITY as MIN_CAPACITY
 from kompis.contract.participants import MIN_HOUSEHOLD as MIN_HOUSEHOLD
 from kompis.municipalities.models import Municipality
+from kompis.organisations.models import Project, Region
 from kompis.participants.models import PROFILE_FIELDS, Participant
 from kompis.participants.names import needs_latin
 from kompis.participants.vocab import (
@@ -87,17 +88,18 @@ SHOW_FIRST = 6
 
 def fold(field: forms.Field, more_label: Any) -> forms.Field:
     """Show the first SHOW_FIRST choices of a long checkbox list; `more_label` names the rest (%(n)s)."""
-    field.show_first = SHOW_FIRST  # type: ignore[attr-defined]
-    field.more_label = more_label  # type: ignore[attr-defined]
+    # two attributes of our own that core/_field.html reads; django's Field does not declare them
+    field.show_first = SHOW_FIRST  # type: ignore[attr-defined]  # read by core/_field.html
+    field.more_label = more_label  # type: ignore[attr-defined]  # read by core/_field.html
     return field
 
 
-class MunicipalityChoiceField(forms.ModelChoiceField):
+class MunicipalityChoiceField(forms.ModelChoiceField[Municipality]):
     def label_from_instance(self, obj: Municipality) -> str:
         return obj.name
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(forms.ModelForm[Participant]):
     """The fields a participant (or staff on their behalf) fills in."""
 
     languages = fold(
@@ -190,7 +192,7 @@ class ProfileForm(forms.ModelForm):
         self.fields["last_name"].widget.attrs["autocomplete"] = "family-name"
 
     def clean_email(self) -> str:
-        return self.cleaned_data["email"].strip().lower()
+        return str(self.cleaned_data["email"]).strip().lower()
 
     def clean_birth_year(self) -> int:
         return clean_birth_year(self.cleaned_data["birth_year"])
@@ -259,8 +261,12 @@ class StaffEditForm(ProfileForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = False
         if organisation is not None:
-            cast(forms.ModelChoiceField, self.fields["region"]).queryset = organisation.regions.all()
-            cast(forms.ModelChoiceField, self.fields["project"]).queryset = organisation.projects.all()
+            cast(
+                "forms.ModelChoiceField[Region]", self.fields["region"]
+            ).queryset = organisation.regions.all()
+            cast(
+                "forms.ModelChoiceField[Project]", self.fields["project"]
+            ).queryset = organisation.projects.all()
 
 
 class PauseForm(forms.Form):
@@ -283,7 +289,7 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class PreferencesForm(forms.ModelForm):
+class PreferencesForm(forms.ModelForm[Participant]):
     """What a participant may change on their own page."""
 
     languages = ProfileForm.base_fields["languages"]

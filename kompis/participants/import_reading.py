@@ -482,6 +482,7 @@ def _cell_value(cell: Any, shared: list[str], dates: set[int]) -> str:
         if not raw.isdigit() or len(raw) > 9 or int(raw) >= len(shared):
             raise _not_xlsx()
         return shared[int(raw)]
+    raw = str(raw)  # ElementTree's findtext gives a str (typed Any by the stubs)
     if kind == "b":
         return "true" if raw.strip() == "1" else "false"
     if kind in ("str", "e"):

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompis.accounts.models import User
+from kompis.audit.actors import Actor
 from kompis.audit.events import EventType
 from kompis.audit.services import BulkRecorder, record
 from kompis.core.bulk import Inserter
@@ -39,11 +40,11 @@ class ImportResult:
     validation: Validation
 
 
-def allowed_municipalities(actor: Any, organisation: Organisation) -> set[str] | None:
+def allowed_municipalities(actor: Actor, organisation: Organisation) -> set[str] | None:
     """The municipality codes `actor` may add people in: None (anywhere) for an admin of the organisation and
     for the command line; for a coordinator the municipalities whose participants land in one of their
     regions (the region `region_for` gives: the organisation's first region covering the municipality)."""
-    if not getattr(actor, "is_authenticated", False) or getattr(actor, "is_org_admin", False):
+    if not isinstance(actor, User) or actor.is_org_admin:
         return None
     mine = set(actor.regions.filter(organisation=organisation).values_list("pk", flat=True))
     region_of: dict[str, int] = {}
@@ -57,7 +58,7 @@ def allowed_municipalities(actor: Any, organisation: Organisation) -> set[str] |
 
 
 def validate_for(
-    table: Table, *, actor: Any, organisation: Organisation, options: ImportOptions | None = None
+    table: Table, *, actor: Actor, organisation: Organisation, options: ImportOptions | None = None
 ) -> Validation:
     """The validation an import by `actor` gets (the preview shows exactly this)."""
     return validate(
@@ -70,10 +71,9 @@ def validate_for(
 
 def import_participants(
     *,
-    actor: Any,
+    actor: Actor,
     organisation: Organisation,
     rows: Table,
-    filename: str = "",
     valid_only: bool = False,
     dry_run: bool = False,
     options: ImportOptions | None = None,
@@ -85,13 +85,13 @@ def import_participants(
     the valid rows are imported and the invalid ones reported. Imported participants are waiting (or the
     file's status), have source "import", their region from the municipality, no verified e-mail. The audit
     log gets one "participant.imported" event per participant and one "participants.imported" event on the
-    organisation, all naming the file.
+    organisation, naming the import by a new id (and each participant's line in the file); the file's name
+    is never stored in the log.
 
     A coordinator may only add people in their own regions: a row whose municipality lies elsewhere is
     rejected (an admin may import anywhere in the organisation). `options` may turn unknown interests or
     languages into warnings (they are left out) instead of rejecting the row.
     """
-    filename = filename or rows.filename
     try:
         with transaction.atomic():
             validation = validate_for(rows, actor=actor, organisation=organisation, options=options)
@@ -103,7 +103,6 @@ def import_participants(
                 actor=actor,
                 organisation=organisation,
                 validation=validation,
-                filename=filename,
                 valid_only=valid_only,
             )
     except IntegrityError as exc:  # someone added the same id or e-mail meanwhile
@@ -117,9 +116,7 @@ def import_participants(
     return ImportResult(created=created, rejected=validation.rejected_count, validation=validation)
 
 
-def _create(
-    *, actor: Any, organisation: Organisation, validation: Validation, filename: str, valid_only: bool
-) -> int:
+def _create(*, actor: Actor, organisation: Organisation, validation: Validation, valid_only: bool) -> int:
     if not validation.valid:
         return 0
     regions: dict[str, int | None] = {}

@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -29,7 +30,8 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from kompis.accounts.access import people_required
-from kompis.accounts.requests import staff_user
+from kompis.accounts.models import User
+from kompis.accounts.requests import StaffRequest, staff_user
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.municipalities.models import Municipality
@@ -166,7 +168,7 @@ def _sweep_old() -> None:
             continue
 
 
-def _store(request: HttpRequest, data: bytes, filename: str, options: importing.ImportOptions) -> str:
+def _store(request: StaffRequest, data: bytes, filename: str, options: importing.ImportOptions) -> str:
     _sweep_old()
     key = secrets.token_urlsafe(24)
     folder = _root() / key
@@ -174,7 +176,7 @@ def _store(request: HttpRequest, data: bytes, filename: str, options: importing.
     (folder / "upload").write_bytes(data)
     meta = {
         "user": request.user.pk,
-        "organisation": request.user.organisation_id,  # type: ignore[union-attr]
+        "organisation": request.user.organisation_id,
         "filename": filename,
         "uploaded_at": timezone.now().isoformat(),
         "imported": False,
@@ -235,7 +237,7 @@ class _Stored:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def _load(request: HttpRequest, key: str) -> _Stored | None:
+def _load(request: StaffRequest, key: str) -> _Stored | None:
     """The stored upload, if the key is well-formed, fresh, and belongs to this user and organisation."""
     if not key or not _KEY_RE.match(key):
         return None
@@ -247,15 +249,22 @@ def _load(request: HttpRequest, key: str) -> _Stored | None:
     except (OSError, ValueError):
         return None
     user = request.user
-    if meta.get("user") != user.pk or meta.get("organisation") != user.organisation_id:  # type: ignore[union-attr]
+    if meta.get("user") != user.pk or meta.get("organisation") != user.organisation_id:
         return None
     return _Stored(key, folder, meta)
+
+
+def _organisation_of(user: User) -> Organisation:
+    """The staff user's organisation (people_required lets in only staff of an organisation)."""
+    if user.organisation is None:
+        raise PermissionDenied
+    return user.organisation
 
 
 # --- views -----------------------------------------------------------------------------------------
 
 
-def _start_context(request: HttpRequest, form: UploadForm, **extra: Any) -> dict[str, Any]:
+def _start_context(request: StaffRequest, form: UploadForm, **extra: Any) -> dict[str, Any]:
     last = _load(request, request.session.get(SESSION_LAST, ""))
     return {
         "nav": "import",
@@ -271,13 +280,13 @@ def _start_context(request: HttpRequest, form: UploadForm, **extra: Any) -> dict
 
 
 @people_required
-def import_start(request: HttpRequest) -> HttpResponse:
+def import_start(request: StaffRequest) -> HttpResponse:
     """The upload form (posts to the preview)."""
     return render(request, "participants/import.html", _start_context(request, UploadForm()))
 
 
 def _preview(
-    request: HttpRequest, stored: _Stored, validation: importing.Validation, status: int = 200
+    request: StaffRequest, stored: _Stored, validation: importing.Validation, status: int = 200
 ) -> HttpResponse:
     errors = validation.errors
     municipalities = dict(Municipality.objects.values_list("code", "name"))
@@ -322,8 +331,8 @@ def import_preview(request: HttpRequest) -> HttpResponse:
 @csrf_protect
 @people_required
 @require_POST
-def _preview_view(request: HttpRequest, handler: LimitedUploadHandler) -> HttpResponse:
-    organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
+def _preview_view(request: StaffRequest, handler: LimitedUploadHandler) -> HttpResponse:
+    organisation = _organisation_of(request.user)
     if "key" in request.POST and "file" not in request.FILES and not handler.exceeded:
         stored = _load(request, request.POST.get("key", ""))
         if stored is None:
@@ -359,19 +368,19 @@ def _preview_view(request: HttpRequest, handler: LimitedUploadHandler) -> HttpRe
     return _preview(request, stored, validation)
 
 
-def _restart(request: HttpRequest, message: str) -> HttpResponse:
+def _restart(request: StaffRequest, message: str) -> HttpResponse:
     """The upload form again, with the reason (an unknown, expired or someone else's upload is "not available")."""
     messages.error(request, message)
     return render(request, "participants/import.html", _start_context(request, UploadForm()))
 
 
-def _not_available(request: HttpRequest) -> HttpResponse:
+def _not_available(request: StaffRequest) -> HttpResponse:
     return _restart(request, _("This upload is no longer available. Please upload the file again."))
 
 
 @people_required
 @require_POST
-def import_confirm(request: HttpRequest) -> HttpResponse:
+def import_confirm(request: StaffRequest) -> HttpResponse:
     """Import the stored file: all rows (only if every row is valid) or only the valid rows."""
     stored = _load(request, request.POST.get("key", ""))
     if stored is None:
@@ -379,14 +388,13 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     if stored.meta.get("imported"):
         return _restart(request, _("This file has already been imported."))
     valid_only = request.POST.get("mode") == "valid"
-    organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
+    organisation = _organisation_of(request.user)
     try:
         table = importing.read_table(stored.data(), stored.filename)
         result = import_participants(
             actor=request.user,
             organisation=organisation,
             rows=table,
-            filename=stored.filename,
             valid_only=valid_only,
             options=stored.options,
         )
@@ -418,7 +426,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
 
 @people_required
 @require_POST
-def import_rejected(request: HttpRequest) -> HttpResponse:
+def import_rejected(request: StaffRequest) -> HttpResponse:
     """The rejected rows of a stored upload as a file: the original columns plus `errors`."""
     stored = _load(request, request.POST.get("key", ""))
     if stored is None:
@@ -431,14 +439,14 @@ def import_rejected(request: HttpRequest) -> HttpResponse:
         table = importing.read_table(stored.data(), stored.filename)
     except importing.ImportFileError as exc:
         return _restart(request, exc.message)
-    organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
+    organisation = _organisation_of(request.user)
     validation = validate_for(table, actor=request.user, organisation=organisation, options=stored.options)
     return _attachment(*importing.rejected_rows_file(validation))
 
 
 @people_required
 @require_GET
-def import_template(request: HttpRequest, fmt: str) -> HttpResponse:
+def import_template(request: StaffRequest, fmt: str) -> HttpResponse:
     """An empty import file to fill in: the header, one generated example row and (XLSX) a sheet explaining
     every column and its allowed values (CSV: the same notes as a second file is not possible, so the
     notes are on the import page)."""
@@ -459,13 +467,13 @@ def _ascii(name: str) -> str:
 
 
 @people_required
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: StaffRequest, fmt: str) -> HttpResponse:
     """The participant list as CSV or XLSX (full format), with the list page's filters."""
     if fmt not in exporting.FILETYPES:
         raise Http404("Unknown export format")
     filters = ParticipantFilter.from_query(request.GET)
     qs = filtered_participants(user=request.user, filters=filters)
-    organisation: Organisation = request.user.organisation  # type: ignore[union-attr,assignment]
+    organisation = _organisation_of(request.user)
     count = qs.count()
     record(
         actor=staff_user(request),

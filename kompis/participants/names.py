@@ -69,7 +69,7 @@ def display_name_for(person: Any, reader_language: str, *, full: bool = False) -
     """The person's first name (or full name) as a reader of `reader_language` should see it in a mail:
     as she writes it when the reader reads that script (or no Latin form was given), else in Latin
     letters."""
-    name = person.full_name if full else person.first_name
+    name = str(person.full_name if full else person.first_name)
     if not (person.name_latin or "").strip() or reads(reader_language, name):
         return name
     return " ".join(person.name_latin.split()) if full else _latin_first_name(person)

@@ -33,7 +33,8 @@ def normalise_phone(value: str) -> str:
 
 def phone_digits_expression() -> Expression:
     """The same rule as `normalise_phone`, in SQL that SQLite and PostgreSQL both accept in a generated column."""
-    digits: Expression = F("phone")  # type: ignore[assignment]
+    # F is a Combinable, not an Expression, in the stubs; Replace() and the generated column accept it
+    digits: Expression = F("phone")  # type: ignore[assignment]  # F resolves to an expression in SQL
     for sep in SEPARATORS:
         digits = Replace(digits, Value(sep), Value(""))
     return Case(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kompis.accounts.models import User
 from kompis.audit.actors import Actor, ParticipantActor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.models import AuditEvent
@@ -19,8 +21,8 @@ from kompis.core.links import absolute_url
 from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import cancel_queued_for, queue_mail
-from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
 from kompis.participants.merge import participant_by_uid
+from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
 from kompis.participants.signals import WithdrawalCounts, participant_withdrawing
 from kompis.participants.vocab import Source, Status
 
@@ -240,7 +242,7 @@ def expire_unconfirmed(*, now: datetime | None = None) -> int:
 
 
 @transaction.atomic
-def update_participant(*, actor: Any, participant: Participant, data: dict[str, Any]) -> list[str]:
+def update_participant(*, actor: Actor, participant: Participant, data: dict[str, Any]) -> list[str]:
     """Apply edited profile fields; the audit log records which fields changed (not their values)."""
     changed = []
     for field, value in data.items():
@@ -264,7 +266,7 @@ def update_participant(*, actor: Any, participant: Participant, data: dict[str, 
 
 
 @transaction.atomic
-def pause_participant(*, actor: Any, participant: Participant, until: date | None) -> None:
+def pause_participant(*, actor: Actor, participant: Participant, until: date | None) -> None:
     if participant.status not in (Status.WAITING, Status.MATCHED, Status.PAUSED):
         raise ValueError("Only a confirmed participant can be paused.")
     participant.status = Status.PAUSED
@@ -279,7 +281,7 @@ def pause_participant(*, actor: Any, participant: Participant, until: date | Non
 
 
 @transaction.atomic
-def resume_participant(*, actor: Any, participant: Participant) -> None:
+def resume_participant(*, actor: Actor, participant: Participant) -> None:
     if participant.status != Status.PAUSED:
         raise ValueError("Only a paused participant can be resumed.")
     participant.status = Status.WAITING
@@ -342,7 +344,7 @@ def withdraw_participant(*, actor: Actor, participant: Participant, reason: str 
     if reason:  # free text is personal data: a note on her record, never the audit log
         Note.objects.create(
             participant=person,
-            author=actor if getattr(actor, "is_authenticated", False) else None,
+            author=actor if isinstance(actor, User) else None,
             text=_("Reason for leaving: %(reason)s") % {"reason": reason},
         )
     record(
@@ -359,7 +361,7 @@ def withdraw_participant(*, actor: Actor, participant: Participant, reason: str 
     return True
 
 
-def _added_up(responses: list[tuple[object, object]]) -> WithdrawalCounts:
+def _added_up(responses: Sequence[tuple[object, object]]) -> WithdrawalCounts:
     """The `WithdrawalCounts` the receivers returned, added up (a receiver may return None)."""
     total: WithdrawalCounts = {"mails_cancelled": 0, "matches_ended": 0}
     for _receiver, counts in responses:
@@ -370,7 +372,7 @@ def _added_up(responses: list[tuple[object, object]]) -> WithdrawalCounts:
 
 
 @transaction.atomic
-def add_note(*, actor: Any, participant: Participant, text: str) -> Note:
+def add_note(*, actor: User, participant: Participant, text: str) -> Note:
     note = Note.objects.create(participant=participant, author=actor, text=text)
     record(actor=actor, action=EventType.PARTICIPANT_NOTE_ADDED, obj=participant)
     return note
@@ -421,7 +423,7 @@ def request_self_service_link(*, organisation: Organisation, email: str, languag
 
 
 @transaction.atomic
-def unsubscribe(*, actor: Any, participant: Participant) -> bool:
+def unsubscribe(*, actor: Actor, participant: Participant) -> bool:
     """Stop questions and reminders by mail. Idempotent: False if already unsubscribed."""
     updated = Participant.objects.filter(pk=participant.pk, unsubscribed_at__isnull=True).update(
         unsubscribed_at=timezone.now()

@@ -22,7 +22,7 @@ from kompis.participants.models import Participant
 from kompis.participants.services import region_for
 
 
-class RegionChoiceField(forms.ModelChoiceField):
+class RegionChoiceField(forms.ModelChoiceField[Region]):
     def label_from_instance(self, obj: Region) -> str:
         return obj.name
 
@@ -60,7 +60,7 @@ class ScopedStaffForm(StaffEditForm):
                 municipalities = Municipality.objects.filter(
                     Q(pk__in=municipalities) | Q(pk=current.municipality_id)
                 )
-            field = cast(forms.ModelChoiceField, self.fields["municipality"])
+            field = cast("forms.ModelChoiceField[Municipality]", self.fields["municipality"])
             field.widget.choices = [
                 ("", field.empty_label),
                 *((m.pk, m.name) for m in municipalities.distinct().order_by("name")),
@@ -68,7 +68,9 @@ class ScopedStaffForm(StaffEditForm):
             projects = user.projects.filter(organisation_id=user.organisation_id)
             if current is not None and current.project_id:
                 projects = Project.objects.filter(Q(pk__in=projects) | Q(pk=current.project_id))
-            cast(forms.ModelChoiceField, self.fields["project"]).queryset = projects.order_by("name")
+            cast("forms.ModelChoiceField[Project]", self.fields["project"]).queryset = projects.order_by(
+                "name"
+            )
 
     def clean_email(self) -> str:
         email = super().clean_email()

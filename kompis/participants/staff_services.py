@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
+from kompis.accounts.models import User
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.organisations.models import Region
@@ -34,7 +35,7 @@ def _region(organisation: Any, data: dict[str, Any]) -> Region | None:
 
 @transaction.atomic
 def add_participant_by_staff(
-    *, actor: Any, data: dict[str, Any], language: str, research_consent: bool = False
+    *, actor: User, data: dict[str, Any], language: str, research_consent: bool = False
 ) -> Participant:
     """A paper sign-up typed in by staff: waiting at once (no e-mail confirmation), consent "on paper, by
     staff". No mail is sent now: a mistyped address would get the person's personal link."""
@@ -77,7 +78,7 @@ def add_participant_by_staff(
 
 
 @transaction.atomic
-def update_participant_in_scope(*, actor: Any, participant: Participant, data: dict[str, Any]) -> list[str]:
+def update_participant_in_scope(*, actor: User, participant: Participant, data: dict[str, Any]) -> list[str]:
     """`services.update_participant` for staff: the region the person ends up in (chosen, or following the
     municipality) must be one the actor may place people in."""
     fresh = (

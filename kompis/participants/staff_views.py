@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
+from kompis.accounts.requests import StaffRequest
 from kompis.audit.selectors import history_of
 from kompis.audit.sentences import history_lines
 from kompis.municipalities.models import Municipality
@@ -25,12 +26,14 @@ PAGE_SIZE = 50
 
 
 @people_required
-def participant_list(request: HttpRequest) -> HttpResponse:
+def participant_list(request: StaffRequest) -> HttpResponse:
     filters = ParticipantFilter.from_query(request.GET)
     qs = filtered_participants(user=request.user, filters=filters)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     user = request.user
-    regions = user.organisation.regions.all() if user.is_org_admin else user.regions.all()  # type: ignore[union-attr]
+    regions = (
+        user.organisation.regions.all() if user.is_org_admin and user.organisation else user.regions.all()
+    )
     context = {
         "nav": "participants",
         "page": page,
@@ -49,7 +52,7 @@ def participant_list(request: HttpRequest) -> HttpResponse:
 
 
 @people_required
-def participant_detail(request: HttpRequest, participant_id: str) -> HttpResponse:
+def participant_detail(request: StaffRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
     return render(
         request,
@@ -70,7 +73,7 @@ def participant_detail(request: HttpRequest, participant_id: str) -> HttpRespons
 
 
 @people_required
-def participant_edit(request: HttpRequest, participant_id: str) -> HttpResponse:
+def participant_edit(request: StaffRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
     form = ScopedStaffForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -89,7 +92,7 @@ def participant_edit(request: HttpRequest, participant_id: str) -> HttpResponse:
 
 
 @people_required
-def participant_add(request: HttpRequest) -> HttpResponse:
+def participant_add(request: StaffRequest) -> HttpResponse:
     """Add a person who signed up on paper: waiting at once, consent recorded as on paper, by staff."""
     form = StaffAddForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -113,7 +116,7 @@ def participant_add(request: HttpRequest) -> HttpResponse:
 
 @people_required
 @require_POST
-def participant_pause(request: HttpRequest, participant_id: str) -> HttpResponse:
+def participant_pause(request: StaffRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
     form = PauseForm(request.POST)
     if not form.is_valid():
@@ -131,7 +134,7 @@ def participant_pause(request: HttpRequest, participant_id: str) -> HttpResponse
 
 @people_required
 @require_POST
-def participant_resume(request: HttpRequest, participant_id: str) -> HttpResponse:
+def participant_resume(request: StaffRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
     try:
         services.resume_participant(actor=request.user, participant=participant)
@@ -143,7 +146,7 @@ def participant_resume(request: HttpRequest, participant_id: str) -> HttpRespons
 
 @people_required
 @require_POST
-def participant_withdraw(request: HttpRequest, participant_id: str) -> HttpResponse:
+def participant_withdraw(request: StaffRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
     form = WithdrawForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -154,7 +157,7 @@ def participant_withdraw(request: HttpRequest, participant_id: str) -> HttpRespo
 
 @people_required
 @require_POST
-def participant_note(request: HttpRequest, participant_id: str) -> HttpResponse:
+def participant_note(request: StaffRequest, participant_id: str) -> HttpResponse:
     participant = get_participant_for_user(request.user, participant_id)
     form = NoteForm(request.POST)
     if form.is_valid():

@@ -69,7 +69,6 @@ class Command(BaseCommand):
                 actor=CLI,
                 organisation=organisation,
                 rows=table,
-                filename=path.name,
                 valid_only=opts["valid_only"],
                 dry_run=opts["dry_run"],
                 options=importing.ImportOptions(
