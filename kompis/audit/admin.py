@@ -6,7 +6,7 @@ from kompis.audit.models import AuditEvent
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
     """Read-only: the audit log is append-only."""
 
     list_display = ("at", "actor_label", "action", "object_type", "object_id")

@@ -48,7 +48,7 @@ class Context:
             return _("a participant")
         if view.region_name:
             return _("%(name)s (%(region)s)") % {"name": view.name, "region": view.region_name}
-        return view.name
+        return str(view.name)
 
 
 @dataclass(frozen=True)
@@ -86,10 +86,10 @@ def day(value: Any) -> str:
         try:
             value = date.fromisoformat(value[:10])
         except ValueError:
-            return value
+            return str(value)
     if value.year == timezone.localdate().year:
-        return formats.date_format(value, "j F")
-    return formats.date_format(value, "j F Y")
+        return str(formats.date_format(value, "j F"))
+    return str(formats.date_format(value, "j F Y"))
 
 
 MAIL_LABELS = {

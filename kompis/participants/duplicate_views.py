@@ -36,12 +36,13 @@ def duplicates(request: HttpRequest) -> HttpResponse:
 
 @people_required
 @require_http_methods(["GET", "HEAD", "POST"])
-def duplicate_merge(request: HttpRequest) -> HttpResponse:
-    """GET shows the two records side by side and asks to confirm (changes nothing); POST merges."""
+def duplicate_merge(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
+    """Merge the record in the URL into the one named `keep` (query on GET, body on POST). GET shows the two
+    records side by side and asks to confirm (changes nothing); POST merges. Both must be in scope (404)."""
     user = staff_user(request)
     params = request.POST if request.method == "POST" else request.GET
+    remove = get_participant_for_user(user, participant_id)
     keep = _person(user, params.get("keep", ""))
-    remove = _person(user, params.get("remove", ""))
     error = ""
     if request.method == "POST":
         try:
@@ -78,5 +79,5 @@ def _person(user: User, value: str) -> Participant:
 
 urlpatterns = [
     path("", duplicates, name="duplicates"),
-    path("merge/", duplicate_merge, name="duplicate_merge"),
+    path("<uuid:participant_id>/merge/", duplicate_merge, name="duplicate_merge"),
 ]

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from kompis.followup import services as followup
 from kompis.followup.models import FollowUp
-from kompis.worklist.models import Task
 from kompis.matching.models import Match
 from kompis.outbox.models import OutboxMessage
 from kompis.outbox.services import queue_mail
+from kompis.worklist.models import Task
 from tests.factories import ParticipantFactory
 
 PARTNER_SECRETS = ("Uppsalasson", "layla.u@example.org", "070 111 22 33", "0701112233")
