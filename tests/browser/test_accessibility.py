@@ -139,8 +139,16 @@ PAGES: list[Page] = [
     Page("waiting pool", lambda s: reverse("matching:pool"), staff=True),
     Page("matches", lambda s: reverse("matching:matches"), staff=True),
     Page("matching settings", lambda s: reverse("matching:settings"), staff=True),
-    Page("follow-up tasks", lambda s: reverse("followup:tasks"), staff=True),
-    Page("task", lambda s: reverse("followup:task", args=[s.task.uid]), staff=True),
+    Page("work list", lambda s: reverse("worklist:tasks"), staff=True),
+    Page("task", lambda s: reverse("worklist:task", args=[s.task.uid]), staff=True),
+    Page("likely duplicates", lambda s: reverse("participants:duplicates"), staff=True),
+    Page(
+        "merge two records",
+        lambda s: (
+            reverse("participants:duplicate_merge", args=[s.established.uid]) + f"?keep={s.waiting.uid}"
+        ),
+        staff=True,
+    ),
     Page("match timeline", lambda s: reverse("followup:match", args=[s.match.uid]), staff=True),
     Page("reports dashboard", lambda s: reverse("reports:dashboard"), staff=True),
     Page("reports by municipality", lambda s: reverse("reports:municipality"), staff=True),
