@@ -12,7 +12,7 @@ from django.utils import timezone
 from kompis.accounts.models import Role, User
 from kompis.matching.models import Match
 from kompis.organisations.models import Organisation, Project, ProjectTarget, Region
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 
 PASSWORD = "test-password-123"
 
@@ -42,6 +42,38 @@ class ParticipantFactory(factory.django.DjangoModelFactory):
             else timezone.now()
         )
     )
+
+    @classmethod
+    def _create(cls, model_class: type[Participant], *args: Any, **kwargs: Any) -> Participant:
+        """The person, and (unless `friend_matching=False`) their participation in friend matching, from the
+        same keywords as before the split (role, status, capacity, availability, meeting_mode, …)."""
+        friend = {key: kwargs.pop(key) for key in FRIEND_KEYS if key in kwargs}
+        wanted = kwargs.pop("friend_matching", True)
+        person = super()._create(model_class, *args, **kwargs)
+        if wanted:
+            friend.setdefault("waiting_since", person.signed_up_at)
+            FriendParticipation.objects.create(participant=person, organisation=person.organisation, **friend)
+        return person
+
+    @classmethod
+    def _build(cls, model_class: type[Participant], *args: Any, **kwargs: Any) -> Participant:
+        for key in (*FRIEND_KEYS, "friend_matching"):
+            kwargs.pop(key, None)
+        return super()._build(model_class, *args, **kwargs)
+
+
+#: keywords of ParticipantFactory that describe the participation in friend matching, not the person
+FRIEND_KEYS = (
+    "role",
+    "status",
+    "capacity",
+    "availability",
+    "meeting_mode",
+    "wants_family_match",
+    "rematch_priority",
+    "paused_until",
+    "waiting_since",
+)
 
 
 class MatchFactory(factory.django.DjangoModelFactory):

@@ -58,7 +58,6 @@ class Participant(models.Model):
         related_name="participants",
         verbose_name=_("project"),
     )
-    role = models.CharField(_("role"), max_length=16, choices=ParticipantRole.choices)
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     # The name as the person wants it written in Latin letters, when they write it in another script
@@ -76,8 +75,10 @@ class Participant(models.Model):
         db_persist=True,
     )
     share_phone = models.BooleanField(_("my match may see my phone number"), default=False)
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"))
-    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices)
+    # Only some activities ask for these (friend matching does; an event may not): empty for a person who
+    # only registered for an event. Figures count the empty ones as "not stated" (reports say so).
+    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
     municipality = models.ForeignKey(
         "municipalities.Municipality",
         on_delete=models.PROTECT,
@@ -87,21 +88,13 @@ class Participant(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
     languages = CodeListField(_("languages I speak"))
     interests = CodeListField(_("interests"))
-    availability = CodeListField(_("when I can meet"))
     has_children = models.BooleanField(_("I have children"), default=False)
     household_size = models.PositiveSmallIntegerField(_("people in my household"), null=True, blank=True)
-    wants_family_match = models.BooleanField(_("we want to meet as a family"), default=False)
-    meeting_mode = models.CharField(_("how to meet"), max_length=16, choices=MeetingMode.choices)
     same_gender_only = models.BooleanField(_("I want to meet someone of my own gender"), default=False)
-    capacity = models.PositiveSmallIntegerField(_("matches at the same time"), default=1)
     about_me = models.TextField(_("about me"), blank=True, max_length=2000)
     hopes = models.TextField(_("what I hope for"), blank=True, max_length=2000)
     heard_from = models.CharField(_("how did you hear about us?"), max_length=32, blank=True)
     preferred_language = models.CharField(max_length=8, default="sv")
-    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
-    paused_until = models.DateField(null=True, blank=True)
-    # Set when a match ended with "re-match": first in line at the next matching run.
-    rematch_priority = models.BooleanField(default=False)
     # Set when the participant unsubscribes: no more questions or reminders, only mail they ask for.
     unsubscribed_at = models.DateTimeField(null=True, blank=True)
     signed_up_at = models.DateTimeField(_("signed up"), default=timezone.now)
@@ -125,9 +118,7 @@ class Participant(models.Model):
             ),
         ]
         indexes = [
-            models.Index(fields=["organisation", "status", "role", "signed_up_at"]),
             models.Index(fields=["organisation", "signed_up_at"]),
-            models.Index(fields=["region", "status"]),
             models.Index(fields=["last_name", "first_name"]),
             # phone search is a range over this index (see phones.digits_range), on SQLite and PostgreSQL alike
             models.Index(fields=["organisation", "phone_digits"], name="participant_org_phone_digits"),
@@ -141,9 +132,54 @@ class Participant(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
     @property
-    def age(self) -> int:
-        """Age this year (only the birth year is known)."""
+    def age(self) -> int | None:
+        """Age this year (only the birth year is known); None when the year is not known."""
+        if self.birth_year is None:
+            return None
         return timezone.localdate().year - self.birth_year
+
+
+#: the fields a person fills in about taking part in friend matching (on FriendParticipation)
+FRIEND_FIELDS = ("role", "availability", "wants_family_match", "meeting_mode", "capacity")
+#: the fields about the person themself (on Participant)
+PERSON_FIELDS = tuple(name for name in PROFILE_FIELDS if name not in FRIEND_FIELDS)
+
+
+class FriendParticipation(models.Model):
+    """One person's participation in friend matching: their role in it, whether they wait, are matched,
+    paused or have left it, how many matches at once, when and how they can meet.
+
+    The person (`Participant`: names, contact, languages, consents, preferred language, municipality) may
+    also take part in other activities (a programme cohort, events), each with its own participation. Its
+    primary key is the person's, so the matching engine's ids and every link naming the person are the same.
+    """
+
+    participant = models.OneToOneField(
+        Participant, primary_key=True, on_delete=models.CASCADE, related_name="friend_matching"
+    )
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=ParticipantRole.choices)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PENDING)
+    capacity = models.PositiveSmallIntegerField(_("matches at the same time"), default=1)
+    availability = CodeListField(_("when I can meet"))
+    meeting_mode = models.CharField(_("how to meet"), max_length=16, choices=MeetingMode.choices)
+    wants_family_match = models.BooleanField(_("we want to meet as a family"), default=False)
+    # Since when they wait for a match (a new sign-up, or joining again after leaving): the pool's order.
+    waiting_since = models.DateTimeField(_("waiting since"), default=timezone.now)
+    # Set when a match ended with "re-match": first in line at the next matching run.
+    rematch_priority = models.BooleanField(default=False)
+    paused_until = models.DateField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("participation in friend matching")
+        indexes = [
+            models.Index(fields=["organisation", "status", "role", "waiting_since"]),
+            models.Index(fields=["status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.status}"
 
 
 class ConsentKind(models.TextChoices):
