@@ -110,10 +110,10 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
             seed=seed,
             organisation=org,
             participants=len(people),
-            by_role=dict(Counter(p.role for p in people)),
+            by_role=dict(Counter(p.friend_matching.role for p in people)),
             by_region=dict(Counter(p.region.name if p.region else "(outside the regions)" for p in people)),
             by_project=dict(Counter(p.project.name for p in people if p.project)),
-            by_status=dict(Counter(p.status for p in people)),
+            by_status=dict(Counter(p.friend_matching.status for p in people)),
         )
         record(
             actor=SystemActor("demo"),

@@ -17,7 +17,7 @@ from kompis.followup.models import Answer, FollowUp, TaskKind, TaskOutcome
 from kompis.followup.services import MATCH_SUBJECT
 from kompis.matching.models import Match, MatchKind, MatchMode, MatchStatus
 from kompis.organisations.models import Organisation
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 from kompis.participants.vocab import Status
 from kompis.worklist.models import Task
 
@@ -27,15 +27,19 @@ def _at(day: date, rng: random.Random) -> datetime:
 
 
 def _compatible(n: Participant, e: Participant) -> bool:
-    return bool(set(n.languages) & set(e.languages)) and n.wants_family_match == e.wants_family_match
+    return (
+        bool(set(n.languages) & set(e.languages))
+        and n.friend_matching.wants_family_match == e.friend_matching.wants_family_match
+    )
 
 
 def create_matches(rng: random.Random, people: list[Participant], *, org: Organisation, today: date) -> int:
     """Pair the matched newcomers and established of each region and give each pair a history."""
     by_region: dict[int | None, dict[str, list[Participant]]] = defaultdict(lambda: defaultdict(list))
     for p in people:
-        if p.status == Status.MATCHED and p.pk:
-            by_region[p.region_id][p.role].append(p)
+        friend = p.friend_matching
+        if friend.status == Status.MATCHED and p.pk:
+            by_region[p.region_id][friend.role].append(p)
     matches, followups = [], []
     tasks: list[tuple[Task, Match]] = []  # each task with the match it is about (a task names it by uid)
     leftovers = []
@@ -53,14 +57,17 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Organi
             if first_day > today - timedelta(days=2):
                 first_day = today - timedelta(days=rng.randint(2, 10))
             approved = _at(first_day, rng)
-            both_digital = "physical" not in (n.meeting_mode, partner.meeting_mode)
+            both_digital = "physical" not in (
+                n.friend_matching.meeting_mode,
+                partner.friend_matching.meeting_mode,
+            )
             match = Match(
                 organisation=org,
                 newcomer=n,
                 established=partner,
                 created_at=approved,
                 introduced_at=approved,
-                kind=MatchKind.FAMILY if n.wants_family_match else MatchKind.INDIVIDUAL,
+                kind=MatchKind.FAMILY if n.friend_matching.wants_family_match else MatchKind.INDIVIDUAL,
                 mode=MatchMode.DIGITAL if both_digital else MatchMode.PHYSICAL,
                 score=round(rng.uniform(30, 90), 1),
                 status=MatchStatus.INTRODUCED,
@@ -152,18 +159,18 @@ def create_matches(rng: random.Random, people: list[Participant], *, org: Organi
             match.end_reason = "re-match" if task.outcome == TaskOutcome.REMATCH else "closed by staff"
             after = Status.WAITING if task.outcome == TaskOutcome.REMATCH else Status.PAUSED
             for person in (match.newcomer, match.established):
-                person.status = after
+                person.friend_matching.status = after
                 ended_people.setdefault(after, []).append(person.pk)
     Match.objects.bulk_update(
         matches, ["followup_asked_at", "status", "met_at", "ended_at", "end_reason"], batch_size=500
     )
     for status, pks in ended_people.items():
         paused_until = today + timedelta(days=60) if status == Status.PAUSED else None
-        Participant.objects.filter(pk__in=pks).update(status=status, paused_until=paused_until)
+        FriendParticipation.objects.filter(pk__in=pks).update(status=status, paused_until=paused_until)
     FollowUp.objects.bulk_create(followups, batch_size=1000)
     Task.objects.bulk_create([task for task, _match in tasks], batch_size=500)
     # Those the demo called matched but who found no compatible partner wait instead.
-    Participant.objects.filter(pk__in=[p.pk for p in leftovers]).update(status=Status.WAITING)
+    FriendParticipation.objects.filter(pk__in=[p.pk for p in leftovers]).update(status=Status.WAITING)
     for p in leftovers:
-        p.status = Status.WAITING
+        p.friend_matching.status = Status.WAITING
     return len(matches)

@@ -29,7 +29,7 @@ from kompis.demo.places import (
 )
 from kompis.municipalities.data import municipality_rows
 from kompis.organisations.models import Organisation, Project, Region
-from kompis.participants.models import Consent, ConsentKind, Participant
+from kompis.participants.models import Consent, ConsentKind, FriendParticipation, Participant
 from kompis.participants.vocab import (
     AVAILABILITY,
     HEARD_FROM,
@@ -465,7 +465,6 @@ def generate(
             organisation=org,
             region=region,
             project=project,
-            role=role,
             first_name=first_name,
             last_name=last_name,
             email=email,
@@ -479,22 +478,29 @@ def generate(
             postal_code=postal_code,
             languages=sorted(languages),
             interests=interests,
-            availability=availability,
             has_children=has_children,
             household_size=household_size,
-            wants_family_match=wants_family,
-            meeting_mode=mode,
             same_gender_only=same_gender,
-            capacity=capacity,
             about_me=about_me,
             hopes=hopes,
             heard_from=heard_from,
             preferred_language=preferred,
-            status=status,
-            paused_until=paused_until,
             signed_up_at=signed_up_at,
             source=source,
             external_ref=f"DEMO-{n:06d}" if source == Source.IMPORT else "",
+        )
+        # their participation in friend matching (no draws of its own: the stream stays as it was), cached
+        # on the person so that `person.friend_matching` needs no query
+        person.friend_matching = FriendParticipation(
+            organisation=org,
+            role=role,
+            status=status,
+            capacity=capacity,
+            availability=availability,
+            meeting_mode=mode,
+            wants_family_match=wants_family,
+            waiting_since=signed_up_at,
+            paused_until=paused_until,
         )
         people.append((person, rng.random() < 0.4))
     return people
@@ -509,9 +515,12 @@ def create_participants(
     regions: dict[str, Region],
     projects: dict[str, Project],
 ) -> list[Participant]:
-    """Generate and save `count` participants with their consents (data processing; research for ~40 %)."""
+    """Generate and save `count` participants, each with their participation in friend matching and their
+    consents (data processing; research for ~40 %)."""
     people = generate(rng, count, today=today, org=org, regions=regions, projects=projects)
     Participant.objects.bulk_create([p for p, _ in people], batch_size=500)
+    # keyed by the person's id, which bulk_create has just set (the participation takes it from its person)
+    FriendParticipation.objects.bulk_create([p.friend_matching for p, _ in people], batch_size=500)
     policy = settings.PRIVACY_POLICY_VERSION
     consents = []
     for person, research in people:

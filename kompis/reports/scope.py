@@ -88,6 +88,10 @@ class ReportScope:
     def participants(self) -> QuerySet[Participant]:
         return Participant.objects.filter(Q(organisation_id=self.organisation.pk) & self.participant_q())
 
+    def friends(self) -> QuerySet[Participant]:
+        """The people in scope who take part in friend matching (who have a friend participation)."""
+        return self.participants().filter(friend_matching__isnull=False)
+
     def match_q(self, prefix: str = "") -> Q:
         """Matches of the organisation in which the newcomer or the established participant is in scope."""
         q = Q(**{f"{prefix}organisation_id": self.organisation.pk})

@@ -2,6 +2,9 @@
 all read figures from here; nothing else counts.
 
 Definitions (repeated in the method notes of each report):
+Every participant figure is about friend matching and counts only people who take part in it (who have a
+friend participation; a person only registered for an event is not counted); role and status are those of
+their friend participation.
 - sign-ups: participants whose `signed_up_at` falls in the period (Europe/Stockholm dates);
 - confirmed sign-ups: of those, the ones who confirmed their e-mail address (at any time);
 - waiting now: participants whose status is "waiting" when the report is made (not period-bound);
@@ -14,6 +17,8 @@ Definitions (repeated in the method notes of each report):
 - median days from sign-up to match: over matches made in the period, per role;
 - ended matches: matches ended in the period, by the reason given;
 - breakdowns: the participants who signed up in the period; age = the period's (end) year − birth year.
+  A person without a year of birth or a gender (not every activity asks) is counted as "not stated" (a row of
+  its own, shown when there is anyone to count, so every breakdown still adds up to the sign-ups).
 A match belongs to a scope (region, project, municipality, coordinator) when its newcomer or its
 established participant does; the kind and mode filters apply to match figures only.
 """
@@ -38,7 +43,7 @@ from kompis.accounts.access import coordinator_scope
 from kompis.core.fields import has_code
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project
-from kompis.participants.models import Participant
+from kompis.participants.models import FRIEND_FIELDS, Participant
 from kompis.participants.vocab import LANGUAGES, Gender, MeetingMode
 from kompis.reports.periods import STOCKHOLM, Period
 from kompis.reports.scope import ReportScope
@@ -52,6 +57,10 @@ from kompis.reports.suppression import (
 )
 
 ROLES = ("newcomer", "established")
+#: a participant's role in friend matching, selected as "role" (`.values(role=ROLE)`)
+ROLE = F("friend_matching__role")
+#: the key of "not stated" (no year of birth, no gender) in the breakdowns
+NOT_STATED = "not_stated"
 #: one report's selector results, keyed by selector, scope, period and arguments (each selector its own type)
 _MEMO: ContextVar[dict[tuple[object, ...], object] | None] = ContextVar("kompis_report_memo", default=None)
 
@@ -125,12 +134,12 @@ def participant_counts(scope: ReportScope, period: Period) -> dict[str, dict[str
     """{measure: {role: n}} for sign-ups, confirmed sign-ups and waiting now: one query."""
     signed = _in("signed_up_at", period)
     rows = (
-        scope.participants()
-        .values("role")
+        scope.friends()
+        .values(role=ROLE)
         .annotate(
             signups=Count("id", filter=signed),
             confirmed=Count("id", filter=signed & Q(email_verified_at__isnull=False)),
-            waiting=Count("id", filter=Q(status="waiting")),
+            waiting=Count("id", filter=Q(friend_matching__status="waiting")),
         )
         .order_by()
     )
@@ -186,7 +195,7 @@ def followup_answers(scope: ReportScope, period: Period) -> dict[str, dict[str, 
     rows = (
         scope.followups()
         .filter(_in("asked_at", period))
-        .values("participant__role")
+        .values(role=F("participant__friend_matching__role"))
         .annotate(
             asked=Count("id"),
             answered=Count("id", filter=Q(answered_at__isnull=False)),
@@ -197,7 +206,7 @@ def followup_answers(scope: ReportScope, period: Period) -> dict[str, dict[str, 
     out: dict[str, dict[str, int]] = {"asked": {}, "answered": {}, "met": {}}
     for row in rows:
         for measure in out:
-            out[measure][row["participant__role"]] = row[measure]
+            out[measure][row["role"]] = row[measure]
     return out
 
 
@@ -248,7 +257,8 @@ def ended_by_reason(scope: ReportScope, period: Period) -> list[tuple[str, int]]
 
 
 def signups(scope: ReportScope, period: Period) -> QuerySet[Participant]:
-    return scope.participants().filter(_in("signed_up_at", period))
+    """The people taking part in friend matching who signed up in the period."""
+    return scope.friends().filter(_in("signed_up_at", period))
 
 
 def _pivot(rows: list[dict[str, Any]], dim: str) -> dict[str, dict[str, int]]:
@@ -265,24 +275,30 @@ def by_age_band(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]
         for key, lo, hi in AGE_BANDS
     }
     counts["under18"] = Count("id", filter=Q(birth_year__gt=y - 18))
-    rows = signups(scope, period).values("role").annotate(**counts).order_by()
+    counts[NOT_STATED] = Count("id", filter=Q(birth_year__isnull=True))
+    rows = signups(scope, period).values(role=ROLE).annotate(**counts).order_by()
     out: dict[str, dict[str, int]] = {key: {} for key in counts}
     for row in rows:
         for key in counts:
             out[key][row["role"]] = row[key]
+    if not any(out[NOT_STATED].values()):  # everyone gave a year of birth: no "not stated" to show
+        del out[NOT_STATED]
     return out
 
 
 def by_field(scope: ReportScope, period: Period, field_name: str) -> dict[str, dict[str, int]]:
-    rows = signups(scope, period).values("role", field_name).annotate(n=Count("id")).order_by()
-    return _pivot(list(rows), field_name)
+    """{value of the field: {role: n}} over the sign-ups; a field of the friend participation (meeting mode)
+    is read there. An empty value (no gender given) is counted under ""."""
+    lookup = f"friend_matching__{field_name}" if field_name in FRIEND_FIELDS else field_name
+    rows = signups(scope, period).values(role=ROLE, value=F(lookup)).annotate(n=Count("id")).order_by()
+    return _pivot(list(rows), "value")
 
 
 def by_language(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {code: {} for code in LANGUAGES}
     qs = signups(scope, period)
     if connection.vendor == "postgresql":  # one pass: split the stored " ar en sv " into rows
-        sql, params = qs.values("role", "languages").query.sql_with_params()
+        sql, params = qs.values("languages", role=ROLE).query.sql_with_params()
         with connection.cursor() as cur:
             cur.execute(
                 f"SELECT s.role, lang, COUNT(*) FROM ({sql}) AS s "
@@ -295,7 +311,7 @@ def by_language(scope: ReportScope, period: Period) -> dict[str, dict[str, int]]
                     out[code][role] = n
         return out
     counts = {code: Count("id", filter=has_code("languages", code)) for code in LANGUAGES}
-    for row in qs.values("role").annotate(**counts).order_by():
+    for row in qs.values(role=ROLE).annotate(**counts).order_by():
         for code in LANGUAGES:
             if row[code]:  # as on PostgreSQL: no entry for nobody
                 out[code][row["role"]] = row[code]
@@ -418,20 +434,35 @@ def age_table(scope: ReportScope, period: Period) -> Table:
     cats = [(key, key.replace("-", "–")) for key, _lo, _hi in AGE_BANDS]
     if any(data["under18"].values()):
         cats.insert(0, ("under18", _("Under 18")))
+    if NOT_STATED in data:
+        cats.append((NOT_STATED, _("Not stated")))
     return _breakdown(
         "age_band",
         _("Age"),
         _("Age"),
         cats,
         data,
-        note=_("Age = %(year)s − year of birth.") % {"year": period.year},
+        note=_(
+            "Age = %(year)s − year of birth. Participants who gave no year of birth are counted as not stated."
+        )
+        % {"year": period.year},
     )
 
 
 def gender_table(scope: ReportScope, period: Period) -> Table:
-    data = by_field(scope, period, "gender")
+    data = {code or NOT_STATED: n for code, n in by_field(scope, period, "gender").items()}
+    cats = [(str(c), str(lbl)) for c, lbl in Gender.choices]
+    if any(data.get(NOT_STATED, {}).values()):  # no gender given (not every activity asks)
+        cats.append((NOT_STATED, _("Not stated")))
     return _breakdown(
-        "gender", _("Gender identity"), _("Gender"), [(c, str(lbl)) for c, lbl in Gender.choices], data
+        "gender",
+        _("Gender identity"),
+        _("Gender"),
+        cats,
+        data,
+        note=_(
+            "Participants who gave no gender are counted as not stated; “Prefer not to say” is their answer."
+        ),
     )
 
 
@@ -487,10 +518,10 @@ def trend_table(scope: ReportScope, period: Period) -> Table:
     whole_months = period.start.day == 1 and (period.end + timedelta(days=1)).day == 1
     if whole_months and prev.start.day == 1:  # one scan for both years (the month buckets do not overlap)
         both = Period(prev.start, period.end, "")
-        su = su_prev = monthly(scope.participants(), "signed_up_at", both)
+        su = su_prev = monthly(scope.friends(), "signed_up_at", both)
         ma = ma_prev = monthly(scope.matches(), "created_at", both)
     else:
-        su, su_prev = (monthly(scope.participants(), "signed_up_at", p) for p in (period, prev))
+        su, su_prev = (monthly(scope.friends(), "signed_up_at", p) for p in (period, prev))
         ma, ma_prev = (monthly(scope.matches(), "created_at", p) for p in (period, prev))
     cols = [
         Column("signups", _("Sign-ups %(year)s") % {"year": period.year}),

@@ -146,6 +146,11 @@ def method_notes(report: Report) -> list[str]:
             "stated by the participant."
         ),
         _(
+            "Participant figures count the people taking part in friend matching (someone only registered for an "
+            "event is not counted). Someone who gave no year of birth or no gender (not every activity asks) is "
+            "counted as not stated."
+        ),
+        _(
             "Median days from sign-up to match: over the matches made in the period, the days between each "
             "participant's sign-up and the approval of the match."
         ),

@@ -60,15 +60,25 @@ VISIBLE = (
 )
 
 
+#: what the person's participation in friend matching holds (the rest is on the person)
+FRIEND = ("role", "availability", "wants_family_match", "meeting_mode", "capacity", "status", "paused_until")
+
+
+def visible(p: Participant, name: str):
+    return getattr(p.friend_matching if name in FRIEND else p, name)
+
+
 def snapshot() -> list[tuple]:
     rows = []
     for p in (
-        Participant.objects.select_related("region", "project").prefetch_related("consents").order_by("id")
+        Participant.objects.select_related("region", "project", "friend_matching")
+        .prefetch_related("consents")
+        .order_by("id")
     ):
         consents = sorted(c.kind for c in p.consents.all())
         region = p.region.name if p.region else None
         project = p.project.name if p.project else None
-        rows.append((*(getattr(p, name) for name in VISIBLE), region, project, tuple(consents)))
+        rows.append((*(visible(p, name) for name in VISIBLE), region, project, tuple(consents)))
     return rows
 
 
@@ -229,24 +239,29 @@ def test_one_audit_event_for_the_whole_demo(demo_org):
 
 
 def test_counts_and_shares_are_plausible(demo_org):
-    people = list(Participant.objects.select_related("region", "project"))
+    people = list(Participant.objects.select_related("region", "project", "friend_matching"))
     assert len(people) == N
-    assert 0.45 <= share(people, lambda p: p.role == "newcomer") <= 0.65
+    assert 0.45 <= share(people, lambda p: p.friend_matching.role == "newcomer") <= 0.65
     assert 0.6 <= share(people, lambda p: p.region_id is not None) <= 0.8
-    assert 0.01 <= share(people, lambda p: p.status == Status.PENDING) <= 0.08
-    assert share(people, lambda p: p.status == Status.WAITING) >= 0.55
-    assert {p.status for p in people} >= {Status.WAITING, Status.MATCHED, Status.PAUSED, Status.WITHDRAWN}
-    assert 0.07 <= share(people, lambda p: p.wants_family_match) <= 0.25
+    assert 0.01 <= share(people, lambda p: p.friend_matching.status == Status.PENDING) <= 0.08
+    assert share(people, lambda p: p.friend_matching.status == Status.WAITING) >= 0.55
+    assert {p.friend_matching.status for p in people} >= {
+        Status.WAITING,
+        Status.MATCHED,
+        Status.PAUSED,
+        Status.WITHDRAWN,
+    }
+    assert 0.07 <= share(people, lambda p: p.friend_matching.wants_family_match) <= 0.25
     assert 0.04 <= share(people, lambda p: p.same_gender_only) <= 0.17
-    modes = Counter(p.meeting_mode for p in people)
+    modes = Counter(p.friend_matching.meeting_mode for p in people)
     assert 0.25 <= modes["physical"] / N <= 0.45 and 0.12 <= modes["digital"] / N <= 0.3
     assert 0.35 <= modes["either"] / N <= 0.55
     assert share(people, lambda p: p.gender in (Gender.NONBINARY, Gender.UNSPECIFIED)) <= 0.12
-    established = [p for p in people if p.role == "established"]
+    established = [p for p in people if p.friend_matching.role == "established"]
     assert share(established, lambda p: p.gender == Gender.WOMAN) > share(
         established, lambda p: p.gender == "man"
     )
-    newcomers = [p for p in people if p.role == "newcomer"]
+    newcomers = [p for p in people if p.friend_matching.role == "newcomer"]
     mean_age = lambda group: sum(p.age for p in group) / len(group)  # noqa: E731
     assert mean_age(newcomers) < mean_age(established)
     assert share(established, lambda p: "sv" in p.languages) == 1
@@ -267,13 +282,19 @@ def test_counts_and_shares_are_plausible(demo_org):
     ages_in_days = [(today - timezone.localtime(p.signed_up_at).date()).days for p in people]
     assert min(ages_in_days) >= 1 and max(ages_in_days) <= 366 and max(ages_in_days) > 250
     pending_age = [
-        (today - timezone.localtime(p.signed_up_at).date()).days for p in people if p.status == Status.PENDING
+        (today - timezone.localtime(p.signed_up_at).date()).days
+        for p in people
+        if p.friend_matching.status == Status.PENDING
     ]
     assert all(days < settings.SIGNUP_CONFIRM_DAYS for days in pending_age)
 
 
 def test_every_participant_is_valid_under_the_model_and_form_rules(demo_org):
-    people = list(Participant.objects.select_related("municipality", "region", "project").order_by("id"))
+    people = list(
+        Participant.objects.select_related("municipality", "region", "project", "friend_matching").order_by(
+            "id"
+        )
+    )
     for person in people[::10]:
         person.full_clean()
     this_year = timezone.localdate().year
@@ -293,14 +314,19 @@ def test_every_participant_is_valid_under_the_model_and_form_rules(demo_org):
             assert POSTAL_RE.match(p.postal_code) and clean_postal_code(p.postal_code) == p.postal_code
         assert p.languages and set(p.languages) <= set(LANGUAGES)
         assert 2 <= len(p.interests) <= 6 and set(p.interests) <= set(INTERESTS)
-        assert p.availability and set(p.availability) <= set(AVAILABILITY)
+        assert p.friend_matching.availability and set(p.friend_matching.availability) <= set(AVAILABILITY)
         assert p.heard_from == "" or p.heard_from in HEARD_FROM
         assert p.preferred_language in site_languages
         assert not (p.same_gender_only and p.gender == Gender.UNSPECIFIED)
-        assert not p.wants_family_match or p.has_children
-        assert p.capacity == 1 or (p.role == "established" and p.capacity == 2)
-        assert (p.paused_until is not None) == (p.status == Status.PAUSED)
-        assert (p.status == Status.PENDING) <= (p.email_verified_at is None)
+        assert not p.friend_matching.wants_family_match or p.has_children
+        assert p.friend_matching.capacity == 1 or (
+            p.friend_matching.role == "established" and p.friend_matching.capacity == 2
+        )
+        assert (p.friend_matching.paused_until is not None) == (p.friend_matching.status == Status.PAUSED)
+        assert (p.friend_matching.status == Status.PENDING) <= (p.email_verified_at is None)
+        # every demo person takes part in friend matching, waiting (in the pool's order) since they signed up
+        assert p.friend_matching.organisation_id == p.organisation_id
+        assert p.friend_matching.waiting_since == p.signed_up_at
     # the region is the one covering the municipality
     for p in people[::7]:
         expected = region_for(organisation=demo_org, municipality_code=p.municipality_id)

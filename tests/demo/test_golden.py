@@ -67,8 +67,8 @@ def figures() -> dict[str, Any]:
     out: dict[str, Any] = {
         "period": period.code,
         "counts": {
-            "participants_by_status": _counter(people.values_list("status", flat=True)),
-            "participants_by_role": _counter(people.values_list("role", flat=True)),
+            "participants_by_status": _counter(people.values_list("friend_matching__status", flat=True)),
+            "participants_by_role": _counter(people.values_list("friend_matching__role", flat=True)),
             "participants_by_source": _counter(people.values_list("source", flat=True)),
             "participants_by_region": _counter(people.values_list("region__name", flat=True)),
             "participants_by_project": _counter(people.values_list("project__name", flat=True)),
