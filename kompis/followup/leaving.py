@@ -14,12 +14,11 @@ from django.utils import timezone
 
 from kompis.audit.actors import Actor, SystemActor
 from kompis.followup.models import TaskOutcome
-from kompis.followup.services import _base_context, _mailable, end_match
+from kompis.followup.services import _base_context, _mailable, end_match, has_left
 from kompis.matching.models import Match
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.services import queue_mail
-from kompis.participants.models import Participant
-from kompis.participants.vocab import Status
+from kompis.participants.models import FriendParticipation, Participant
 from kompis.worklist.models import Task
 from kompis.worklist.services import close_moot_tasks
 
@@ -51,10 +50,10 @@ def end_matches_of_leaver(
         end_match(actor=actor, match=match, reason=WITHDREW, return_to_pool=True, priority_for=partner)
         # end_match gives priority only to a partner it moves back to waiting; one who still had room
         # for another match (or is paused) is first in line too.
-        partner = Participant.objects.select_related("organisation").get(pk=partner.pk)
-        if partner.status != Status.WITHDRAWN and not partner.rematch_priority:
-            Participant.objects.filter(pk=partner.pk).update(rematch_priority=True, updated_at=now)
-            partner.rematch_priority = True
+        partner = Participant.objects.select_related("organisation", "friend_matching").get(pk=partner.pk)
+        if not has_left(partner) and not partner.friend_matching.rematch_priority:
+            FriendParticipation.objects.filter(pk=partner.pk).update(rematch_priority=True, updated_at=now)
+            partner.friend_matching.rematch_priority = True
         close_moot_tasks(
             Task.objects.about(match), actor=LEAVING, outcome=TaskOutcome.NONE, because=WITHDREW, now=now
         )

@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from kompis.core.fields import opaque_id_field
 from kompis.worklist.models import Task
 
-__all__ = ["Answer", "FollowUp", "Task", "TaskKind", "TaskOutcome"]  # Task: where it was before
+__all__ = [
+    "Answer",
+    "CallOutcome",
+    "FollowUp",
+    "Task",
+    "TaskKind",
+    "TaskOutcome",
+]  # Task: where it was before
 
 
 class Answer(models.TextChoices):
@@ -59,6 +66,10 @@ class TaskKind(models.TextChoices):
     EMAIL_BOUNCING = "email_bouncing", _("E-mail does not arrive")
     MAIL_UNDELIVERED = "mail_undelivered", _("Mail could not be delivered for days")
     MAIL_SERVER_REFUSES = "mail_server_refuses", _("The mail server refuses our mail")
+    # A person without an e-mail address: staff call where a mail would have gone (one kind per mail).
+    CALL_INTRODUCTION = "call_introduction", _("Introduce by phone")
+    CALL_QUESTION = "call_question", _("Ask by phone whether they met")
+    CALL_REMINDER = "call_reminder", _("Ask again by phone whether they met")
 
 
 class TaskOutcome(models.TextChoices):
@@ -68,3 +79,10 @@ class TaskOutcome(models.TextChoices):
     REMATCH = "rematch", _("Re-match: back to the waiting pool with priority")
     CLOSE = "close", _("Close the match")
     NONE = "none", _("No change needed")
+
+
+class CallOutcome(models.TextChoices):
+    """What staff may log for a call made instead of a mail, besides the person's answer (`Answer`)."""
+
+    TOLD = "told", _("Told them about their match")
+    NOT_REACHED = "not_reached", _("Could not reach them")

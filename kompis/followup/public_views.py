@@ -20,7 +20,6 @@ from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.followup import services
 from kompis.followup.forms import CommentForm
 from kompis.followup.models import Answer, FollowUp
-from kompis.participants.vocab import Status
 
 
 def answer(request: HttpRequest, token: str) -> HttpResponse:
@@ -29,7 +28,9 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             services.ANSWER_PURPOSE, token, max_age=timedelta(days=settings.FOLLOWUP_LINK_DAYS)
         )
         followup = (
-            FollowUp.objects.select_related("participant__organisation", "match")
+            FollowUp.objects.select_related(
+                "participant__organisation", "participant__friend_matching", "match"
+            )
             .filter(uid=str(payload.get("f", "")))
             .first()
         )
@@ -56,7 +57,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         "person": person,
         "answer": chosen,
     }
-    if person.status == Status.WITHDRAWN:
+    if services.has_left(person):
         return render_in(request, "participants/left.html", context, language=language)
     with translation.override(language):
         form = CommentForm(request.POST if request.method == "POST" else None)

@@ -19,12 +19,12 @@ from kompis.audit.events import EventType
 from kompis.audit.services import record, record_many
 from kompis.core.links import absolute_url
 from kompis.core.tokens import make_token
-from kompis.followup.models import Answer, FollowUp, TaskKind, TaskOutcome
+from kompis.followup.models import Answer, CallOutcome, FollowUp, TaskKind, TaskOutcome
 from kompis.matching.models import ExcludedPair, ExclusionReason, Match, MatchStatus
 from kompis.organisations.models import Organisation
 from kompis.outbox.models import OutboxMessage
 from kompis.outbox.services import ABOUT, Mail, queue_mail, queue_mails
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 from kompis.participants.names import display_name_for
 from kompis.participants.services import self_service_url
 from kompis.participants.vocab import Status
@@ -50,8 +50,60 @@ MATCH_SUBJECT = "matching.match"
 SWEEP = SystemActor("followup.sweep")
 
 
+def friend_status(person: Participant) -> str:
+    """The person's status in friend matching ("" for a person who does not take part in it)."""
+    try:
+        return person.friend_matching.status
+    except FriendParticipation.DoesNotExist:
+        return ""
+
+
+def has_left(person: Participant) -> bool:
+    """The person has left friend matching (the follow-up hears and writes nothing more of a match)."""
+    return friend_status(person) == Status.WITHDRAWN
+
+
 def _mailable(person: Participant) -> bool:
-    return bool(person.email) and not person.email_bouncing and person.status != Status.WITHDRAWN
+    return bool(person.email) and not person.email_bouncing and not has_left(person)
+
+
+def needs_call(person: Participant) -> bool:
+    """A person without an e-mail address (signed up on paper, imported) who still takes part: where a mail
+    would go to them, staff get a task to call instead."""
+    return not person.email and not has_left(person)
+
+
+#: the task staff get instead of each mail to a person without an e-mail address (by the mail's template)
+CALL_INSTEAD = {
+    "introduction": TaskKind.CALL_INTRODUCTION,
+    "followup_question": TaskKind.CALL_QUESTION,
+    "followup_reminder": TaskKind.CALL_REMINDER,
+}
+#: the kinds of task on whose page staff record the person's answer to "did you meet?"
+CALL_QUESTION_KINDS = (TaskKind.CALL_QUESTION, TaskKind.CALL_REMINDER)
+
+
+def _call_instead(
+    *, actor: Actor, match: Match, person: Participant, template: str, when: datetime
+) -> Task | None:
+    """The task to call a person without an e-mail address instead of mailing them: due the day the mail
+    would have gone, in the person's region queue. One open task per question: while a call about "did you
+    meet?" is still to be made, its reminder opens no second one (the work list refuses exact duplicates)."""
+    kind = CALL_INSTEAD[template]
+    if (
+        kind in CALL_QUESTION_KINDS
+        and Task.objects.about(match).open().filter(participant=person, kind__in=CALL_QUESTION_KINDS).exists()
+    ):
+        return None
+    return open_task(
+        actor=actor,
+        organisation=match.organisation,
+        kind=kind,
+        due_on=timezone.localtime(when).date(),
+        subject=match,
+        participant=person,
+        region=person.region,
+    )
 
 
 def _base_context(person: Participant) -> dict[str, Any]:
@@ -69,7 +121,11 @@ def introduce_match(*, actor: Actor, match: Match) -> None:
     """Queue the introduction to both participants and mark the match introduced (same transaction)."""
     with transaction.atomic():
         pair = ((match.newcomer, match.established), (match.established, match.newcomer))
+        now = timezone.now()
         for me, other in pair:
+            if needs_call(me):
+                _call_instead(actor=actor, match=match, person=me, template="introduction", when=now)
+                continue
             if not _mailable(me):
                 continue
             contact = {"name": display_name_for(other, me.preferred_language), "email": other.email}
@@ -92,9 +148,8 @@ def introduce_match(*, actor: Actor, match: Match) -> None:
                 organisation=match.organisation,
                 participant=me,
             )
-        now = timezone.now()
         # A re-matched participant's priority is used up by the new match.
-        Participant.objects.filter(
+        FriendParticipation.objects.filter(
             pk__in=[match.newcomer_id, match.established_id], rematch_priority=True
         ).update(rematch_priority=False)
         Match.objects.filter(pk=match.pk, status=MatchStatus.APPROVED).update(
@@ -135,8 +190,18 @@ def _question(followup: FollowUp, *, kind: str) -> Mail | None:
     )
 
 
-def _queue_question(followup: FollowUp, *, kind: str) -> None:
-    queue_mails([m for m in [_question(followup, kind=kind)] if m])
+def _asks_by_phone(person: Participant) -> bool:
+    """No address to mail "did you meet?" to, and not unsubscribed from the questions: staff call."""
+    return needs_call(person) and not person.unsubscribed_at
+
+
+def _queue_question(followup: FollowUp, *, kind: str, now: datetime) -> None:
+    """The question's mail (or reminder), or for a person without an e-mail address a task to call."""
+    mail = _question(followup, kind=kind)
+    if mail is not None:
+        queue_mails([mail])
+    elif _asks_by_phone(followup.participant):
+        _call_instead(actor=SWEEP, match=followup.match, person=followup.participant, template=kind, when=now)
 
 
 def _ask(match: Match, person: Participant, round_: int, now: datetime) -> FollowUp | None:
@@ -145,7 +210,7 @@ def _ask(match: Match, person: Participant, round_: int, now: datetime) -> Follo
     )
     if not created:
         return None
-    _queue_question(followup, kind="followup_question")
+    _queue_question(followup, kind="followup_question", now=now)
     return followup
 
 
@@ -181,6 +246,8 @@ def _ask_chunks(candidates: Any, now: datetime) -> int:
                     "established__organisation",
                     "newcomer__municipality",
                     "established__municipality",
+                    "newcomer__friend_matching",
+                    "established__friend_matching",
                 )
             )
             if not matches:
@@ -198,6 +265,15 @@ def _ask_chunks(candidates: Any, now: datetime) -> int:
             ]
             FollowUp.objects.bulk_create(questions)
             queue_mails([m for q in questions if (m := _question(q, kind="followup_question"))])
+            for question in questions:
+                if _asks_by_phone(question.participant):
+                    _call_instead(
+                        actor=SWEEP,
+                        match=question.match,
+                        person=question.participant,
+                        template="followup_question",
+                        when=now,
+                    )
             record_many(actor=SWEEP, action=EventType.FOLLOWUP_ASKED, objects=matches)
             asked += len(matches)
 
@@ -220,13 +296,17 @@ def send_due_reminders(*, now: datetime) -> int:
         handled_at__isnull=True,
     ).exclude(match__status__in=[MatchStatus.MET, MatchStatus.ENDED, MatchStatus.RESOLVED])
     for followup in due.select_related(
-        "match__organisation", "match__newcomer", "match__established", "participant__organisation"
+        "match__organisation",
+        "match__newcomer",
+        "match__established",
+        "participant__organisation",
+        "participant__friend_matching",
     ).iterator(chunk_size=CHUNK):
         with transaction.atomic():
             if FollowUp.objects.filter(pk=followup.pk, reminded_at__isnull=True, answer="").update(
                 reminded_at=now
             ):
-                _queue_question(followup, kind="followup_reminder")
+                _queue_question(followup, kind="followup_reminder", now=now)
                 count += 1
     return count
 
@@ -264,7 +344,11 @@ def reask_not_yet(*, now: datetime) -> int:
         answered_at__lte=now - timedelta(days=settings.FOLLOWUP_NOT_YET_DAYS),
     )
     for followup in due.select_related(
-        "match__organisation", "match__newcomer", "match__established", "participant__organisation"
+        "match__organisation",
+        "match__newcomer",
+        "match__established",
+        "participant__organisation",
+        "participant__friend_matching",
     ).iterator(chunk_size=CHUNK):
         with transaction.atomic():
             if not FollowUp.objects.filter(
@@ -320,8 +404,12 @@ def _open_task(*, match: Match | None, participant: Participant, kind: str, now:
     return task
 
 
-def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = None) -> bool:
-    """A participant's answer, sent by pressing the button on the answer page (never by opening the link).
+def record_answer(
+    *, followup: FollowUp, answer: str, now: datetime | None = None, by_phone: Actor | None = None
+) -> bool:
+    """A participant's answer, sent by pressing the button on the answer page (never by opening the link),
+    or told on the phone and recorded by staff (`by_phone`: the staff user, audited as the actor with
+    `{"by": "phone"}`); either counts the same.
 
     The same answer again changes nothing (False). A different answer from the same person replaces the
     earlier one: the latest deliberate answer counts, and the audit log keeps every answer (the match's
@@ -336,23 +424,26 @@ def record_answer(*, followup: FollowUp, answer: str, now: datetime | None = Non
         followup = (
             FollowUp.objects.select_for_update().select_related("match", "participant").get(pk=followup.pk)
         )
-        if followup.answer == answer or followup.participant.status == Status.WITHDRAWN:
+        if followup.answer == answer or has_left(followup.participant):
             return False
         previous = followup.answer
         FollowUp.objects.filter(pk=followup.pk).update(answer=answer, answered_at=now, handled_at=None)
         followup.answer, followup.answered_at = answer, now
         match = Match.objects.select_for_update().get(pk=followup.match_id)
+        data: dict[str, str | int] = {
+            "answer": answer,
+            "previous": previous,
+            "participant": str(followup.participant.uid),
+            "round": followup.round,
+        }
+        if by_phone is not None:
+            data["by"] = "phone"
         record(
-            actor=ParticipantActor(followup.participant_id),
+            actor=by_phone if by_phone is not None else ParticipantActor(followup.participant_id),
             action=EventType.FOLLOWUP_ANSWERED,
             obj=match,
             organisation=match.organisation,
-            data={
-                "answer": answer,
-                "previous": previous,
-                "participant": str(followup.participant.uid),
-                "round": followup.round,
-            },
+            data=data,
         )
         if match.status in (MatchStatus.ENDED, MatchStatus.RESOLVED):
             return True
@@ -439,6 +530,11 @@ def on_task_resolved(*, task: Task, outcome: str, actor: Actor, **_: object) -> 
     match = Match.objects.select_for_update().filter(uid=task.subject_id).first()
     if match is None:
         return
+    if task.kind in CALL_QUESTION_KINDS:
+        _answer_by_phone(task=task, match=match, answer=outcome, actor=actor)
+        return
+    if task.kind == TaskKind.CALL_INTRODUCTION:
+        return  # told about the match, or not reached: the follow-up asks as it would after a mail
     if outcome == TaskOutcome.MET:
         _mark_met(match, now=task.resolved_at or timezone.now())
     elif outcome == TaskOutcome.REMATCH:
@@ -447,6 +543,21 @@ def on_task_resolved(*, task: Task, outcome: str, actor: Actor, **_: object) -> 
         )
     elif outcome == TaskOutcome.CLOSE:
         end_match(actor=actor, match=match, reason="closed by staff", return_to_pool=False)
+
+
+def _answer_by_phone(*, task: Task, match: Match, answer: str, actor: Actor) -> None:
+    """Staff called instead of mailing "did you meet?" and log what the person said: recorded on the person's
+    latest question exactly as a clicked answer (same row, same consequences). Not reached: nothing changes,
+    the reminder and the escalation follow as for an unanswered mail."""
+    if answer == CallOutcome.NOT_REACHED or answer not in Answer.values or task.participant_id is None:
+        return
+    followup = (
+        FollowUp.objects.filter(match=match, participant_id=task.participant_id)
+        .order_by("-round", "-id")
+        .first()
+    )
+    if followup is not None:
+        record_answer(followup=followup, answer=answer, now=task.resolved_at, by_phone=actor)
 
 
 #: reasons the code itself gives for ending a match (not staff's words): these may go into the audit log
@@ -480,22 +591,27 @@ def end_match(
                 "created_by": actor if getattr(actor, "is_authenticated", False) else None,
             },
         )
-        for person in Participant.objects.select_for_update().filter(
-            pk__in=[match.newcomer_id, match.established_id]
-        ):
+        friends = (
+            FriendParticipation.objects.select_for_update(of=("self",))
+            .filter(pk__in=[match.newcomer_id, match.established_id])
+            .select_related("participant")
+        )
+        for friend in friends:
             if (
-                person.status != Status.MATCHED
-                or Match.objects.active().filter(Q(newcomer=person) | Q(established=person)).exists()
+                friend.status != Status.MATCHED
+                or Match.objects.active()
+                .filter(Q(newcomer_id=friend.pk) | Q(established_id=friend.pk))
+                .exists()
             ):
                 continue
-            person.status = Status.WAITING if return_to_pool else Status.PAUSED
-            if return_to_pool and priority_for is not None and person.pk == priority_for.pk:
-                person.rematch_priority = True
-            person.save(update_fields=["status", "rematch_priority", "updated_at"])
+            friend.status = Status.WAITING if return_to_pool else Status.PAUSED
+            if return_to_pool and priority_for is not None and friend.pk == priority_for.pk:
+                friend.rematch_priority = True
+            friend.save(update_fields=["status", "rematch_priority", "updated_at"])
             record(
                 actor=actor,
                 action=EventType.PARTICIPANT_BACK_TO_POOL if return_to_pool else EventType.PARTICIPANT_PAUSED,
-                obj=person,
+                obj=friend.participant,
                 data={"match": str(match.uid), "after_match_end": True},
             )
         # Staff's own words stay on the match (end_reason), where an erasure reaches them; the history shows
@@ -515,7 +631,7 @@ def left_people_in(message: OutboxMessage) -> bool:
     people = {str(uid) for uid in (message.context or {}).get(ABOUT, [])}
     if message.participant is not None:
         people.add(str(message.participant.uid))
-    return Participant.objects.filter(uid__in=people, status=Status.WITHDRAWN).exists()
+    return Participant.objects.filter(uid__in=people, friend_matching__status=Status.WITHDRAWN).exists()
 
 
 def resend_mail(*, actor: Actor, message: OutboxMessage) -> OutboxMessage | None:

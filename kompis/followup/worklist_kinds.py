@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kompis.accounts.models import User
-from kompis.followup.models import TaskKind, TaskOutcome
+from kompis.followup.models import Answer, CallOutcome, TaskKind, TaskOutcome
 from kompis.followup.selectors import answer_rows, match_page
 from kompis.followup.services import MATCH_SUBJECT
 from kompis.matching.models import Match
@@ -23,6 +23,13 @@ from kompis.worklist.subjects import Panel, SubjectLink
 MATCH_OUTCOMES = tuple(TaskOutcome.choices)
 #: a task about an address or the mail server: nothing to do to a match
 NO_MATCH_OUTCOMES = ((TaskOutcome.NONE.value, TaskOutcome.NONE.label),)
+#: a call instead of "did you meet?": the person's answer, the same choices as the mail's links
+CALL_ANSWER_OUTCOMES = (
+    *Answer.choices,
+    (CallOutcome.NOT_REACHED.value, CallOutcome.NOT_REACHED.label),
+)
+#: a call instead of the introduction
+CALL_INTRODUCTION_OUTCOMES = tuple(CallOutcome.choices)
 
 SENTENCES = {
     TaskKind.WILL_NOT_MEET: _("One of the two says they will not meet: call them and decide what happens."),
@@ -31,6 +38,15 @@ SENTENCES = {
     TaskKind.EMAIL_BOUNCING: _("Mail to this address does not arrive: call and ask for a working address."),
     TaskKind.MAIL_UNDELIVERED: _("Mails have waited for days: check the mail settings."),
     TaskKind.MAIL_SERVER_REFUSES: _("The mail server refuses our mail: check the mail settings."),
+    TaskKind.CALL_INTRODUCTION: _(
+        "This person has no e-mail address: call and tell them about their match and how to reach each other."
+    ),
+    TaskKind.CALL_QUESTION: _(
+        "This person has no e-mail address: call and ask whether they have met, and log their answer."
+    ),
+    TaskKind.CALL_REMINDER: _(
+        "No answer yet and no e-mail address: call again and ask whether they have met, and log their answer."
+    ),
 }
 ABOUT_A_MATCH = {TaskKind.WILL_NOT_MEET, TaskKind.NO_ANSWER, TaskKind.NOT_MET_AFTER_ROUNDS}
 
@@ -78,13 +94,18 @@ def mail_server_panel(user: User, task: Task) -> Panel | None:
     )
 
 
+def _outcomes(kind: TaskKind) -> tuple[tuple[str, kinds.Text], ...]:
+    if kind in ABOUT_A_MATCH:
+        return MATCH_OUTCOMES
+    if kind in (TaskKind.CALL_QUESTION, TaskKind.CALL_REMINDER):
+        return CALL_ANSWER_OUTCOMES
+    if kind == TaskKind.CALL_INTRODUCTION:
+        return CALL_INTRODUCTION_OUTCOMES
+    return NO_MATCH_OUTCOMES
+
+
 def register_worklist() -> None:
     for kind in TaskKind:
-        kinds.register(
-            kind.value,
-            kind.label,
-            SENTENCES[kind],
-            outcomes=MATCH_OUTCOMES if kind in ABOUT_A_MATCH else NO_MATCH_OUTCOMES,
-        )
+        kinds.register(kind.value, kind.label, SENTENCES[kind], outcomes=_outcomes(kind))
     subjects.register(MATCH_SUBJECT, describe=describe_matches, panel=match_panel)
     subjects.register(MAIL_SERVER, panel=mail_server_panel)

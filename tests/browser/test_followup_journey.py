@@ -274,10 +274,10 @@ def test_will_not_meet_in_swedish_becomes_a_task_for_the_danderyd_coordinator(
     assert task.outcome == "rematch" and task.resolved_by == world.danderyd_coordinator and task.resolved_at
     match.refresh_from_db()
     assert match.status == "ended" and match.ended_at is not None
-    established.refresh_from_db()
-    newcomer.refresh_from_db()
-    assert established.status == "waiting" and established.rematch_priority
-    assert newcomer.status == "waiting" and not newcomer.rematch_priority
+    established.friend_matching.refresh_from_db()
+    newcomer.friend_matching.refresh_from_db()
+    assert established.friend_matching.status == "waiting" and established.friend_matching.rematch_priority
+    assert newcomer.friend_matching.status == "waiting" and not newcomer.friend_matching.rematch_priority
 
     # the task page on a phone, done
     phone = new_page(*PHONE)

@@ -167,11 +167,12 @@ def test_resolve_task_rematch_returns_participant_to_pool_with_priority_and_excl
     task = Task.objects.get()
     worklist.resolve_task(actor=world.uppsala_coordinator, task=task, outcome="rematch", note="ringde")
     match.refresh_from_db()
-    match.newcomer.refresh_from_db()
-    match.established.refresh_from_db()
+    newcomer, established = match.newcomer.friend_matching, match.established.friend_matching
+    newcomer.refresh_from_db()
+    established.refresh_from_db()
     assert match.status == MatchStatus.ENDED and match.end_reason == "re-match"
-    assert match.newcomer.status == "waiting" and match.newcomer.rematch_priority
-    assert match.established.status == "waiting" and not match.established.rematch_priority
+    assert newcomer.status == "waiting" and newcomer.rematch_priority
+    assert established.status == "waiting" and not established.rematch_priority
     assert ExcludedPair.objects.filter(newcomer=match.newcomer, established=match.established).exists()
     with pytest.raises(worklist.TaskAlreadyResolved):
         worklist.resolve_task(actor=world.uppsala_coordinator, task=task, outcome="close")
