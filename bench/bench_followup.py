@@ -150,7 +150,7 @@ def build(n_matches: int, n_due: int) -> None:
 
     from kompis.matching.models import Match
     from kompis.organisations.models import Organisation, Region
-    from kompis.participants.models import Participant
+    from kompis.participants.models import FriendParticipation, Participant
 
     now = timezone.now()
     with transaction.atomic():
@@ -162,7 +162,6 @@ def build(n_matches: int, n_due: int) -> None:
                 Participant(
                     organisation=org,
                     region=region,
-                    role="newcomer" if i % 2 == 0 else "established",
                     first_name=f"P{i}",
                     last_name="Bench",
                     email=f"p{i}@example.org",
@@ -170,12 +169,24 @@ def build(n_matches: int, n_due: int) -> None:
                     gender="woman",
                     municipality_id="0380",
                     languages=["sv", "ar"],
-                    meeting_mode="either",
-                    status="matched",
                     preferred_language=["sv", "ar", "en", "fa", "so", "uk"][i % 6],
                 )
             )
         Participant.objects.bulk_create(people, batch_size=5000)
+        FriendParticipation.objects.bulk_create(
+            [
+                FriendParticipation(
+                    participant_id=person.pk,
+                    organisation=org,
+                    role="newcomer" if i % 2 == 0 else "established",
+                    meeting_mode="either",
+                    status="matched",
+                    waiting_since=person.signed_up_at,
+                )
+                for i, person in enumerate(people)
+            ],
+            batch_size=5000,
+        )
         matches = []
         for k in range(n_matches):
             introduced = now - timedelta(days=15 if k < n_due else 3)

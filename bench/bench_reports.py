@@ -169,7 +169,7 @@ def build(n_people: int, n_matches: int, n_events: int):
     from kompis.accounts.models import Role, User
     from kompis.matching.models import Match
     from kompis.organisations.models import Organisation, Project, ProjectTarget, Region
-    from kompis.participants.models import Participant
+    from kompis.participants.models import FriendParticipation, Participant
     from kompis.reports.models import ChangeStep, Indicator
 
     rnd = random.Random(1)
@@ -195,28 +195,37 @@ def build(n_people: int, n_matches: int, n_events: int):
         Indicator.objects.create(step=step, name="Matches made", figure_key="matches_made", target=3000)
         Indicator.objects.create(step=step, name="Met rate", figure_key="met_rate", target=60)
         people = []
+        friends = []  # each person's participation in friend matching (the same draws, in the same order)
         for i in range(n_people):
             signed = start + timedelta(seconds=rnd.random() * span)
-            people.append(
-                Participant(
+            person = Participant(
+                organisation=org,
+                region=regions[i % 3],
+                project=project if i % 10 == 0 else None,
+                first_name=f"P{i}",
+                last_name="Bench",
+                email=f"p{i}@example.org",
+                birth_year=rnd.randint(1950, 2007),
+                gender=rnd.choice(["woman", "man", "woman", "man", "nonbinary", "unspecified"]),
+                municipality_id=rnd.choice(codes),
+                languages=rnd.sample(langs, rnd.randint(1, 3)),
+                signed_up_at=signed,
+            )
+            friends.append(
+                FriendParticipation(
                     organisation=org,
-                    region=regions[i % 3],
-                    project=project if i % 10 == 0 else None,
                     role="newcomer" if i % 2 == 0 else "established",
-                    first_name=f"P{i}",
-                    last_name="Bench",
-                    email=f"p{i}@example.org",
-                    birth_year=rnd.randint(1950, 2007),
-                    gender=rnd.choice(["woman", "man", "woman", "man", "nonbinary", "unspecified"]),
-                    municipality_id=rnd.choice(codes),
-                    languages=rnd.sample(langs, rnd.randint(1, 3)),
                     meeting_mode=rnd.choice(["physical", "digital", "either"]),
                     status=rnd.choice(["waiting", "matched", "pending", "paused"]),
-                    signed_up_at=signed,
-                    email_verified_at=signed if rnd.random() < 0.85 else None,
+                    waiting_since=signed,
                 )
             )
+            person.email_verified_at = signed if rnd.random() < 0.85 else None
+            people.append(person)
         Participant.objects.bulk_create(people, batch_size=5000)
+        for person, friend in zip(people, friends, strict=True):
+            friend.participant_id = person.pk
+        FriendParticipation.objects.bulk_create(friends, batch_size=5000)
         matches = []
         for k in range(n_matches):
             half = n_people // 2  # newcomers at even places, established at odd; 7 is coprime with half
@@ -256,10 +265,10 @@ def build(n_people: int, n_matches: int, n_events: int):
             cur.execute(
                 """
                 INSERT INTO audit_auditevent (at, actor_label, organisation_id, action, object_type, object_id,
-                                              summary, data)
+                                              data)
                 SELECT timestamp '2025-01-01' + mod(g, 700) * interval '1 day', 'system', %s,
                        (ARRAY['participant.created','match.approved','followup.asked','followup.answered'])[mod(g, 4) + 1],
-                       'participants.participant', g::text, '', '{}'::jsonb
+                       'participants.participant', g::text, '{}'::jsonb
                 FROM generate_series(1, %s) AS g
             """,
                 [org.pk, n_events],

@@ -1,7 +1,11 @@
 """ORM → engine conversion: the waiting pool of a scope, exclusions and weights.
 
-Built for large pools (100,000 participants): a handful of ``values_list`` queries, no per-row query.
-Engine ids are participant primary keys as strings.
+The pool is read from the participations in friend matching (`FriendParticipation`: waiting, role,
+capacity, availability, meeting mode, family wish, re-match priority, waiting since) joined with the person
+(`Participant`: year of birth, gender, municipality, languages, interests …); a person without a
+participation in friend matching is never in it. Built for large pools (100,000 participants): a handful of
+``values_list`` queries over the index (organisation, status, role, waiting_since), no per-row query.
+Engine ids are participant primary keys as strings (a participation's key is its person's).
 """
 
 from __future__ import annotations
@@ -19,27 +23,31 @@ from kompis.matching import engine
 from kompis.matching.engine.weights import COMPONENTS
 from kompis.matching.models import ExcludedPair, Match, MatchingSettings
 from kompis.organisations.models import Organisation, Project, Region
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 from kompis.participants.vocab import Status
 
+#: the columns of one engine row, read from FriendParticipation (the person's through ``participant__``);
+#: the order is :func:`to_engine`'s
 FEED_FIELDS = (
     "pk",
     "role",
-    "birth_year",
-    "gender",
-    "municipality_id",
-    "postal_code",
-    "languages",
-    "interests",
-    "has_children",
+    "participant__birth_year",
+    "participant__gender",
+    "participant__municipality_id",
+    "participant__postal_code",
+    "participant__languages",
+    "participant__interests",
+    "participant__has_children",
     "wants_family_match",
     "meeting_mode",
-    "same_gender_only",
-    "signed_up_at",
+    "participant__same_gender_only",
+    "waiting_since",
     "capacity",
     "availability",
     "rematch_priority",
 )
+#: FEED_FIELDS' position of the capacity
+CAPACITY = FEED_FIELDS.index("capacity")
 #: The engine's weights as stored (MatchingSettings.weights, a run's weights): a JSON object of
 #: {component: {"weight": number, "must": bool}} and a few numbers, read by engine.Weights.from_mapping.
 WeightsMapping: TypeAlias = dict[str, Any]
@@ -62,18 +70,22 @@ class Pool:
 
 def scope_participants(
     *, organisation: Organisation, region: Region | None = None, project: Project | None = None
-) -> QuerySet[Participant]:
-    qs = Participant.objects.filter(organisation=organisation)
+) -> QuerySet[FriendParticipation]:
+    """The participations in friend matching of a run's scope (the person's region and project)."""
+    qs = FriendParticipation.objects.filter(organisation=organisation)
     if region is not None:
-        qs = qs.filter(region=region)
+        qs = qs.filter(participant__region=region)
     if project is not None:
-        qs = qs.filter(project=project)
+        qs = qs.filter(participant__project=project)
     return qs
 
 
-def waiting_participants(qs: QuerySet[Participant]) -> QuerySet[Participant]:
-    """Who can be matched: waiting, with an address that works."""
-    return qs.filter(status=Status.WAITING, email_bouncing=False)
+def waiting_participants(qs: QuerySet[FriendParticipation]) -> QuerySet[FriendParticipation]:
+    """Who can be matched: waiting, with an address that works and a year of birth (the engine's age rules
+    need it; a person who only takes part in other activities need not give it)."""
+    return qs.filter(
+        status=Status.WAITING, participant__email_bouncing=False, participant__birth_year__isnull=False
+    )
 
 
 def active_match_counts(*, organisation: Organisation) -> Counter[int]:
@@ -113,19 +125,19 @@ def to_engine(row: tuple[Any, ...], *, capacity: int, tz: dt.tzinfo | None = Non
         family,
         mode,
         sgo,
-        signed_up_at,
+        waiting_since,
         _capacity,
         availability,
         rematch_priority,
     ) = row
-    signed = timezone.localtime(signed_up_at, tz).date() if signed_up_at else dt.date.today()
+    signed = timezone.localtime(waiting_since, tz).date() if waiting_since else dt.date.today()
     if rematch_priority:
         signed -= dt.timedelta(days=REMATCH_PRIORITY_DAYS)
     return engine.Participant(
         id=str(pk),
         role=role,
         birth_year=int(birth_year),
-        gender=gender,
+        gender=gender or "unspecified",
         municipality_code=str(muni),
         postal_code=postal or "",
         languages=tuple(languages or ()),
@@ -141,12 +153,13 @@ def to_engine(row: tuple[Any, ...], *, capacity: int, tz: dt.tzinfo | None = Non
 
 
 def build_pool(
-    qs: QuerySet[Participant],
+    qs: QuerySet[FriendParticipation],
     *,
     organisation: Organisation,
     progress: Callable[[int, int], None] | None = None,
 ) -> Pool:
-    """The engine's input for the waiting participants of ``qs`` (capacity = capacity left).
+    """The engine's input for the waiting participations of ``qs`` (capacity = capacity left), in the
+    order of the people's keys (the engine's input order, as before participations had their own table).
 
     ``progress(done, total)`` is called every few thousand rows when given (it costs one count query).
     """
@@ -158,7 +171,7 @@ def build_pool(
     for done, row in enumerate(rows, start=1):
         if progress and done % 5000 == 0:
             progress(done, total)
-        left = int(row[13] or 0) - pool.active.get(row[0], 0)
+        left = int(row[CAPACITY] or 0) - pool.active.get(row[0], 0)
         if left <= 0:
             continue
         person = to_engine(row, capacity=left, tz=tz)
@@ -168,7 +181,14 @@ def build_pool(
 
 
 def person_to_engine(participant: Participant, *, capacity: int) -> engine.Participant:
-    row = tuple(getattr(participant, "pk" if f == "pk" else f) for f in FEED_FIELDS)
+    """One person as the engine sees them (their participation in friend matching, which they must have)."""
+    friend = participant.friend_matching
+    row = tuple(
+        getattr(participant, f.removeprefix("participant__"))
+        if f.startswith("participant__")
+        else getattr(friend, f)
+        for f in FEED_FIELDS
+    )
     return to_engine(row, capacity=capacity)
 
 

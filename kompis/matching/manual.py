@@ -28,6 +28,7 @@ from kompis.matching.engine.reasons import pair_reasons
 from kompis.matching.feed import person_to_engine, weights_for
 from kompis.matching.models import ExcludedPair, ExclusionReason, Match, Proposal, ProposalState
 from kompis.matching.reasons import ReasonJSON, language_name, reasons_to_json
+from kompis.matching.selectors import friend_of, role_of
 from kompis.participants.models import Participant
 from kompis.participants.vocab import Status
 
@@ -48,6 +49,8 @@ OVERRIDABLE = (
 REMOVABLE_EXCLUSIONS = (ExclusionReason.STAFF, ExclusionReason.REJECTED)
 
 RULE_LABELS = {
+    "friend_matching": gettext_lazy("Both take part in friend matching"),
+    "birth_year": gettext_lazy("Both have given their year of birth"),
     "roles": gettext_lazy("One newcomer and one established participant"),
     "status": gettext_lazy("Both are waiting for a match"),
     "capacity": gettext_lazy("Both have room for another match"),
@@ -107,24 +110,34 @@ def _languages(person: Participant) -> str:
 
 
 def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
-    """The engine's hard rules for this pair, plus status, capacity and exclusions, and the explained score."""
+    """The engine's hard rules for this pair, plus status, capacity and exclusions, and the explained score
+    (read from both people's participations in friend matching)."""
     out = PairCheck(newcomer, established)
-    out.rules.append(
-        RuleCheck("roles", newcomer.role == "newcomer" and established.role == "established", False)
-    )
-    waiting = [p for p in (newcomer, established) if p.status != Status.WAITING]
+    both = (newcomer, established)
+    outside = [p for p in both if friend_of(p) is None]
+    if outside:
+        detail = "; ".join(p.full_name for p in outside)
+        out.rules.append(RuleCheck("friend_matching", False, False, detail))
+        return out
+    nf, ef = newcomer.friend_matching, established.friend_matching
+    out.rules.append(RuleCheck("roles", nf.role == "newcomer" and ef.role == "established", False))
+    waiting = [p for p in both if p.friend_matching.status != Status.WAITING]
     out.rules.append(
         RuleCheck(
             "status",
             not waiting,
             False,
-            "; ".join(f"{p.full_name}: {p.get_status_display()}" for p in waiting),
+            "; ".join(f"{p.full_name}: {p.friend_matching.get_status_display()}" for p in waiting),
         )
     )
-    left = {p.pk: services.capacity_left(p) for p in (newcomer, established)}
-    full = [p for p in (newcomer, established) if left[p.pk] <= 0]
+    left = {p.pk: services.capacity_left(p) for p in both}
+    full = [p for p in both if left[p.pk] <= 0]
     out.rules.append(RuleCheck("capacity", not full, False, "; ".join(p.full_name for p in full)))
-    if newcomer.role != "newcomer" or established.role != "established":
+    if nf.role != "newcomer" or ef.role != "established":
+        return out
+    unborn = [p for p in both if p.birth_year is None]
+    if unborn:
+        out.rules.append(RuleCheck("birth_year", False, False, "; ".join(p.full_name for p in unborn)))
         return out
     organisation = newcomer.organisation
     weights = weights_for(organisation)
@@ -145,9 +158,9 @@ def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
             f"{newcomer.first_name}: {_languages(newcomer)} · {established.first_name}: {_languages(established)}",
         )
     )
-    in_person = newcomer.meeting_mode != "digital" and established.meeting_mode != "digital"
+    in_person = nf.meeting_mode != "digital" and ef.meeting_mode != "digital"
     place_only = "meeting_mode" in failed and in_person
-    mode_detail = f"{newcomer.get_meeting_mode_display()} · {established.get_meeting_mode_display()}"
+    mode_detail = f"{nf.get_meeting_mode_display()} · {ef.get_meeting_mode_display()}"
     out.rules.append(RuleCheck("meeting_mode", "meeting_mode" not in failed or place_only, True, mode_detail))
     if in_person:
         out.rules.append(
@@ -158,7 +171,6 @@ def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
                 f"{newcomer.municipality.name} · {established.municipality.name}",
             )
         )
-    both = (newcomer, established)
     gender_detail = " · ".join(
         f"{p.first_name}: {p.get_gender_display()}"
         + (f" ({_('only the same gender')})" if p.same_gender_only else "")
@@ -166,7 +178,8 @@ def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
     )
     out.rules.append(RuleCheck("same_gender", "same_gender" not in failed, False, gender_detail))
     family_detail = " · ".join(
-        f"{p.first_name}: " + (_("wants a family match") if p.wants_family_match else _("no family match"))
+        f"{p.first_name}: "
+        + (_("wants a family match") if p.friend_matching.wants_family_match else _("no family match"))
         for p in both
     )
     out.rules.append(RuleCheck("family_match", "family_match" not in failed, False, family_detail))
@@ -197,6 +210,8 @@ def create_manual_match(
     be overridden refuses the match (:class:`ManualMatchRefused`).
     """
     people = services.lock_pair(newcomer.pk, established.pk)
+    if newcomer.pk not in people or established.pk not in people:
+        raise ManualMatchRefused(_("Both must take part in friend matching."))
     newcomer, established = people[newcomer.pk], people[established.pk]
     check = check_pair(newcomer, established)
     if check.blocking:
@@ -233,7 +248,7 @@ def create_manual_match(
 @transaction.atomic
 def add_exclusion(*, actor: Actor, newcomer: Participant, established: Participant) -> ExcludedPair:
     """Never propose (or match by hand) these two; their open proposals are withdrawn."""
-    if newcomer.role != "newcomer" or established.role != "established":
+    if role_of(newcomer) != "newcomer" or role_of(established) != "established":
         raise services.MatchConflict(_("An exclusion is between a newcomer and an established participant."))
     user = services.staff_of(actor)
     pair, created = ExcludedPair.objects.get_or_create(

@@ -11,12 +11,12 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from kompis.matching.access import AnyUser, runs_for_user
+from kompis.matching.access import AnyUser, people_viewer, runs_for_user
 from kompis.matching.models import MatchingRun, Proposal, ProposalState, RunStatus
 from kompis.matching.reasons import render_reasons, render_shortage, render_unmatched, rule_label
 from kompis.municipalities.models import Municipality
 from kompis.participants.access import participants_for_user
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 from kompis.participants.vocab import Status
 
 
@@ -27,15 +27,36 @@ def municipality_names(codes: Iterable[str] | None = None) -> dict[str, str]:
     return dict(qs.values_list("code", "name"))
 
 
+def friend_of(person: Participant) -> FriendParticipation | None:
+    """The person's participation in friend matching, None when they take part only in other activities."""
+    try:
+        return person.friend_matching
+    except FriendParticipation.DoesNotExist:
+        return None
+
+
+def role_of(person: Participant) -> str:
+    """The person's role in friend matching ("newcomer", "established"), "" without a participation."""
+    friend = friend_of(person)
+    return friend.role if friend is not None else ""
+
+
 def waiting_days(person: Participant, today: dt.date | None = None) -> int:
+    """Days since the person began waiting in friend matching (signed up, or joined again); 0 without a
+    participation in friend matching."""
     today = today or timezone.localdate()
-    return max(0, (today - timezone.localtime(person.signed_up_at).date()).days)
+    friend = friend_of(person)
+    if friend is None:
+        return 0
+    return max(0, (today - timezone.localtime(friend.waiting_since).date()).days)
 
 
 PROPOSAL_RELATED = (
     "run",
     "newcomer",
     "established",
+    "newcomer__friend_matching",
+    "established__friend_matching",
     "newcomer__municipality",
     "established__municipality",
     "decided_by",
@@ -119,11 +140,13 @@ def latest_runs_by_scope(user: AnyUser, limit: int = 50) -> list[MatchingRun]:
 def pool_health(user: AnyUser, *, limit: int = 100) -> dict[str, Any]:
     """Longest waits with each person's blocker in the latest run, and shortages per scope."""
     runs = latest_runs_by_scope(user)
-    waiting = (
-        participants_for_user(user)
-        .filter(status=Status.WAITING)
-        .select_related("municipality", "region", "project")
-        .order_by("signed_up_at", "pk")
+    # the people whose participation in friend matching waits, longest wait first
+    waiting = participants_for_user(user).filter(friend_matching__status=Status.WAITING)
+    viewer = people_viewer(user)
+    if viewer is not None:  # the participation's own organisation: its index (organisation, status, …)
+        waiting = waiting.filter(friend_matching__organisation_id=viewer[1])
+    waiting = waiting.select_related("friend_matching", "municipality", "region", "project").order_by(
+        "friend_matching__waiting_since", "pk"
     )
     total = waiting.count()
     people = list(waiting[:limit])

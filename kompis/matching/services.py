@@ -41,7 +41,7 @@ from kompis.matching.models import (
 from kompis.matching.reasons import ReasonJSON, reasons_to_json
 from kompis.matching.signals import match_approved
 from kompis.organisations.models import Organisation
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 from kompis.participants.vocab import Status
 
 if TYPE_CHECKING:
@@ -69,12 +69,14 @@ class MatchConflict(Exception):
 
 
 def match_kind(newcomer: Participant, established: Participant) -> str:
-    both_family = newcomer.wants_family_match and established.wants_family_match
+    both_family = (
+        newcomer.friend_matching.wants_family_match and established.friend_matching.wants_family_match
+    )
     return MatchKind.FAMILY if both_family else MatchKind.INDIVIDUAL
 
 
 def match_mode(newcomer: Participant, established: Participant) -> str:
-    modes = {newcomer.meeting_mode, established.meeting_mode}
+    modes = {newcomer.friend_matching.meeting_mode, established.friend_matching.meeting_mode}
     if "digital" in modes:
         return MatchMode.DIGITAL
     if "physical" in modes or newcomer.municipality_id == established.municipality_id:
@@ -107,15 +109,23 @@ def on_match_approved(match: Match, *, actor: Actor) -> None:
 
 
 def _lock_pair(newcomer_id: int, established_id: int) -> dict[int, Participant]:
-    """Lock both participant rows, always in primary-key order (no deadlocks between approvers)."""
-    rows = Participant.objects.select_for_update().filter(pk__in=[newcomer_id, established_id]).order_by("pk")
-    return {p.pk: p for p in rows}
+    """Lock both people's participations in friend matching and the people (one query, an inner join),
+    always in primary-key order (no deadlocks between approvers). A person without a participation in
+    friend matching is left out (nobody can match them). Each person's ``friend_matching`` is the locked row.
+    """
+    rows = (
+        FriendParticipation.objects.select_for_update()
+        .select_related("participant")
+        .filter(pk__in=[newcomer_id, established_id])
+        .order_by("pk")
+    )
+    return {friend.pk: friend.participant for friend in rows}
 
 
 def _capacity_left(person: Participant) -> int:
     active = Match.objects.active().filter(organisation_id=person.organisation_id)
     used = active.filter(newcomer=person).count() + active.filter(established=person).count()
-    return int(person.capacity) - used
+    return int(person.friend_matching.capacity) - used
 
 
 lock_pair = _lock_pair
@@ -127,10 +137,11 @@ def check_pair_free(newcomer: Participant, established: Participant) -> dict[int
     Returns the capacity left per participant pk; raises :class:`MatchConflict`."""
     left = {}
     for person in (newcomer, established):
-        if person.status != Status.WAITING:
+        friend = person.friend_matching
+        if friend.status != Status.WAITING:
             raise MatchConflict(
                 _("%(name)s is no longer waiting (status: %(status)s).")
-                % {"name": person.full_name, "status": person.get_status_display()}
+                % {"name": person.full_name, "status": friend.get_status_display()}
             )
         left[person.pk] = _capacity_left(person)
         if left[person.pk] <= 0:
@@ -182,8 +193,9 @@ def create_match(
     )
     for person in (newcomer, established):
         if left[person.pk] - 1 <= 0:
-            Participant.objects.filter(pk=person.pk).update(status=Status.MATCHED, updated_at=now)
-            person.status = Status.MATCHED
+            friend = person.friend_matching
+            FriendParticipation.objects.filter(pk=person.pk).update(status=Status.MATCHED, updated_at=now)
+            friend.status, friend.updated_at = Status.MATCHED, now
             record(
                 actor=actor,
                 action=EventType.PARTICIPANT_MATCHED,
@@ -191,7 +203,7 @@ def create_match(
                 data={"match": str(match.uid)},
             )
             # other open proposals of a person without room left cannot be approved any more
-            Proposal.objects.filter(state=ProposalState.PROPOSED).filter(**{person.role: person}).update(
+            Proposal.objects.filter(state=ProposalState.PROPOSED).filter(**{friend.role: person}).update(
                 state=ProposalState.SUPERSEDED
             )
     on_match_approved(match, actor=actor)
@@ -302,7 +314,7 @@ def candidates(*, proposal: Proposal, side: str, limit: int = 20) -> list[engine
     pool = _pool_for(run)
     me = next((p for p in (*pool.newcomers, *pool.established) if p.id == str(person.pk)), None)
     if me is None:
-        left = int(person.capacity) - pool.active.get(person.pk, 0)
+        left = int(person.friend_matching.capacity) - pool.active.get(person.pk, 0)
         me = person_to_engine(person, capacity=max(1, left))
     others = pool.established if side == "newcomer" else pool.newcomers
     taken: Counter[str] = Counter()
@@ -340,12 +352,13 @@ def _run_today(run: MatchingRun) -> dt.date:
 
 def choose_partner(*, actor: Actor, proposal: Proposal, partner: Participant) -> Proposal:
     """Replace the proposal's partner of the other role by ``partner`` (one of the ranked candidates)."""
-    side = "newcomer" if partner.role == "established" else "established"
+    role = partner.friend_matching.role
+    side = "newcomer" if role == "established" else "established"
     with transaction.atomic():
         fresh = Proposal.objects.select_related("run", "newcomer", "established").get(pk=proposal.pk)
         if fresh.state != ProposalState.PROPOSED:
             raise MatchConflict(gettext_lazy("This proposal has already been decided by someone else."))
-        if partner.pk == getattr(fresh, f"{partner.role}_id"):
+        if partner.pk == getattr(fresh, f"{role}_id"):
             return fresh
         found = {c.partner_id: c for c in candidates(proposal=fresh, side=side, limit=10_000)}
         cand = found.get(str(partner.pk))
@@ -356,9 +369,9 @@ def choose_partner(*, actor: Actor, proposal: Proposal, partner: Participant) ->
         Proposal.objects.filter(pk=fresh.pk).update(state=ProposalState.SUPERSEDED)
         # proposals that held the partner's last capacity make room for the chosen pair
         open_for_partner = list(
-            Proposal.objects.filter(
-                run=fresh.run, state=ProposalState.PROPOSED, **{partner.role: partner}
-            ).order_by("-rank")
+            Proposal.objects.filter(run=fresh.run, state=ProposalState.PROPOSED, **{role: partner}).order_by(
+                "-rank"
+            )
         )
         keep = max(0, _capacity_left(partner) - 1)  # room left once the chosen pair is proposed
         to_supersede = open_for_partner[: max(0, len(open_for_partner) - keep)]

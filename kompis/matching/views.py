@@ -249,7 +249,7 @@ def proposal_candidates(request: StaffRequest, proposal_id: UUID) -> HttpRespons
             (p.pk, p)
             for p in participants_for_user(request.user)
             .filter(pk__in=[int(c.partner_id) for c in found])
-            .select_related("municipality")
+            .select_related("municipality", "friend_matching")
         )
     }
     names = selectors.municipality_names()
@@ -286,7 +286,13 @@ def proposal_candidates(request: StaffRequest, proposal_id: UUID) -> HttpRespons
 def proposal_choose(request: StaffRequest, proposal_id: UUID) -> HttpResponse:
     proposal = get_proposal_for_user(request.user, proposal_id)
     try:
-        partner = participants_for_user(request.user).get(uid=request.POST.get("partner", ""))
+        # only someone in friend matching can be a partner (a person of other activities only: 404)
+        partner = (
+            participants_for_user(request.user)
+            .filter(friend_matching__isnull=False)
+            .select_related("friend_matching")
+            .get(uid=request.POST.get("partner", ""))
+        )
     except (Participant.DoesNotExist, ValidationError, ValueError) as exc:
         raise Http404("No such participant") from exc
     try:

@@ -40,27 +40,30 @@ def _chosen(request: StaffRequest, key: str, role: str) -> Participant | None:
     if not uid:
         return None
     person = _get(request.user, uid)
-    if person.role != role:
-        raise Http404("Wrong role")
+    if selectors.role_of(person) != role:
+        raise Http404("Wrong role, or not in friend matching")
     return person
 
 
 def _search(request: StaffRequest, key: str, role: str) -> list[Participant]:
+    """Waiting people of the role (their participation in friend matching), longest wait first."""
     q = (request.GET.get(key) or "").strip()[:100]
-    qs = filtered_participants(
-        user=request.user, filters=ParticipantFilter(q=q, role=role, status=Status.WAITING)
+    qs = filtered_participants(user=request.user, filters=ParticipantFilter(q=q)).filter(
+        friend_matching__role=role, friend_matching__status=Status.WAITING
     )
-    return list(qs.order_by("signed_up_at", "pk")[:SEARCH_LIMIT])
+    qs = qs.select_related("friend_matching").order_by("friend_matching__waiting_since", "pk")
+    return list(qs[:SEARCH_LIMIT])
 
 
 def _pair(user: User, participant_id: str, partner_id: str) -> tuple[Participant, Participant]:
     """(newcomer, established) from the participant in the URL and the partner in the body; 404 when
-    either is outside the user's scope, a tampered id, or both have the same role."""
+    either is outside the user's scope, a tampered id, not in friend matching, or both have the same role."""
     person = _get(user, participant_id)
     partner = _get(user, partner_id)
-    if person.role == partner.role:
-        raise Http404("Both have the same role")
-    return (person, partner) if person.role == "newcomer" else (partner, person)
+    roles = {selectors.role_of(person), selectors.role_of(partner)}
+    if roles != {"newcomer", "established"}:
+        raise Http404("Not one newcomer and one established participant in friend matching")
+    return (person, partner) if selectors.role_of(person) == "newcomer" else (partner, person)
 
 
 def _page_url(newcomer: Participant | None, established: Participant | None) -> str:

@@ -8,21 +8,23 @@ from typing import Any
 
 from django.utils import timezone
 
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 
 LANGUAGES = ["sv", "en", "ar", "fa", "so", "ti", "uk"]
 
 
 def create_waiting_pool(*, organisation: Any, region: Any, size: int, seed: int = 7) -> None:
-    """`size` waiting participants in `region`, alternating newcomer and established, in bulk."""
+    """`size` waiting participants in `region`, alternating newcomer and established, in bulk: the people,
+    then their participations in friend matching (keyed by the people's ids)."""
     rng = random.Random(seed)
     now = timezone.now()
-    Participant.objects.bulk_create(
-        [
+    people: list[Participant] = []
+    modes: list[str] = []
+    for i in range(size):
+        people.append(
             Participant(
                 organisation=organisation,
                 region=region,
-                role="newcomer" if i % 2 else "established",
                 first_name=f"P{i}",
                 last_name="Scale",
                 email=f"scale{i}@example.org",
@@ -31,11 +33,22 @@ def create_waiting_pool(*, organisation: Any, region: Any, size: int, seed: int 
                 municipality_id=rng.choice(["0380", "0305", "0360"]),
                 languages=rng.sample(LANGUAGES, 2),
                 interests=["fika", "music"][: 1 + i % 2],
-                meeting_mode=rng.choice(["physical", "digital", "either"]),
-                status="waiting",
                 signed_up_at=now,
             )
-            for i in range(size)
+        )
+        modes.append(rng.choice(["physical", "digital", "either"]))
+    Participant.objects.bulk_create(people, batch_size=5000)
+    FriendParticipation.objects.bulk_create(
+        [
+            FriendParticipation(
+                participant_id=person.pk,
+                organisation=organisation,
+                role="newcomer" if i % 2 else "established",
+                meeting_mode=mode,
+                status="waiting",
+                waiting_since=now,
+            )
+            for i, (person, mode) in enumerate(zip(people, modes, strict=True))
         ],
         batch_size=5000,
     )

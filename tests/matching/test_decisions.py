@@ -26,10 +26,10 @@ def test_approve_creates_match_sets_statuses_and_audits(world):
     assert match.score == proposal.score and match.reasons == proposal.reasons
     proposal.refresh_from_db()
     assert proposal.state == ProposalState.APPROVED and proposal.decided_by == world.uppsala_coordinator
-    n.refresh_from_db()
-    e.refresh_from_db()
-    assert n.status == "matched"
-    assert e.status == "waiting"  # capacity 2: room for one more
+    n.friend_matching.refresh_from_db()
+    e.friend_matching.refresh_from_db()
+    assert n.friend_matching.status == "matched"
+    assert e.friend_matching.status == "waiting"  # capacity 2: room for one more
     assert AuditEvent.objects.filter(action="matching.match_approved", object_id=str(match.uid)).exists()
     assert AuditEvent.objects.filter(action="participant.matched", object_id=str(n.uid)).exists()
     with pytest.raises(MatchConflict):
@@ -50,8 +50,8 @@ def test_approve_conflict_when_capacity_used(world):
         services.approve_proposal(actor=world.admin, proposal=p2)
     assert str(info.value)
     assert Match.objects.count() == 1
-    e.refresh_from_db()
-    assert e.status == "matched"
+    e.friend_matching.refresh_from_db()
+    assert e.friend_matching.status == "matched"
 
 
 def test_reject_excludes_pair_from_next_run(world):

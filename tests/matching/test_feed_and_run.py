@@ -80,18 +80,23 @@ def test_proposals_never_break_hard_rules(world):
             municipality_id=["0380", "0360"][i % 2],
         )
     run = runs.run_inline(actor=world.admin, organisation=world.org, region=world.uppsala)
-    proposals = list(run.proposals.select_related("newcomer", "established"))
+    proposals = list(
+        run.proposals.select_related(
+            "newcomer", "established", "newcomer__friend_matching", "established__friend_matching"
+        )
+    )
     assert proposals, "expected some proposals"
     for p in proposals:
         n, e = p.newcomer, p.established
         assert set(n.languages) & set(e.languages), "shared language"
         if n.same_gender_only or e.same_gender_only:
             assert n.gender == e.gender
-        assert n.wants_family_match == e.wants_family_match
-        digital = n.meeting_mode != "physical" and e.meeting_mode != "physical"
+        nf, ef = n.friend_matching, e.friend_matching
+        assert nf.wants_family_match == ef.wants_family_match
+        digital = nf.meeting_mode != "physical" and ef.meeting_mode != "physical"
         physical = (
-            n.meeting_mode != "digital"
-            and e.meeting_mode != "digital"
+            nf.meeting_mode != "digital"
+            and ef.meeting_mode != "digital"
             and n.municipality_id == e.municipality_id
         )
         assert digital or physical

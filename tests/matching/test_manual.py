@@ -44,8 +44,8 @@ def test_pair_that_meets_every_rule_is_matched_like_an_approved_proposal(client,
     assert match.manual and match.overridden_rules == [] and match.proposal is None and match.score > 0
     assert match.status == "introduced" and match.created_by == world.uppsala_coordinator
     assert OutboxMessage.objects.filter(template="introduction").count() == 2
-    n.refresh_from_db()
-    assert n.status == "matched"
+    n.friend_matching.refresh_from_db()
+    assert n.friend_matching.status == "matched"
     event = AuditEvent.objects.get(action="matching.match_approved")
     assert event.data["manual"] is True and event.data["newcomer"] == str(n.uid)
     assert event.data["established"] == str(e.uid) and event.data["overridden_rules"] == []
