@@ -122,9 +122,11 @@ def introduce_match(*, actor: Actor, match: Match) -> None:
     with transaction.atomic():
         pair = ((match.newcomer, match.established), (match.established, match.newcomer))
         now = timezone.now()
+        calls = 0
         for me, other in pair:
             if needs_call(me):
                 _call_instead(actor=actor, match=match, person=me, template="introduction", when=now)
+                calls += 1
                 continue
             if not _mailable(me):
                 continue
@@ -156,7 +158,13 @@ def introduce_match(*, actor: Actor, match: Match) -> None:
             status=MatchStatus.INTRODUCED, introduced_at=now
         )
         match.status, match.introduced_at = MatchStatus.INTRODUCED, now
-        record(actor=actor, action=EventType.FOLLOWUP_INTRODUCED, obj=match, organisation=match.organisation)
+        record(
+            actor=actor,
+            action=EventType.FOLLOWUP_INTRODUCED,
+            obj=match,
+            organisation=match.organisation,
+            data={"calls": calls} if calls else None,
+        )
 
 
 # --- follow-up questions --------------------------------------------------------------------------

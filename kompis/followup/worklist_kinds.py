@@ -82,10 +82,20 @@ def match_panel(user: User, task: Task) -> Panel | None:
     if match is None:
         return None
     page = match_page(user, match)
-    return Panel(
-        template="followup/_task_match.html",
-        context={"page": page, "match": match, "answers": answer_rows(page, match.followups.all())},
-    )
+    context: dict[str, object] = {
+        "page": page,
+        "match": match,
+        "answers": answer_rows(page, match.followups.all()),
+    }
+    if task.kind == TaskKind.CALL_INTRODUCTION and task.participant_id in (
+        match.newcomer_id,
+        match.established_id,
+    ):
+        # What the introduction mail would have said about the partner, as the user may see the partner.
+        other = page.established if task.participant_id == match.newcomer_id else page.newcomer
+        context["other"] = other
+        context["other_phone"] = other.participant.phone if other.participant.share_phone else ""
+    return Panel(template="followup/_task_match.html", context=context)
 
 
 def mail_server_panel(user: User, task: Task) -> Panel | None:

@@ -9,6 +9,8 @@ import pytest
 from django.utils import timezone
 
 from kompis.audit.models import AuditEvent
+from kompis.audit.selectors import history_of
+from kompis.audit.sentences import history_lines
 from kompis.followup import services
 from kompis.followup.models import FollowUp, TaskKind
 from kompis.matching.models import Match, MatchStatus
@@ -172,3 +174,28 @@ def test_a_person_who_has_left_gets_no_call(paper_match):
     Task.objects.all().delete()
     services.ask_due_followups(now=asked_on(match))
     assert not Task.objects.exists()
+
+
+def test_the_introduction_call_shows_what_the_mail_would_have_said(paper_match, world, client):
+    match = paper_match
+    task = calls(match, TaskKind.CALL_INTRODUCTION).get()
+    client.force_login(world.uppsala_coordinator)
+    page = client.get(f"/staff/tasks/{task.uid}/").content.decode()
+    assert match.established.email in page and "070-1112233" in page  # Britt's address, Samir's number
+    for choice in ('value="told"', 'value="not_reached"'):
+        assert choice in page
+    client.post(f"/staff/tasks/{task.uid}/", {"outcome": "told"})
+    task.refresh_from_db()
+    match.refresh_from_db()
+    assert task.outcome == "told" and match.status == MatchStatus.INTRODUCED
+
+
+def test_the_history_says_the_answer_came_on_the_phone(paper_match, world):
+    match = paper_match
+    services.ask_due_followups(now=asked_on(match))
+    worklist.resolve_task(
+        actor=world.uppsala_coordinator, task=calls(match, TaskKind.CALL_QUESTION).get(), outcome="not_yet"
+    )
+    lines = [line.text for line in history_lines(world.uppsala_coordinator, history_of(match))]
+    assert any("on the phone" in text for text in lines), lines
+    assert any("by phone to whoever has no e-mail address" in text for text in lines), lines
