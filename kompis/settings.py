@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "kompis.participants",
     "kompis.outbox",
     "kompis.matching",
+    "kompis.events",  # events and registrations, beside matching
     "kompis.worklist",  # staff tasks, above participants, below the follow-up
     "kompis.followup",
     "kompis.reports",

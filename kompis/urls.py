@@ -17,6 +17,7 @@ urlpatterns = [
     path("staff/organisation/", include("kompis.organisations.urls")),
     path("staff/team/", include("kompis.organisations.staff_urls")),
     path("staff/matching/", include("kompis.matching.urls")),
+    path("staff/events/", include("kompis.events.urls")),
     path("staff/reports/", include("kompis.reports.urls")),
     path("staff/tasks/", include("kompis.worklist.urls")),
     path("", include("kompis.followup.urls")),

@@ -19,6 +19,10 @@ class EventType(StrEnum):
     ADMIN_DELETED = "admin.deleted"
     # demo
     DEMO_CREATED = "demo.created"
+    # events (a person's registration is their participation in an event)
+    EVENT_CREATED = "event.created"
+    EVENT_REGISTERED = "event.registered"
+    EVENT_REGISTRATION_CANCELLED = "event.registration_cancelled"
     # followup
     FOLLOWUP_ANSWERED = "followup.answered"
     FOLLOWUP_ASKED = "followup.asked"

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -17,9 +20,9 @@ from kompis.core.links import page_language, render_in
 from kompis.core.ratelimit import over_limit
 from kompis.core.tokens import InvalidLink
 from kompis.organisations.models import Organisation
-from kompis.participants import services
-from kompis.participants.forms import PauseForm, PreferencesForm, RequestLinkForm, SignupForm
-from kompis.participants.models import Participant
+from kompis.participants import activities, services
+from kompis.participants.forms import PreferencesForm, RequestLinkForm, SignupForm
+from kompis.participants.models import FRIEND_FIELDS, Participant
 from kompis.participants.vocab import Status
 
 
@@ -90,7 +93,10 @@ def request_link(request: HttpRequest, org: str) -> HttpResponse:
 
 
 def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
-    """The participant's own page: pause, withdraw, update languages/interests/availability, unsubscribe."""
+    """The person's own page: every activity they take part in (friend matching, event registrations …,
+    from `kompis.participants.activities`), each with its state and what they may do about it (pause,
+    resume, leave it; cancel a registration); their languages, interests and times; unsubscribe; leave
+    everything. Only a POST changes anything, and only what the page offers her now."""
     organisation = get_object_or_404(Organisation, slug=org)
     try:
         participant = services.participant_from_self_service(organisation=organisation, token=token)
@@ -104,60 +110,97 @@ def me(request: HttpRequest, org: str, token: str) -> HttpResponse:
         )
     language = page_language(request, participant.preferred_language)
     context = {"organisation": organisation, "p": participant, "participant": participant}
-    if participant.status == Status.WITHDRAWN:  # her link shows the "you have left" page, and does nothing
-        return render_in(request, "participants/left.html", context, language=language)
     with translation.override(language):
-        done, prefs, pause_form = _me_action(request, participant)
-    if done:
-        messages.success(request, done)
-        return redirect(request.path)
+        cards = activities.activities_of(participant)
+        # She left everything (her friend participation and consents withdrawn, every registration
+        # cancelled): her link shows the "you have left" page, and does nothing.
+        if services.has_left(participant) and not any(card.actions for card in cards):
+            return render_in(request, "participants/left.html", context, language=language)
+        done, prefs, failed = _me_action(request, participant, cards)
+        if done:
+            messages.success(request, done)
+            return redirect(request.path)
+        rendered = _rendered_cards(request, cards, failed)
     return render_in(
         request,
         "participants/me.html",
-        {**context, "prefs": prefs, "pause_form": pause_form},
+        {**context, "prefs": prefs, "activities": rendered},
         language=language,
     )
 
 
-def _me_action(request: HttpRequest, participant: Participant) -> tuple[str | None, Any, Any]:
-    """Carry out the button pressed on the participant's page (POST only): the message to show, or None
-    with the forms to show again (with their errors)."""
-    prefs = PreferencesForm(instance=participant)
-    pause_form = PauseForm()
-    action = request.POST.get("action") if request.method == "POST" else None
-    done = None
-    if action == "pause":
-        pause_form = PauseForm(request.POST)
-        if pause_form.is_valid() and participant.status in (Status.WAITING, Status.MATCHED, Status.PAUSED):
-            services.pause_participant(
-                actor=ParticipantActor(participant.pk),
-                participant=participant,
-                until=pause_form.cleaned_data["until"],
-            )
-            done = _("You are paused. We will not contact you about a new match until you come back.")
-    elif action == "resume" and participant.status == Status.PAUSED:
-        services.resume_participant(actor=ParticipantActor(participant.pk), participant=participant)
-        done = _("Welcome back! You are on the waiting list again.")
-    elif action == "withdraw":
+#: (action name, target) and the action's form, bound to the POST, that did not validate
+FailedAction = tuple[tuple[str, str], forms.Form] | None
+
+
+def _preferences_form(participant: Participant, data: Any = None) -> PreferencesForm:
+    """Languages and interests; availability and meeting mode only for a person in friend matching."""
+    form = PreferencesForm(data, instance=participant)
+    if services.friend_participation_of(participant) is None:
+        for name in FRIEND_FIELDS:
+            form.fields.pop(name, None)
+    return form
+
+
+def _me_action(
+    request: HttpRequest, participant: Participant, cards: list[activities.Activity]
+) -> tuple[str | None, PreferencesForm, FailedAction]:
+    """Carry out the button pressed on the person's page (POST only): the message to show, or None with
+    the forms to show again (with their errors)."""
+    prefs = _preferences_form(participant)
+    if request.method != "POST":
+        return None, prefs, None
+    actor = ParticipantActor(participant.pk)
+    action = request.POST.get("action", "")
+    if action == "withdraw":  # leave everything
         services.withdraw_participant(
-            actor=ParticipantActor(participant.pk),
-            participant=participant,
-            reason=request.POST.get("reason", "")[:500],
+            actor=actor, participant=participant, reason=request.POST.get("reason", "")[:500]
         )
-        done = _("You have left Kompis. Thank you for the time you were with us.")
-    elif action == "unsubscribe":
-        services.unsubscribe(actor=ParticipantActor(participant.pk), participant=participant)
-        done = _("You will not get any more questions or reminders by e-mail.")
-    elif action == "update":
-        prefs = PreferencesForm(request.POST, instance=Participant.objects.get(pk=participant.pk))
-        if prefs.is_valid():
-            services.update_participant(
-                actor=ParticipantActor(participant.pk),
-                participant=participant,
-                data={name: prefs.cleaned_data[name] for name in prefs.Meta.fields},
-            )
-            done = _("Thank you, your answers are saved.")
-    return done, prefs, pause_form
+        return _("You have left Kompis. Thank you for the time you were with us."), prefs, None
+    if action == "unsubscribe":
+        services.unsubscribe(actor=actor, participant=participant)
+        return _("You will not get any more questions or reminders by e-mail."), prefs, None
+    if action == "update":
+        fresh = Participant.objects.select_related("friend_matching").get(pk=participant.pk)
+        prefs = _preferences_form(fresh, request.POST)
+        if not prefs.is_valid():
+            return None, prefs, None
+        services.update_participant(
+            actor=actor,
+            participant=participant,
+            data={name: prefs.cleaned_data[name] for name in prefs.fields},
+        )
+        return _("Thank you, your answers are saved."), prefs, None
+    # an action on one of her activities: only one her cards offer now (her own, in its current state)
+    found = activities.find_action(cards, action, request.POST.get("target", ""))
+    if found is None:
+        return None, prefs, None
+    form = found.form(request.POST, auto_id=f"id_{found.name}_%s") if found.form else None
+    if form is not None and not form.is_valid():
+        return None, prefs, ((found.name, found.target), form)
+    try:
+        return found.perform(actor, participant, form.cleaned_data if form else {}), prefs, None
+    except ValueError:  # her state changed meanwhile (another tab): nothing done, the page shows it now
+        return None, prefs, None
+
+
+def _rendered_cards(
+    request: HttpRequest, cards: list[activities.Activity], failed: FailedAction
+) -> list[dict[str, Any]]:
+    """Each card's own HTML (its template, rendered escaped) and its actions with their forms."""
+    rendered = []
+    for card in cards:
+        actions = []
+        for action in card.actions:
+            form: forms.Form | None = None
+            if failed is not None and failed[0] == (action.name, action.target):
+                form = failed[1]
+            elif action.form is not None:
+                form = action.form(auto_id=f"id_{action.name}_%s")
+            actions.append({"action": action, "form": form})
+        html = render_to_string(card.template, dict(card.context), request=request)
+        rendered.append({"activity": card, "html": mark_safe(html), "actions": actions})
+    return rendered
 
 
 def _language_of_expired(request: HttpRequest, organisation: Organisation, exc: InvalidLink) -> str:

@@ -115,6 +115,12 @@ EXPECTATIONS: dict[str, Rule] = {
     "reports:download": Rule(ANY_STAFF, kwargs={"fmt": "csv"}),
     "reports:municipality": Rule(ANY_STAFF),
     "reports:theory": Rule(PEOPLE),
+    # events: a coordinator's regions and projects; the person to register is named in the body (in scope)
+    "events:list": Rule(PEOPLE),
+    "events:new": Rule(PEOPLE),
+    "events:detail": Rule(PEOPLE, obj="event"),
+    "events:register": Rule(PEOPLE, "POST", obj="event", data={"participant": "@participant"}),
+    "events:cancel": Rule(PEOPLE, "POST", obj="registration"),
 }
 
 PARAM_RE = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
@@ -231,6 +237,17 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
     )
     staff = make_user(f"staff.{last_name.lower()}@kompis.test", org, Role.COORDINATOR)
     staff.regions.set([region])
+    from kompis.events.models import Event, EventRegistration
+
+    event = Event.objects.create(
+        organisation=org,
+        region=region,
+        title=f"{last_name} café",
+        starts_at=timezone.now() + timedelta(days=7),
+        ends_at=timezone.now() + timedelta(days=7, hours=2),
+        place="Library",
+    )
+    registration = EventRegistration.objects.create(event=event, participant=participant)
     return Scope(
         region=region,
         project=project,
@@ -242,6 +259,8 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         match=match,
         task=task,
         mail=mail,
+        event=event,
+        registration=registration,
     )
 
 

@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class EventsConfig(AppConfig):
+    name = "kompis.events"
+    label = "events"
+    verbose_name = "Events"
+
+    def ready(self) -> None:
+        from kompis.events.activities import register_activities
+        from kompis.events.history import register_history
+        from kompis.events.receivers import on_participant_withdrawing
+        from kompis.participants.signals import participant_withdrawing
+
+        register_history()  # its sentences for the history pages
+        register_activities()  # the person's registrations on their own page
+        participant_withdrawing.connect(
+            on_participant_withdrawing, dispatch_uid="events.on_participant_withdrawing"
+        )

@@ -1,0 +1,96 @@
+"""The staff form for a new event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from kompis.accounts.models import User
+from kompis.events.models import Event
+from kompis.events.services import EventData
+from kompis.organisations.models import Project
+from kompis.participants.access import regions_for_writing
+
+DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+
+
+def _datetime_field(label: str | Any) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT),
+    )
+
+
+class EventForm(forms.ModelForm[Event]):
+    starts_at = _datetime_field(_("Starts"))
+    ends_at = _datetime_field(_("Ends"))
+    video_link = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Event
+        fields = [
+            "title",
+            "starts_at",
+            "ends_at",
+            "region",
+            "project",
+            "place",
+            "online",
+            "video_link",
+            "capacity",
+        ]
+        help_texts = {
+            "place": _("An address, or empty for an event only online."),
+            "capacity": _("Empty: no limit."),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        region = self.fields["region"]
+        project = self.fields["project"]
+        assert isinstance(region, forms.ModelChoiceField)
+        assert isinstance(project, forms.ModelChoiceField)
+        region.queryset = regions_for_writing(user)
+        # an admin may leave the region empty (an event for the whole organisation); a coordinator may not
+        region.required = not user.is_org_admin
+        projects = Project.objects.filter(organisation=user.organisation)
+        if not user.is_org_admin:
+            projects = projects.filter(Q(pk__in=user.projects.all()) | Q(region__in=user.regions.all()))
+        project.queryset = projects
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and starts < timezone.now():
+            self.add_error("starts_at", gettext("The event cannot start in the past."))
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", gettext("The event must end after it starts."))
+        if not (data.get("place") or "").strip() and not data.get("online"):
+            self.add_error("place", gettext("Give a place, or tick “online”."))
+        return data
+
+    def _post_clean(self) -> None:
+        # The service validates and saves the event; the form's own model validation would only repeat it
+        # (and the event has no organisation yet here).
+        pass
+
+    def event_data(self) -> EventData:
+        d = self.cleaned_data
+        return EventData(
+            title=d["title"],
+            starts_at=d["starts_at"],
+            ends_at=d["ends_at"],
+            region=d.get("region"),
+            project=d.get("project"),
+            place=(d.get("place") or "").strip(),
+            online=bool(d.get("online")),
+            video_link=d.get("video_link") or "",
+            capacity=d.get("capacity"),
+        )

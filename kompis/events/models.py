@@ -1,0 +1,114 @@
+"""Events: a language café, an information evening, a group outing, and who is registered for each.
+
+An event belongs to an organisation, a region and optionally a project (a coordinator sees the events of
+their regions and projects). A person (`participants.Participant`) registers for an event; the registration
+is their participation in it, with its own status. Issue #13 grows this: series of recurring events
+(`Event.series`), a waiting list (a new `RegistrationStatus`), public registration, attendance and the
+events' figures. The seams are marked "#13" below.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from kompis.core.fields import opaque_id_field
+
+
+class EventQuerySet(models.QuerySet["Event"]):
+    def upcoming(self, now: object | None = None) -> EventQuerySet:
+        """Events that have not ended yet."""
+        return self.filter(ends_at__gte=now or timezone.now())
+
+
+class Event(models.Model):
+    """One occasion, in a place or online (or both), with an optional limit on how many may register."""
+
+    uid = opaque_id_field()
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        "organisations.Region",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("region"),
+    )
+    project = models.ForeignKey(
+        "organisations.Project",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="events",
+        verbose_name=_("project"),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    video_link = models.URLField(_("video link"), blank=True)
+    # None: no limit. (#13: a full event puts further registrations on a waiting list.)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # #13: `series` (a weekly language café and its exceptions), `cancelled_at`, reminders sent.
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        verbose_name = _("event")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=models.F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(condition=~Q(place="") | Q(online=True), name="event_place_or_online"),
+        ]
+        indexes = [models.Index(fields=["organisation", "starts_at"], name="event_org_starts")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegistrationStatus(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    CANCELLED = "cancelled", _("Cancelled")
+    # #13: WAITING (a full event's waiting list, moved up automatically), ATTENDED / NO_SHOW or a separate
+    # attendance row per occurrence.
+
+
+class EventRegistration(models.Model):
+    """A person's registration for one event. One row per person and event: registering again after a
+    cancellation registers the same row again (its history stays in the audit log)."""
+
+    uid = opaque_id_field()
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="registrations")
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.CASCADE, related_name="event_registrations"
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=RegistrationStatus.choices, default=RegistrationStatus.REGISTERED
+    )
+    registered_at = models.DateTimeField(_("registered"), default=timezone.now)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["registered_at", "id"]
+        verbose_name = _("event registration")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "participant"], name="event_registration_once"),
+        ]
+        indexes = [models.Index(fields=["participant", "status"], name="event_reg_person_status")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id} @ {self.event_id}: {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == RegistrationStatus.REGISTERED

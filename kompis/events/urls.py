@@ -1,0 +1,12 @@
+from django.urls import path
+
+from kompis.events import views
+
+app_name = "events"
+urlpatterns = [
+    path("", views.event_list, name="list"),
+    path("new/", views.event_new, name="new"),
+    path("<uuid:event_id>/", views.event_detail, name="detail"),
+    path("<uuid:event_id>/register/", views.event_register, name="register"),
+    path("registrations/<uuid:registration_id>/cancel/", views.registration_cancel, name="cancel"),
+]
