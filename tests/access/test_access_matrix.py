@@ -315,8 +315,8 @@ def snapshot(scope: Scope) -> tuple:
         staff.password,
         region.organisation.name,
         region.organisation.logo_version,
-        p.status,
-        p.paused_until,
+        p.friend_matching.status,  # refresh_from_db above dropped the cached participation
+        p.friend_matching.paused_until,
         p.first_name,
         p.updated_at,
         proposal.state,
@@ -580,11 +580,13 @@ def test_cross_region_match_pages_hide_the_partners_data(client, world, scopes):
     from kompis.followup.services import introduce_match
     from kompis.matching.models import Match
     from kompis.outbox.models import OutboxMessage
+    from kompis.participants.models import FriendParticipation
     from kompis.worklist.models import Task
 
     own = scopes["danderyd"]["participant"]
     partner = scopes["uppsala"]["partner"]  # Amals Alternative, Uppsala
-    type(partner).objects.filter(pk=partner.pk).update(phone="070 222 33 44", status="matched")
+    type(partner).objects.filter(pk=partner.pk).update(phone="070 222 33 44")
+    FriendParticipation.objects.filter(pk=partner.pk).update(status="matched")
     partner.refresh_from_db()
     match = Match.objects.create(
         organisation=world.org, newcomer=own, established=partner, mode="digital", created_by=world.admin

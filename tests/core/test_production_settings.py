@@ -128,8 +128,8 @@ def test_a_link_signed_with_the_published_key_is_rejected(client, world, uppsala
     response = client.post(f"/{world.org.slug}/me/{forged}/", {"action": "withdraw"})
     assert response.status_code == 400
     uppsala_participant.refresh_from_db()
-    assert uppsala_participant.status != "withdrawn"
-    assert Participant.objects.filter(status="withdrawn").count() == 0
+    assert uppsala_participant.friend_matching.status != "withdrawn"
+    assert Participant.objects.filter(friend_matching__status="withdrawn").count() == 0
 
 
 def test_mail_catcher_exists_only_in_development(client, settings, tmp_path):
