@@ -14,6 +14,9 @@ class EventsConfig(AppConfig):
 
         register_history()  # its sentences for the history pages
         register_activities()  # the person's registrations on their own page
+        from kompis.events import participant_panels
+
+        participant_panels.register()  # and on her staff page
         participant_withdrawing.connect(
             on_participant_withdrawing, dispatch_uid="events.on_participant_withdrawing"
         )

@@ -178,3 +178,11 @@ def test_a_full_event_says_so(client, world, uppsala_participant):
         follow=True,
     )
     assert "The event is full." in response.content.decode() and not EventRegistration.objects.exists()
+
+
+def test_her_staff_page_shows_her_registrations(client, world, uppsala_participant):
+    event = cafe(world)
+    services.register_person(actor=world.admin, event=event, participant=uppsala_participant)
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(reverse("participants:detail", args=[uppsala_participant.uid])).content.decode()
+    assert reverse("events:detail", args=[event.uid]) in html and "Language café" in html
