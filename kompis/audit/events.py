@@ -55,6 +55,7 @@ class EventType(StrEnum):
     PARTICIPANT_EMAIL_BOUNCING = "participant.email_bouncing"
     PARTICIPANT_EXPIRED_UNCONFIRMED = "participant.expired_unconfirmed"
     PARTICIPANT_IMPORTED = "participant.imported"
+    PARTICIPANT_LEFT_FRIEND_MATCHING = "participant.left_friend_matching"
     PARTICIPANT_MATCHED = "participant.matched"
     PARTICIPANT_MERGED = "participant.merged"
     PARTICIPANT_NOTE_ADDED = "participant.note_added"

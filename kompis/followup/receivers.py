@@ -34,8 +34,13 @@ def on_participant_withdrawing(
         f"introduction:{m.uid}:{m.established.uid if m.newcomer_id == participant.pk else m.newcomer.uid}"
         for m in matches.select_related("newcomer", "established")
     )
+    # only introductions: she may be leaving friend matching alone, keeping her other mails
     more = (
-        cancel_queued_for(participant_id=participant.pk, dedupe_keys=partner_intros) if partner_intros else []
+        cancel_queued_for(
+            participant_id=participant.pk, dedupe_keys=partner_intros, templates=("introduction",)
+        )
+        if partner_intros
+        else []
     )
     ended = end_matches_of_leaver(actor=actor, participant=participant, cancelled=[*cancelled, *more])
     return {"mails_cancelled": len(more), "matches_ended": len(ended)}

@@ -4,6 +4,7 @@ import re
 from typing import Any, cast
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -16,8 +17,9 @@ from kompis.contract.participants import MIN_CAPACITY as MIN_CAPACITY
 from kompis.contract.participants import MIN_HOUSEHOLD as MIN_HOUSEHOLD
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project, Region
-from kompis.participants.models import PROFILE_FIELDS, Participant
+from kompis.participants.models import FRIEND_FIELDS, PROFILE_FIELDS, FriendParticipation, Participant
 from kompis.participants.names import needs_latin
+from kompis.participants.services import friend_participation_of
 from kompis.participants.vocab import (
     AVAILABILITY,
     HEARD_FROM,
@@ -99,8 +101,44 @@ class MunicipalityChoiceField(forms.ModelChoiceField[Municipality]):
         return obj.name
 
 
-class ProfileForm(forms.ModelForm[Participant]):
-    """The fields a participant (or staff on their behalf) fills in."""
+def friend_field(name: str, **kwargs: Any) -> forms.Field:
+    """The form field for one of FRIEND_FIELDS, made from FriendParticipation's model field (label, choices,
+    limits and required as a ModelForm would make them)."""
+    model_field = FriendParticipation._meta.get_field(name)
+    assert isinstance(model_field, models.Field), name  # FRIEND_FIELDS are the model's own fields
+    field = model_field.formfield(**kwargs)
+    assert field is not None, name  # and editable ones
+    return field
+
+
+class FriendFieldsForm(forms.ModelForm[Participant]):
+    """A ModelForm on the person (Participant) that also shows some of FRIEND_FIELDS, declared on the form:
+    their initial values come from the person's friend participation (when she has one). The values go to
+    the services as cleaned data (`services.split_profile` separates them); `save()` is not used."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        friend = friend_participation_of(self.instance)
+        if friend is not None:
+            for name in FRIEND_FIELDS:
+                if name in self.fields and name not in self.initial:
+                    self.initial[name] = getattr(friend, name)
+
+
+class ProfileForm(FriendFieldsForm):
+    """The fields a participant (or staff on their behalf) fills in: the person's (a ModelForm on
+    Participant) and those about taking part in friend matching (FriendParticipation's, declared here)."""
+
+    role = friend_field("role", widget=forms.RadioSelect)
+    wants_family_match = friend_field(
+        "wants_family_match",
+        help_text=_("A family match is two families, adults and children, who meet together."),
+    )
+    capacity = friend_field(
+        "capacity",
+        widget=forms.NumberInput(attrs={"min": MIN_CAPACITY, "max": MAX_CAPACITY}),
+        help_text=_("Established participants may meet more than one person at a time."),
+    )
 
     languages = fold(
         forms.MultipleChoiceField(
@@ -159,9 +197,10 @@ class ProfileForm(forms.ModelForm[Participant]):
 
     class Meta:
         model = Participant
+        # the person's fields and (declared above) friend matching's, in the order they are shown and
+        # checked; views read `Meta.fields` for the values to hand to the services
         fields = list(PROFILE_FIELDS)
         widgets = {
-            "role": forms.RadioSelect,
             "about_me": forms.Textarea(attrs={"rows": 3}),
             "hopes": forms.Textarea(attrs={"rows": 3}),
             "email": forms.EmailInput(attrs={"autocomplete": "email", "dir": "ltr"}),
@@ -173,19 +212,16 @@ class ProfileForm(forms.ModelForm[Participant]):
             ),
             "birth_year": forms.NumberInput(attrs={"inputmode": "numeric", "min": 1900}),
             "household_size": forms.NumberInput(attrs={"min": MIN_HOUSEHOLD, "max": MAX_HOUSEHOLD}),
-            "capacity": forms.NumberInput(attrs={"min": MIN_CAPACITY, "max": MAX_CAPACITY}),
         }
         help_texts = {
-            "capacity": _("Established participants may meet more than one person at a time."),
             "same_gender_only": _("Then we only match you with someone of the same gender."),
-            "wants_family_match": _(
-                "A family match is two families, adults and children, who meet together."
-            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        # Friend matching needs the year of birth (the model allows none, for a person only at events).
+        self.fields["birth_year"].required = True
         # A radio choice needs no empty option.
         cast(forms.ChoiceField, self.fields["role"]).choices = ParticipantRole.choices
         self.fields["first_name"].widget.attrs["autocomplete"] = "given-name"
@@ -248,9 +284,11 @@ class SignupForm(ProfileForm):
     website = forms.CharField(required=False, label=_("Leave this field empty"))
     require_latin_name = True
 
+    # the model's "role" is the staff word
+    role = friend_field("role", widget=forms.RadioSelect, label=_("Which describes you best?"))
+
     class Meta(ProfileForm.Meta):
         fields = [f for f in ProfileForm.Meta.fields]
-        labels = {"role": _("Which describes you best?")}  # the model's "role" is the staff word
 
 
 class StaffEditForm(ProfileForm):
@@ -289,8 +327,9 @@ class NoteForm(forms.Form):
     text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000)
 
 
-class PreferencesForm(forms.ModelForm[Participant]):
-    """What a participant may change on their own page."""
+class PreferencesForm(FriendFieldsForm):
+    """What a participant may change on their own page (availability and meeting mode are friend
+    matching's: shown from her friend participation)."""
 
     languages = ProfileForm.base_fields["languages"]
     interests = ProfileForm.base_fields["interests"]

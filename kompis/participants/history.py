@@ -115,6 +115,7 @@ SENTENCES: dict[str, Sentence] = {
     "participant.pause_ended": plain(lambda: _("Back in the waiting pool: the pause ended"), staff=False),
     "participant.back_to_pool": plain(lambda: _("Back in the waiting pool after a match ended")),
     "participant.withdrawn": plain(lambda: _("Left Kompis")),
+    "participant.left_friend_matching": plain(lambda: _("Left friend matching")),
     "participant.note_added": plain(lambda: _("Note added")),
     "participant.merged": plain(
         lambda: _("Merged with a duplicate record: its matches, mails, consents and notes are now here")

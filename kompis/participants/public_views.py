@@ -66,7 +66,8 @@ def confirm(request: HttpRequest, org: str, token: str) -> HttpResponse:
         )
     language = page_language(request, participant.preferred_language)
     context = {"organisation": organisation, "participant": participant}
-    if participant.status == Status.WITHDRAWN:
+    friend = services.friend_participation_of(participant)
+    if friend is None or friend.status == Status.WITHDRAWN:  # she left (or was never in) friend matching
         return render_in(request, "participants/left.html", context, language=language)
     if request.method == "POST":
         services.confirm_email(participant=participant)

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,9 +21,18 @@ from kompis.audit.services import record
 from kompis.core.links import absolute_url
 from kompis.core.tokens import InvalidLink, make_token, read_token
 from kompis.organisations.models import Organisation, Project, Region
-from kompis.outbox.services import cancel_queued_for, queue_mail
+from kompis.outbox.models import MailState, OutboxMessage
+from kompis.outbox.services import ABOUT, cancel_queued_for, queue_mail
 from kompis.participants.merge import participant_by_uid
-from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, Note, Participant
+from kompis.participants.models import (
+    FRIEND_FIELDS,
+    PROFILE_FIELDS,
+    Consent,
+    ConsentKind,
+    FriendParticipation,
+    Note,
+    Participant,
+)
 from kompis.participants.signals import WithdrawalCounts, participant_withdrawing
 from kompis.participants.vocab import Source, Status
 
@@ -39,6 +49,33 @@ def region_for(*, organisation: Organisation, municipality_code: str) -> Region 
         .order_by("id")
         .first()
     )
+
+
+def friend_participation_of(person: Participant) -> FriendParticipation | None:
+    """The person's participation in friend matching (as loaded with her), or None: a new person, or one who
+    takes part only in other activities."""
+    if person.pk is None:
+        return None
+    try:
+        return person.friend_matching
+    except FriendParticipation.DoesNotExist:
+        return None
+
+
+def split_profile(data: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Form values (PROFILE_FIELDS and more) split into the person's and friend matching's (FRIEND_FIELDS)."""
+    person = {name: value for name, value in data.items() if name not in FRIEND_FIELDS}
+    friend = {name: value for name, value in data.items() if name in FRIEND_FIELDS}
+    return person, friend
+
+
+def has_left(person: Participant) -> bool:
+    """She left everything (`withdraw_participant`): no friend participation still going, and no consent
+    still given. Someone who only left friend matching (`leave_friend_matching`) has not."""
+    friend = friend_participation_of(person)
+    if friend is not None and friend.status != Status.WITHDRAWN:
+        return False
+    return not Consent.objects.filter(participant=person, withdrawn_at__isnull=True).exists()
 
 
 def confirmation_token(participant: Participant) -> str:
@@ -59,26 +96,35 @@ class SignupOutcome:
 def signup_participant(
     *, organisation: Organisation, data: dict[str, Any], language: str, project: Project | None = None
 ) -> SignupOutcome:
-    """Create a pending participant from the public sign-up form and queue the confirmation mail.
+    """Create a person and her participation in friend matching (pending) from the public sign-up form, in
+    one transaction, and queue the confirmation mail.
 
     A second sign-up with the same e-mail creates nobody: the address gets a friendly mail instead, and the
-    page looks the same either way, so the form cannot be used to find out who has signed up.
+    page looks the same either way, so the form cannot be used to find out who has signed up. Someone who
+    had left friend matching (or everything) joins again (`_rejoin`).
     """
     email = data["email"].strip().lower()
-    existing = Participant.objects.filter(organisation=organisation, email=email).first()
-    if existing is not None and existing.status == Status.WITHDRAWN:
+    existing = (
+        Participant.objects.filter(organisation=organisation, email=email)
+        .select_related("friend_matching")
+        .first()
+    )
+    friend = friend_participation_of(existing) if existing is not None else None
+    if existing is not None and friend is not None and friend.status == Status.WITHDRAWN:
         return SignupOutcome(participant=_rejoin(existing, data=data, language=language, project=project))
     if existing is not None:
+        # Also a person who takes part only in other activities: staff add her to friend matching.
         _queue_already_signed_up(existing, language)
         return SignupOutcome(participant=existing, duplicate=True)
-    values = {field: data[field] for field in PROFILE_FIELDS if field in data}
+    person_values, friend_values = split_profile({f: data[f] for f in PROFILE_FIELDS if f in data})
+    now = timezone.now()
     participant = Participant(
         organisation=organisation,
         project=project,
         preferred_language=language,
-        status=Status.PENDING,
         source=Source.SIGNUP,
-        **values,
+        signed_up_at=now,
+        **person_values,
     )
     participant.email = email
     participant.region = region_for(
@@ -87,6 +133,14 @@ def signup_participant(
     try:
         with transaction.atomic():
             participant.save()
+            # waiting since the sign-up itself (`expire_unconfirmed` tells a new sign-up by this)
+            participant.friend_matching = FriendParticipation.objects.create(
+                participant=participant,
+                organisation=organisation,
+                status=Status.PENDING,
+                waiting_since=now,
+                **friend_values,
+            )
     except IntegrityError:  # a parallel sign-up with the same address won the race
         existing = Participant.objects.get(organisation=organisation, email=email)
         _queue_already_signed_up(existing, language)
@@ -134,29 +188,37 @@ def _queue_confirmation(participant: Participant, language: str, *, key: str = "
 def _rejoin(
     participant: Participant, *, data: dict[str, Any], language: str, project: Project | None
 ) -> Participant:
-    """Someone who left signs up again with the same address: the same record comes back to life with the
-    new answers and a fresh consent, pending until the address is confirmed again (whoever filled in the
-    form must own the address). Her history (audit log, old consents, ended matches) is kept."""
+    """Someone who left friend matching (or everything) signs up again with the same address: the same
+    records come back to life with the new answers and a fresh consent, her friend participation pending
+    until the address is confirmed again (whoever filled in the form must own the address). Her history
+    (audit log, old consents, ended matches) is kept, and so is her registration date (`signed_up_at`):
+    she waits since now (`waiting_since`)."""
     person = Participant.objects.select_for_update().get(pk=participant.pk)
-    if person.status != Status.WITHDRAWN:  # a parallel sign-up revived her already
+    friend = FriendParticipation.objects.select_for_update().get(pk=participant.pk)
+    person.friend_matching = friend
+    if friend.status != Status.WITHDRAWN:  # a parallel sign-up revived her already
         _queue_already_signed_up(person, language)
         return person
-    for field in PROFILE_FIELDS:
-        if field in data and field != "email":
-            setattr(person, field, data[field])
+    person_values, friend_values = split_profile({f: data[f] for f in PROFILE_FIELDS if f in data})
+    for field, value in person_values.items():
+        if field != "email":
+            setattr(person, field, value)
+    for field, value in friend_values.items():
+        setattr(friend, field, value)
     person.region = region_for(organisation=person.organisation, municipality_code=person.municipality.code)
     if project is not None:
         person.project = project
     person.preferred_language = language
-    person.status = Status.PENDING
     person.source = Source.SIGNUP
     person.email_verified_at = None
     person.unsubscribed_at = None
-    person.paused_until = None
-    person.rematch_priority = False
-    # The pending period of this sign-up starts now (the first sign-up's date is in the audit log).
-    person.signed_up_at = timezone.now()
     person.save()
+    friend.status = Status.PENDING
+    friend.paused_until = None
+    friend.rematch_priority = False
+    # The pending period of this sign-up starts now (the first sign-up's date is in the audit log).
+    friend.waiting_since = timezone.now()
+    friend.save()
     _give_consents(person, data)
     rejoins = AuditEvent.objects.filter(
         object_type=Participant._meta.label_lower,
@@ -179,7 +241,8 @@ def _queue_already_signed_up(participant: Participant, language: str) -> None:
         "first_name": participant.first_name,
         "organisation": participant.organisation.name,
     }
-    if participant.status == Status.PENDING:
+    friend = friend_participation_of(participant)
+    if friend is not None and friend.status == Status.PENDING:
         context["confirm_url"] = confirmation_url(participant)
     queue_mail(
         to_email=participant.email,
@@ -202,13 +265,16 @@ def participant_from_confirmation(*, organisation: Organisation, token: str) -> 
 
 @transaction.atomic
 def confirm_email(*, participant: Participant) -> bool:
-    """Confirm the e-mail and put the participant in the waiting pool. Idempotent: False if already done."""
-    updated = Participant.objects.filter(pk=participant.pk, status=Status.PENDING).update(
-        status=Status.WAITING, email_verified_at=timezone.now()
+    """Confirm the e-mail and put the participant in friend matching's waiting pool. Idempotent: False if
+    already done."""
+    updated = FriendParticipation.objects.filter(pk=participant.pk, status=Status.PENDING).update(
+        status=Status.WAITING, updated_at=timezone.now()
     )
     if not updated:
         return False
+    Participant.objects.filter(pk=participant.pk).update(email_verified_at=timezone.now())
     participant.refresh_from_db()
+    participant.friend_matching = FriendParticipation.objects.get(pk=participant.pk)
     record(
         actor=ParticipantActor(participant.pk), action=EventType.PARTICIPANT_CONFIRMED_EMAIL, obj=participant
     )
@@ -220,14 +286,25 @@ def expire_unconfirmed(*, now: datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - timedelta(days=settings.SIGNUP_CONFIRM_DAYS)
     count = 0
     for participant in Participant.objects.filter(
-        status=Status.PENDING, signed_up_at__lt=cutoff, source=Source.SIGNUP
-    ):
+        friend_matching__status=Status.PENDING,
+        friend_matching__waiting_since__lt=cutoff,
+        source=Source.SIGNUP,
+    ).select_related("friend_matching"):
         with transaction.atomic():
-            if participant.consents.filter(withdrawn_at__isnull=False).exists():
+            friend = participant.friend_matching
+            if (
+                friend.waiting_since != participant.signed_up_at  # she was registered before this sign-up
+                or participant.consents.filter(withdrawn_at__isnull=False).exists()  # (rejoined before #12)
+            ):
                 # Someone who had left and signed up again without confirming: she stays as she was
-                # (left, history kept), and the unconfirmed new consent is withdrawn.
-                participant.consents.filter(withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
-                Participant.objects.filter(pk=participant.pk).update(status=Status.WITHDRAWN)
+                # (left friend matching, history kept), and the consents of the unconfirmed sign-up are
+                # withdrawn (those she gave before and kept, when she left only friend matching, stay).
+                participant.consents.filter(
+                    withdrawn_at__isnull=True, given_at__gte=friend.waiting_since
+                ).update(withdrawn_at=timezone.now())
+                FriendParticipation.objects.filter(pk=participant.pk).update(
+                    status=Status.WITHDRAWN, updated_at=timezone.now()
+                )
                 record(actor=SWEEP, action=EventType.PARTICIPANT_REJOIN_EXPIRED, obj=participant)
                 count += 1
                 continue
@@ -243,12 +320,22 @@ def expire_unconfirmed(*, now: datetime | None = None) -> int:
 
 @transaction.atomic
 def update_participant(*, actor: Actor, participant: Participant, data: dict[str, Any]) -> list[str]:
-    """Apply edited profile fields; the audit log records which fields changed (not their values)."""
+    """Apply edited profile fields, the person's and (FRIEND_FIELDS) her friend participation's; the audit
+    log records which fields changed (not their values). A person who takes part only in other activities
+    has no friend-matching answers to change: those fields are left out."""
+    person_values, friend_values = split_profile(data)
+    friend = friend_participation_of(participant)
     changed = []
-    for field, value in data.items():
+    for field, value in person_values.items():
         if getattr(participant, field) != value:
             setattr(participant, field, value)
             changed.append(field)
+    friend_changed = []
+    if friend is not None:
+        for field, value in friend_values.items():
+            if getattr(friend, field) != value:
+                setattr(friend, field, value)
+                friend_changed.append(field)
     if "municipality" in changed and "region" not in data:
         participant.region = region_for(
             organisation=participant.organisation, municipality_code=participant.municipality.code
@@ -256,22 +343,38 @@ def update_participant(*, actor: Actor, participant: Participant, data: dict[str
     if changed:
         participant.full_clean(exclude=["uid"])
         participant.save()
+    if friend is not None and friend_changed:
+        friend.full_clean(exclude=["participant"])
+        friend.save()
+    if changed or friend_changed:
         record(
             actor=actor,
             action=EventType.PARTICIPANT_UPDATED,
             obj=participant,
-            data={"fields": sorted(changed)},
+            data={"fields": sorted(changed + friend_changed)},
         )
-    return changed
+    return changed + friend_changed
+
+
+def _locked_friend(participant: Participant) -> FriendParticipation:
+    """Her friend participation, locked for this transaction (and put on `participant`, so the caller sees
+    the new state). ValueError if she takes part only in other activities."""
+    friend = FriendParticipation.objects.select_for_update().filter(pk=participant.pk).first()
+    if friend is None:
+        raise ValueError("The person does not take part in friend matching.")
+    participant.friend_matching = friend
+    return friend
 
 
 @transaction.atomic
 def pause_participant(*, actor: Actor, participant: Participant, until: date | None) -> None:
-    if participant.status not in (Status.WAITING, Status.MATCHED, Status.PAUSED):
+    """Pause her friend matching (until a date, or until she or staff resume it)."""
+    friend = _locked_friend(participant)
+    if friend.status not in (Status.WAITING, Status.MATCHED, Status.PAUSED):
         raise ValueError("Only a confirmed participant can be paused.")
-    participant.status = Status.PAUSED
-    participant.paused_until = until
-    participant.save(update_fields=["status", "paused_until", "updated_at"])
+    friend.status = Status.PAUSED
+    friend.paused_until = until
+    friend.save(update_fields=["status", "paused_until", "updated_at"])
     record(
         actor=actor,
         action=EventType.PARTICIPANT_PAUSED,
@@ -282,11 +385,13 @@ def pause_participant(*, actor: Actor, participant: Participant, until: date | N
 
 @transaction.atomic
 def resume_participant(*, actor: Actor, participant: Participant) -> None:
-    if participant.status != Status.PAUSED:
+    """Her paused friend matching goes on: back in the waiting pool."""
+    friend = _locked_friend(participant)
+    if friend.status != Status.PAUSED:
         raise ValueError("Only a paused participant can be resumed.")
-    participant.status = Status.WAITING
-    participant.paused_until = None
-    participant.save(update_fields=["status", "paused_until", "updated_at"])
+    friend.status = Status.WAITING
+    friend.paused_until = None
+    friend.save(update_fields=["status", "paused_until", "updated_at"])
     record(actor=actor, action=EventType.PARTICIPANT_RESUMED, obj=participant)
 
 
@@ -295,49 +400,63 @@ def resume_due_pauses(*, now: datetime | None = None) -> int:
     a pause without an end date lasts until the person or staff resumes it."""
     today = timezone.localdate(now or timezone.now())
     count = 0
-    due = Participant.objects.filter(status=Status.PAUSED, paused_until__lt=today).values_list(
+    due = FriendParticipation.objects.filter(status=Status.PAUSED, paused_until__lt=today).values_list(
         "pk", flat=True
     )
     for pk in list(due):
         with transaction.atomic():
-            person = Participant.objects.select_for_update().get(pk=pk)
-            if person.status != Status.PAUSED or person.paused_until is None or person.paused_until >= today:
+            friend = FriendParticipation.objects.select_for_update().select_related("participant").get(pk=pk)
+            if friend.status != Status.PAUSED or friend.paused_until is None or friend.paused_until >= today:
                 continue  # resumed or paused again meanwhile
-            until = person.paused_until
-            person.status = Status.WAITING
-            person.paused_until = None
-            person.save(update_fields=["status", "paused_until", "updated_at"])
+            until = friend.paused_until
+            friend.status = Status.WAITING
+            friend.paused_until = None
+            friend.save(update_fields=["status", "paused_until", "updated_at"])
             record(
                 actor=SWEEP,
                 action=EventType.PARTICIPANT_PAUSE_ENDED,
-                obj=person,
+                obj=friend.participant,
                 data={"until": until.isoformat()},
             )
             count += 1
     return count
 
 
+def _leave_friend_matching(person: Participant, friend: FriendParticipation | None) -> None:
+    """Her friend participation (locked) is over: withdrawn, no pause, no priority."""
+    if friend is None:
+        return
+    friend.status = Status.WITHDRAWN
+    friend.paused_until = None
+    friend.rematch_priority = False
+    friend.save(update_fields=["status", "paused_until", "rematch_priority", "updated_at"])
+    person.friend_matching = friend
+
+
 @transaction.atomic
 def withdraw_participant(*, actor: Actor, participant: Participant, reason: str = "") -> bool:
-    """The person leaves (by her own page or by staff), all in this one transaction: every mail to or about
-    her that has not gone out is cancelled, her consents are marked withdrawn, and the apps above are told
-    (`participant_withdrawing`): her active matches end with reason "withdrew" (each partner back to the
-    pool with priority and a short neutral mail), open proposals with her are withdrawn. Her links then
-    show a "you have left" page. False if she had left."""
+    """The person leaves everything (by her own page or by staff), all in this one transaction: her friend
+    participation is withdrawn, every mail to or about her that has not gone out is cancelled, her consents
+    are marked withdrawn, and the apps above are told (`participant_withdrawing`, everything=True): her
+    active matches end with reason "withdrew" (each partner back to the pool with priority and a short
+    neutral mail), open proposals with her are withdrawn. Her links then show a "you have left" page. False
+    if she had left (`has_left`)."""
     person = Participant.objects.select_for_update().get(pk=participant.pk)
-    if person.status == Status.WITHDRAWN:
+    friend = FriendParticipation.objects.select_for_update().filter(pk=participant.pk).first()
+    if friend is not None:
+        person.friend_matching = friend
+    if has_left(person):
         return False
     now = timezone.now()
-    person.status = Status.WITHDRAWN
-    person.paused_until = None
-    person.rematch_priority = False
-    person.save(update_fields=["status", "paused_until", "rematch_priority", "updated_at"])
-    participant.status, participant.paused_until = person.status, None
-    participant.rematch_priority = False
+    _leave_friend_matching(person, friend)
+    if friend is not None:
+        participant.friend_matching = friend
     cancelled = cancel_queued_for(participant_id=person.pk, about_uid=str(person.uid))
     # The apps above do their part here (same transaction; an error there rolls all of this back).
     counts = _added_up(
-        participant_withdrawing.send(sender=Participant, actor=actor, participant=person, cancelled=cancelled)
+        participant_withdrawing.send(
+            sender=Participant, actor=actor, participant=person, cancelled=cancelled, everything=True
+        )
     )
     consents = Consent.objects.filter(participant=person, withdrawn_at__isnull=True).update(withdrawn_at=now)
     reason = reason.strip()[:500]
@@ -356,6 +475,59 @@ def withdraw_participant(*, actor: Actor, participant: Participant, reason: str 
             "matches_ended": counts.get("matches_ended", 0),
             "consents_withdrawn": consents,
             "reason_given": bool(reason),
+        },
+    )
+    return True
+
+
+#: The mails about the person herself, not about an activity: leaving friend matching keeps them queued.
+PERSON_MAILS = frozenset({"signup_duplicate", "self_service_link"})
+
+
+def _cancel_friend_matching_mails(person: Participant) -> list[OutboxMessage]:
+    """Cancel the queued mails to or about her that belong to friend matching: today that is every mail to
+    or about a participant except PERSON_MAILS. (When another activity sends mails of its own, e.g. event
+    reminders in #13, its templates are to be kept here too.)"""
+    queued = (
+        OutboxMessage.objects.filter(state__in=(MailState.QUEUED, MailState.SENDING))
+        .filter(Q(participant_id=person.pk) | Q(**{f"context__{ABOUT}__icontains": str(person.uid)}))
+        .exclude(template__in=PERSON_MAILS)
+        .values_list("template", flat=True)
+        .distinct()
+    )
+    templates = tuple(sorted(set(queued)))
+    if not templates:
+        return []
+    return cancel_queued_for(participant_id=person.pk, about_uid=str(person.uid), templates=templates)
+
+
+@transaction.atomic
+def leave_friend_matching(*, actor: Actor, participant: Participant) -> bool:
+    """The person leaves friend matching only (her own page, or staff): her friend participation is
+    withdrawn, the friend-matching mails to or about her that have not gone out are cancelled, and the apps
+    above are told (`participant_withdrawing`, everything=False) as when she leaves everything: her active
+    matches end with reason "withdrew", each partner back to the pool, open proposals with her withdrawn.
+    Her consents, her other activities and her personal link stay. False if she had no friend
+    participation going."""
+    person = Participant.objects.select_for_update().get(pk=participant.pk)
+    friend = FriendParticipation.objects.select_for_update().filter(pk=participant.pk).first()
+    if friend is None or friend.status == Status.WITHDRAWN:
+        return False
+    _leave_friend_matching(person, friend)
+    participant.friend_matching = friend
+    cancelled = _cancel_friend_matching_mails(person)
+    counts = _added_up(
+        participant_withdrawing.send(
+            sender=Participant, actor=actor, participant=person, cancelled=cancelled, everything=False
+        )
+    )
+    record(
+        actor=actor,
+        action=EventType.PARTICIPANT_LEFT_FRIEND_MATCHING,
+        obj=person,
+        data={
+            "mails_cancelled": len(cancelled) + counts.get("mails_cancelled", 0),
+            "matches_ended": counts.get("matches_ended", 0),
         },
     )
     return True
@@ -390,7 +562,10 @@ def self_service_url(participant: Participant) -> str:
 def participant_from_self_service(*, organisation: Organisation, token: str) -> Participant:
     payload = read_token(SELF_SERVICE_PURPOSE, token, max_age=timedelta(days=settings.SELF_SERVICE_LINK_DAYS))
     participant = participant_by_uid(organisation=organisation, uid=payload.get("p", ""))  # follows merges
-    if participant is None or participant.status == Status.PENDING:
+    if participant is None:
+        raise InvalidLink("gone")
+    friend = friend_participation_of(participant)
+    if friend is not None and friend.status == Status.PENDING:  # her sign-up is not confirmed
         raise InvalidLink("gone")
     return participant
 
@@ -400,7 +575,7 @@ def request_self_service_link(*, organisation: Organisation, email: str, languag
     same either way, so it cannot be used to find out who has signed up; at most one such mail an hour."""
     participant = (
         Participant.objects.filter(organisation=organisation, email=email.strip().lower())
-        .exclude(status=Status.PENDING)
+        .exclude(friend_matching__status=Status.PENDING)
         .first()
     )
     if participant is None:

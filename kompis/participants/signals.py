@@ -15,9 +15,12 @@ class WithdrawalCounts(TypedDict, total=False):
     matches_ended: int
 
 
-#: Sent while a participant withdraws, after her own queued mails (to her, or naming her) are cancelled and
-#: before her consents are closed: kwargs `actor`, `participant` (locked row, already withdrawn) and
-#: `cancelled` (the cancelled outbox rows). A receiver returns a `WithdrawalCounts` (or None). The follow-up
-#: app ends her active matches here (and cancels introductions that name her); matching withdraws the
-#: proposals with her.
+#: Sent while a participant leaves friend matching, after her queued mails (to her, or naming her) are
+#: cancelled: kwargs `actor`, `participant` (the person's locked row; her friend participation, also locked,
+#: already withdrawn), `cancelled` (the cancelled outbox rows) and `everything`: True when she leaves
+#: everything (`withdraw_participant`: every mail cancelled, her consents closed after the receivers ran),
+#: False when she leaves only friend matching (`leave_friend_matching`: only friend matching's mails
+#: cancelled; consents and other activities stay). A receiver returns a `WithdrawalCounts` (or None). The
+#: follow-up app ends her active matches here (and cancels introductions that name her); matching withdraws
+#: the proposals with her; an app of another activity (events) acts only when `everything` is True.
 participant_withdrawing = Signal()

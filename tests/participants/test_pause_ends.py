@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from kompis.audit.models import AuditEvent
 from kompis.core.sweeps import run_all
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation
 from kompis.participants.services import pause_participant
 from tests.factories import ParticipantFactory
 
@@ -28,12 +28,12 @@ def test_pause_ends_the_day_after_its_last_day(world):
     pause_participant(actor=world.uppsala_coordinator, participant=open_ended, until=None)
 
     run_all(now=_at(today + dt.timedelta(days=3)))  # the last day of the pause
-    assert Participant.objects.get(pk=person.pk).status == "paused"
+    assert FriendParticipation.objects.get(pk=person.pk).status == "paused"
 
     run_all(now=_at(today + dt.timedelta(days=4)))
-    person.refresh_from_db()
-    assert (person.status, person.paused_until) == ("waiting", None)
-    assert Participant.objects.get(pk=open_ended.pk).status == "paused"
+    friend = FriendParticipation.objects.get(pk=person.pk)
+    assert (friend.status, friend.paused_until) == ("waiting", None)
+    assert FriendParticipation.objects.get(pk=open_ended.pk).status == "paused"
     event = AuditEvent.objects.get(action="participant.pause_ended", object_id=str(person.uid))
     assert event.actor is None and event.data == {"until": (today + dt.timedelta(days=3)).isoformat()}
 

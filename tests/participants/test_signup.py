@@ -91,7 +91,7 @@ def test_signup_in_each_language(client, world, code, django_capture_on_commit_c
     )
     assert response.status_code == 302 and response["Location"] == THANKS
     p = Participant.objects.get()
-    assert p.preferred_language == code and p.status == "pending"
+    assert p.preferred_language == code and p.friend_matching.status == "pending"
     assert len(mail.outbox) == 1
     html, mime = mail.outbox[0].alternatives[0]
     assert mime == "text/html"
@@ -220,7 +220,7 @@ def test_family_with_children_is_accepted(client, world, django_capture_on_commi
     )
     assert response.status_code == 302
     p = Participant.objects.get()
-    assert p.wants_family_match and p.has_children and p.household_size == 4
+    assert p.friend_matching.wants_family_match and p.has_children and p.household_size == 4
 
 
 def test_valid_signup_stores_normalised_values_consent_and_audit(
@@ -230,7 +230,7 @@ def test_valid_signup_stores_normalised_values_consent_and_audit(
     assert response.status_code == 302
     p = Participant.objects.get()
     assert p.email == "amal@example.org" and p.postal_code == "75320" and p.region == world.uppsala
-    assert p.languages == ["ar", "en"] and p.source == "signup" and p.status == "pending"
+    assert p.languages == ["ar", "en"] and p.source == "signup" and p.friend_matching.status == "pending"
     assert p.email_verified_at is None
     assert sorted(p.consents.values_list("kind", flat=True)) == ["data_processing", "research"]
     assert AuditEvent.objects.filter(action="participant.signed_up", object_id=str(p.uid)).count() == 1

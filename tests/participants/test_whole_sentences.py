@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from kompis.participants.models import Consent, Participant
+from kompis.participants.models import Consent, FriendParticipation
 from tests.factories import ParticipantFactory
 from tests.participants.test_signup import SIGNUP
 
@@ -20,7 +20,7 @@ def test_signup_asks_a_question_and_staff_see_role(client, world):
     client.get("/language/en/?next=/")
     html = client.get(SIGNUP).content.decode()
     assert "Which describes you best?" in html and ">I am<" not in html
-    assert str(Participant._meta.get_field("role").verbose_name) == "role"
+    assert str(FriendParticipation._meta.get_field("role").verbose_name) == "role"
     person = ParticipantFactory(organisation=world.org, region=world.uppsala)
     client.force_login(world.admin)
     edit = client.get(reverse("participants:edit", args=[person.uid])).content.decode()

@@ -19,7 +19,7 @@ from kompis.matching.models import MatchStatus
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.services import deliver_due
 from kompis.participants import services
-from kompis.participants.models import Consent, Participant
+from kompis.participants.models import Consent, FriendParticipation, Participant
 from kompis.participants.services import self_service_url
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +35,11 @@ def leave_on_her_page(client, person) -> None:
     url = path_of(self_service_url(person))
     response = client.post(url, {"action": "withdraw", "reason": ""})
     assert response.status_code == 302
+
+
+def friend(person) -> FriendParticipation:
+    """Her participation in friend matching, read afresh."""
+    return FriendParticipation.objects.get(pk=person.pk)
 
 
 def sent_to(address: str) -> list:
@@ -60,9 +65,8 @@ def test_partner_back_in_pool_first_in_line_and_told_neutrally(client, pair):
     mail.outbox.clear()
     leave_on_her_page(client, layla)
     match.refresh_from_db()
-    britt.refresh_from_db()
     assert match.status == MatchStatus.ENDED and match.end_reason == "withdrew"
-    assert britt.status == "waiting" and britt.rematch_priority
+    assert friend(britt).status == "waiting" and friend(britt).rematch_priority
     notice = OutboxMessage.objects.get(template="partner_left", participant=britt)
     assert notice.state == MailState.QUEUED and notice.language == "sv"
     deliver_due()
@@ -75,8 +79,7 @@ def test_partner_back_in_pool_first_in_line_and_told_neutrally(client, pair):
 def test_partner_who_never_got_the_introduction_gets_no_notice(client, pair):
     layla, britt, _match = pair
     leave_on_her_page(client, layla)
-    britt.refresh_from_db()
-    assert britt.status == "waiting" and britt.rematch_priority
+    assert friend(britt).status == "waiting" and friend(britt).rematch_priority
     assert not OutboxMessage.objects.filter(template="partner_left").exists()
 
 
@@ -122,10 +125,9 @@ def test_her_links_show_the_left_page_in_her_language_and_do_nothing(client, pai
     fresh.post(will_not, {"comment": "x"})
     fresh.post(path_of(self_service_url(layla)), {"action": "resume"})
     question.refresh_from_db()
-    layla.refresh_from_db()
     assert question.answer == "" and question.comment == ""
     assert not Task.objects.exists()
-    assert layla.status == "withdrawn"
+    assert friend(layla).status == "withdrawn"
 
 
 def test_unsubscribe_cancels_queued_questions_but_not_the_introduction(client, pair):
@@ -160,8 +162,8 @@ def test_signing_up_again_revives_the_same_record(client, pair, world, django_ca
     assert response.status_code == 302
     assert Participant.objects.filter(email="layla@example.org").count() == 1
     again = Participant.objects.get(email="layla@example.org")
-    assert again.uid == layla.uid and again.status == "pending"
-    assert again.last_name == "Nasser" and again.meeting_mode == "digital"
+    assert again.uid == layla.uid and friend(again).status == "pending"
+    assert again.last_name == "Nasser" and friend(again).meeting_mode == "digital"
     consents = list(Consent.objects.filter(participant=again).order_by("id"))
     assert consents[0].withdrawn_at is not None and consents[-1].withdrawn_at is None  # history kept
     assert not OutboxMessage.objects.filter(template="signup_duplicate").exists()
@@ -169,7 +171,7 @@ def test_signing_up_again_revives_the_same_record(client, pair, world, django_ca
     link = re.search(r"http://127\.0\.0\.1:8000(/\S+/signup/confirm/\S+/)", confirm.body).group(1)
     client.post(link)
     again.refresh_from_db()
-    assert again.status == "waiting" and again.email_verified_at is not None
+    assert friend(again).status == "waiting" and again.email_verified_at is not None
     actions = set(AuditEvent.objects.filter(object_id=str(layla.uid)).values_list("action", flat=True))
     assert {"participant.withdrawn", "participant.rejoined", "participant.confirmed_email"} <= actions
     match.refresh_from_db()
@@ -192,8 +194,7 @@ def test_an_unconfirmed_return_expires_back_to_left_and_keeps_her_history(client
     }
     services.signup_participant(organisation=world.org, data=data, language="ar")
     services.expire_unconfirmed(now=timezone.now() + timedelta(days=8))
-    layla.refresh_from_db()
-    assert layla.status == "withdrawn"
+    assert friend(layla).status == "withdrawn"
     assert not Consent.objects.filter(participant=layla, withdrawn_at__isnull=True).exists()
 
 
