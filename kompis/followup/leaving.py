@@ -13,8 +13,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from kompis.audit.actors import Actor, SystemActor
-from kompis.followup.models import TaskOutcome
-from kompis.followup.services import _base_context, _mailable, end_match, has_left
+from kompis.followup.models import Answer, CallOutcome, FollowUp, TaskKind, TaskOutcome
+from kompis.followup.services import (
+    MATCH_SUBJECT,
+    _base_context,
+    _call_instead,
+    _mailable,
+    end_match,
+    has_left,
+    needs_call,
+)
 from kompis.matching.models import Match
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.services import queue_mail
@@ -27,10 +35,25 @@ PARTNER_LEFT_TEMPLATE = "partner_left"
 LEAVING = SystemActor("followup.leaving")
 
 
+def _told_by_phone(match: Match, person: Participant) -> bool:
+    """Staff told the person about the match on the phone, or the person has answered "did you meet?"."""
+    told = Task.objects.about(match).filter(
+        participant=person, kind=TaskKind.CALL_INTRODUCTION, outcome=CallOutcome.TOLD
+    )
+    answered = FollowUp.objects.filter(match=match, participant=person, answer__in=Answer.values)
+    return told.exists() or answered.exists()
+
+
 def end_matches_of_leaver(
-    *, actor: Actor, participant: Participant, cancelled: Sequence[OutboxMessage] = ()
+    *,
+    actor: Actor,
+    participant: Participant,
+    cancelled: Sequence[OutboxMessage] = (),
+    everything: bool = True,
 ) -> list[Match]:
-    """End every active match of a participant who has left; returns the ended matches.
+    """End every active match of a participant who has left friend matching; returns the ended matches.
+    `everything`: she left every activity, so her own tasks all close; leaving only friend matching closes
+    her tasks about friend matching and keeps those about herself (a bouncing address).
 
     The partner is told only if their introduction actually went out: a partner whose introduction was
     still queued (and is now cancelled) never heard of the match, so a mail about its end would only
@@ -61,7 +84,13 @@ def end_matches_of_leaver(
         told = introduction not in cancelled_keys and (
             OutboxMessage.objects.filter(dedupe_key=introduction).exclude(state=MailState.CANCELLED).exists()
         )
-        if told and _mailable(partner):
+        if needs_call(partner):
+            # No e-mail address: staff call, if the partner was ever told of the match (on the phone).
+            if _told_by_phone(match, partner):
+                _call_instead(
+                    actor=LEAVING, match=match, person=partner, template=PARTNER_LEFT_TEMPLATE, when=now
+                )
+        elif told and _mailable(partner):
             queue_mail(
                 to_email=partner.email,
                 template=PARTNER_LEFT_TEMPLATE,
@@ -72,9 +101,13 @@ def end_matches_of_leaver(
                 participant=partner,
             )
         ended.append(match)
-    # Her own open tasks (e.g. a bouncing address) need no work any more.
+    # Her own open tasks (e.g. a bouncing address) need no work any more; if she stays in other activities,
+    # only those about friend matching.
+    own = Task.objects.filter(participant=participant)
+    if not everything:
+        own = own.filter(subject_type=MATCH_SUBJECT)
     close_moot_tasks(
-        Task.objects.filter(participant=participant),
+        own,
         actor=LEAVING,
         outcome=TaskOutcome.NONE,
         because=WITHDREW,

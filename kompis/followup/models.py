@@ -70,6 +70,7 @@ class TaskKind(models.TextChoices):
     CALL_INTRODUCTION = "call_introduction", _("Introduce by phone")
     CALL_QUESTION = "call_question", _("Ask by phone whether they met")
     CALL_REMINDER = "call_reminder", _("Ask again by phone whether they met")
+    CALL_PARTNER_LEFT = "call_partner_left", _("Tell by phone that the match has ended")
 
 
 class TaskOutcome(models.TextChoices):

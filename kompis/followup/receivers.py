@@ -24,7 +24,12 @@ def on_match_approved(*, actor: Actor, match: Match, **_: Any) -> None:
 
 
 def on_participant_withdrawing(
-    *, actor: Actor, participant: Participant, cancelled: Sequence[OutboxMessage] = (), **_: Any
+    *,
+    actor: Actor,
+    participant: Participant,
+    cancelled: Sequence[OutboxMessage] = (),
+    everything: bool = True,
+    **_: Any,
 ) -> WithdrawalCounts:
     """A participant leaves: the introductions that name her are cancelled (rows queued before mails
     carried `about` are found by key) and her active matches end (partners back to the pool), in the
@@ -42,5 +47,7 @@ def on_participant_withdrawing(
         if partner_intros
         else []
     )
-    ended = end_matches_of_leaver(actor=actor, participant=participant, cancelled=[*cancelled, *more])
+    ended = end_matches_of_leaver(
+        actor=actor, participant=participant, cancelled=[*cancelled, *more], everything=everything
+    )
     return {"mails_cancelled": len(more), "matches_ended": len(ended)}

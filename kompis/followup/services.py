@@ -78,6 +78,7 @@ CALL_INSTEAD = {
     "introduction": TaskKind.CALL_INTRODUCTION,
     "followup_question": TaskKind.CALL_QUESTION,
     "followup_reminder": TaskKind.CALL_REMINDER,
+    "partner_left": TaskKind.CALL_PARTNER_LEFT,
 }
 #: the kinds of task on whose page staff record the person's answer to "did you meet?"
 CALL_QUESTION_KINDS = (TaskKind.CALL_QUESTION, TaskKind.CALL_REMINDER)
@@ -541,8 +542,8 @@ def on_task_resolved(*, task: Task, outcome: str, actor: Actor, **_: object) -> 
     if task.kind in CALL_QUESTION_KINDS:
         _answer_by_phone(task=task, match=match, answer=outcome, actor=actor)
         return
-    if task.kind == TaskKind.CALL_INTRODUCTION:
-        return  # told about the match, or not reached: the follow-up asks as it would after a mail
+    if task.kind in CALL_INSTEAD.values():
+        return  # told, or not reached: the follow-up goes on as it would after the mail
     if outcome == TaskOutcome.MET:
         _mark_met(match, now=task.resolved_at or timezone.now())
     elif outcome == TaskOutcome.REMATCH:

@@ -47,6 +47,10 @@ SENTENCES = {
     TaskKind.CALL_REMINDER: _(
         "No answer yet and no e-mail address: call again and ask whether they have met, and log their answer."
     ),
+    TaskKind.CALL_PARTNER_LEFT: _(
+        "The other person has left, and this person has no e-mail address: call and tell them the match has "
+        "ended and that they are first in line for a new one."
+    ),
 }
 ABOUT_A_MATCH = {TaskKind.WILL_NOT_MEET, TaskKind.NO_ANSWER, TaskKind.NOT_MET_AFTER_ROUNDS}
 
@@ -109,7 +113,7 @@ def _outcomes(kind: TaskKind) -> tuple[tuple[str, kinds.Text], ...]:
         return MATCH_OUTCOMES
     if kind in (TaskKind.CALL_QUESTION, TaskKind.CALL_REMINDER):
         return CALL_ANSWER_OUTCOMES
-    if kind == TaskKind.CALL_INTRODUCTION:
+    if kind in (TaskKind.CALL_INTRODUCTION, TaskKind.CALL_PARTNER_LEFT):
         return CALL_INTRODUCTION_OUTCOMES
     return NO_MATCH_OUTCOMES
 

@@ -15,6 +15,7 @@ from kompis.followup import services
 from kompis.followup.models import FollowUp, TaskKind
 from kompis.matching.models import Match, MatchStatus
 from kompis.outbox.models import OutboxMessage
+from kompis.participants.services import withdraw_participant
 from kompis.reports import selectors as figures
 from kompis.reports.periods import parse_period
 from kompis.reports.scope import ReportScope
@@ -199,3 +200,19 @@ def test_the_history_says_the_answer_came_on_the_phone(paper_match, world):
     lines = [line.text for line in history_lines(world.uppsala_coordinator, history_of(match))]
     assert any("on the phone" in text for text in lines), lines
     assert any("by phone to whoever has no e-mail address" in text for text in lines), lines
+
+
+@pytest.mark.parametrize("told", [True, False])
+def test_partner_leaving_is_a_call_if_they_were_told_of_the_match(paper_match, world, told):
+    match = paper_match
+    intro = calls(match, TaskKind.CALL_INTRODUCTION).get()
+    if told:
+        worklist.resolve_task(actor=world.uppsala_coordinator, task=intro, outcome="told")
+    withdraw_participant(actor=world.admin, participant=match.established)
+    match.refresh_from_db()
+    assert match.status == MatchStatus.ENDED
+    assert not OutboxMessage.objects.filter(template="partner_left").exists()
+    left = calls(match, TaskKind.CALL_PARTNER_LEFT)
+    assert (left.get().is_open and left.get().region == match.newcomer.region) if told else not left.exists()
+    intro.refresh_from_db()
+    assert not intro.is_open  # a never-made introduction call is moot
