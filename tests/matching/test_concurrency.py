@@ -11,6 +11,7 @@ from django.db import connection
 from kompis.matching import runs, services
 from kompis.matching.models import Match, Proposal
 from kompis.matching.services import MatchConflict
+from kompis.participants.models import FriendParticipation
 from tests.factories import make_world
 from tests.matching.helpers import person
 
@@ -60,7 +61,7 @@ def test_overlapping_proposals_one_wins():
         assert Match.objects.filter(established=e).count() == 1
         Match.objects.all().delete()
         Proposal.objects.filter(pk__in=[p1.pk, p2.pk]).update(state="proposed")
-        type(e).objects.filter(pk__in=[n1.pk, n2.pk, e.pk]).update(status="waiting")
+        FriendParticipation.objects.filter(pk__in=[n1.pk, n2.pk, e.pk]).update(status="waiting")
 
 
 def test_same_proposal_twice_gives_one_match():
