@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.models.fields import AutoFieldMixin
 
 _PLAIN_FIELDS = (
     models.CharField,
@@ -25,8 +26,13 @@ class Inserter:
     ) -> None:
         self.batch_size = batch_size
         self.connection = connections[router.db_for_write(model)]
-        # generated columns (phone_digits) are written by the database itself
-        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key and not f.generated]
+        # generated columns (phone_digits) are written by the database itself, and so is an automatic key; a
+        # key that is another row's (a one-to-one as primary key) is a value like any other
+        self.fields = [
+            f
+            for f in model._meta.concrete_fields
+            if not (f.primary_key and isinstance(f, AutoFieldMixin)) and not f.generated
+        ]
         qn = self.connection.ops.quote_name
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
             qn(model._meta.db_table),

@@ -29,7 +29,7 @@ def get_participant_for_user(user: Any, participant_id: Any) -> Participant:
     try:
         return (
             participants_for_user(user)
-            .select_related("municipality", "region", "project")
+            .select_related("municipality", "region", "project", "friend_matching")
             .get(uid=participant_id)
         )
     except (Participant.DoesNotExist, ValueError) as exc:

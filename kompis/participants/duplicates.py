@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from kompis.accounts.models import User
 from kompis.participants.access import participants_for_user
 from kompis.participants.models import Participant
+from kompis.participants.selectors import friend_participation_of
 from kompis.participants.vocab import Status
 
 #: the page shows at most this many pairs (a phone number written on many paper forms makes many pairs)
@@ -85,10 +86,13 @@ _STATUS_WEIGHT = {
 
 
 def suggested_keep(a: Participant, b: Participant) -> tuple[Participant, Participant]:
-    """(keep, remove): the record further along (matched, waiting, paused, pending, withdrawn), else the older."""
+    """(keep, remove): the record further along in friend matching (matched, waiting, paused, pending,
+    withdrawn or not taking part), else the older."""
 
     def weight(p: Participant) -> tuple[int, float, int]:
-        return (_STATUS_WEIGHT.get(Status(p.status), 0), -p.signed_up_at.timestamp(), -p.pk)
+        friend = friend_participation_of(p)
+        status = _STATUS_WEIGHT.get(Status(friend.status), 0) if friend is not None else 0
+        return (status, -p.signed_up_at.timestamp(), -p.pk)
 
     return (a, b) if weight(a) >= weight(b) else (b, a)
 
@@ -115,7 +119,9 @@ def likely_duplicates(user: User, *, limit: int = MAX_PAIRS) -> list[DuplicatePa
                 found[(a, b)].append(rule)
     ordered = sorted(found.items(), key=lambda item: (-len(item[1]), item[0]))[:limit]
     wanted = {pk for (a, b), _rules in ordered for pk in (a, b)}
-    people = Participant.objects.filter(pk__in=wanted).select_related("region", "municipality", "project")
+    people = Participant.objects.filter(pk__in=wanted).select_related(
+        "region", "municipality", "project", "friend_matching"
+    )
     by_pk = {p.pk: p for p in people}
     pairs = []
     for (a, b), rules in ordered:

@@ -1,7 +1,9 @@
 """Exporting participants as CSV or XLSX.
 
 `matching` is the participant CSV contract shared with matching (id = the participant's uid);
-`full` adds the person columns staff need. Both read the queryset with iterator(), so 100,000
+`full` adds the person columns staff need. The friend-matching columns (role, status, capacity, meeting mode,
+family wish, availability) come from the person's FriendParticipation: the `matching` export has only people
+who take part in friend matching; in `full`, a person without it has those cells empty. Both read the queryset with iterator(), so 100,000
 participants stream without being held in memory (XLSX is written with openpyxl's write-only mode).
 """
 
@@ -17,7 +19,8 @@ from django.utils import timezone
 
 from kompis.core import cells
 from kompis.participants.importing import CONTRACT_COLUMNS
-from kompis.participants.models import Participant
+from kompis.participants.models import FRIEND_FIELDS, Participant
+from kompis.participants.selectors import friend_participation_of
 
 FORMATS = ("matching", "full")
 FILETYPES = ("csv", "xlsx")
@@ -72,19 +75,38 @@ def columns_for(fmt: str) -> tuple[str, ...]:
     return CONTRACT_COLUMNS if fmt == "matching" else FULL_COLUMNS
 
 
-def export_queryset(qs: QuerySet[Participant]) -> Iterator[Participant]:
-    return qs.select_related("region", "project").order_by("signed_up_at", "id").iterator(chunk_size=CHUNK)
+#: the columns read from the person's friend participation
+FRIEND_COLUMNS = frozenset({*FRIEND_FIELDS, "status"})
+
+
+def export_queryset(qs: QuerySet[Participant], fmt: str = "full") -> Iterator[Participant]:
+    """The people to export, in order, streamed; for `matching` only those who take part in friend matching."""
+    if fmt == "matching":
+        qs = qs.filter(friend_matching__isnull=False)
+    return (
+        qs.select_related("region", "project", "friend_matching")
+        .order_by("signed_up_at", "id")
+        .iterator(chunk_size=CHUNK)
+    )
 
 
 def values(p: Participant, columns: Iterable[str]) -> list[Any]:
     """Typed cell values: int, bool, date and str (lists joined with `;`)."""
     row: list[Any] = []
+    friend = friend_participation_of(p)
     for column in columns:
-        if column == "id":
+        if column in FRIEND_COLUMNS:
+            if friend is None:
+                row.append("")
+            elif column == "availability":
+                row.append(";".join(friend.availability or []))
+            else:
+                row.append(getattr(friend, column))
+        elif column == "id":
             row.append(str(p.uid))
         elif column == "municipality_code":
             row.append(p.municipality_id)
-        elif column in ("languages", "interests", "availability"):
+        elif column in ("languages", "interests"):
             row.append(";".join(getattr(p, column) or []))
         elif column == "signed_up":
             row.append(timezone.localdate(p.signed_up_at))

@@ -16,7 +16,7 @@ from kompis.audit.services import BulkRecorder, record
 from kompis.core.bulk import Inserter
 from kompis.organisations.models import Organisation, Region
 from kompis.participants.importing import ImportOptions, Table, Validation, validate
-from kompis.participants.models import Participant
+from kompis.participants.models import FRIEND_FIELDS, FriendParticipation, Participant
 from kompis.participants.services import region_for
 from kompis.participants.vocab import Source
 
@@ -82,8 +82,9 @@ def import_participants(
     is now, then create the participants in one transaction.
 
     Any invalid row refuses the whole import (ImportRefused, nothing written) unless `valid_only`: then
-    the valid rows are imported and the invalid ones reported. Imported participants are waiting (or the
-    file's status), have source "import", their region from the municipality, no verified e-mail. The audit
+    the valid rows are imported and the invalid ones reported. Imported participants take part in friend
+    matching (a FriendParticipation each, written with the person): waiting (or the file's status) since the
+    date they signed up; they have source "import", their region from the municipality, no verified e-mail. The audit
     log gets one "participant.imported" event per participant and one "participants.imported" event on the
     organisation, naming the import by a new id (and each participant's line in the file); the file's name
     is never stored in the log.
@@ -134,6 +135,13 @@ def _create(*, actor: Actor, organisation: Organisation, validation: Validation,
         "updated_at": now,
     }
     participants = Inserter(Participant, constant, batch_size=BATCH_SIZE)
+    # their participation in friend matching: a second Inserter, keyed by the person's id (read back by uid,
+    # one query per batch)
+    friends = Inserter(
+        FriendParticipation,
+        {"organisation": organisation.pk, "rematch_priority": False, "paused_until": None, "updated_at": now},
+        batch_size=BATCH_SIZE,
+    )
     # one event per participant, naming the import (its id) and the file's line, never the file's name
     events = BulkRecorder(
         actor=actor,
@@ -141,11 +149,23 @@ def _create(*, actor: Actor, organisation: Organisation, validation: Validation,
         object_type=Participant._meta.label_lower,
         organisation_id=organisation.pk,
     )
-    for row in validation.valid:
-        uid = uuid.uuid4()
-        participants.add({**row.values, "uid": uid, "region": regions[row.values["municipality_id"]]})
-        events.add(object_id=str(uid), data={"import": import_id, "line": row.line})
-    participants.flush()
+    for start in range(0, len(validation.valid), BATCH_SIZE):
+        batch = [(uuid.uuid4(), row) for row in validation.valid[start : start + BATCH_SIZE]]
+        for uid, row in batch:
+            participants.add({**row.values, "uid": uid, "region": regions[row.values["municipality_id"]]})
+            events.add(object_id=str(uid), data={"import": import_id, "line": row.line})
+        participants.flush()
+        ids = dict(Participant.objects.filter(uid__in=[uid for uid, _row in batch]).values_list("uid", "pk"))
+        for uid, row in batch:
+            friends.add(
+                {
+                    "participant": ids[uid],
+                    **{name: row.values[name] for name in FRIEND_FIELDS},
+                    "status": row.values["status"],
+                    "waiting_since": row.values["signed_up_at"],
+                }
+            )
+    friends.flush()
     events.flush()
     record(
         actor=actor,

@@ -802,7 +802,8 @@ def _duplicates(table: Table, columns: dict[str, int], organisation: Any) -> lis
 
 
 def _model_values(row: ParsedRow) -> ParsedRow:
-    """Column values → Participant fields."""
+    """Column values → Participant fields, and the FriendParticipation's (FRIEND_FIELDS and status) that
+    `import_services` writes in a second table."""
     v = row.values
     external_ref = v["id"]
     values = {

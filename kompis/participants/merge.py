@@ -3,8 +3,9 @@
 Everything that names the removed record moves to the kept one: matches, proposals, exclusions, follow-up
 questions, tasks, mails, consents, notes, and whatever other app points at a participant. The relations are
 found through the model's meta (`Participant._meta`, hidden relations included), so participants imports no
-app above it and a new app's model is covered without a change here. Empty fields of the kept record are
-filled from the removed one; the removed record's uid is kept in `MergedParticipant`, so links already
+app above it and a new app's model is covered without a change here. The participation in friend matching
+(one per person) is the kept record's; when the kept record has none, the removed record's moves over. Empty
+fields of the kept record (and of its friend participation) are filled from the removed one; the removed record's uid is kept in `MergedParticipant`, so links already
 mailed to it (signed tokens naming the participant) open the kept record. One transaction: nothing is half
 written when something fails.
 """
@@ -26,18 +27,28 @@ from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.organisations.models import Organisation
 from kompis.participants.access import participants_for_user
-from kompis.participants.models import PROFILE_FIELDS, MergedParticipant, Participant
+from kompis.participants.models import (
+    FRIEND_FIELDS,
+    PERSON_FIELDS,
+    FriendParticipation,
+    MergedParticipant,
+    Participant,
+)
+from kompis.participants.selectors import friend_participation_of
 from kompis.participants.vocab import Status
 
 #: fields of the kept record filled from the removed one when empty ("", None or an empty list). Booleans and
-#: fields every record has (role, gender, municipality, meeting mode, capacity) are never empty and stay.
+#: fields every record has (municipality) are never empty and stay.
 FILL_FIELDS = (
-    *(name for name in PROFILE_FIELDS if name != "role"),
+    *PERSON_FIELDS,
     "region",
     "project",
     "external_ref",
     "unsubscribed_at",
 )
+#: the same for the kept friend participation, when both records have one (role, meeting mode and capacity
+#: are never empty and stay; the status follows `_fill_friend`)
+FRIEND_FILL_FIELDS = tuple(name for name in FRIEND_FIELDS if name != "role")
 
 #: statuses that say the person is known to be there (a confirmed address, a place in the pool, a match)
 _CONFIRMED = frozenset({Status.WAITING, Status.PAUSED, Status.MATCHED})
@@ -81,10 +92,14 @@ class MergeResult:
 
 def participant_relations() -> list[models.ForeignKey[Any, Any]]:
     """Every foreign key (and one-to-one) to Participant in every installed app, hidden ones included
-    (`related_name="+"`, as on Match and FollowUp)."""
+    (`related_name="+"`, as on Match and FollowUp); not the friend participation, which `_friend` merges."""
     relations = []
     for rel in Participant._meta.get_fields(include_hidden=True):
-        if isinstance(rel, ForeignObjectRel) and not rel.many_to_many:
+        if (
+            isinstance(rel, ForeignObjectRel)
+            and not rel.many_to_many
+            and rel.related_model is not FriendParticipation
+        ):
             fk = rel.field
             if isinstance(fk, models.ForeignKey):  # OneToOneField is a ForeignKey
                 relations.append(fk)
@@ -114,7 +129,8 @@ def _check(actor: User, keep: Participant, remove: Participant) -> None:
     visible = participants_for_user(actor).filter(pk__in=[keep.pk, remove.pk]).count()
     if visible != 2 or keep.organisation_id != remove.organisation_id:
         raise MergeRefused("scope")
-    if keep.role != remove.role:
+    kept_friend, removed_friend = friend_participation_of(keep), friend_participation_of(remove)
+    if kept_friend is not None and removed_friend is not None and kept_friend.role != removed_friend.role:
         raise MergeRefused("role")
     by_model: dict[type[models.Model], list[str]] = {}
     for fk in participant_relations():
@@ -154,31 +170,57 @@ def _move(keep: Participant, remove: Participant) -> tuple[Counter[str], Counter
 
 
 def _fill(keep: Participant, remove: Participant) -> list[str]:
-    """Fill the kept record's empty fields from the removed one; its status when the removed record is
-    further along (the kept one pending or withdrawn, or the removed one matched: its matches came along)."""
+    """Fill the kept record's empty fields from the removed one."""
+    filled = _fill_empty(keep, remove, FILL_FIELDS)
+    if "email" in filled:
+        keep.email_verified_at = remove.email_verified_at
+        keep.email_bouncing = remove.email_bouncing
+    return filled
+
+
+def _fill_empty(keep: models.Model, remove: models.Model, names: tuple[str, ...]) -> list[str]:
     filled = []
-    for name in FILL_FIELDS:
-        model_field = Participant._meta.get_field(name)
-        assert isinstance(model_field, models.Field)  # FILL_FIELDS names concrete fields only
+    for name in names:
+        model_field = keep._meta.get_field(name)
+        assert isinstance(model_field, models.Field)  # the fill fields are concrete fields only
         attname = model_field.attname
         if _is_empty(getattr(keep, attname)) and not _is_empty(getattr(remove, attname)):
             setattr(keep, attname, getattr(remove, attname))
             filled.append(name)
-    if "email" in filled:
-        keep.email_verified_at = remove.email_verified_at
-        keep.email_bouncing = remove.email_bouncing
-    if remove.status in _CONFIRMED and (
-        keep.status in (Status.PENDING, Status.WITHDRAWN)
-        or (remove.status == Status.MATCHED and keep.status != Status.MATCHED)
+    return filled
+
+
+def _friend(keep: Participant, remove: Participant) -> list[str]:
+    """The kept record's participation in friend matching, or the removed record's moved over when the kept
+    one has none (one per person: its key is the person's). When both have one, the kept one's empty fields
+    are filled from the other, and its status taken when the removed one is further along (the kept one
+    pending or withdrawn, or the removed one matched: its matches came along). Returns the fields filled
+    ("friend_matching" when the whole participation moved)."""
+    kept, removed = friend_participation_of(keep), friend_participation_of(remove)
+    if removed is None:
+        return []
+    if kept is None:
+        # one UPDATE of the key: the row (and its history of statuses and dates) now belongs to the kept person
+        FriendParticipation.objects.filter(pk=remove.pk).update(participant=keep.pk)
+        if keep.email_verified_at is None and removed.status in _CONFIRMED:
+            keep.email_verified_at = remove.email_verified_at
+        return ["friend_matching"]
+    filled = _fill_empty(kept, removed, FRIEND_FILL_FIELDS)
+    if removed.status in _CONFIRMED and (
+        kept.status in (Status.PENDING, Status.WITHDRAWN)
+        or (removed.status == Status.MATCHED and kept.status != Status.MATCHED)
     ):
-        keep.status = remove.status
-        keep.paused_until = remove.paused_until
+        kept.status = removed.status
+        kept.paused_until = removed.paused_until
+        kept.waiting_since = removed.waiting_since
         if keep.email_verified_at is None:
             keep.email_verified_at = remove.email_verified_at
         filled.append("status")
-    if remove.rematch_priority and not keep.rematch_priority:
-        keep.rematch_priority = True
+    if removed.rematch_priority and not kept.rematch_priority:
+        kept.rematch_priority = True
         filled.append("rematch_priority")
+    if filled:
+        kept.save()
     return filled
 
 
@@ -199,9 +241,9 @@ def merge_participants(*, actor: User, keep: Participant, remove: Participant) -
     try:
         with transaction.atomic():  # a savepoint: a unique constraint the move breaks refuses the merge
             moved, dropped = _move(keep, remove)
-            remove.delete()  # nothing points at it any more
+            filled = _fill(keep, remove) + _friend(keep, remove)
+            remove.delete()  # nothing points at it any more (its friend participation, if left, goes with it)
             MergedParticipant.objects.create(old_uid=removed_uid, participant=keep)
-            filled = _fill(keep, remove)
             keep.save()
     except IntegrityError as exc:
         raise MergeRefused("conflict") from exc

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 
 from kompis.core.fields import has_code
 from kompis.participants.access import participants_for_user
-from kompis.participants.models import Participant
+from kompis.participants.models import FriendParticipation, Participant
 from kompis.participants.phones import digits_range, phone_query
-from kompis.participants.vocab import Status
+from kompis.participants.vocab import ParticipantRole, Status
 
 #: a phone search shows at most this many people (a few digits can match many numbers)
 MAX_PHONE_HITS = 2000
@@ -52,9 +52,9 @@ class ParticipantFilter:
 def filtered_participants(*, user: Any, filters: ParticipantFilter) -> QuerySet[Participant]:
     qs = participants_for_user(user)
     if filters.role:
-        qs = qs.filter(role=filters.role)
+        qs = qs.filter(friend_matching__role=filters.role)
     if filters.status:
-        qs = qs.filter(status=filters.status)
+        qs = qs.filter(friend_matching__status=filters.status)
     if filters.region:
         qs = qs.filter(region__uid=filters.region) if _is_uuid(filters.region) else qs.none()
     if filters.municipality:
@@ -62,10 +62,11 @@ def filtered_participants(*, user: Any, filters: ParticipantFilter) -> QuerySet[
     if filters.language:
         qs = qs.filter(has_code("languages", filters.language))
     if filters.meeting_mode:
-        qs = qs.filter(meeting_mode=filters.meeting_mode)
+        qs = qs.filter(friend_matching__meeting_mode=filters.meeting_mode)
     if filters.waiting_days is not None:
         qs = qs.filter(
-            status=Status.WAITING, signed_up_at__lte=timezone.now() - timedelta(days=filters.waiting_days)
+            friend_matching__status=Status.WAITING,
+            friend_matching__waiting_since__lte=timezone.now() - timedelta(days=filters.waiting_days),
         )
     if filters.q and (digits := phone_query(filters.q)):
         # a phone number, however it is written: one indexed lookup on the normalised copy
@@ -87,7 +88,16 @@ def filtered_participants(*, user: Any, filters: ParticipantFilter) -> QuerySet[
                 | Q(phone__icontains=word)
                 | Q(external_ref=word)
             )
-    return qs.select_related("municipality", "region")
+    return qs.select_related("municipality", "region", "friend_matching")
+
+
+def friend_participation_of(participant: Participant) -> FriendParticipation | None:
+    """The person's participation in friend matching; None for a person who takes part only in something else.
+    (Reads the cached row when the participant came with `select_related("friend_matching")`.)"""
+    try:
+        return participant.friend_matching
+    except FriendParticipation.DoesNotExist:
+        return None
 
 
 def _is_uuid(value: str) -> bool:
@@ -109,12 +119,18 @@ class Overview:
 def staff_overview(*, user: Any) -> Overview:
     if not user.can_see_people:
         return Overview(figures=[], scope="")
-    qs = participants_for_user(user)
+    friends = FriendParticipation.objects.filter(participant__in=participants_for_user(user))
     figures = [
-        (_("Waiting newcomers"), qs.filter(status=Status.WAITING, role="newcomer").count()),
-        (_("Waiting established"), qs.filter(status=Status.WAITING, role="established").count()),
-        (_("Matched"), qs.filter(status=Status.MATCHED).count()),
-        (_("Awaiting e-mail confirmation"), qs.filter(status=Status.PENDING).count()),
+        (
+            _("Waiting newcomers"),
+            friends.filter(status=Status.WAITING, role=ParticipantRole.NEWCOMER).count(),
+        ),
+        (
+            _("Waiting established"),
+            friends.filter(status=Status.WAITING, role=ParticipantRole.ESTABLISHED).count(),
+        ),
+        (_("Matched"), friends.filter(status=Status.MATCHED).count()),
+        (_("Awaiting e-mail confirmation"), friends.filter(status=Status.PENDING).count()),
     ]
     if user.is_org_admin:
         scope = _("the whole organisation")

@@ -18,7 +18,8 @@ from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project, Region
 from kompis.participants.access import may_place_in, regions_for_writing
 from kompis.participants.forms import StaffEditForm
-from kompis.participants.models import Participant
+from kompis.participants.models import FRIEND_FIELDS, Participant
+from kompis.participants.selectors import friend_participation_of
 from kompis.participants.services import region_for
 
 
@@ -39,6 +40,10 @@ class ScopedStaffForm(StaffEditForm):
         super().__init__(*args, organisation=user.organisation, **kwargs)
         self.user = user
         current: Participant | None = self.instance if self.instance.pk else None
+        if current is not None and friend_participation_of(current) is None:
+            # a person who does not take part in friend matching (an event only): nothing of it to edit
+            for name in FRIEND_FIELDS:
+                self.fields.pop(name, None)
         # Offered: the user's own regions (and the person's current one, which is no move). Validated: any
         # region of the organisation, so that a tampered choice gets the clear reason from `clean`.
         offered = regions_for_writing(user)

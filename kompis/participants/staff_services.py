@@ -1,5 +1,7 @@
 """State changes staff make to a person's place: adding someone by hand, editing within scope.
 
+Both write the person (Participant) and their participation in friend matching (FriendParticipation) in one
+transaction, from one dict of form values (FRIEND_FIELDS go to the participation, the rest to the person).
 Both check on the server that a coordinator puts people only into their own regions (issue 10 §6), whatever
 the form offered, and write the audit log with ids and codes only.
 """
@@ -18,7 +20,16 @@ from kompis.audit.services import record
 from kompis.organisations.models import Region
 from kompis.participants import services
 from kompis.participants.access import may_place_in
-from kompis.participants.models import PROFILE_FIELDS, Consent, ConsentKind, ConsentMethod, Participant
+from kompis.participants.models import (
+    FRIEND_FIELDS,
+    PERSON_FIELDS,
+    Consent,
+    ConsentKind,
+    ConsentMethod,
+    FriendParticipation,
+    Participant,
+)
+from kompis.participants.selectors import friend_participation_of
 from kompis.participants.vocab import Source, Status
 
 
@@ -43,19 +54,26 @@ def add_participant_by_staff(
     region = _region(organisation, data)
     if not may_place_in(actor, region):
         raise OutOfScope("region outside the user's scope")
-    values = {field: data[field] for field in PROFILE_FIELDS if field in data}
     participant = Participant(
         organisation=organisation,
         project=data.get("project"),
         region=region,
         preferred_language=language,
-        status=Status.WAITING,
         source=Source.STAFF,
-        **values,
+        **{field: data[field] for field in PERSON_FIELDS if field in data},
     )
     participant.email = (participant.email or "").strip().lower()
     participant.full_clean(exclude=["uid"])
     participant.save()
+    friend = FriendParticipation(
+        participant=participant,
+        organisation=organisation,
+        status=Status.WAITING,
+        waiting_since=participant.signed_up_at,
+        **{field: data[field] for field in FRIEND_FIELDS if field in data},
+    )
+    friend.full_clean()
+    friend.save()
     kinds = [ConsentKind.DATA_PROCESSING, *([ConsentKind.RESEARCH] if research_consent else [])]
     for kind in kinds:
         Consent.objects.create(
@@ -79,8 +97,8 @@ def add_participant_by_staff(
 
 @transaction.atomic
 def update_participant_in_scope(*, actor: User, participant: Participant, data: dict[str, Any]) -> list[str]:
-    """`services.update_participant` for staff: the region the person ends up in (chosen, or following the
-    municipality) must be one the actor may place people in."""
+    """Staff edit a person (and their friend participation): the region the person ends up in (chosen, or
+    following the municipality) must be one the actor may place people in."""
     fresh = (
         Participant.objects.select_for_update(of=("self",))
         .select_related("region", "organisation")
@@ -92,4 +110,35 @@ def update_participant_in_scope(*, actor: User, participant: Participant, data: 
     )
     if not may_place_in(actor, data["region"], person=fresh):
         raise OutOfScope("region outside the user's scope")
-    return services.update_participant(actor=actor, participant=fresh, data=data)
+    return _update(actor=actor, person=fresh, data=data)
+
+
+def _update(*, actor: User, person: Participant, data: dict[str, Any]) -> list[str]:
+    """Apply the edited fields to the person and (the FRIEND_FIELDS among them) to their friend participation;
+    one audit event lists the names of the fields that changed (not their values). A person without a friend
+    participation gets none from an edit: the friend fields are left out."""
+    friend = friend_participation_of(person)
+    if friend is not None:
+        friend = FriendParticipation.objects.select_for_update().get(pk=friend.pk)
+    changed: list[str] = []
+    for field, value in data.items():
+        target: Participant | FriendParticipation | None = person
+        if field in FRIEND_FIELDS:
+            target = friend
+        if target is not None and getattr(target, field) != value:
+            setattr(target, field, value)
+            changed.append(field)
+    if not changed:
+        return changed
+    person.full_clean(exclude=["uid"])
+    person.save()
+    if friend is not None and set(changed) & set(FRIEND_FIELDS):
+        friend.full_clean()
+        friend.save()
+    record(
+        actor=actor,
+        action=EventType.PARTICIPANT_UPDATED,
+        obj=person,
+        data={"fields": sorted(changed)},
+    )
+    return changed

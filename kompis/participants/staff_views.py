@@ -78,7 +78,7 @@ def participant_edit(request: StaffRequest, participant_id: str) -> HttpResponse
     form = ScopedStaffForm(request.POST or None, instance=participant, user=request.user)
     if request.method == "POST" and form.is_valid():
         fresh = get_participant_for_user(request.user, participant_id)
-        data = {name: form.cleaned_data[name] for name in form.Meta.fields}
+        data = {name: form.cleaned_data[name] for name in form.Meta.fields if name in form.cleaned_data}
         try:
             changed = staff_services.update_participant_in_scope(
                 actor=request.user, participant=fresh, data=data

@@ -120,6 +120,8 @@ def test_round_trip_matching_export_into_another_organisation(world, tmp_path, s
         email="",
         birth_year=1950,
     )
+    # a person who only registered for an event is not in the matching export
+    ParticipantFactory(organisation=world.org, municipality_id="0380", friend_matching=False)
     out = tmp_path / f"matching.{suffix}"
     code, stdout, _ = run(
         "export_participants",
@@ -140,10 +142,16 @@ def test_round_trip_matching_export_into_another_organisation(world, tmp_path, s
     assert code == 0, stdout
 
     def contract(org):
-        qs = Participant.objects.filter(organisation=org).order_by("signed_up_at")
+        qs = (
+            Participant.objects.filter(organisation=org, friend_matching__isnull=False)
+            .select_related("friend_matching")
+            .order_by("signed_up_at")
+        )
         return [
             (
-                p.role,
+                p.friend_matching.role,
+                p.friend_matching.status,
+                p.friend_matching.waiting_since.astimezone().date(),
                 p.birth_year,
                 p.gender,
                 p.municipality_id,
@@ -151,17 +159,19 @@ def test_round_trip_matching_export_into_another_organisation(world, tmp_path, s
                 p.languages,
                 p.interests,
                 p.has_children,
-                p.wants_family_match,
-                p.meeting_mode,
+                p.friend_matching.wants_family_match,
+                p.friend_matching.meeting_mode,
                 p.same_gender_only,
-                p.capacity,
+                p.friend_matching.capacity,
                 p.signed_up_at.astimezone().date(),
             )
             for p in qs
         ]
 
     assert contract(world.other_org) == contract(world.org)
-    originals = {str(p.uid) for p in Participant.objects.filter(organisation=world.org)}
+    originals = {
+        str(p.uid) for p in Participant.objects.filter(organisation=world.org, friend_matching__isnull=False)
+    }
     assert (
         set(Participant.objects.filter(organisation=world.other_org).values_list("external_ref", flat=True))
         == originals

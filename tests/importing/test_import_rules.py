@@ -50,14 +50,18 @@ def test_valid_csv_imports_everything(world):
     )
     assert result.created == 2 and result.rejected == 0
     p1 = Participant.objects.get(organisation=world.org, external_ref="P1")
-    assert (p1.source, p1.status, p1.email_verified_at) == ("import", "waiting", None)
+    assert (p1.source, p1.friend_matching.status, p1.email_verified_at) == ("import", "waiting", None)
+    assert p1.friend_matching.waiting_since == p1.signed_up_at
+    assert p1.friend_matching.organisation == world.org
     assert (
         p1.region == world.uppsala and p1.languages == ["ar", "en"] and p1.interests == ["fika", "football"]
     )
     assert p1.first_name == "GenP1" and p1.email == "p1@example.org"
     assert p1.signed_up_at.date() == dt.date(2026, 1, 15)
     p2 = Participant.objects.get(organisation=world.org, external_ref="P2")
-    assert p2.region == world.danderyd and p2.capacity == 3 and p2.has_children and p2.wants_family_match
+    friend = p2.friend_matching
+    assert (friend.role, friend.capacity, friend.wants_family_match) == ("established", 3, True)
+    assert p2.region == world.danderyd and p2.has_children
     events = AuditEvent.objects.filter(action="participant.imported")
     assert sorted(events.values_list("object_id", flat=True)) == sorted([str(p1.uid), str(p2.uid)])
     assert events.first().actor == world.admin

@@ -17,7 +17,7 @@ from kompis.participants.merge import (
     participant_by_uid,
     participant_relations,
 )
-from kompis.participants.models import Consent, MergedParticipant, Note, Participant
+from kompis.participants.models import Consent, FriendParticipation, MergedParticipant, Note, Participant
 from tests.factories import ParticipantFactory
 
 
@@ -36,7 +36,8 @@ def pair_set(pairs):
 def snapshot():
     """Everything a merge could change, to compare before and after."""
     return {
-        "participants": sorted(Participant.objects.values_list("pk", "email", "phone", "status")),
+        "participants": sorted(Participant.objects.values_list("pk", "email", "phone")),
+        "friend_matching": sorted(FriendParticipation.objects.values_list("pk", "role", "status")),
         "matches": sorted(Match.objects.values_list("pk", "newcomer_id", "established_id")),
         "consents": sorted(Consent.objects.values_list("pk", "participant_id")),
         "notes": sorted(Note.objects.values_list("pk", "participant_id")),
@@ -139,8 +140,8 @@ def test_merge_keeps_every_participation_match_consent_and_note(world, org_admin
 
     kept, other = two_records
     britt, karin = _partner(world), _partner(world)
-    Participant.objects.filter(pk=other.pk).update(status="matched")
-    other.refresh_from_db()
+    FriendParticipation.objects.filter(pk=other.pk).update(status="matched")
+    other = Participant.objects.get(pk=other.pk)
     match = Match.objects.create(
         organisation=world.org, newcomer=other, established=britt, mode="physical", created_by=org_admin
     )
@@ -185,7 +186,8 @@ def test_merge_keeps_every_participation_match_consent_and_note(world, org_admin
     assert ExcludedPair.objects.filter(pk=both_excluded.pk).exists()
     # empty fields are filled, filled ones stay; the match came along, so the kept record is matched
     assert (kept.email, kept.phone, kept.about_me) == ("layla@example.org", "070-111 22 33", "Likes walks")
-    assert kept.status == "matched"
+    assert FriendParticipation.objects.get(pk=kept.pk).status == "matched"
+    assert not FriendParticipation.objects.filter(pk=other.pk).exists()
     assert {"phone", "about_me", "status"} <= set(result.filled)
     event = AuditEvent.objects.get(action="participant.merged")
     assert (event.object_id, event.data["kept"], event.data["merged"]) == (
@@ -286,10 +288,79 @@ def test_a_refused_merge_writes_nothing(world, org_admin, two_records, client):
 
 def test_records_of_different_roles_are_not_merged(world, org_admin, two_records):
     kept, other = two_records
-    other.role = "established"
-    other.save()
+    other.friend_matching.role = "established"
+    other.friend_matching.save()
     with pytest.raises(MergeRefused) as refused:
         merge_participants(actor=org_admin, keep=kept, remove=other)
     assert refused.value.reason == "role"
     with pytest.raises(MergeRefused):
         merge_participants(actor=org_admin, keep=kept, remove=kept)
+
+
+# --- the participation in friend matching (one per person) ---------------------------------------------------
+
+
+def _friend(person):
+    return FriendParticipation.objects.filter(pk=person.pk).values("role", "status", "capacity").first()
+
+
+def test_the_kept_records_friend_participation_stays(world, org_admin):
+    kept = uppsala(world, first_name="Omar", last_name="Ali", birth_year=1980, role="established", capacity=3)
+    other = uppsala(
+        world, first_name="Omar", last_name="Ali", birth_year=1980, role="established", capacity=1, email=""
+    )
+    FriendParticipation.objects.filter(pk=other.pk).update(status="paused")
+    result = merge_participants(actor=org_admin, keep=kept, remove=other)
+    assert _friend(kept) == {"role": "established", "status": "waiting", "capacity": 3}
+    assert FriendParticipation.objects.filter(pk__in=[kept.pk, other.pk]).count() == 1
+    assert "friend_matching" not in result.filled
+
+
+def test_a_kept_record_without_friend_matching_takes_over_the_other_ones(world, org_admin):
+    """The kept record registered only for an event; the removed one waits for a match: the participation
+    (with its role, status and dates) moves to the kept person, and the audit says so."""
+    kept = uppsala(world, first_name="Sara", last_name="Nilsson", birth_year=1975, friend_matching=False)
+    other = uppsala(
+        world,
+        first_name="Sara",
+        last_name="Nilsson",
+        birth_year=1975,
+        role="established",
+        capacity=2,
+        email="",
+    )
+    waiting_since = other.friend_matching.waiting_since
+    result = merge_participants(actor=org_admin, keep=kept, remove=other)
+    assert _friend(kept) == {"role": "established", "status": "waiting", "capacity": 2}
+    assert FriendParticipation.objects.get(pk=kept.pk).waiting_since == waiting_since
+    assert not FriendParticipation.objects.filter(pk=other.pk).exists()
+    assert "friend_matching" in result.filled
+    event = AuditEvent.objects.get(action="participant.merged")
+    assert "friend_matching" in event.data["filled"]
+
+
+def test_a_removed_record_without_friend_matching_leaves_the_kept_ones_alone(world, org_admin):
+    kept = uppsala(world, first_name="Nour", last_name="Saleh", birth_year=1999, role="newcomer")
+    other = uppsala(
+        world, first_name="Nour", last_name="Saleh", birth_year=1999, friend_matching=False, email=""
+    )
+    merge_participants(actor=org_admin, keep=kept, remove=other)
+    assert _friend(kept) == {"role": "newcomer", "status": "waiting", "capacity": 1}
+
+
+def test_roles_do_not_refuse_a_merge_when_one_record_has_no_friend_matching(world, org_admin):
+    """The role is the friend participation's: a person without one has no role to differ."""
+    kept = uppsala(world, first_name="Ali", last_name="Omar", birth_year=1960, friend_matching=False)
+    other = uppsala(world, first_name="Ali", last_name="Omar", birth_year=1960, role="newcomer", email="")
+    merge_participants(actor=org_admin, keep=kept, remove=other)
+    assert _friend(kept)["role"] == "newcomer"
+
+
+def test_people_without_friend_matching_are_found_and_merged(world, org_admin):
+    a = uppsala(world, first_name="Eva", last_name="Lund", birth_year=1950, friend_matching=False)
+    b = uppsala(world, first_name="Eva", last_name="Lund", birth_year=1950, friend_matching=False, email="")
+    pairs = likely_duplicates(org_admin)
+    assert pair_set(pairs) == {frozenset((a.pk, b.pk)): [Rule.NAME]}
+    merge_participants(actor=org_admin, keep=pairs[0].first, remove=pairs[0].second)
+    assert Participant.objects.filter(pk__in=[a.pk, b.pk]).count() == 1
+    assert not FriendParticipation.objects.filter(pk__in=[a.pk, b.pk]).exists()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from kompis.audit.models import AuditEvent
 from kompis.outbox.models import OutboxMessage
 from kompis.participants.models import Consent, Participant
-from tests.participants.helpers import edit_data
+from tests.participants.helpers import edit_data, friend_of
 
 ADD = "/staff/participants/add/"
 
@@ -51,7 +51,10 @@ def test_coordinator_adds_a_paper_sign_up_into_own_region(client, world):
     assert response.status_code == 302 and response["Location"] == reverse(
         "participants:detail", args=[person.uid]
     )
-    assert person.status == "waiting" and person.source == "staff" and person.region == world.danderyd
+    friend = friend_of(person)
+    assert friend.status == "waiting" and person.source == "staff" and person.region == world.danderyd
+    assert (friend.role, friend.meeting_mode, friend.organisation) == ("newcomer", "physical", world.org)
+    assert friend.waiting_since == person.signed_up_at
     assert person.preferred_language == "so" and person.email == "" and person.email_verified_at is None
     (consent,) = Consent.objects.filter(participant=person)
     assert consent.kind == "data_processing" and consent.method == "paper"

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from kompis.audit.models import AuditEvent
-from kompis.participants.models import Note, Participant
+from kompis.participants.models import FriendParticipation, Note, Participant
 from tests.factories import ParticipantFactory
-from tests.participants.helpers import edit_data
+from tests.participants.helpers import edit_data, friend_of
 
 LIST = "/staff/participants/"
 
@@ -242,15 +244,15 @@ def test_pause_with_future_date_then_resume(admin_client, roster):
     until = timezone.localdate() + timedelta(days=30)
     response = admin_client.post(reverse("participants:pause", args=[amal.uid]), {"until": until.isoformat()})
     assert response.status_code == 302
-    amal.refresh_from_db()
-    assert amal.status == "paused" and amal.paused_until == until
+    friend = friend_of(amal)
+    assert friend.status == "paused" and friend.paused_until == until
     (event,) = events(amal, "participant.paused")
     assert event.data["until"] == until.isoformat()
 
     response = admin_client.post(reverse("participants:resume", args=[amal.uid]))
     assert response.status_code == 302
-    amal.refresh_from_db()
-    assert amal.status == "waiting" and amal.paused_until is None
+    friend = friend_of(amal)
+    assert friend.status == "waiting" and friend.paused_until is None
     assert len(events(amal, "participant.resumed")) == 1
 
 
@@ -262,18 +264,15 @@ def test_pause_with_past_date_is_a_field_error(admin_client, roster, days):
         reverse("participants:pause", args=[amal.uid]), {"until": until.isoformat()}, follow=True
     )
     assert "Choose a date in the future." in response.content.decode()
-    amal.refresh_from_db()
-    assert amal.status == "waiting" and events(amal, "participant.paused") == []
+    assert friend_of(amal).status == "waiting" and events(amal, "participant.paused") == []
 
 
 def test_pause_pending_is_refused_and_resume_of_waiting_is_refused(admin_client, roster):
     pending, amal = roster["pending"], roster["amal"]
     admin_client.post(reverse("participants:pause", args=[pending.uid]), {"until": ""})
-    pending.refresh_from_db()
-    assert pending.status == "pending" and events(pending, "participant.paused") == []
+    assert friend_of(pending).status == "pending" and events(pending, "participant.paused") == []
     admin_client.post(reverse("participants:resume", args=[amal.uid]))
-    amal.refresh_from_db()
-    assert amal.status == "waiting" and events(amal, "participant.resumed") == []
+    assert friend_of(amal).status == "waiting" and events(amal, "participant.resumed") == []
 
 
 def test_withdraw_records_reason(admin_client, roster):
@@ -282,8 +281,7 @@ def test_withdraw_records_reason(admin_client, roster):
         reverse("participants:withdraw", args=[amal.uid]), {"reason": "Moved to Malmö"}
     )
     assert response.status_code == 302
-    amal.refresh_from_db()
-    assert amal.status == "withdrawn"
+    assert friend_of(amal).status == "withdrawn"
     (event,) = events(amal, "participant.withdrawn")
     assert event.actor_label == "admin@kompis.test" and event.data["reason_given"] is True
     # The reason is free text (personal data): a note on her record, not in the audit log.
@@ -318,5 +316,86 @@ def test_empty_note_is_refused(admin_client, roster):
 def test_actions_refuse_get(admin_client, roster, action):
     amal = roster["amal"]
     assert admin_client.get(reverse(f"participants:{action}", args=[amal.uid])).status_code == 405
-    amal.refresh_from_db()
-    assert amal.status == "waiting"
+    assert friend_of(amal).status == "waiting"
+
+
+# --- the person and their participation in friend matching (issue 12) -----------------------------------------
+
+
+@pytest.fixture
+def eva(world):
+    """A person who registered only for an event: no participation in friend matching."""
+    return ParticipantFactory(
+        organisation=world.org,
+        region=world.uppsala,
+        municipality_id="0380",
+        first_name="Eva",
+        last_name="Evenemang",
+        friend_matching=False,
+    )
+
+
+def test_the_list_filters_and_shows_the_friend_participation(admin_client, roster, eva):
+    assert "Eva" in rows(admin_client)
+    assert "Eva" not in rows(admin_client, status="waiting") | rows(admin_client, role="newcomer")
+    assert "Eva" not in rows(admin_client, meeting_mode="either") | rows(admin_client, waiting_days="0")
+    html = admin_client.get(LIST, {"q": "Evenemang"}).content.decode()
+    row = html[html.index("Eva Evenemang</a>") :].split("</tr>")[0]
+    assert row.count("—") == 3  # role, status, meeting mode
+    html = admin_client.get(LIST, {"q": "Väntar"}).content.decode()
+    row = html[html.index("Pia Väntar</a>") :].split("</tr>")[0]
+    assert 'class="badge pending"' in row and 'class="badge established"' in row
+
+
+def test_the_list_reads_friend_participations_in_the_same_query(admin_client, world, roster):
+    with CaptureQueriesContext(connection) as few:
+        admin_client.get(LIST)
+    for i in range(20):
+        ParticipantFactory(organisation=world.org, region=world.uppsala, first_name=f"N{i}")
+    with CaptureQueriesContext(connection) as many:
+        admin_client.get(LIST)
+    assert len(many) == len(few)
+
+
+def test_the_detail_shows_a_person_without_friend_matching(admin_client, eva):
+    html = admin_client.get(reverse("participants:detail", args=[eva.uid])).content.decode()
+    assert "Friend matching</dt><dd>—</dd>" in html
+    assert reverse("participants:pause", args=[eva.uid]) not in html
+    assert reverse("matching:manual") not in html
+
+
+def test_the_detail_shows_the_friend_participation(admin_client, roster):
+    karin = roster["karin"]
+    html = admin_client.get(reverse("participants:detail", args=[karin.uid])).content.decode()
+    assert 'class="badge established"' in html and 'class="badge waiting"' in html
+    assert reverse("participants:pause", args=[karin.uid]) in html
+
+
+def test_edit_writes_person_and_friend_fields_in_one_event(admin_client, roster):
+    karin = roster["karin"]
+    response = admin_client.post(
+        reverse("participants:edit", args=[karin.uid]),
+        edit_data(karin, capacity=3, meeting_mode="digital", phone="070 555 11 22"),
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    friend = friend_of(karin)
+    assert (friend.capacity, friend.meeting_mode) == (3, "digital")
+    karin.refresh_from_db()
+    assert karin.phone == "070 555 11 22"
+    (event,) = events(karin, "participant.updated")
+    # (the form may also write her languages back in its own order)
+    assert {"capacity", "meeting_mode", "phone"} <= set(event.data["fields"])
+    assert not {"role", "availability", "wants_family_match"} & set(event.data["fields"])
+
+
+def test_edit_of_a_person_without_friend_matching_leaves_it_out(admin_client, eva):
+    url = reverse("participants:edit", args=[eva.uid])
+    form = admin_client.get(url).context["form"]
+    assert not {"role", "capacity", "meeting_mode", "availability"} & set(form.fields)
+    response = admin_client.post(url, edit_data(eva, last_name="Ek", role="newcomer", capacity=2))
+    assert response.status_code == 302, response.context["form"].errors
+    eva.refresh_from_db()
+    assert eva.last_name == "Ek"
+    assert not FriendParticipation.objects.filter(pk=eva.pk).exists()
+    (event,) = events(eva, "participant.updated")
+    assert event.data["fields"] == ["last_name"]

@@ -1,7 +1,8 @@
 """`kompis export-participants --organisation SLUG --format matching|full --output FILE [--filetype csv|xlsx]`.
 
 `matching` writes exactly the participant CSV contract read by `kompis match` and `kompis import`
-(id = the participant's uid); `full` adds names, e-mail, phone, status, region, project and availability.
+(id = the participant's uid), for the people who take part in friend matching; `full` (everyone) adds names,
+e-mail, phone, status, region, project and availability.
 The file type follows the output's extension (.csv or .xlsx) unless --filetype is given.
 """
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
             "--status",
             action="append",
             choices=Status.values,
-            help="only participants with this status (repeatable); default: all",
+            help="only participants with this status in friend matching (repeatable); default: all",
         )
 
     def handle(self, *args: Any, **opts: Any) -> None:
@@ -53,13 +54,15 @@ class Command(BaseCommand):
                 f"{output}: cannot tell the file type; use a .csv or .xlsx name or --filetype", returncode=2
             )
         qs = Participant.objects.filter(organisation=organisation)
+        if opts["fmt"] == "matching":
+            qs = qs.filter(friend_matching__isnull=False)
         if opts.get("status"):
-            qs = qs.filter(status__in=opts["status"])
+            qs = qs.filter(friend_matching__status__in=opts["status"])
         count = qs.count()
         tmp = output.with_name(f".{output.name}.tmp")
         try:
             with tmp.open("wb") as fh:
-                exporting.write(fh, exporting.export_queryset(qs), opts["fmt"], filetype)
+                exporting.write(fh, exporting.export_queryset(qs, opts["fmt"]), opts["fmt"], filetype)
             os.replace(tmp, output)
         except OSError as exc:
             tmp.unlink(missing_ok=True)
