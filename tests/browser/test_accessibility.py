@@ -200,10 +200,15 @@ def site(db) -> Site:
         viewer=User.objects.get(username="viewer@demo.kompis"),
         region=region,
         project=org.projects.order_by("id").first(),
-        waiting=people.filter(status="waiting", role="newcomer").exclude(pk__in=busy).order_by("id").first(),
-        established=people.filter(status="waiting", role="established").exclude(pk__in=busy).first(),
-        pending=people.filter(status="pending").order_by("id").first(),
-        left=people.filter(status="withdrawn").order_by("id").first(),
+        waiting=people.filter(friend_matching__status="waiting", friend_matching__role="newcomer")
+        .exclude(pk__in=busy)
+        .order_by("id")
+        .first(),
+        established=people.filter(friend_matching__status="waiting", friend_matching__role="established")
+        .exclude(pk__in=busy)
+        .first(),
+        pending=people.filter(friend_matching__status="pending").order_by("id").first(),
+        left=people.filter(friend_matching__status="withdrawn").order_by("id").first(),
         run=run,
         match=match,
         task=task,
