@@ -131,7 +131,9 @@ def _wait_until_all_sent(total: int, deadline: float) -> None:
     raise AssertionError(f"only {OutboxMessage.objects.filter(state=MailState.SENT).count()} of {total} sent")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # no post_migrate re-creation of content types for later serialized tests
 def test_worker_killed_again_and_again_loses_nothing(smtp_server, capsys):
     total = 150
     queue(total)
@@ -170,7 +172,9 @@ def test_worker_killed_again_and_again_loses_nothing(smtp_server, capsys):
     assert duplicates <= kills
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(
+    transaction=True, serialized_rollback=True
+)  # no post_migrate re-creation of content types for later serialized tests
 def test_two_workers_at_once_never_send_a_mail_twice(smtp_server):
     total = 200
     queue(total)
