@@ -135,9 +135,11 @@ FailedAction = tuple[tuple[str, str], forms.Form] | None
 
 
 def _preferences_form(participant: Participant, data: Any = None) -> PreferencesForm:
-    """Languages and interests; availability and meeting mode only for a person in friend matching."""
+    """Languages and interests; availability and meeting mode only for a person in friend matching (not
+    for one who never joined it or has left it)."""
     form = PreferencesForm(data, instance=participant)
-    if services.friend_participation_of(participant) is None:
+    friend = services.friend_participation_of(participant)
+    if friend is None or friend.status == Status.WITHDRAWN:
         for name in FRIEND_FIELDS:
             form.fields.pop(name, None)
     return form
