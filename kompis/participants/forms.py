@@ -230,8 +230,11 @@ class ProfileForm(FriendFieldsForm):
     def clean_email(self) -> str:
         return str(self.cleaned_data["email"]).strip().lower()
 
-    def clean_birth_year(self) -> int:
-        return clean_birth_year(self.cleaned_data["birth_year"])
+    def clean_birth_year(self) -> int | None:
+        value = self.cleaned_data["birth_year"]
+        if value is None:  # only where the form does not require it (staff, a person without friend matching)
+            return None
+        return clean_birth_year(value)
 
     def clean_postal_code(self) -> str:
         return clean_postal_code(self.cleaned_data.get("postal_code", ""))

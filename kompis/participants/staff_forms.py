@@ -44,6 +44,9 @@ class ScopedStaffForm(StaffEditForm):
             # a person who does not take part in friend matching (an event only): nothing of it to edit
             for name in FRIEND_FIELDS:
                 self.fields.pop(name, None)
+            # nor need she give a year of birth or a gender (friend matching's questions): may stay empty
+            self.fields["birth_year"].required = False
+            self.fields["gender"].required = False
         # Offered: the user's own regions (and the person's current one, which is no move). Validated: any
         # region of the organisation, so that a tampered choice gets the clear reason from `clean`.
         offered = regions_for_writing(user)
