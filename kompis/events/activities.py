@@ -41,6 +41,7 @@ def registrations(person: Participant) -> list[activities.Activity]:
                     name=CANCEL,
                     target=str(registration.uid),
                     label=gettext_lazy("Cancel my registration"),
+                    help=gettext_lazy("If you cannot come, cancel so that the organisers know."),
                     perform=_canceller(registration),
                     style="secondary",
                 )
