@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "kompis.outbox",
     "kompis.matching",
     "kompis.events",  # events and registrations, beside matching
+    "kompis.programmes",  # mentor programmes, cohorts and enrolments, beside matching and events
     "kompis.worklist",  # staff tasks, above participants, below the follow-up
     "kompis.followup",
     "kompis.reports",

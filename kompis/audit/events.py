@@ -71,6 +71,13 @@ class EventType(StrEnum):
     # participants
     PARTICIPANTS_EXPORTED = "participants.exported"
     PARTICIPANTS_IMPORTED = "participants.imported"
+    # programmes (mentor programmes: cohorts and enrolments)
+    PROGRAMME_COHORT_CREATED = "programme.cohort_created"
+    PROGRAMME_COMPLETED = "programme.completed"
+    PROGRAMME_CREATED = "programme.created"
+    PROGRAMME_DROPPED_OUT = "programme.dropped_out"
+    PROGRAMME_ENROLLED = "programme.enrolled"
+    PROGRAMME_MOVED_UP = "programme.moved_up"
     # project
     PROJECT_CHANGED = "project.changed"
     PROJECT_CREATED = "project.created"

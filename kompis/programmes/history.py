@@ -1,0 +1,52 @@
+"""Programmes' sentences for the history (registered in ProgrammesConfig.ready). Their events are about the
+programme (`programmes.programme`); the person is named by uid in `data["participant"]`."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from kompis.audit.actors import PARTICIPANT_LABEL
+from kompis.audit.models import AuditEvent
+from kompis.audit.sentences import Context, Sentence, by_staff, plain, register
+
+
+def _enrolled(e: AuditEvent, c: Context) -> str:
+    person = c.person(e.data.get("participant"))
+    if e.data.get("status") == "waiting_list":
+        text = _("%(person)s was put on the waiting list") % {"person": person}
+    elif e.data.get("role") == "mentor":
+        text = _("%(person)s was enrolled as a mentor") % {"person": person}
+    else:
+        text = _("%(person)s was enrolled as a mentee") % {"person": person}
+    return text if e.actor_label == PARTICIPANT_LABEL else by_staff(text, e)
+
+
+def _moved_up(e: AuditEvent, c: Context) -> str:
+    return _("%(person)s moved up from the waiting list") % {"person": c.person(e.data.get("participant"))}
+
+
+def _completed(e: AuditEvent, c: Context) -> str:
+    return by_staff(
+        _("%(person)s completed the programme") % {"person": c.person(e.data.get("participant"))}, e
+    )
+
+
+def _dropped_out(e: AuditEvent, c: Context) -> str:
+    person = c.person(e.data.get("participant"))
+    if e.actor_label == PARTICIPANT_LABEL:
+        return _("%(person)s left the programme") % {"person": person}
+    return by_staff(_("%(person)s dropped out of the programme") % {"person": person}, e)
+
+
+SENTENCES: dict[str, Sentence] = {
+    "programme.created": plain(lambda: _("Programme created")),
+    "programme.cohort_created": plain(lambda: _("Cohort created")),
+    "programme.enrolled": _enrolled,
+    "programme.moved_up": _moved_up,
+    "programme.completed": _completed,
+    "programme.dropped_out": _dropped_out,
+}
+
+
+def register_history() -> None:
+    register(SENTENCES)
