@@ -18,6 +18,7 @@ urlpatterns = [
     path("staff/team/", include("kompis.organisations.staff_urls")),
     path("staff/matching/", include("kompis.matching.urls")),
     path("staff/events/", include("kompis.events.urls")),
+    path("staff/programmes/", include("kompis.programmes.urls")),
     path("staff/reports/", include("kompis.reports.urls")),
     path("staff/tasks/", include("kompis.worklist.urls")),
     path("", include("kompis.followup.urls")),

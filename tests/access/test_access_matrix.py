@@ -121,6 +121,15 @@ EXPECTATIONS: dict[str, Rule] = {
     "events:detail": Rule(PEOPLE, obj="event"),
     "events:register": Rule(PEOPLE, "POST", obj="event", data={"participant": "@participant"}),
     "events:cancel": Rule(PEOPLE, "POST", obj="registration"),
+    # programmes: a coordinator's regions and projects; the person to enrol is named in the body (in scope)
+    "programmes:list": Rule(PEOPLE),
+    "programmes:detail": Rule(PEOPLE, obj="programme"),
+    "programmes:cohort": Rule(PEOPLE, obj="cohort"),
+    "programmes:enrol": Rule(
+        PEOPLE, "POST", obj="cohort", data={"participant": "@partner", "role": "mentor"}
+    ),
+    "programmes:complete": Rule(PEOPLE, "POST", obj="enrolment"),
+    "programmes:drop_out": Rule(PEOPLE, "POST", obj="enrolment", data={"reason": "moved"}),
 }
 
 PARAM_RE = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
@@ -248,6 +257,13 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         place="Library",
     )
     registration = EventRegistration.objects.create(event=event, participant=participant)
+    from kompis.programmes.models import Cohort, Enrolment, Programme
+
+    programme = Programme.objects.create(organisation=org, region=region, name=f"{last_name} mentorship")
+    cohort = Cohort.objects.create(
+        programme=programme, name="Spring", starts_on=timezone.localdate(), ends_on="2099-12-31"
+    )
+    enrolment = Enrolment.objects.create(cohort=cohort, participant=participant, role="mentee")
     return Scope(
         region=region,
         project=project,
@@ -261,6 +277,9 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         mail=mail,
         event=event,
         registration=registration,
+        programme=programme,
+        cohort=cohort,
+        enrolment=enrolment,
     )
 
 

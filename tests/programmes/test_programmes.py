@@ -138,3 +138,29 @@ def test_audit_holds_no_free_text_and_history_reads(world):
     assert dropped.data["reason"] == "other"
     lines = history_lines(world.admin, history_of(prog))
     assert len(lines) == 4  # created, cohort created, enrolled, dropped out
+
+
+def test_staff_pages_enrol_to_the_waiting_list_and_hide_other_regions(client, world):
+    prog, cohort = programme(world, capacity=1)
+    mentee(world, cohort, person(world))
+    who = person(world)
+    client.force_login(world.uppsala_coordinator)
+    assert prog.name in client.get("/staff/programmes/").content.decode()
+    assert "Spring" in client.get(f"/staff/programmes/{prog.uid}/").content.decode()
+    response = client.post(
+        f"/staff/programmes/cohorts/{cohort.uid}/enrol/",
+        {"participant": str(who.uid), "role": "mentee", "field": "it", "goals": GOALS},
+        follow=True,
+    )
+    assert "waiting list" in response.content.decode()
+    assert Enrolment.objects.get(participant=who).status == EnrolmentStatus.WAITING
+    again = client.post(
+        f"/staff/programmes/cohorts/{cohort.uid}/enrol/",
+        {"participant": str(who.uid), "role": "mentor"},
+        follow=True,
+    )
+    assert "already enrolled" in again.content.decode() and Enrolment.objects.count() == 2
+    client.force_login(world.danderyd_coordinator)
+    assert client.get(f"/staff/programmes/{prog.uid}/").status_code == 404
+    assert client.get(f"/staff/programmes/cohorts/{cohort.uid}/").status_code == 404
+    assert prog.name not in client.get("/staff/programmes/").content.decode()

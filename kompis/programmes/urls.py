@@ -1,0 +1,13 @@
+from django.urls import path
+
+from kompis.programmes import views
+
+app_name = "programmes"
+urlpatterns = [
+    path("", views.programme_list, name="list"),
+    path("<uuid:programme_id>/", views.programme_detail, name="detail"),
+    path("cohorts/<uuid:cohort_id>/", views.cohort_detail, name="cohort"),
+    path("cohorts/<uuid:cohort_id>/enrol/", views.cohort_enrol, name="enrol"),
+    path("enrolments/<uuid:enrolment_id>/complete/", views.enrolment_complete, name="complete"),
+    path("enrolments/<uuid:enrolment_id>/drop-out/", views.enrolment_drop_out, name="drop_out"),
+]

@@ -1,0 +1,133 @@
+"""Programmes' staff pages: the list, a programme with its cohorts, a cohort with its enrolments (find a
+person in scope and enrol them; complete or drop out an enrolment)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kompis.accounts.access import people_required
+from kompis.accounts.requests import StaffRequest
+from kompis.audit.selectors import history_of
+from kompis.audit.sentences import history_lines
+from kompis.participants.access import get_participant_for_user, visible_people
+from kompis.programmes import selectors, services
+from kompis.programmes.access import get_cohort_for_user, get_enrolment_for_user, get_programme_for_user
+from kompis.programmes.forms import DropOutForm, EnrolForm
+from kompis.programmes.models import EnrolmentStatus
+
+REFUSALS = {
+    "duplicate": lambda: _("This person is already enrolled in this cohort."),
+    "other_organisation": lambda: _("This person cannot be enrolled in this programme."),
+    "closed": lambda: _("The cohort has ended."),
+    "not_open": lambda: _("The enrolment has already ended."),
+}
+
+
+@people_required
+def programme_list(request: StaffRequest) -> HttpResponse:
+    return render(
+        request,
+        "programmes/list.html",
+        {"nav": "programmes", "programmes": selectors.programme_list(user=request.user)[:200]},
+    )
+
+
+@people_required
+def programme_detail(request: StaffRequest, programme_id: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, programme_id)
+    return render(
+        request,
+        "programmes/detail.html",
+        {
+            "nav": "programmes",
+            "programme": programme,
+            "cohorts": selectors.cohorts_with_counts(programme),
+            "history": history_lines(request.user, history_of(programme)[:50]),
+        },
+    )
+
+
+@people_required
+def cohort_detail(request: StaffRequest, cohort_id: str) -> HttpResponse:
+    cohort = get_cohort_for_user(request.user, cohort_id)
+    enrolments = selectors.enrolments_of_cohort(cohort)
+    people = visible_people(request.user, [e.participant for e in enrolments])
+    query = request.GET.get("q", "").strip()[:100]
+    return render(
+        request,
+        "programmes/cohort.html",
+        {
+            "nav": "programmes",
+            "cohort": cohort,
+            "programme": cohort.programme,
+            "rows": [{"e": e, "person": people[e.participant_id]} for e in enrolments],
+            "query": query,
+            "candidates": selectors.people_to_enrol(user=request.user, cohort=cohort, query=query),
+            "enrol_form": EnrolForm(),
+            "drop_form": DropOutForm(),
+        },
+    )
+
+
+@people_required
+@require_POST
+def cohort_enrol(request: StaffRequest, cohort_id: str) -> HttpResponse:
+    """Enrol a person in the user's scope (named in the body) in the cohort."""
+    cohort = get_cohort_for_user(request.user, cohort_id)
+    form = EnrolForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Check the enrolment: %(errors)s") % {"errors": form.errors.as_text()})
+        return redirect("programmes:cohort", cohort_id=cohort.uid)
+    person = get_participant_for_user(request.user, form.cleaned_data["participant"])
+    try:
+        enrolment = services.enrol(
+            actor=request.user, cohort=cohort, participant=person, data=form.enrolment_data()
+        )
+    except services.EnrolmentRefused as refused:
+        messages.error(request, REFUSALS[refused.code]())
+    else:
+        if enrolment.status == EnrolmentStatus.WAITING:
+            messages.warning(
+                request,
+                _("The cohort is full: %(name)s is on the waiting list.") % {"name": person.full_name},
+            )
+        else:
+            messages.success(request, _("%(name)s is enrolled.") % {"name": person.full_name})
+    return redirect("programmes:cohort", cohort_id=cohort.uid)
+
+
+@people_required
+@require_POST
+def enrolment_complete(request: StaffRequest, enrolment_id: str) -> HttpResponse:
+    enrolment = get_enrolment_for_user(request.user, enrolment_id)
+    try:
+        services.complete(actor=request.user, enrolment=enrolment)
+        messages.success(request, _("The enrolment is completed."))
+    except services.EnrolmentRefused as refused:
+        messages.error(request, REFUSALS[refused.code]())
+    return redirect("programmes:cohort", cohort_id=enrolment.cohort.uid)
+
+
+@people_required
+@require_POST
+def enrolment_drop_out(request: StaffRequest, enrolment_id: str) -> HttpResponse:
+    enrolment = get_enrolment_for_user(request.user, enrolment_id)
+    form = DropOutForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose a reason."))
+        return redirect("programmes:cohort", cohort_id=enrolment.cohort.uid)
+    try:
+        services.drop_out(
+            actor=request.user,
+            enrolment=enrolment,
+            reason=form.cleaned_data["reason"],
+            note=form.cleaned_data["note"],
+        )
+        messages.success(request, _("The dropout is recorded."))
+    except services.EnrolmentRefused as refused:
+        messages.error(request, REFUSALS[refused.code]())
+    return redirect("programmes:cohort", cohort_id=enrolment.cohort.uid)
