@@ -23,6 +23,11 @@ class EventType(StrEnum):
     EVENT_CREATED = "event.created"
     EVENT_REGISTERED = "event.registered"
     EVENT_REGISTRATION_CANCELLED = "event.registration_cancelled"
+    EVENT_WAITING_LISTED = "event.waiting_listed"
+    EVENT_MOVED_UP = "event.moved_up"
+    EVENT_CANCELLED = "event.cancelled"
+    EVENT_MOVED = "event.moved"
+    EVENT_SERIES_CREATED = "event.series_created"
     # followup
     FOLLOWUP_ANSWERED = "followup.answered"
     FOLLOWUP_ASKED = "followup.asked"

@@ -35,7 +35,7 @@ def registrations(person: Participant) -> list[activities.Activity]:
     cards = []
     for registration in selectors.registrations_of_person(person).filter(event__ends_at__gte=now):
         actions = []
-        if registration.is_active:
+        if registration.is_open:
             actions.append(
                 activities.Action(
                     name=CANCEL,

@@ -17,6 +17,10 @@ class EventsConfig(AppConfig):
         from kompis.events import participant_panels
 
         participant_panels.register()  # and on her staff page
+        from kompis.core import sweeps
+        from kompis.events.services import send_reminders
+
+        sweeps.register("events.reminders")(send_reminders)  # the mail the day before
         participant_withdrawing.connect(
             on_participant_withdrawing, dispatch_uid="events.on_participant_withdrawing"
         )

@@ -11,8 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kompis.accounts.models import User
-from kompis.events.models import Event
-from kompis.events.services import EventData
+from kompis.events.models import Event, EventSeries
+from kompis.events.services import EventData, SeriesData
 from kompis.organisations.models import Project
 from kompis.participants.access import regions_for_writing
 
@@ -87,6 +87,87 @@ class EventForm(forms.ModelForm[Event]):
             title=d["title"],
             starts_at=d["starts_at"],
             ends_at=d["ends_at"],
+            region=d.get("region"),
+            project=d.get("project"),
+            place=(d.get("place") or "").strip(),
+            online=bool(d.get("online")),
+            video_link=d.get("video_link") or "",
+            capacity=d.get("capacity"),
+        )
+
+
+class SeriesForm(forms.ModelForm[EventSeries]):
+    """A weekly series: weekday, time, duration, from and until (empty: 52 weeks)."""
+
+    starts_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Empty: 52 weeks."),
+    )
+    start_time = forms.TimeField(label=_("Time"), widget=forms.TimeInput(attrs={"type": "time"}))
+    duration_minutes = forms.IntegerField(label=_("Duration (minutes)"), min_value=15, max_value=24 * 60)
+    video_link = forms.URLField(label=_("video link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = EventSeries
+        fields = [
+            "title",
+            "weekday",
+            "start_time",
+            "duration_minutes",
+            "starts_on",
+            "ends_on",
+            "region",
+            "project",
+            "place",
+            "online",
+            "video_link",
+            "capacity",
+        ]
+        help_texts = {
+            "place": _("An address, or empty for an event only online."),
+            "capacity": _("Empty: no limit."),
+        }
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region = self.fields["region"]
+        project = self.fields["project"]
+        assert isinstance(region, forms.ModelChoiceField)
+        assert isinstance(project, forms.ModelChoiceField)
+        region.queryset = regions_for_writing(user)
+        region.required = not user.is_org_admin
+        projects = Project.objects.filter(organisation=user.organisation)
+        if not user.is_org_admin:
+            projects = projects.filter(Q(pk__in=user.projects.all()) | Q(region__in=user.regions.all()))
+        project.queryset = projects
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_on"), data.get("ends_on")
+        if starts and starts < timezone.localdate():
+            self.add_error("starts_on", gettext("The series cannot start in the past."))
+        if starts and ends and ends < starts:
+            self.add_error("ends_on", gettext("The series must end after it starts."))
+        if not (data.get("place") or "").strip() and not data.get("online"):
+            self.add_error("place", gettext("Give a place, or tick “online”."))
+        return data
+
+    def _post_clean(self) -> None:
+        # the service validates and saves the series (it has no organisation yet here)
+        pass
+
+    def series_data(self) -> SeriesData:
+        d = self.cleaned_data
+        return SeriesData(
+            title=d["title"],
+            weekday=int(d["weekday"]),
+            start_time=d["start_time"],
+            duration_minutes=d["duration_minutes"],
+            starts_on=d["starts_on"],
+            ends_on=d.get("ends_on"),
             region=d.get("region"),
             project=d.get("project"),
             place=(d.get("place") or "").strip(),

@@ -20,6 +20,8 @@ def _registered(e: AuditEvent, c: Context) -> str:
 
 def _cancelled(e: AuditEvent, c: Context) -> str:
     person = c.person(e.data.get("participant"))
+    if e.data.get("reason") == "event_cancelled":
+        return _("The event was cancelled: the registration of %(person)s too") % {"person": person}
     if e.data.get("reason") == "withdrawn":
         return _("%(person)s left Kompis: their registration was cancelled") % {"person": person}
     if e.actor_label == PARTICIPANT_LABEL:
@@ -27,10 +29,27 @@ def _cancelled(e: AuditEvent, c: Context) -> str:
     return by_staff(_("The registration of %(person)s was cancelled") % {"person": person}, e)
 
 
+def _waiting(e: AuditEvent, c: Context) -> str:
+    person = c.person(e.data.get("participant"))
+    if e.actor_label == PARTICIPANT_LABEL:
+        return _("%(person)s put themselves on the waiting list") % {"person": person}
+    return by_staff(_("%(person)s was put on the waiting list") % {"person": person}, e)
+
+
+def _moved_up(e: AuditEvent, c: Context) -> str:
+    person = c.person(e.data.get("participant"))
+    return _("A place became free: %(person)s moved up from the waiting list") % {"person": person}
+
+
 SENTENCES: dict[str, Sentence] = {
     "event.created": plain(lambda: _("Event created")),
     "event.registered": _registered,
     "event.registration_cancelled": _cancelled,
+    "event.waiting_listed": _waiting,
+    "event.moved_up": _moved_up,
+    "event.cancelled": plain(lambda: _("Event cancelled")),
+    "event.moved": plain(lambda: _("Event moved to another time")),
+    "event.series_created": plain(lambda: _("Weekly series created")),
 }
 
 

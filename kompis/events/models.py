@@ -24,6 +24,58 @@ class EventQuerySet(models.QuerySet["Event"]):
         return self.filter(ends_at__gte=now or timezone.now())
 
 
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+    SUNDAY = 6, _("Sunday")
+
+
+class EventSeries(models.Model):
+    """A weekly recurring event (a language café): its occurrences are `Event` rows made by
+    `services.create_series`, each of which can be cancelled or moved on its own (the exceptions)."""
+
+    uid = opaque_id_field()
+    organisation = models.ForeignKey("organisations.Organisation", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey(
+        "organisations.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    project = models.ForeignKey(
+        "organisations.Project", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    start_time = models.TimeField(_("time"))
+    duration_minutes = models.PositiveIntegerField(_("duration (minutes)"))
+    starts_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("until"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    online = models.BooleanField(_("online"), default=False)
+    video_link = models.URLField(_("video link"), blank=True)
+    capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_on", "id"]
+        verbose_name = _("event series")
+        constraints = [
+            models.CheckConstraint(condition=~Q(place="") | Q(online=True), name="series_place_or_online"),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="series_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Event(models.Model):
     """One occasion, in a place or online (or both), with an optional limit on how many may register."""
 
@@ -57,7 +109,12 @@ class Event(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # #13: `series` (a weekly language café and its exceptions), `cancelled_at`, reminders sent.
+    # an occurrence of a weekly series (None: a one-off event); moving one occurrence keeps it in its series
+    series = models.ForeignKey(
+        EventSeries, null=True, blank=True, on_delete=models.SET_NULL, related_name="occurrences"
+    )
+    # cancelled (one occurrence of a series, or a one-off event): kept, shown as cancelled, no registrations
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
 
     objects = EventQuerySet.as_manager()
 
@@ -79,8 +136,8 @@ class Event(models.Model):
 class RegistrationStatus(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     CANCELLED = "cancelled", _("Cancelled")
-    # #13: WAITING (a full event's waiting list, moved up automatically), ATTENDED / NO_SHOW or a separate
-    # attendance row per occurrence.
+    # a full event's waiting list: the first waiting moves up when a place frees up
+    WAITING = "waiting_list", _("Waiting list")
 
 
 class EventRegistration(models.Model):
@@ -97,6 +154,8 @@ class EventRegistration(models.Model):
     )
     registered_at = models.DateTimeField(_("registered"), default=timezone.now)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # the reminder the day before was queued (once per registration)
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["registered_at", "id"]
@@ -112,3 +171,12 @@ class EventRegistration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == RegistrationStatus.REGISTERED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == RegistrationStatus.WAITING
+
+    @property
+    def is_open(self) -> bool:
+        """Registered or waiting: the person can still cancel (or leave the waiting list)."""
+        return self.status in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)

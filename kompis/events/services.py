@@ -9,18 +9,25 @@ public registration, reminders and attendance.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 
 from kompis.accounts.models import User
-from kompis.audit.actors import Actor
+from kompis.audit.actors import Actor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
-from kompis.events.models import Event, EventRegistration, RegistrationStatus
+from kompis.events.models import Event, EventRegistration, EventSeries, RegistrationStatus
 from kompis.organisations.models import Organisation, Project, Region
+from kompis.outbox.services import queue_mail
 from kompis.participants.models import Participant
+from kompis.participants.services import self_service_url
+
+#: the actor of moving up from the waiting list (it happens because someone else cancelled)
+WAITING_LIST_ACTOR = SystemActor("events.waiting_list")
+#: a series without an end date makes this many weeks of occurrences
+SERIES_MAX_WEEKS = 52
 
 
 class RegistrationRefused(ValueError):
@@ -81,34 +88,77 @@ def places_taken(event: Event) -> int:
     return event.registrations.filter(status=RegistrationStatus.REGISTERED).count()
 
 
+def _has_free_place(event: Event) -> bool:
+    return event.capacity is None or places_taken(event) < event.capacity
+
+
+def _event_context(event: Event) -> dict[str, object]:
+    """What a mail about the event says: its title, time, and where (address or video link)."""
+    local = timezone.localtime(event.starts_at)
+    return {
+        "event": event.title,
+        "starts": local.strftime("%Y-%m-%d %H:%M"),
+        "place": event.place,
+        "online": event.online,
+        "video_link": event.video_link,
+    }
+
+
+def mail_person(registration: EventRegistration, template: str, *, key: str = "") -> None:
+    """Queue one mail about the registration to its person (none for a person without an address); at
+    most once per registration, template and `key`."""
+    person = registration.participant
+    if not person.email:
+        return
+    queue_mail(
+        to_email=person.email,
+        template=template,
+        language=person.preferred_language,
+        context={
+            "first_name": person.first_name,
+            "organisation": person.organisation.name,
+            "self_service_url": self_service_url(person),
+            **_event_context(registration.event),
+        },
+        dedupe_key=f"{template}:{registration.uid}{key}",
+        organisation=person.organisation,
+        participant=person,
+    )
+
+
 @transaction.atomic
 def register_person(*, actor: Actor, event: Event, participant: Participant) -> EventRegistration:
-    """Register the person for the event (again, if they had cancelled). Already registered: the same
-    registration, nothing written. Refused (nothing written) when the event is full or over, or belongs to
-    another organisation. The event's row is locked, so two registrations cannot both take the last place."""
+    """Register the person for the event (again, if they had cancelled); a full event puts them on its
+    waiting list. Already registered or waiting: the same registration, nothing written. Refused (nothing
+    written) when the event is cancelled or over, or belongs to another organisation. The event's row is locked, so two registrations cannot both take the last place."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if participant.organisation_id != locked.organisation_id:
         raise RegistrationRefused("other_organisation")
     existing = EventRegistration.objects.filter(event=locked, participant=participant).first()
     if existing is not None and existing.is_active:
         return existing
+    if existing is not None and existing.is_waiting:
+        return existing
+    if locked.cancelled_at is not None:
+        raise RegistrationRefused("cancelled")
     if locked.ends_at < timezone.now():
         raise RegistrationRefused("over")
-    if locked.capacity is not None and places_taken(locked) >= locked.capacity:
-        raise RegistrationRefused("full")  # #13: a place on the waiting list instead
+    status = RegistrationStatus.REGISTERED if _has_free_place(locked) else RegistrationStatus.WAITING
     now = timezone.now()
     if existing is None:
         registration = EventRegistration.objects.create(
-            event=locked, participant=participant, registered_at=now
+            event=locked, participant=participant, registered_at=now, status=status
         )
     else:
         registration = existing
-        registration.status = RegistrationStatus.REGISTERED
+        registration.status = status
         registration.registered_at, registration.cancelled_at = now, None
         registration.save(update_fields=["status", "registered_at", "cancelled_at"])
     record(
         actor=actor,
-        action=EventType.EVENT_REGISTERED,
+        action=EventType.EVENT_REGISTERED
+        if status == RegistrationStatus.REGISTERED
+        else EventType.EVENT_WAITING_LISTED,
         obj=locked,
         data={"participant": str(participant.uid), "registration": str(registration.uid)},
     )
@@ -119,13 +169,15 @@ def register_person(*, actor: Actor, event: Event, participant: Participant) -> 
 def cancel_registration(*, actor: Actor, registration: EventRegistration, reason: str = "cancelled") -> bool:
     """Cancel one registration (by staff, or by the person from their page). False if it was cancelled
     already. `reason` is a code for the log ("cancelled"; "withdrawn" when the person left everything)."""
+    event = Event.objects.select_for_update().get(pk=registration.event_id)  # as register_person does
     row = (
         EventRegistration.objects.select_for_update()
         .select_related("event", "participant")
         .get(pk=registration.pk)
     )
-    if not row.is_active:
+    if not row.is_open:
         return False
+    freed = row.is_active
     row.status = RegistrationStatus.CANCELLED
     row.cancelled_at = timezone.now()
     row.save(update_fields=["status", "cancelled_at"])
@@ -136,11 +188,184 @@ def cancel_registration(*, actor: Actor, registration: EventRegistration, reason
         obj=row.event,
         data={"participant": str(row.participant.uid), "registration": str(row.uid), "reason": reason},
     )
-    # #13: the first on the waiting list moves up here.
+    if freed and reason != "event_cancelled":
+        move_up(event=event)
     return True
+
+
+def move_up(*, event: Event) -> list[EventRegistration]:
+    """While the event has a free place, the first on its waiting list (the earliest) gets it: audited, and
+    mailed "you have a place". Called inside the transaction that holds the event's row locked."""
+    moved = []
+    while _has_free_place(event):
+        first = (
+            event.registrations.select_for_update()
+            .select_related("participant__organisation", "event")
+            .filter(status=RegistrationStatus.WAITING)
+            .order_by("registered_at", "id")
+            .first()
+        )
+        if first is None:
+            break
+        first.status = RegistrationStatus.REGISTERED
+        first.save(update_fields=["status"])
+        record(
+            actor=WAITING_LIST_ACTOR,
+            action=EventType.EVENT_MOVED_UP,
+            obj=event,
+            data={"participant": str(first.participant.uid), "registration": str(first.uid)},
+        )
+        mail_person(first, "event_place_free")
+        moved.append(first)
+    return moved
 
 
 def cancel_registrations_of(*, actor: Actor, participant: Participant, reason: str = "withdrawn") -> int:
     """Cancel every active registration of the person (inside the caller's transaction): how many."""
-    active = EventRegistration.objects.filter(participant=participant, status=RegistrationStatus.REGISTERED)
+    active = EventRegistration.objects.filter(
+        participant=participant, status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
+    )
     return sum(cancel_registration(actor=actor, registration=r, reason=reason) for r in active)
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    """A weekly series: every `weekday` at `start_time` for `duration_minutes`, from `starts_on` until
+    `ends_on` (or 52 weeks)."""
+
+    title: str
+    weekday: int
+    start_time: time
+    duration_minutes: int
+    starts_on: date
+    region: Region | None
+    ends_on: date | None = None
+    project: Project | None = None
+    place: str = ""
+    online: bool = False
+    video_link: str = ""
+    capacity: int | None = None
+
+
+def occurrence_dates(*, weekday: int, starts_on: date, ends_on: date | None) -> list[date]:
+    """The weekly dates of a series: the first `weekday` on or after `starts_on`, then every 7 days up to
+    `ends_on` (inclusive), at most 52 of them."""
+    first = starts_on + timedelta(days=(weekday - starts_on.weekday()) % 7)
+    dates = [first + timedelta(weeks=n) for n in range(SERIES_MAX_WEEKS)]
+    return [d for d in dates if ends_on is None or d <= ends_on]
+
+
+@transaction.atomic
+def create_series(*, actor: User, organisation: Organisation, data: SeriesData) -> EventSeries:
+    """The series and its occurrences (one `Event` each, in local time: 18:00 stays 18:00 across the change
+    to summer time). Invalid data (no place and not online, ends before it starts): nothing written."""
+    series = EventSeries(
+        organisation=organisation,
+        region=data.region,
+        project=data.project,
+        title=data.title,
+        weekday=data.weekday,
+        start_time=data.start_time,
+        duration_minutes=data.duration_minutes,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        place=data.place,
+        online=data.online,
+        video_link=data.video_link,
+        capacity=data.capacity,
+        created_by=actor,
+    )
+    series.full_clean(exclude=["uid"])
+    series.save()
+    tz = timezone.get_current_timezone()
+    events = []
+    for day in occurrence_dates(weekday=data.weekday, starts_on=data.starts_on, ends_on=data.ends_on):
+        starts = timezone.make_aware(datetime.combine(day, data.start_time), tz)
+        events.append(
+            Event(
+                organisation=organisation,
+                region=data.region,
+                project=data.project,
+                series=series,
+                title=data.title,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=data.duration_minutes),
+                place=data.place,
+                online=data.online,
+                video_link=data.video_link,
+                capacity=data.capacity,
+                created_by=actor,
+            )
+        )
+    Event.objects.bulk_create(events)
+    record(
+        actor=actor,
+        action=EventType.EVENT_SERIES_CREATED,
+        obj=series,
+        data={
+            "region": str(data.region.uid) if data.region else None,
+            "project": str(data.project.uid) if data.project else None,
+            "weekday": data.weekday,
+            "occurrences": len(events),
+            "capacity": data.capacity,
+        },
+    )
+    return series
+
+
+@transaction.atomic
+def cancel_event(*, actor: User, event: Event) -> bool:
+    """Cancel one event (an occurrence of a series, or a one-off): kept and shown as cancelled; each open
+    registration is cancelled and everyone registered gets a mail. False if it was cancelled already."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    if locked.cancelled_at is not None:
+        return False
+    locked.cancelled_at = timezone.now()
+    locked.save(update_fields=["cancelled_at"])
+    event.cancelled_at = locked.cancelled_at
+    record(actor=actor, action=EventType.EVENT_CANCELLED, obj=locked, data={"series": _series_uid(locked)})
+    open_ones = locked.registrations.select_related("participant__organisation", "event").filter(
+        status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
+    )
+    for registration in open_ones:
+        cancel_registration(actor=actor, registration=registration, reason="event_cancelled")
+        mail_person(registration, "event_cancelled")
+    return True
+
+
+@transaction.atomic
+def move_event(*, actor: User, event: Event, starts_at: datetime, ends_at: datetime) -> Event:
+    """Move one event (an occurrence of a series keeps its series: the exception to the weekly rule)."""
+    locked = Event.objects.select_for_update().get(pk=event.pk)
+    locked.starts_at, locked.ends_at = starts_at, ends_at
+    locked.full_clean(exclude=["uid"])
+    locked.save(update_fields=["starts_at", "ends_at"])
+    record(actor=actor, action=EventType.EVENT_MOVED, obj=locked, data={"series": _series_uid(locked)})
+    return locked
+
+
+def _series_uid(event: Event) -> str | None:
+    return str(event.series.uid) if event.series_id and event.series else None
+
+
+def send_reminders(now: datetime) -> int:
+    """The sweep (registered in EventsConfig.ready): each person registered for an event that starts within
+    the next day, not cancelled, gets one reminder (with the address or the video link) through the outbox;
+    `reminded_at` and the mail's dedupe key make it once per registration however often the sweep runs."""
+    due = EventRegistration.objects.filter(
+        status=RegistrationStatus.REGISTERED,
+        reminded_at__isnull=True,
+        event__cancelled_at__isnull=True,
+        event__starts_at__gt=now,
+        event__starts_at__lte=now + timedelta(days=1),
+    ).select_related("participant__organisation", "event")
+    sent = 0
+    for registration in due:
+        with transaction.atomic():
+            claimed = EventRegistration.objects.filter(pk=registration.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+            if claimed:
+                mail_person(registration, "event_reminder")
+                sent += 1
+    return sent

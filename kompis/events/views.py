@@ -18,7 +18,7 @@ from kompis.audit.selectors import history_of
 from kompis.audit.sentences import history_lines
 from kompis.events import selectors, services
 from kompis.events.access import get_event_for_user, get_registration_for_user
-from kompis.events.forms import EventForm
+from kompis.events.forms import EventForm, SeriesForm
 from kompis.organisations.models import Organisation
 from kompis.participants.access import get_participant_for_user, visible_people
 
@@ -54,6 +54,30 @@ def event_new(request: StaffRequest) -> HttpResponse:
 
 
 @people_required
+def series_new(request: StaffRequest) -> HttpResponse:
+    """A weekly series: its occurrences are made at once (up to its end, or 52 weeks)."""
+    form = SeriesForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        series = services.create_series(
+            actor=request.user, organisation=_organisation(request), data=form.series_data()
+        )
+        count = series.occurrences.count()
+        messages.success(request, _("The series is created with %(count)d occurrences.") % {"count": count})
+        return redirect("events:list")
+    return render(request, "events/series_new.html", {"nav": "events", "form": form})
+
+
+@people_required
+@require_POST
+def event_cancel(request: StaffRequest, event_id: str) -> HttpResponse:
+    """Cancel the event (one occurrence of a series): its registered people get a mail."""
+    event = get_event_for_user(request.user, event_id)
+    if services.cancel_event(actor=request.user, event=event):
+        messages.success(request, _("The event is cancelled."))
+    return redirect("events:detail", event_id=event.uid)
+
+
+@people_required
 def event_detail(request: StaffRequest, event_id: str) -> HttpResponse:
     event = get_event_for_user(request.user, event_id)
     registrations = list(selectors.registrations_of_event(event))
@@ -77,6 +101,7 @@ def event_detail(request: StaffRequest, event_id: str) -> HttpResponse:
 REFUSALS = {
     "full": lambda: _("The event is full."),
     "over": lambda: _("The event is over."),
+    "cancelled": lambda: _("The event is cancelled."),
     "other_organisation": lambda: _("This person cannot be registered for this event."),
 }
 
@@ -92,8 +117,13 @@ def event_register(request: StaffRequest, event_id: str) -> HttpResponse:
         raise Http404("No such participant") from exc
     person = get_participant_for_user(request.user, person_uid)
     try:
-        services.register_person(actor=request.user, event=event, participant=person)
-        messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
+        registration = services.register_person(actor=request.user, event=event, participant=person)
+        if registration.is_waiting:
+            messages.success(
+                request, _("The event is full: %(name)s is on the waiting list.") % {"name": person.full_name}
+            )
+        else:
+            messages.success(request, _("%(name)s is registered.") % {"name": person.full_name})
     except services.RegistrationRefused as refused:
         messages.error(request, REFUSALS[refused.code]())
     return redirect("events:detail", event_id=event.uid)

@@ -121,6 +121,8 @@ EXPECTATIONS: dict[str, Rule] = {
     "events:detail": Rule(PEOPLE, obj="event"),
     "events:register": Rule(PEOPLE, "POST", obj="event", data={"participant": "@participant"}),
     "events:cancel": Rule(PEOPLE, "POST", obj="registration"),
+    "events:series_new": Rule(PEOPLE),
+    "events:cancel_event": Rule(PEOPLE, "POST", obj="event"),
     # programmes: a coordinator's regions and projects; the person to enrol is named in the body (in scope)
     "programmes:list": Rule(PEOPLE),
     "programmes:detail": Rule(PEOPLE, obj="programme"),

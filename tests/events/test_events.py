@@ -65,17 +65,17 @@ def test_register_cancel_and_register_again(world, uppsala_participant):
     assert codes.count("event.registered") == 2 and codes.count("event.registration_cancelled") == 1
 
 
-def test_a_full_event_refuses_and_writes_nothing(world):
+def test_a_full_event_puts_the_next_on_its_waiting_list(world):
     event = cafe(world)
     Event.objects.filter(pk=event.pk).update(capacity=1)
     event.refresh_from_db()
     a, b = (ParticipantFactory(organisation=world.org, region=world.uppsala) for _ in range(2))
     services.register_person(actor=world.admin, event=event, participant=a)
-    before = AuditEvent.objects.count()
-    with pytest.raises(RegistrationRefused) as refused:
-        services.register_person(actor=world.admin, event=event, participant=b)
-    assert refused.value.code == "full"
-    assert AuditEvent.objects.count() == before and event.registrations.count() == 1
+    waiting = services.register_person(actor=world.admin, event=event, participant=b)
+    assert waiting.status == "waiting_list" and services.places_taken(event) == 1
+    assert AuditEvent.objects.filter(action="event.waiting_listed").count() == 1
+    again = services.register_person(actor=world.admin, event=event, participant=b)  # nothing written
+    assert again.pk == waiting.pk and AuditEvent.objects.filter(action="event.waiting_listed").count() == 1
 
 
 def test_another_organisations_person_is_refused(world):
@@ -177,7 +177,8 @@ def test_a_full_event_says_so(client, world, uppsala_participant):
         {"participant": str(uppsala_participant.uid)},
         follow=True,
     )
-    assert "The event is full." in response.content.decode() and not EventRegistration.objects.exists()
+    assert "The event is full" in response.content.decode() and "waiting list" in response.content.decode()
+    assert EventRegistration.objects.get().status == "waiting_list"
 
 
 def test_her_staff_page_shows_her_registrations(client, world, uppsala_participant):
