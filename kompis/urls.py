@@ -18,9 +18,13 @@ urlpatterns = [
     path("staff/team/", include("kompis.organisations.staff_urls")),
     path("staff/matching/", include("kompis.matching.urls")),
     path("staff/events/", include("kompis.events.urls")),
+    path("staff/events/", include("kompis.events.attendance_urls")),
+    path("staff/events/", include("kompis.events.calendar_urls")),
+    path("", include("kompis.events.calendar_feed_urls")),
     path("staff/programmes/", include("kompis.programmes.urls")),
     path("staff/reports/", include("kompis.reports.urls")),
     path("staff/tasks/", include("kompis.worklist.urls")),
+    path("", include("kompis.events.public_urls")),
     path("", include("kompis.followup.urls")),
     path("", include("kompis.organisations.public_urls")),
     # The staff home lives above the feature apps (kompis.home) but keeps its name core:staff_home.

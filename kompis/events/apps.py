@@ -13,6 +13,9 @@ class EventsConfig(AppConfig):
         from kompis.participants.signals import participant_withdrawing
 
         register_history()  # its sentences for the history pages
+        from kompis.events.attendance_history import register_history as register_attendance_history
+
+        register_attendance_history()  # attendance and calendar feeds (attendance_history.py, R3)
         register_activities()  # the person's registrations on their own page
         from kompis.events import participant_panels
 

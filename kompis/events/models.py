@@ -180,3 +180,8 @@ class EventRegistration(models.Model):
     def is_open(self) -> bool:
         """Registered or waiting: the person can still cancel (or leave the waiting list)."""
         return self.status in (RegistrationStatus.REGISTERED, RegistrationStatus.WAITING)
+
+
+# Attendance and the regions' calendar feeds live in their own module (issue #13).
+from kompis.events.attendance_models import Attendance as Attendance  # noqa: E402
+from kompis.events.attendance_models import CalendarFeed as CalendarFeed  # noqa: E402

@@ -123,6 +123,15 @@ EXPECTATIONS: dict[str, Rule] = {
     "events:cancel": Rule(PEOPLE, "POST", obj="registration"),
     "events:series_new": Rule(PEOPLE),
     "events:cancel_event": Rule(PEOPLE, "POST", obj="event"),
+    # attendance register (the event is next week: a tick is refused, 400, nothing written) and calendar;
+    # feed addresses for the regions in scope
+    "event_attendance:register": Rule(PEOPLE, obj="event"),
+    "event_attendance:mark": Rule(
+        PEOPLE, "POST", obj="event", data={"participant": "@participant", "state": "present"}, ok=(200, 400)
+    ),
+    "event_calendar:calendar": Rule(PEOPLE),
+    "event_calendar:feed_issue": Rule(PEOPLE, "POST", obj="region"),
+    "event_calendar:feed_revoke": Rule(PEOPLE, "POST", obj="region"),
     # programmes: a coordinator's regions and projects; the person to enrol is named in the body (in scope)
     "programmes:list": Rule(PEOPLE),
     "programmes:detail": Rule(PEOPLE, obj="programme"),
