@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from kompis.accounts.models import User
 from kompis.events.models import Event, EventSeries
 from kompis.events.services import EventData, SeriesData
+from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project
 from kompis.participants.access import regions_for_writing
+from kompis.participants.forms import MunicipalityChoiceField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -175,3 +178,29 @@ class SeriesForm(forms.ModelForm[EventSeries]):
             video_link=d.get("video_link") or "",
             capacity=d.get("capacity"),
         )
+
+
+class PublicRegistrationForm(forms.Form):
+    """A name, an e-mail address, a language and the consent: all an event asks of the public."""
+
+    name = forms.CharField(label=_("Your name"), max_length=200)
+    email = forms.EmailField(
+        label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"})
+    )
+    language = forms.ChoiceField(label=_("Your language for our e-mails"), choices=settings.LANGUAGES)
+    municipality = MunicipalityChoiceField(
+        label=_("Municipality where I live"),
+        queryset=Municipality.objects.order_by("name"),
+        empty_label=_("Choose municipality"),
+    )
+    consent = forms.BooleanField(
+        label=_("I agree that my name and e-mail address are stored to handle my registration."),
+        required=True,
+    )
+    website = forms.CharField(required=False, widget=forms.HiddenInput)  # honeypot: people leave it empty
+
+    def clean_name(self) -> str:
+        name = " ".join(str(self.cleaned_data["name"]).split())
+        if not name:
+            raise forms.ValidationError(gettext("Write your name."))
+        return name

@@ -15,13 +15,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from kompis.accounts.models import User
-from kompis.audit.actors import Actor, SystemActor
+from kompis.audit.actors import Actor, ParticipantActor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.events.models import Event, EventRegistration, EventSeries, RegistrationStatus
+from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.outbox.services import queue_mail
 from kompis.participants.models import Participant
+from kompis.participants.people import find_or_create_person
 from kompis.participants.services import self_service_url
 
 #: the actor of moving up from the waiting list (it happens because someone else cancelled)
@@ -369,3 +371,38 @@ def send_reminders(now: datetime) -> int:
                 mail_person(registration, "event_reminder")
                 sent += 1
     return sent
+
+
+@transaction.atomic
+def register_publicly(
+    *,
+    organisation: Organisation,
+    event: Event,
+    name: str,
+    email: str,
+    language: str,
+    municipality: Municipality,
+) -> EventRegistration:
+    """The public form: the person known by this address (or a new one with only a name, an e-mail address
+    and a language) registers herself, or goes on the waiting list of a full event; she gets a mail with her
+    personal link, where she can cancel. Refused (`RegistrationRefused`): nothing written, not even the
+    person."""
+    if event.organisation_id != organisation.pk:
+        raise RegistrationRefused("other_organisation")
+    found = find_or_create_person(
+        organisation=organisation,
+        name=name,
+        email=email,
+        language=language,
+        municipality=municipality,
+        region=event.region,
+        via="event",
+    )
+    registration = register_person(
+        actor=ParticipantActor(found.person.pk), event=event, participant=found.person
+    )
+    registration.participant = found.person
+    registration.event = event
+    template = "event_waiting" if registration.is_waiting else "event_registered"
+    mail_person(registration, template, key=f":{registration.registered_at.isoformat()}")
+    return registration
