@@ -204,3 +204,19 @@ class PublicRegistrationForm(forms.Form):
         if not name:
             raise forms.ValidationError(gettext("Write your name."))
         return name
+
+
+class MoveForm(forms.Form):
+    """Move one event (an occurrence of a series: the exception to its weekly time)."""
+
+    starts_at = _datetime_field(_("Starts"))
+    ends_at = _datetime_field(_("Ends"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and starts < timezone.now():
+            self.add_error("starts_at", gettext("The event cannot start in the past."))
+        if starts and ends and ends < starts:
+            self.add_error("ends_at", gettext("The event must end after it starts."))
+        return data

@@ -10,5 +10,6 @@ urlpatterns = [
     path("<uuid:event_id>/", views.event_detail, name="detail"),
     path("<uuid:event_id>/register/", views.event_register, name="register"),
     path("<uuid:event_id>/cancel/", views.event_cancel, name="cancel_event"),
+    path("<uuid:event_id>/move/", views.event_move, name="move"),
     path("registrations/<uuid:registration_id>/cancel/", views.registration_cancel, name="cancel"),
 ]

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,7 +19,7 @@ from kompis.audit.selectors import history_of
 from kompis.audit.sentences import history_lines
 from kompis.events import selectors, services
 from kompis.events.access import get_event_for_user, get_registration_for_user
-from kompis.events.forms import EventForm, SeriesForm
+from kompis.events.forms import EventForm, MoveForm, SeriesForm
 from kompis.organisations.models import Organisation
 from kompis.participants.access import get_participant_for_user, visible_people
 
@@ -78,6 +79,27 @@ def event_cancel(request: StaffRequest, event_id: str) -> HttpResponse:
 
 
 @people_required
+@require_POST
+def event_move(request: StaffRequest, event_id: str) -> HttpResponse:
+    """Move the event (one occurrence of a series) to another time."""
+    event = get_event_for_user(request.user, event_id)
+    form = MoveForm(request.POST)
+    if event.cancelled_at is None and form.is_valid():
+        services.move_event(
+            actor=request.user,
+            event=event,
+            starts_at=form.cleaned_data["starts_at"],
+            ends_at=form.cleaned_data["ends_at"],
+        )
+        messages.success(request, _("The event is moved."))
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+    return redirect("events:detail", event_id=event.uid)
+
+
+@people_required
 def event_detail(request: StaffRequest, event_id: str) -> HttpResponse:
     event = get_event_for_user(request.user, event_id)
     registrations = list(selectors.registrations_of_event(event))
@@ -94,6 +116,12 @@ def event_detail(request: StaffRequest, event_id: str) -> HttpResponse:
             "query": query,
             "candidates": selectors.people_to_register(user=request.user, event=event, query=query),
             "history": history_lines(request.user, history_of(event)[:50]),
+            "move_form": MoveForm(
+                initial={
+                    "starts_at": timezone.localtime(event.starts_at),
+                    "ends_at": timezone.localtime(event.ends_at),
+                }
+            ),
         },
     )
 

@@ -123,6 +123,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "events:cancel": Rule(PEOPLE, "POST", obj="registration"),
     "events:series_new": Rule(PEOPLE),
     "events:cancel_event": Rule(PEOPLE, "POST", obj="event"),
+    "events:move": Rule(PEOPLE, "POST", obj="event"),
     # attendance register (the event is next week: a tick is refused, 400, nothing written) and calendar;
     # feed addresses for the regions in scope
     "event_attendance:register": Rule(PEOPLE, obj="event"),

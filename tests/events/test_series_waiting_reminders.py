@@ -196,3 +196,29 @@ def test_staff_create_a_series_from_the_page(client, world):
     bad = client.post(reverse("events:series_new"), {"title": "Café", "weekday": "1"})
     assert bad.status_code == 200 and EventSeries.objects.count() == 1
     assert EventRegistration.objects.count() == 0
+
+
+def test_staff_move_one_occurrence(client, world):
+    series = services.create_series(
+        actor=world.admin,
+        organisation=world.org,
+        data=series_data(world, starts_on=timezone.localdate() + timedelta(days=1), ends_on=None),
+    )
+    first = series.occurrences.order_by("starts_at").first()
+    client.force_login(world.uppsala_coordinator)
+    page = client.get(reverse("events:detail", args=[first.uid])).content.decode()
+    assert "Move this occurrence" in page
+    new_start = timezone.localtime(first.starts_at + timedelta(days=1))
+    client.post(
+        reverse("events:move", args=[first.uid]),
+        {
+            "starts_at": new_start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (new_start + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    first.refresh_from_db()
+    assert first.starts_at == new_start and first.series_id == series.pk
+    before = AuditEvent.objects.count()
+    client.post(reverse("events:move", args=[first.uid]), {"starts_at": "2020-01-01T10:00", "ends_at": "x"})
+    first.refresh_from_db()
+    assert first.starts_at == new_start and AuditEvent.objects.count() == before
