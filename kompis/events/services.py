@@ -217,7 +217,7 @@ def move_up(*, event: Event) -> list[EventRegistration]:
             obj=event,
             data={"participant": str(first.participant.uid), "registration": str(first.uid)},
         )
-        mail_person(first, "event_place_free")
+        mail_person(first, "event_place_free", key=f":{first.registered_at.isoformat()}")
         moved.append(first)
     return moved
 
