@@ -38,7 +38,9 @@ def test_consent_line_is_whole_sentences(client, world):
     Consent.objects.filter(pk=consent.pk).update(given_at=given, withdrawn_at=timezone.now())
     client.force_login(world.admin)
     html = client.get(reverse("participants:detail", args=[person.uid])).content.decode()
-    assert f'given on <span class="ltr">{timezone.localtime(given):%Y-%m-%d}</span>. Method: ' in html  # the page shows local dates
+    assert (
+        f'given on <span class="ltr">{timezone.localtime(given):%Y-%m-%d}</span>. Method: ' in html
+    )  # the page shows local dates
     assert f"Policy version: {consent.policy_version}." in html
     assert "Withdrawn on <span" in html and "(policy " not in html
     assert "household of 1 person" in html
