@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
@@ -63,7 +64,15 @@ def series_new(request: StaffRequest) -> HttpResponse:
             actor=request.user, organisation=_organisation(request), data=form.series_data()
         )
         count = series.occurrences.count()
-        messages.success(request, _("The series is created with %(count)d occurrences.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "The series is created with %(count)d occurrence.",
+                "The series is created with %(count)d occurrences.",
+                count,
+            )
+            % {"count": count},
+        )
         return redirect("events:list")
     return render(request, "events/series_new.html", {"nav": "events", "form": form})
 
