@@ -5,7 +5,9 @@ from kompis.programmes import views
 app_name = "programmes"
 urlpatterns = [
     path("", views.programme_list, name="list"),
+    path("new/", views.programme_new, name="new"),
     path("<uuid:programme_id>/", views.programme_detail, name="detail"),
+    path("<uuid:programme_id>/cohorts/new/", views.cohort_new, name="cohort_new"),
     path("cohorts/<uuid:cohort_id>/", views.cohort_detail, name="cohort"),
     path("cohorts/<uuid:cohort_id>/enrol/", views.cohort_enrol, name="enrol"),
     path("enrolments/<uuid:enrolment_id>/complete/", views.enrolment_complete, name="complete"),

@@ -1,9 +1,10 @@
-"""Programmes' staff pages: the list, a programme with its cohorts, a cohort with its enrolments (find a
+"""Programmes' staff pages: the list, a new programme, a programme with its cohorts, a new cohort, a cohort with its enrolments (find a
 person in scope and enrol them; complete or drop out an enrolment)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,7 +17,7 @@ from kompis.audit.sentences import history_lines
 from kompis.participants.access import get_participant_for_user, visible_people
 from kompis.programmes import selectors, services
 from kompis.programmes.access import get_cohort_for_user, get_enrolment_for_user, get_programme_for_user
-from kompis.programmes.forms import DropOutForm, EnrolForm
+from kompis.programmes.forms import CohortForm, DropOutForm, EnrolForm, ProgrammeForm
 from kompis.programmes.models import EnrolmentStatus
 
 REFUSALS = {
@@ -33,6 +34,34 @@ def programme_list(request: StaffRequest) -> HttpResponse:
         request,
         "programmes/list.html",
         {"nav": "programmes", "programmes": selectors.programme_list(user=request.user)[:200]},
+    )
+
+
+@people_required
+def programme_new(request: StaffRequest) -> HttpResponse:
+    form = ProgrammeForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        organisation = request.user.organisation
+        if organisation is None:  # the access decorator lets only members of an organisation through
+            raise PermissionDenied
+        programme = services.create_programme(
+            actor=request.user, organisation=organisation, data=form.programme_data()
+        )
+        messages.success(request, _("The programme is created."))
+        return redirect("programmes:detail", programme_id=programme.uid)
+    return render(request, "programmes/programme_new.html", {"nav": "programmes", "form": form})
+
+
+@people_required
+def cohort_new(request: StaffRequest, programme_id: str) -> HttpResponse:
+    programme = get_programme_for_user(request.user, programme_id)
+    form = CohortForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        cohort = services.create_cohort(actor=request.user, programme=programme, data=form.cohort_data())
+        messages.success(request, _("The cohort is created."))
+        return redirect("programmes:cohort", cohort_id=cohort.uid)
+    return render(
+        request, "programmes/cohort_new.html", {"nav": "programmes", "programme": programme, "form": form}
     )
 
 

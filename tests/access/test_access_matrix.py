@@ -135,6 +135,8 @@ EXPECTATIONS: dict[str, Rule] = {
     "event_calendar:feed_revoke": Rule(PEOPLE, "POST", obj="region"),
     # programmes: a coordinator's regions and projects; the person to enrol is named in the body (in scope)
     "programmes:list": Rule(PEOPLE),
+    "programmes:new": Rule(PEOPLE),
+    "programmes:cohort_new": Rule(PEOPLE, obj="programme"),
     "programmes:detail": Rule(PEOPLE, obj="programme"),
     "programmes:cohort": Rule(PEOPLE, obj="cohort"),
     "programmes:enrol": Rule(
