@@ -30,6 +30,21 @@ def _datetime_field(label: str | Any) -> forms.DateTimeField:
     )
 
 
+def _limit_scope(form: forms.ModelForm[Any], user: User) -> None:
+    """Region and project choices of an event or a series: those the user may write to. An admin may leave
+    the region empty (an event for the whole organisation); a coordinator may not."""
+    region = form.fields["region"]
+    project = form.fields["project"]
+    assert isinstance(region, forms.ModelChoiceField)
+    assert isinstance(project, forms.ModelChoiceField)
+    region.queryset = regions_for_writing(user)
+    region.required = not user.is_org_admin
+    projects = Project.objects.filter(organisation=user.organisation)
+    if not user.is_org_admin:
+        projects = projects.filter(Q(pk__in=user.projects.all()) | Q(region__in=user.regions.all()))
+    project.queryset = projects
+
+
 class EventForm(forms.ModelForm[Event]):
     starts_at = _datetime_field(_("Starts"))
     ends_at = _datetime_field(_("Ends"))
@@ -56,17 +71,7 @@ class EventForm(forms.ModelForm[Event]):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.user = user
-        region = self.fields["region"]
-        project = self.fields["project"]
-        assert isinstance(region, forms.ModelChoiceField)
-        assert isinstance(project, forms.ModelChoiceField)
-        region.queryset = regions_for_writing(user)
-        # an admin may leave the region empty (an event for the whole organisation); a coordinator may not
-        region.required = not user.is_org_admin
-        projects = Project.objects.filter(organisation=user.organisation)
-        if not user.is_org_admin:
-            projects = projects.filter(Q(pk__in=user.projects.all()) | Q(region__in=user.regions.all()))
-        project.queryset = projects
+        _limit_scope(self, user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -136,16 +141,7 @@ class SeriesForm(forms.ModelForm[EventSeries]):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        region = self.fields["region"]
-        project = self.fields["project"]
-        assert isinstance(region, forms.ModelChoiceField)
-        assert isinstance(project, forms.ModelChoiceField)
-        region.queryset = regions_for_writing(user)
-        region.required = not user.is_org_admin
-        projects = Project.objects.filter(organisation=user.organisation)
-        if not user.is_org_admin:
-            projects = projects.filter(Q(pk__in=user.projects.all()) | Q(region__in=user.regions.all()))
-        project.queryset = projects
+        _limit_scope(self, user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
