@@ -8,16 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kompis.core.fields import opaque_id_field
-from kompis.worklist.models import Task
 
 __all__ = [
     "Answer",
     "CallOutcome",
     "FollowUp",
-    "Task",
     "TaskKind",
     "TaskOutcome",
-]  # Task: where it was before
+]
 
 
 class Answer(models.TextChoices):

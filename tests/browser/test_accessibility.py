@@ -170,12 +170,13 @@ def site(db) -> Site:
     from kompis.accounts.models import User
     from kompis.demo import build as demo
     from kompis.demo.organisation import ORG_SLUG
-    from kompis.followup.models import FollowUp, Task
+    from kompis.followup.models import FollowUp
     from kompis.followup.services import ask_due_followups, record_answer
     from kompis.matching.models import Match, MatchStatus
     from kompis.matching.runs import run_inline
     from kompis.organisations.models import Organisation
     from kompis.participants.models import Participant
+    from kompis.worklist.models import Task
 
     demo.create_demo(seed=1, participants=300)
     org = Organisation.objects.get(slug=ORG_SLUG)

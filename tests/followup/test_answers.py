@@ -12,8 +12,9 @@ from django.urls import reverse
 
 from kompis.audit.models import AuditEvent
 from kompis.followup import services
-from kompis.followup.models import FollowUp, Task, TaskKind
+from kompis.followup.models import FollowUp, TaskKind
 from kompis.matching.models import MatchStatus
+from kompis.worklist.models import Task
 
 pytestmark = pytest.mark.django_db
 

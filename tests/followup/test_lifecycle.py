@@ -10,11 +10,12 @@ from django.utils import timezone
 
 from kompis.audit.models import AuditEvent
 from kompis.followup import services
-from kompis.followup.models import FollowUp, Task
+from kompis.followup.models import FollowUp
 from kompis.matching.models import ExcludedPair, MatchStatus
 from kompis.outbox.models import OutboxMessage
 from kompis.outbox.services import deliver_due
 from kompis.worklist import services as worklist
+from kompis.worklist.models import Task
 
 pytestmark = pytest.mark.django_db
 

@@ -7,9 +7,10 @@ from datetime import timedelta
 import pytest
 
 from kompis.followup import services
-from kompis.followup.models import FollowUp, Task
+from kompis.followup.models import FollowUp
 from kompis.matching.models import MatchStatus
 from kompis.outbox.models import OutboxMessage
+from kompis.worklist.models import Task
 
 pytestmark = pytest.mark.django_db
 

@@ -8,9 +8,10 @@ import pytest
 from django.utils import timezone
 
 from kompis.followup.mail_tasks import open_organisation_task
-from kompis.followup.models import Task, TaskKind
+from kompis.followup.models import TaskKind
 from kompis.outbox.models import Failure, MailState, OutboxMessage
 from kompis.outbox.selectors import outbox_health
+from kompis.worklist.models import Task
 from tests.factories import ParticipantFactory
 
 REPLY = "554 5.7.1 Message rejected by policy"

@@ -88,7 +88,7 @@ def test_refused_address_fails_permanently_and_marks_participant_bouncing(smtp_s
     p.refresh_from_db()
     assert p.email_bouncing
     # ... and staff are told: a task for the coordinator of the participant's region
-    from kompis.followup.models import Task
+    from kompis.worklist.models import Task
 
     task = Task.objects.get(participant=p)
     assert task.kind == "email_bouncing" and task.is_open

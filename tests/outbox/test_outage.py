@@ -12,11 +12,12 @@ from itertools import pairwise
 import pytest
 from django.utils import timezone
 
-from kompis.followup.models import Task, TaskKind
+from kompis.followup.models import TaskKind
 from kompis.outbox.models import Failure, MailState, OutboxMessage
 from kompis.outbox.services import deliver_due, queue_mail
 from kompis.outbox.smtp_replies import classify
 from kompis.participants.models import Participant
+from kompis.worklist.models import Task
 from tests.factories import ParticipantFactory
 
 

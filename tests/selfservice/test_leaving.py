@@ -14,13 +14,14 @@ from django.utils import timezone
 
 from kompis.audit.models import AuditEvent
 from kompis.followup import services as followup
-from kompis.followup.models import FollowUp, Task
+from kompis.followup.models import FollowUp
 from kompis.matching.models import MatchStatus
 from kompis.outbox.models import MailState, OutboxMessage
 from kompis.outbox.services import deliver_due
 from kompis.participants import services
 from kompis.participants.models import Consent, FriendParticipation, Participant
 from kompis.participants.services import self_service_url
+from kompis.worklist.models import Task
 
 pytestmark = pytest.mark.django_db
 
