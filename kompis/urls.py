@@ -25,6 +25,7 @@ urlpatterns = [
     path("staff/reports/", include("kompis.reports.urls")),
     path("staff/tasks/", include("kompis.worklist.urls")),
     path("", include("kompis.events.public_urls")),
+    path("", include("kompis.programmes.public_urls")),
     path("", include("kompis.followup.urls")),
     path("", include("kompis.organisations.public_urls")),
     # The staff home lives above the feature apps (kompis.home) but keeps its name core:staff_home.

@@ -56,6 +56,7 @@ class EventSeries(models.Model):
     online = models.BooleanField(_("online"), default=False)
     video_link = models.URLField(_("video link"), blank=True)
     capacity = models.PositiveIntegerField(_("places"), null=True, blank=True)
+    public = models.BooleanField(_("public"), default=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -115,6 +116,9 @@ class Event(models.Model):
     )
     # cancelled (one occurrence of a series, or a one-off event): kept, shown as cancelled, no registrations
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    # shown on the organisation's public events page and open for public registration (a programme's
+    # session is not: its people are invited)
+    public = models.BooleanField(_("public"), default=True)
 
     objects = EventQuerySet.as_manager()
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kompis.core.fields import opaque_id_field
+from kompis.participants.vocab import MeetingMode
 
 
 class Programme(models.Model):
@@ -46,6 +47,10 @@ class Programme(models.Model):
     min_sessions_attended = models.PositiveSmallIntegerField(
         _("sessions to attend for completion"), null=True, blank=True
     )
+    # open for enrolment through the public form (`/<org>/programmes/<uid>/`)
+    public_enrolment = models.BooleanField(_("open for enrolment through the public form"), default=False)
+    # the programme's own rules and weights for making mentor pairs (see `programmes.pairing.PairingRules`)
+    pairing_rules = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -162,6 +167,10 @@ class Enrolment(models.Model):
     field = models.CharField(_("field of work"), max_length=16, choices=Field.choices, blank=True)
     field_other = models.CharField(_("field of work (other)"), max_length=100, blank=True)
     goals = models.TextField(_("goals"), blank=True)
+    # how the person can meet their mentor or mentee (blank: not asked; treated as either)
+    meeting_mode = models.CharField(_("how to meet"), max_length=16, choices=MeetingMode.choices, blank=True)
+    # a mentor may take more than one mentee at a time
+    max_mentees = models.PositiveSmallIntegerField(_("mentees at the same time"), default=1)
     status = models.CharField(
         _("status"), max_length=16, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ACTIVE
     )
@@ -189,3 +198,13 @@ class Enrolment(models.Model):
     def is_open(self) -> bool:
         """Active or waiting: the person is still in the programme."""
         return self.status in (EnrolmentStatus.WAITING, EnrolmentStatus.ACTIVE)
+
+
+# Mentor pairs, their meeting log and the cohort's sessions live in modules of their own (issue #13).
+from kompis.programmes.pair_models import MeetingHow as MeetingHow  # noqa: E402
+from kompis.programmes.pair_models import MentorPair as MentorPair  # noqa: E402
+from kompis.programmes.pair_models import PairEndReason as PairEndReason  # noqa: E402
+from kompis.programmes.pair_models import PairMeeting as PairMeeting  # noqa: E402
+from kompis.programmes.pair_models import PairStatus as PairStatus  # noqa: E402
+from kompis.programmes.session_models import CohortSession as CohortSession  # noqa: E402
+from kompis.programmes.session_models import SessionKind as SessionKind  # noqa: E402

@@ -1,6 +1,6 @@
-from django.urls import path
+from django.urls import include, path
 
-from kompis.programmes import views
+from kompis.programmes import pair_urls, session_urls, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -12,4 +12,6 @@ urlpatterns = [
     path("cohorts/<uuid:cohort_id>/enrol/", views.cohort_enrol, name="enrol"),
     path("enrolments/<uuid:enrolment_id>/complete/", views.enrolment_complete, name="complete"),
     path("enrolments/<uuid:enrolment_id>/drop-out/", views.enrolment_drop_out, name="drop_out"),
+    path("", include(pair_urls)),
+    path("", include(session_urls)),
 ]

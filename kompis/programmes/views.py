@@ -15,7 +15,7 @@ from kompis.accounts.requests import StaffRequest
 from kompis.audit.selectors import history_of
 from kompis.audit.sentences import history_lines
 from kompis.participants.access import get_participant_for_user, visible_people
-from kompis.programmes import selectors, services
+from kompis.programmes import pair_panel, selectors, services, session_panel
 from kompis.programmes.access import get_cohort_for_user, get_enrolment_for_user, get_programme_for_user
 from kompis.programmes.forms import CohortForm, DropOutForm, EnrolForm, ProgrammeForm
 from kompis.programmes.models import EnrolmentStatus
@@ -98,6 +98,8 @@ def cohort_detail(request: StaffRequest, cohort_id: str) -> HttpResponse:
             "candidates": selectors.people_to_enrol(user=request.user, cohort=cohort, query=query),
             "enrol_form": EnrolForm(),
             "drop_form": DropOutForm(),
+            "pairs_panel": pair_panel.cohort_panel(user=request.user, cohort=cohort),
+            "sessions_panel": session_panel.cohort_panel(user=request.user, cohort=cohort),
         },
     )
 
