@@ -38,6 +38,14 @@ def _dropped_out(e: AuditEvent, c: Context) -> str:
     return by_staff(_("%(person)s dropped out of the programme") % {"person": person}, e)
 
 
+def _meeting_logged(e: AuditEvent, c: Context) -> str:
+    if e.actor_label == PARTICIPANT_LABEL:
+        return _("%(person)s logged a meeting of their mentor pair") % {
+            "person": c.person(e.data.get("participant"))
+        }
+    return by_staff(_("A meeting of a mentor pair was logged"), e)
+
+
 SENTENCES: dict[str, Sentence] = {
     "programme.created": plain(lambda: _("Programme created")),
     "programme.cohort_created": plain(lambda: _("Cohort created")),
@@ -45,6 +53,7 @@ SENTENCES: dict[str, Sentence] = {
     "programme.moved_up": _moved_up,
     "programme.completed": _completed,
     "programme.dropped_out": _dropped_out,
+    "programme.meeting_logged": _meeting_logged,
 }
 
 
