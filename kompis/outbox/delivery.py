@@ -36,6 +36,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.utils import timezone
 
+from kompis.outbox.attachments import mime_part
 from kompis.outbox.models import Failure, MailState, OutboxMessage
 from kompis.outbox.rendering import render
 from kompis.outbox.signals import mail_bounced, mail_server_refused, mail_undelivered
@@ -102,6 +103,8 @@ def _send(message: OutboxMessage, connection: Any) -> tuple[str, Outcome | None]
         connection=connection,
     )
     mail.attach_alternative(html, "text/html")
+    for row in message.attachments.all():  # attached afresh at each attempt: a retry never doubles them
+        mail.attach(mime_part(row))
     try:
         mail.send()
     except (OSError, smtplib.SMTPException) as exc:

@@ -14,6 +14,7 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import Q
 
+from kompis.outbox.attachments import Attachment, check_size, store
 from kompis.outbox.contacts import Contact, ContactKey, contacts_by_key
 from kompis.outbox.delivery import claim_due, deliver_due, send_one
 from kompis.outbox.models import MailState, OutboxMessage
@@ -23,6 +24,7 @@ from kompis.outbox.tasks import deliver_outbox
 __all__ = [
     "ABOUT",
     "RTL_LANGUAGES",
+    "Attachment",
     "Mail",
     "cancel_queued_for",
     "claim_due",
@@ -48,6 +50,8 @@ class Mail:
     #: the Organisation and the Participant the mail is about (outbox does not import their apps)
     organisation: models.Model | None = None
     participant: models.Model | None = None
+    #: files the mail carries (an `.ics`), at most 1 MB together
+    attachments: tuple[Attachment, ...] = ()
 
     def contact_key(self) -> ContactKey:
         """(organisation id, region id) whose contact this mail names: the person's region, if any."""
@@ -82,12 +86,17 @@ def queue_mail(
     dedupe_key: str,
     organisation: models.Model | None = None,
     participant: models.Model | None = None,
+    attachments: list[Attachment] | tuple[Attachment, ...] = (),
 ) -> OutboxMessage | None:
     """Write one outbox row (idempotent on `dedupe_key`) and ask the worker to send it after commit.
 
     Returns None when a row with this key exists already: the mail is never queued twice.
+    `attachments` larger than 1 MB together are refused (`AttachmentTooLarge`): nothing is queued.
     """
-    mail = Mail(to_email, template, language, context, dedupe_key, organisation, participant)
+    check_size(attachments)
+    mail = Mail(
+        to_email, template, language, context, dedupe_key, organisation, participant, tuple(attachments)
+    )
     with transaction.atomic():
         if OutboxMessage.objects.filter(dedupe_key=dedupe_key).exists():
             return None
@@ -109,6 +118,8 @@ def queue_mail(
                 )
             },
         )
+        if created and attachments:
+            store(message.pk, attachments)
     if not created:
         return None
     _deliver_after_commit()
@@ -119,11 +130,20 @@ def queue_mails(mails: list[Mail]) -> int:
     """Queue many mails in one statement (the caller's transaction); rows whose key exists are skipped."""
     if not mails:
         return 0
-    before = OutboxMessage.objects.filter(dedupe_key__in=[m.dedupe_key for m in mails]).count()
+    for mail in mails:
+        check_size(mail.attachments)
+    keys = [m.dedupe_key for m in mails]
+    existing = set(OutboxMessage.objects.filter(dedupe_key__in=keys).values_list("dedupe_key", flat=True))
+    before = len(existing)
     contacts = contacts_by_key(m.contact_key() for m in mails)
     OutboxMessage.objects.bulk_create(
         [m.row(contacts[m.contact_key()]) for m in mails], batch_size=500, ignore_conflicts=True
     )
+    carrying = {m.dedupe_key: m.attachments for m in mails if m.attachments and m.dedupe_key not in existing}
+    if carrying:
+        written = OutboxMessage.objects.filter(dedupe_key__in=list(carrying)).values_list("pk", "dedupe_key")
+        for pk, key in written:
+            store(pk, carrying[key])
     _deliver_after_commit()
     return len(mails) - before
 
