@@ -10,7 +10,7 @@ from django.http import Http404
 
 from kompis.accounts.access import coordinator_scope
 from kompis.accounts.models import User
-from kompis.programmes.models import Cohort, Enrolment, Programme
+from kompis.programmes.models import Cohort, CohortSession, Enrolment, MentorPair, Programme
 
 
 def programmes_for_user(user: User) -> QuerySet[Programme]:
@@ -46,3 +46,23 @@ def get_enrolment_for_user(user: User, enrolment_id: Any) -> Enrolment:
         )
     except (Enrolment.DoesNotExist, ValueError) as exc:
         raise Http404("No such enrolment") from exc
+
+
+def get_session_for_user(user: User, session_id: Any) -> CohortSession:
+    """A cohort's session (issue #13), by its uid, within the user's programmes."""
+    try:
+        return CohortSession.objects.select_related("cohort__programme", "event").get(
+            uid=session_id, cohort__programme__in=programmes_for_user(user)
+        )
+    except (CohortSession.DoesNotExist, ValueError) as exc:
+        raise Http404("No such session") from exc
+
+
+def get_pair_for_user(user: User, pair_id: Any) -> MentorPair:
+    """A mentor pair (issue #13), by its uid, within the user's programmes."""
+    try:
+        return MentorPair.objects.select_related(
+            "cohort__programme", "mentee__participant", "mentor__participant"
+        ).get(uid=pair_id, cohort__programme__in=programmes_for_user(user))
+    except (MentorPair.DoesNotExist, ValueError) as exc:
+        raise Http404("No such pair") from exc
