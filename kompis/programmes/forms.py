@@ -47,6 +47,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             "min_meetings_per_month",
             "silent_pair_days",
             "min_sessions_attended",
+            "public_enrolment",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 4})}
 
@@ -88,6 +89,7 @@ class ProgrammeForm(forms.ModelForm[Programme]):
             min_meetings_per_month=d["min_meetings_per_month"],
             silent_pair_days=d["silent_pair_days"],
             min_sessions_attended=d.get("min_sessions_attended"),
+            public_enrolment=bool(d.get("public_enrolment")),
         )
 
 

@@ -19,6 +19,7 @@ from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.organisations.models import Organisation, Project, Region
 from kompis.participants.models import Participant
+from kompis.participants.vocab import MeetingMode
 from kompis.programmes.models import (
     Cohort,
     DropoutReason,
@@ -53,6 +54,7 @@ class ProgrammeData:
     min_meetings_per_month: int = 1
     silent_pair_days: int = 45
     min_sessions_attended: int | None = None
+    public_enrolment: bool = False
 
 
 @transaction.atomic
@@ -67,6 +69,7 @@ def create_programme(*, actor: User, organisation: Organisation, data: Programme
         min_meetings_per_month=data.min_meetings_per_month,
         silent_pair_days=data.silent_pair_days,
         min_sessions_attended=data.min_sessions_attended,
+        public_enrolment=data.public_enrolment,
         created_by=actor,
     )
     programme.full_clean(exclude=["uid"])
@@ -75,7 +78,11 @@ def create_programme(*, actor: User, organisation: Organisation, data: Programme
         actor=actor,
         action=EventType.PROGRAMME_CREATED,
         obj=programme,
-        data={"region": _uid(data.region), "project": _uid(data.project)},
+        data={
+            "region": _uid(data.region),
+            "project": _uid(data.project),
+            "public": data.public_enrolment,
+        },
     )
     return programme
 
@@ -127,6 +134,7 @@ class EnrolmentData:
     field: str = ""  # a Field code, or ""
     field_other: str = ""
     goals: str = ""
+    meeting_mode: str = ""  # a MeetingMode, or "" (not asked)
 
 
 @transaction.atomic
@@ -156,6 +164,7 @@ def enrol(*, actor: Actor, cohort: Cohort, participant: Participant, data: Enrol
         field=field,
         field_other=data.field_other if field == Field.OTHER else "",
         goals=data.goals,
+        meeting_mode=MeetingMode(data.meeting_mode) if data.meeting_mode else "",
         status=EnrolmentStatus.WAITING if full else EnrolmentStatus.ACTIVE,
     )
     enrolment.full_clean(exclude=["uid", "cohort", "participant"])

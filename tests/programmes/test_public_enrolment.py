@@ -1,0 +1,272 @@
+"""Issue #13: enrolment through a programme's public form, in the visitor's language; a waiting list when
+the cohort is full; a duplicate or a missing consent refused with a clear message and nothing written."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from kompis.audit.models import AuditEvent
+from kompis.outbox.models import OutboxMessage
+from kompis.participants.models import Consent, Participant
+from kompis.programmes import services
+from kompis.programmes.models import Enrolment, EnrolmentStatus
+from kompis.programmes.services import CohortData, EnrolmentData, ProgrammeData
+from tests.factories import ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def programme_of(world, *, public=True, organisation=None, capacity=None, cohorts=1):
+    prog = services.create_programme(
+        actor=world.admin if organisation is None else world.other_coordinator,
+        organisation=organisation or world.org,
+        data=ProgrammeData(
+            name="Yrkesmentor",
+            region=world.uppsala if organisation is None else None,
+            public_enrolment=public,
+        ),
+    )
+    today = timezone.localdate()
+    made = [
+        services.create_cohort(
+            actor=world.admin,
+            programme=prog,
+            data=CohortData(
+                name=f"Group {i}",
+                starts_on=today + timedelta(days=10 * i),
+                ends_on=today + timedelta(days=180),
+                mentee_capacity=capacity,
+            ),
+        )
+        for i in range(cohorts)
+    ]
+    return prog, made
+
+
+def form(**changes):
+    data = {
+        "first_name": "Amina",
+        "last_name": "Yusuf",
+        "email": "Amina@Example.org",
+        "language": "ar",
+        "role": "mentee",
+        "field": "health",
+        "meeting_mode": "either",
+        "municipality": "0380",
+        "goals": "Work as a nurse again",
+        "consent": "on",
+    }
+    data.update(changes)
+    return data
+
+
+def url(world, prog, name="enrol"):
+    return reverse(f"programmes_public:{name}", args=[world.org.slug, prog.uid])
+
+
+def test_the_list_shows_open_programmes_of_the_organisation_only(client, world):
+    open_prog, _ = programme_of(world)
+    closed, _ = programme_of(world, public=False)
+    html = client.get(reverse("programmes_public:list", args=[world.org.slug])).content.decode()
+    assert str(open_prog.uid) in html and str(closed.uid) not in html
+
+
+@pytest.mark.parametrize("language", ["sv", "en", "ar", "fa", "so", "uk"])
+def test_the_form_opens_in_each_language(client, world, language):
+    prog, _ = programme_of(world)
+    response = client.get(url(world, prog), HTTP_ACCEPT_LANGUAGE=language)
+    html = response.content.decode()
+    assert response.status_code == 200 and f'lang="{language}"' in html and 'name="email"' in html
+    # one cohort: no choice shown
+    assert 'name="cohort"' not in html
+
+
+def test_a_new_person_is_enrolled_and_told_in_her_language(client, world):
+    prog, [cohort] = programme_of(world)
+    response = client.post(url(world, prog), form(meeting_mode="digital"))
+    assert response.status_code == 302 and "waiting" not in response["Location"]
+    person = Participant.objects.get(email="amina@example.org")
+    assert (person.first_name, person.last_name, person.preferred_language) == ("Amina", "Yusuf", "ar")
+    assert person.region == world.uppsala
+    assert Consent.objects.filter(participant=person, kind="data_processing").count() == 1
+    enrolment = Enrolment.objects.get(participant=person, cohort=cohort)
+    assert (enrolment.role, enrolment.status, enrolment.meeting_mode, enrolment.field) == (
+        "mentee",
+        "active",
+        "digital",
+        "health",
+    )
+    mail = OutboxMessage.objects.get(participant=person)
+    assert (mail.template, mail.language) == ("programme_enrolled", "ar")
+    assert mail.context["programme"] == "Yrkesmentor" and "/me/" in mail.context["self_service_url"]
+    event = AuditEvent.objects.get(action="programme.enrolled")
+    assert event.actor_label == "participant" and "Work as a nurse" not in str(event.data)
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_a_known_address_reuses_the_person_and_her_language(client, world):
+    known = ParticipantFactory(
+        organisation=world.org, region=world.uppsala, email="amina@example.org", preferred_language="fa"
+    )
+    prog, [cohort] = programme_of(world)
+    client.post(url(world, prog), form(role="mentor", first_name="Other", last_name="Name"))
+    assert Participant.objects.filter(email="amina@example.org").count() == 1
+    assert Enrolment.objects.get(cohort=cohort).participant == known
+    known.refresh_from_db()
+    assert known.first_name != "Other"  # a public form does not rename a known person
+    assert OutboxMessage.objects.get(participant=known).language == "fa"
+
+
+def test_a_full_cohort_puts_her_on_the_waiting_list_and_the_mail_says_so(client, world):
+    prog, [cohort] = programme_of(world, capacity=1)
+    taken = ParticipantFactory(organisation=world.org, region=world.uppsala)
+    services.enrol(actor=world.admin, cohort=cohort, participant=taken, data=EnrolmentData(role="mentee"))
+    response = client.post(url(world, prog), form(language="sv"))
+    assert response.status_code == 302 and response["Location"].endswith("?waiting=1")
+    enrolment = Enrolment.objects.get(participant__email="amina@example.org")
+    assert enrolment.status == EnrolmentStatus.WAITING
+    mail = OutboxMessage.objects.get(participant=enrolment.participant)
+    assert mail.template == "programme_waiting" and mail.language == "sv"
+    page = client.get(response["Location"], HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "waiting list" in page
+
+
+def test_a_duplicate_enrolment_is_refused_on_the_form_and_nothing_written(client, world):
+    prog, _ = programme_of(world)
+    client.post(url(world, prog), form())
+    before = (Enrolment.objects.count(), OutboxMessage.objects.count(), AuditEvent.objects.count())
+    response = client.post(url(world, prog), form(email="AMINA@example.org "), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert "already enrolled in this group" in response.content.decode()
+    after = (Enrolment.objects.count(), OutboxMessage.objects.count(), AuditEvent.objects.count())
+    assert after == before
+
+
+def test_a_refusal_writes_not_even_the_person(world):
+    from kompis.programmes.public_enrolment import PublicEnrolment, enrol_publicly
+    from kompis.programmes.services import EnrolmentRefused
+
+    prog, [cohort] = programme_of(world)
+    _other, [other_cohort] = programme_of(world)
+    data = PublicEnrolment(
+        first_name="Ny",
+        last_name="Person",
+        email="ny@example.org",
+        language="sv",
+        municipality=world.uppsala.municipalities.first(),
+        role="mentee",
+        field="",
+        meeting_mode="either",
+    )
+    with pytest.raises(EnrolmentRefused):  # a cohort of another programme
+        enrol_publicly(organisation=world.org, programme=prog, cohort=other_cohort, data=data)
+    cohort.ends_on = cohort.starts_on = timezone.localdate() - timedelta(days=1)
+    cohort.save()
+    with pytest.raises(EnrolmentRefused):  # the cohort has ended
+        enrol_publicly(organisation=world.org, programme=prog, cohort=cohort, data=data)
+    assert not Participant.objects.filter(email="ny@example.org").exists()
+
+
+def test_a_choice_between_cohorts_when_more_than_one_runs(client, world):
+    prog, [_first, second] = programme_of(world, cohorts=2)
+    html = client.get(url(world, prog)).content.decode()
+    assert html.count('name="cohort"') == 2
+    response = client.post(url(world, prog), form(), HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200 and 'id="field-cohort"' in response.content.decode()
+    assert not Enrolment.objects.exists()
+    client.post(url(world, prog), form(cohort=str(second.pk)))
+    assert Enrolment.objects.get().cohort == second
+
+
+def test_a_programme_not_open_of_another_organisation_or_unknown_is_404(client, world):
+    closed, _ = programme_of(world, public=False)
+    ended, [cohort] = programme_of(world)
+    cohort.ends_on = cohort.starts_on = timezone.localdate() - timedelta(days=1)
+    cohort.save()
+    foreign, _ = programme_of(world, organisation=world.other_org)
+    for prog in (closed, ended, foreign):
+        assert client.get(url(world, prog)).status_code == 404
+        assert client.post(url(world, prog), form()).status_code == 404
+    assert (
+        client.get(reverse("programmes_public:enrol", args=[world.other_org.slug, closed.uid])).status_code
+        == 404
+    )
+    unknown = "00000000-0000-4000-8000-000000000000"
+    assert client.get(reverse("programmes_public:enrol", args=[world.org.slug, unknown])).status_code == 404
+    assert not Participant.objects.filter(email="amina@example.org").exists()
+
+
+@pytest.mark.parametrize("consent", [None, "", "false", "0"])
+def test_missing_or_tampered_consent_is_refused_naming_the_field(client, world, consent):
+    prog, _ = programme_of(world)
+    data = form()
+    if consent is None:
+        del data["consent"]
+    else:
+        data["consent"] = consent
+    response = client.post(url(world, prog), data, HTTP_ACCEPT_LANGUAGE="en")
+    html = response.content.decode()
+    assert response.status_code == 200 and 'href="#field-consent"' in html
+    assert "We need your consent to be able to enrol you." in html
+    assert not Participant.objects.exists() and not Enrolment.objects.exists()
+
+
+def test_a_name_in_another_script_needs_the_latin_form(client, world):
+    prog, _ = programme_of(world)
+    response = client.post(
+        url(world, prog), form(first_name="أمينة", last_name="يوسف"), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 200 and 'href="#field-name_latin"' in response.content.decode()
+    assert not Participant.objects.exists()
+    client.post(
+        url(world, prog), form(first_name="أمينة عائشة", last_name="يوسف", name_latin="Amina Aisha Yusuf")
+    )
+    person = Participant.objects.get()
+    assert (person.first_name, person.last_name, person.name_latin) == (
+        "أمينة عائشة",
+        "يوسف",
+        "Amina Aisha Yusuf",
+    )
+
+
+def test_other_field_of_work_needs_a_word(client, world):
+    prog, _ = programme_of(world)
+    response = client.post(url(world, prog), form(field="other"), HTTP_ACCEPT_LANGUAGE="en")
+    assert 'href="#field-field_other"' in response.content.decode() and not Enrolment.objects.exists()
+
+
+def test_the_form_is_rate_limited(client, world, settings):
+    settings.SIGNUP_RATE = "2/h"
+    prog, _ = programme_of(world)
+    for i in range(2):
+        assert client.post(url(world, prog), form(email=f"p{i}@example.org")).status_code == 302
+    assert client.post(url(world, prog), form(email="p9@example.org")).status_code == 429
+    assert Enrolment.objects.count() == 2
+
+
+def test_staff_open_a_programme_for_the_public_form_and_see_its_link(client, world):
+    client.force_login(world.admin)
+    response = client.post(
+        reverse("programmes:new"),
+        {
+            "name": "Öppen",
+            "region": world.uppsala.pk,
+            "pair_duration_months": 6,
+            "min_meetings_per_month": 1,
+            "silent_pair_days": 45,
+            "public_enrolment": "on",
+        },
+    )
+    assert response.status_code == 302
+    prog = services.Programme.objects.get(name="Öppen")
+    assert prog.public_enrolment
+    assert AuditEvent.objects.get(action="programme.created").data["public"] is True
+    html = client.get(response["Location"]).content.decode()
+    assert url(world, prog) in html and 'id="public-enrol-link"' in html
+    closed, _ = programme_of(world, public=False)
+    html = client.get(reverse("programmes:detail", args=[closed.uid])).content.decode()
+    assert 'id="public-enrol-closed"' in html and url(world, closed) not in html
