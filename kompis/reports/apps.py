@@ -9,7 +9,8 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from kompis.reports import figures, history
+        from kompis.reports import activity_figures, figures, history
 
         figures.register_builtin()
+        activity_figures.register_activity_figures()
         history.register_history()

@@ -19,6 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from kompis.audit.models import AuditEvent
+from kompis.reports import activity_figures as activity
 from kompis.reports import selectors as s
 from kompis.reports import theory
 from kompis.reports.figures import FigureMemo
@@ -41,9 +42,12 @@ class Report:
     targets: Table
     theory: list[dict[str, Any]] = field(default_factory=list)  # per project: {"project", "table", "steps"}
     facts: dict[str, Any] = field(default_factory=dict)
+    # the "Programmes" and "Events" sections (left out when there are no programmes or events in scope)
+    programmes: list[Table] = field(default_factory=list)
+    events: list[Table] = field(default_factory=list)
 
     def all_tables(self) -> list[Table]:
-        out = [self.summary, self.matches, *self.tables, self.targets]
+        out = [self.summary, self.matches, *self.tables, *self.programmes, *self.events, self.targets]
         out += [t["table"] for t in self.theory if t["table"].rows]
         return out
 
@@ -91,15 +95,29 @@ def _build(scope: ReportScope, period: Period, k: int, memo: FigureMemo, charts:
         s.meeting_mode_table(scope, period),
         s.ended_table(scope, period, k),
     ]
+    programmes = activity.programme_tables(scope, period)
+    events = activity.event_tables(scope, period)
     targets = theory.targets_table(scope, period, memo)
     theory_parts = theory.theory_tables(scope, period, memo)
     # suppressed together: a figure shown in several tables is hidden in all of them or in none
     done = suppress_tables(
-        [people, extra["matches"], *tables, targets, *(p["table"] for p in theory_parts)], k
+        [
+            people,
+            extra["matches"],
+            *tables,
+            targets,
+            *(p["table"] for p in theory_parts),
+            *programmes,
+            *events,
+        ],
+        k,
     )
     people, matches, targets = done[0], done[1], done[2 + len(tables)]
     tables = done[2 : 2 + len(tables)]
-    for part, table in zip(theory_parts, done[3 + len(tables) :], strict=True):
+    after_theory = 3 + len(tables) + len(theory_parts)
+    programmes = done[after_theory : after_theory + len(programmes)]
+    events = done[after_theory + len(programmes) :]
+    for part, table in zip(theory_parts, done[3 + len(tables) : after_theory], strict=True):
         part["table"] = table
         theory.resolve(part)
     title = (
@@ -120,6 +138,8 @@ def _build(scope: ReportScope, period: Period, k: int, memo: FigureMemo, charts:
         targets=targets,
         theory=theory_parts,
         facts=extra,
+        programmes=programmes,
+        events=events,
     )
     report.facts["projects"] = s.projects_in_scope(scope)
     if charts:
@@ -136,8 +156,8 @@ def cached_report(scope: ReportScope, period: Period, *, charts: bool = True) ->
     period therefore show the same numbers. The command line always computes afresh."""
     k = settings.SUPPRESSION_K
     raw = ":".join(map(str, (scope.signature(), period.start, period.end, get_language(), k)))
-    # v2: cells carry why they are hidden (`reason`) and which figure they are (`ref`)
-    key = "reports:v2:" + hashlib.sha256(raw.encode()).hexdigest()
+    # v2: cells carry why they are hidden (`reason`) and which figure they are (`ref`); v3: programmes, events
+    key = "reports:v3:" + hashlib.sha256(raw.encode()).hexdigest()
     version = AuditEvent.objects.aggregate(v=Max("id"))["v"] or 0
     now = timezone.now()
     entry = cache.get(key)

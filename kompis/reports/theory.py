@@ -9,6 +9,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from kompis.core import figures as core_figures
 from kompis.organisations.models import Project
 from kompis.reports import figures
 from kompis.reports.models import LEVEL_ORDER, ChangeStep, Level
@@ -32,6 +33,11 @@ def figure_ref(key: str, scope: ReportScope, project: Project, period: Period, c
     return fig.ref if project_scope(scope, project).signature() == scope.signature() else ""
 
 
+def _target_label(kind: str, display: str) -> str:
+    """A target's kind by its own name, or (a registered figure outside `TargetKind`) the figure's label."""
+    return core_figures.label(kind) if display == kind else display
+
+
 def targets_table(scope: ReportScope, period: Period, memo: figures.FigureMemo | None = None) -> Table:
     """Targets versus actual per project, counted over the part of the period within the project's dates."""
     rows = []
@@ -48,7 +54,7 @@ def targets_table(scope: ReportScope, period: Period, memo: figures.FigureMemo |
             rows.append(
                 Row(
                     f"{project.uid}:{target.kind}",
-                    f"{project.name}: {target.get_kind_display()}",
+                    f"{project.name}: {_target_label(target.kind, target.get_kind_display())}",
                     {
                         "target": Cell(target.target, TARGET),
                         "actual": actual,
