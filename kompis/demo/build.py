@@ -20,6 +20,7 @@ from kompis.audit.actors import SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
 from kompis.demo import streams
+from kompis.demo.events import create_cafe
 from kompis.demo.matches import create_matches
 from kompis.demo.organisation import (
     ORG_NAME,
@@ -32,6 +33,7 @@ from kompis.demo.organisation import (
     write_logins,
 )
 from kompis.demo.participants import create_participants
+from kompis.demo.programmes import create_programmes
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Organisation
 
@@ -55,6 +57,7 @@ class DemoSummary:
     by_region: dict[str, int] = field(default_factory=dict)
     by_project: dict[str, int] = field(default_factory=dict)
     by_status: dict[str, int] = field(default_factory=dict)
+    programmes: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     note: str = ""
 
@@ -105,6 +108,17 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
             projects=projects,
         )
         matches = create_matches(streams.stream(seed, streams.MATCHES), people, org=org, today=today)
+        programmes = create_programmes(
+            streams.stream(seed, "programmes"),
+            people,
+            org=org,
+            regions=regions,
+            projects=projects,
+            today=today,
+        )
+        programmes |= create_cafe(
+            streams.stream(seed, "events"), people, org=org, projects=projects, today=today
+        )
         summary = DemoSummary(
             created=True,
             seed=seed,
@@ -114,6 +128,7 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
             by_region=dict(Counter(p.region.name if p.region else "(outside the regions)" for p in people)),
             by_project=dict(Counter(p.project.name for p in people if p.project)),
             by_status=dict(Counter(p.friend_matching.status for p in people)),
+            programmes=programmes,
         )
         record(
             actor=SystemActor("demo"),
@@ -126,6 +141,7 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
                 "by_role": summary.by_role,
                 "matches": matches,
                 "staff": len(PERSONAS),
+                "programmes": programmes,
             },
         )
     summary.seconds = time.monotonic() - started
@@ -147,3 +163,7 @@ def write_summary(summary: DemoSummary, out: TextIO | Any) -> None:
         "  by project: " + ", ".join(f"{name} {count}" for name, count in sorted(summary.by_project.items()))
     )
     line("  by status: " + ", ".join(f"{name} {count}" for name, count in sorted(summary.by_status.items())))
+    line(
+        "  programmes and events: "
+        + ", ".join(f"{name} {count}" for name, count in summary.programmes.items())
+    )
