@@ -86,6 +86,7 @@ class EventType(StrEnum):
     PROGRAMME_DROPPED_OUT = "programme.dropped_out"
     PROGRAMME_ENROLLED = "programme.enrolled"
     PROGRAMME_MOVED_UP = "programme.moved_up"
+    PROGRAMME_PUBLIC_ENROLMENT_CHANGED = "programme.public_enrolment_changed"
     PROGRAMME_MEETING_LOGGED = "programme.meeting_logged"
     # project
     PROJECT_CHANGED = "project.changed"

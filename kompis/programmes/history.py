@@ -46,11 +46,18 @@ def _meeting_logged(e: AuditEvent, c: Context) -> str:
     return by_staff(_("A meeting of a mentor pair was logged"), e)
 
 
+def _public_enrolment_changed(e: AuditEvent, c: Context) -> str:
+    if e.data.get("open"):
+        return by_staff(_("Opened for enrolment through the public form"), e)
+    return by_staff(_("Closed for enrolment through the public form"), e)
+
+
 SENTENCES: dict[str, Sentence] = {
     "programme.created": plain(lambda: _("Programme created")),
     "programme.cohort_created": plain(lambda: _("Cohort created")),
     "programme.enrolled": _enrolled,
     "programme.moved_up": _moved_up,
+    "programme.public_enrolment_changed": _public_enrolment_changed,
     "programme.completed": _completed,
     "programme.dropped_out": _dropped_out,
     "programme.meeting_logged": _meeting_logged,

@@ -15,7 +15,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from kompis.accounts.models import User
 from kompis.audit.actors import ParticipantActor
+from kompis.audit.events import EventType
+from kompis.audit.services import record
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Organisation
 from kompis.outbox.services import queue_mail
@@ -45,6 +48,24 @@ def open_programmes(organisation: Organisation) -> QuerySet[Programme]:
 def open_cohorts(programme: Programme) -> QuerySet[Cohort]:
     """The programme's cohorts one may enrol in: those that have not ended (local date)."""
     return programme.cohorts.filter(ends_on__gte=timezone.localdate()).order_by("starts_on", "id")
+
+
+@transaction.atomic
+def set_public_enrolment(*, actor: User, programme: Programme, open_form: bool) -> Programme:
+    """Open the programme for enrolment through its public form, or close it (the link then gives 404).
+    Already so: nothing written."""
+    row = Programme.objects.select_for_update().get(pk=programme.pk)
+    if row.public_enrolment == open_form:
+        return row
+    row.public_enrolment = open_form
+    row.save(update_fields=["public_enrolment"])
+    record(
+        actor=actor,
+        action=EventType.PROGRAMME_PUBLIC_ENROLMENT_CHANGED,
+        obj=row,
+        data={"open": open_form},
+    )
+    return row
 
 
 @dataclass(frozen=True)

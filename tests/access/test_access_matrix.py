@@ -138,6 +138,7 @@ EXPECTATIONS: dict[str, Rule] = {
     "programmes:new": Rule(PEOPLE),
     "programmes:cohort_new": Rule(PEOPLE, obj="programme"),
     "programmes:detail": Rule(PEOPLE, obj="programme"),
+    "programmes:public_enrolment": Rule(PEOPLE, "POST", obj="programme", data={"open": "1"}),
     "programmes:cohort": Rule(PEOPLE, obj="cohort"),
     "programmes:enrol": Rule(
         PEOPLE, "POST", obj="cohort", data={"participant": "@partner", "role": "mentor"}

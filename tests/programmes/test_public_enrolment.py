@@ -270,3 +270,21 @@ def test_staff_open_a_programme_for_the_public_form_and_see_its_link(client, wor
     closed, _ = programme_of(world, public=False)
     html = client.get(reverse("programmes:detail", args=[closed.uid])).content.decode()
     assert 'id="public-enrol-closed"' in html and url(world, closed) not in html
+
+
+def test_staff_open_and_close_the_public_form_of_a_programme_in_their_scope(client, world):
+    prog, _ = programme_of(world, public=False)
+    switch = reverse("programmes:public_enrolment", args=[prog.uid])
+    client.force_login(world.danderyd_coordinator)  # not her region
+    assert client.post(switch, {"open": "1"}).status_code == 404
+    client.force_login(world.uppsala_coordinator)
+    assert client.get(switch).status_code == 405  # a GET changes nothing
+    assert client.post(switch, {"open": "1"}).status_code == 302
+    assert client.get(url(world, prog)).status_code == 200
+    client.post(switch, {"open": "1"})  # already open: nothing written
+    events = AuditEvent.objects.filter(action="programme.public_enrolment_changed")
+    assert [e.data for e in events] == [{"open": True}]
+    client.post(switch, {"open": "0"})
+    assert client.get(url(world, prog)).status_code == 404
+    html = client.get(reverse("programmes:detail", args=[prog.uid]), HTTP_ACCEPT_LANGUAGE="en").content
+    assert "Closed for enrolment through the public form" in html.decode()
