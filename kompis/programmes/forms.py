@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from kompis.accounts.models import User
 from kompis.organisations.models import Project, Region
 from kompis.participants.access import regions_for_writing
+from kompis.participants.vocab import MeetingMode
 from kompis.programmes.models import Cohort, DropoutReason, Field, Programme, Role
 from kompis.programmes.services import CohortData, EnrolmentData, ProgrammeData
 
@@ -137,6 +138,12 @@ class EnrolForm(forms.Form):
     field = forms.ChoiceField(label=_("field of work"), choices=[("", "—"), *Field.choices], required=False)
     field_other = forms.CharField(label=_("field of work (other)"), max_length=100, required=False)
     goals = forms.CharField(label=_("goals"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    meeting_mode = forms.ChoiceField(
+        label=_("how to meet"), choices=[("", "—"), *MeetingMode.choices], required=False
+    )
+    max_mentees = forms.IntegerField(
+        label=_("mentees at the same time (mentors)"), min_value=1, max_value=10, initial=1, required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -151,6 +158,8 @@ class EnrolForm(forms.Form):
             field=d.get("field") or "",
             field_other=(d.get("field_other") or "").strip(),
             goals=(d.get("goals") or "").strip(),
+            meeting_mode=d.get("meeting_mode") or "",
+            max_mentees=d.get("max_mentees") or 1,
         )
 
 

@@ -4,10 +4,12 @@ programme (`programmes.programme`); the person is named by uid in `data["partici
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from kompis.audit.actors import PARTICIPANT_LABEL
 from kompis.audit.models import AuditEvent
 from kompis.audit.sentences import Context, Sentence, by_staff, plain, register
+from kompis.programmes.pair_history import PAIR_SENTENCES
 
 
 def _enrolled(e: AuditEvent, c: Context) -> str:
@@ -46,6 +48,37 @@ def _meeting_logged(e: AuditEvent, c: Context) -> str:
     return by_staff(_("A meeting of a mentor pair was logged"), e)
 
 
+def _session_created(e: AuditEvent, c: Context) -> str:
+    n = int(e.data.get("invited") or 0)
+    return by_staff(
+        ngettext("Session created; %(n)s person invited", "Session created; %(n)s people invited", n)
+        % {"n": n},
+        e,
+    )
+
+
+def _session_invited(e: AuditEvent, c: Context) -> str:
+    n = int(e.data.get("invited") or 0)
+    return by_staff(
+        ngettext("%(n)s more person invited to a session", "%(n)s more people invited to a session", n)
+        % {"n": n},
+        e,
+    )
+
+
+def _completion_rule(e: AuditEvent, c: Context) -> str:
+    n = int(e.data.get("completed") or 0)
+    return by_staff(
+        ngettext(
+            "Completion rule applied: %(n)s enrolment completed",
+            "Completion rule applied: %(n)s enrolments completed",
+            n,
+        )
+        % {"n": n},
+        e,
+    )
+
+
 def _public_enrolment_changed(e: AuditEvent, c: Context) -> str:
     if e.data.get("open"):
         return by_staff(_("Opened for enrolment through the public form"), e)
@@ -60,6 +93,10 @@ SENTENCES: dict[str, Sentence] = {
     "programme.public_enrolment_changed": _public_enrolment_changed,
     "programme.completed": _completed,
     "programme.dropped_out": _dropped_out,
+    "programme.session_created": _session_created,
+    "programme.session_invited": _session_invited,
+    "programme.completion_rule_applied": _completion_rule,
+    **PAIR_SENTENCES,
     "programme.meeting_logged": _meeting_logged,
 }
 

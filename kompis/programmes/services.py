@@ -29,6 +29,7 @@ from kompis.programmes.models import (
     Programme,
     Role,
 )
+from kompis.programmes.pairs import end_pairs_of
 
 
 class EnrolmentRefused(ValueError):
@@ -135,6 +136,7 @@ class EnrolmentData:
     field_other: str = ""
     goals: str = ""
     meeting_mode: str = ""  # a MeetingMode, or "" (not asked)
+    max_mentees: int = 1  # a mentor's places (mentees at the same time)
 
 
 @transaction.atomic
@@ -165,6 +167,7 @@ def enrol(*, actor: Actor, cohort: Cohort, participant: Participant, data: Enrol
         field_other=data.field_other if field == Field.OTHER else "",
         goals=data.goals,
         meeting_mode=MeetingMode(data.meeting_mode) if data.meeting_mode else "",
+        max_mentees=data.max_mentees if role == Role.MENTOR else 1,
         status=EnrolmentStatus.WAITING if full else EnrolmentStatus.ACTIVE,
     )
     enrolment.full_clean(exclude=["uid", "cohort", "participant"])
@@ -269,6 +272,7 @@ def drop_out(*, actor: Actor, enrolment: Enrolment, reason: str, note: str = "")
             "reason": code.value,
         },
     )
+    end_pairs_of(actor=actor, enrolment=row)  # a pair with someone who left ends too
     if was_active and row.role == Role.MENTEE:
         _move_up(actor=actor, cohort=row.cohort)
     return row

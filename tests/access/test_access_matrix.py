@@ -145,6 +145,18 @@ EXPECTATIONS: dict[str, Rule] = {
     ),
     "programmes:complete": Rule(PEOPLE, "POST", obj="enrolment"),
     "programmes:drop_out": Rule(PEOPLE, "POST", obj="enrolment", data={"reason": "moved"}),
+    # a cohort's sessions (the session's attendance is the event's tick-list above) and the completion rule
+    "programmes:session_new": Rule(PEOPLE, obj="cohort"),
+    "programmes:session_invite": Rule(PEOPLE, "POST", obj="session", data={"invite": "all"}),
+    "programmes:completion_rule": Rule(PEOPLE, "POST", obj="cohort"),
+    "programmes:pair_meeting": Rule(PEOPLE, obj="pair"),
+    "programmes:pairing_rules": Rule(PEOPLE, obj="programme"),
+    "programmes:pairs_propose": Rule(PEOPLE, "POST", obj="cohort"),
+    "programmes:pairs_approve_all": Rule(PEOPLE, "POST", obj="cohort"),
+    "programmes:pair_approve": Rule(PEOPLE, "POST", obj="pair"),
+    "programmes:pair_reject": Rule(PEOPLE, "POST", obj="pair"),
+    "programmes:pair_end": Rule(PEOPLE, "POST", obj="pair", data={"reason": "other"}),
+    "programmes:choose_mentor": Rule(PEOPLE, "POST", obj="enrolment", data={"mentor": "@enrolment"}),
 }
 
 PARAM_RE = re.compile(r"<(?:(?P<conv>\w+):)?(?P<name>\w+)>")
@@ -279,6 +291,30 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         programme=programme, name="Spring", starts_on=timezone.localdate(), ends_on="2099-12-31"
     )
     enrolment = Enrolment.objects.create(cohort=cohort, participant=participant, role="mentee")
+    from kompis.programmes.models import CohortSession
+
+    session = CohortSession.objects.create(
+        cohort=cohort,
+        event=Event.objects.create(
+            organisation=org,
+            region=region,
+            title=f"{last_name} group session",
+            starts_at=timezone.now() + timedelta(days=7),
+            ends_at=timezone.now() + timedelta(days=7, hours=2),
+            place="Library",
+            public=False,
+        ),
+    )
+    from kompis.programmes.models import MentorPair
+
+    mentor_enrolment = Enrolment.objects.create(cohort=cohort, participant=partner, role="mentor")
+    pair = MentorPair.objects.create(
+        cohort=cohort,
+        mentee=enrolment,
+        mentor=mentor_enrolment,
+        status="active",
+        started_on=timezone.localdate(),
+    )
     return Scope(
         region=region,
         project=project,
@@ -295,6 +331,8 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         programme=programme,
         cohort=cohort,
         enrolment=enrolment,
+        session=session,
+        pair=pair,
     )
 
 
