@@ -86,6 +86,7 @@ def cohort_detail(request: StaffRequest, cohort_id: str) -> HttpResponse:
     enrolments = selectors.enrolments_of_cohort(cohort)
     people = visible_people(request.user, [e.participant for e in enrolments])
     query = request.GET.get("q", "").strip()[:100]
+    sessions_panel = session_panel.cohort_panel(user=request.user, cohort=cohort)
     return render(
         request,
         "programmes/cohort.html",
@@ -93,13 +94,16 @@ def cohort_detail(request: StaffRequest, cohort_id: str) -> HttpResponse:
             "nav": "programmes",
             "cohort": cohort,
             "programme": cohort.programme,
-            "rows": [{"e": e, "person": people[e.participant_id]} for e in enrolments],
+            "rows": [
+                {"e": e, "person": people[e.participant_id], "sessions": sessions_panel["attended"].get(e.pk)}
+                for e in enrolments
+            ],
             "query": query,
             "candidates": selectors.people_to_enrol(user=request.user, cohort=cohort, query=query),
             "enrol_form": EnrolForm(),
             "drop_form": DropOutForm(),
             "pairs_panel": pair_panel.cohort_panel(user=request.user, cohort=cohort),
-            "sessions_panel": session_panel.cohort_panel(user=request.user, cohort=cohort),
+            "sessions_panel": sessions_panel,
         },
     )
 
