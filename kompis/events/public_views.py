@@ -24,13 +24,16 @@ REFUSED = {
 
 
 def _public_event(organisation: Organisation, event_id: str) -> Event:
-    return get_object_or_404(Event, organisation=organisation, uid=event_id, cancelled_at__isnull=True)
+    # a programme's session (not public) is neither listed nor open for registration here
+    return get_object_or_404(
+        Event, organisation=organisation, uid=event_id, cancelled_at__isnull=True, public=True
+    )
 
 
 def event_list(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org)
     events = (
-        Event.objects.filter(organisation=organisation, cancelled_at__isnull=True)
+        Event.objects.filter(organisation=organisation, cancelled_at__isnull=True, public=True)
         .upcoming(timezone.now())
         .order_by("starts_at", "id")[:100]
     )
