@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from kompis.programmes import pair_urls, public_staff_views, session_urls, views
+from kompis.programmes import meeting_urls, pair_urls, public_staff_views, session_urls, views
 
 app_name = "programmes"
 urlpatterns = [
@@ -19,4 +19,5 @@ urlpatterns = [
     path("enrolments/<uuid:enrolment_id>/drop-out/", views.enrolment_drop_out, name="drop_out"),
     path("", include(pair_urls)),
     path("", include(session_urls)),
+    path("", include(meeting_urls)),
 ]
