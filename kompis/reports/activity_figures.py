@@ -230,3 +230,35 @@ def event_tables(scope: ReportScope, period: Period) -> list[Table]:
             },
         )
     ]
+
+
+def activity_notes(programmes: bool, events: bool) -> list[str]:
+    """The method notes of the "Programmes" and "Events" sections (when the report has them)."""
+    notes = []
+    if programmes:
+        notes.append(
+            _(
+                "Programmes: a cohort, its enrolments, pairs and sessions belong to the cohort's region and project "
+                "(else the programme's); a municipality filter counts the people living there. Enrolled = "
+                "enrolments made in the period, waiting list included. Started = enrolments that became active in "
+                "the period: on the later of the day of enrolment and the cohort's start, unless still on the "
+                "waiting list or dropped out before that day. Completed and dropped out: on the day they were "
+                "recorded. Sessions held: not cancelled, in the period and over. Attendance rate = people marked "
+                "present ÷ people invited to the sessions held. Pairs active: active at any time in the period; "
+                "median meetings per pair: the meetings each of them logged in the period (none counts as 0). "
+                "The figures chosen as indicators or targets count mentees."
+            )
+        )
+    if events:
+        notes.append(
+            _(
+                "Events: events that are not a programme's session (public or not), in the event's region and "
+                "project, held in the period (not cancelled and over). Registrations = people registered (not "
+                "cancelled, not waiting); attendance = people marked present, once per event; unique attendees = "
+                "different people present, by their role in friend matching (not stated for people outside it); "
+                "no-shows = registered people not marked present. With a municipality filter: the events someone "
+                "living there was registered for, and those people only. Events and sessions held are counts of "
+                "occasions, not of people, and are never hidden."
+            )
+        )
+    return notes

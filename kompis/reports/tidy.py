@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from kompis.reports.activity_figures import activity_notes
 from kompis.reports.suppression import COUNT, DAYS, PERCENT, RATE, Cell, Column, Row, Table, suppression_note
 
 if TYPE_CHECKING:
@@ -167,6 +168,7 @@ def method_notes(report: Report) -> list[str]:
             "project's own dates (filters on municipality, kind or mode of match do not narrow them). Indicators of the theory of change that are not measured in Kompis show the value and source "
             "staff entered."
         ),
+        *activity_notes(bool(report.programmes), bool(report.events)),
         suppression_note(k),
     ]
     return notes

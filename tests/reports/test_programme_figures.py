@@ -225,3 +225,32 @@ def test_programme_completed_as_target_and_indicator(world, prog):
     assert "Programme: mentees completed" in label
     theory = report.theory[0]["table"]
     assert theory.rows[0].cells["actual"].value == 4  # M1 M2 M5 M7 (Danderyd's mentee is not in the project)
+
+
+def test_page_csv_xlsx_pdf_show_the_programme_section(client, world, prog, uppsala_coordinator, tmp_path):
+    import csv
+    import io
+    import subprocess
+
+    import openpyxl
+    from django.urls import reverse
+
+    client.force_login(uppsala_coordinator)
+    query = {"date_from": "2026-01-01", "date_to": "2026-03-31"}
+    page = client.get(reverse("reports:dashboard"), query).content.decode()
+    assert 'data-table="programmes"' in page and 'data-table="programme_activity"' in page
+    assert 'data-table="events"' not in page  # the only events in scope are sessions
+    got = client.get(reverse("reports:download", args=["csv"]), query).content.decode("utf-8-sig")
+    rows = {(r["section"], r["category"], r["measure"]): r for r in csv.DictReader(io.StringIO(got))}
+    assert rows[("programmes", "enrolled", "mentee")]["value"] in ("6", "")  # shown, or hidden as secondary
+    assert rows[("programme_activity", "attendance_rate", "n")]["suppressed"] == "small"  # rests on 4 people
+    assert rows[("programme_activity", "sessions_held", "n")]["value"] == "1"
+    assert rows[("programme_dropouts", "work", "mentee")]["suppressed"] == "small"
+    wb = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("reports:download", args=["xlsx"]), query).content)
+    )
+    assert "Programmes  people" in wb.sheetnames
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(client.get(reverse("reports:download", args=["pdf"]), query).content)
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Programmes: sessions and pairs" in text and "Mentor pairs active" in text
