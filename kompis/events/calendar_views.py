@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
 from kompis.accounts.requests import StaffRequest
-from kompis.events import calendar_feeds, ics
+from kompis.events import calendar_feeds, ics, mails
 from kompis.events.attendance_models import CalendarFeed
 from kompis.organisations.models import Region
 
@@ -82,8 +82,9 @@ def feed(request: HttpRequest, region_id: str, signature: str) -> HttpResponse:
     found = calendar_feeds.feed_for_url(region_id, signature)
     if found is None:
         raise Http404("No such calendar")
+    events = list(calendar_feeds.feed_events(found))
     body = ics.calendar(
-        calendar_feeds.feed_events(found), name=f"Kompis · {found.region.name}", now=timezone.now()
+        events, name=f"Kompis · {found.region.name}", now=timezone.now(), sequences=mails.sequences(events)
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="kompis.ics"'

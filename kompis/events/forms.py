@@ -14,12 +14,14 @@ from django.utils.translation import gettext_lazy as _
 from kompis.accounts.models import User
 from kompis.events.models import Event, EventSeries
 from kompis.events.services import EventData, SeriesData
-from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Project
 from kompis.participants.access import regions_for_writing
-from kompis.participants.forms import MunicipalityChoiceField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+PUBLIC_HELP = _(
+    "Shown on the public events page, where anyone can register. Untick it for an event only for "
+    "invited people; the staff calendar and the region's feed show it either way."
+)
 
 
 def _datetime_field(label: str | Any) -> forms.DateTimeField:
@@ -62,10 +64,12 @@ class EventForm(forms.ModelForm[Event]):
             "online",
             "video_link",
             "capacity",
+            "public",
         ]
         help_texts = {
             "place": _("An address, or empty for an event only online."),
             "capacity": _("Empty: no limit."),
+            "public": PUBLIC_HELP,
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -101,6 +105,7 @@ class EventForm(forms.ModelForm[Event]):
             online=bool(d.get("online")),
             video_link=d.get("video_link") or "",
             capacity=d.get("capacity"),
+            public=bool(d.get("public")),
         )
 
 
@@ -133,10 +138,12 @@ class SeriesForm(forms.ModelForm[EventSeries]):
             "online",
             "video_link",
             "capacity",
+            "public",
         ]
         help_texts = {
             "place": _("An address, or empty for an event only online."),
             "capacity": _("Empty: no limit."),
+            "public": PUBLIC_HELP,
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -173,6 +180,7 @@ class SeriesForm(forms.ModelForm[EventSeries]):
             online=bool(d.get("online")),
             video_link=d.get("video_link") or "",
             capacity=d.get("capacity"),
+            public=bool(d.get("public")),
         )
 
 
@@ -184,11 +192,6 @@ class PublicRegistrationForm(forms.Form):
         label=_("Your e-mail address"), widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"})
     )
     language = forms.ChoiceField(label=_("Your language for our e-mails"), choices=settings.LANGUAGES)
-    municipality = MunicipalityChoiceField(
-        label=_("Municipality where I live"),
-        queryset=Municipality.objects.order_by("name"),
-        empty_label=_("Choose municipality"),
-    )
     consent = forms.BooleanField(
         label=_("I agree that my name and e-mail address are stored to handle my registration."),
         required=True,

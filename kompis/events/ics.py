@@ -6,7 +6,7 @@ newlines; times are in UTC ("Z").
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 
 from kompis.events.models import Event
@@ -44,10 +44,12 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def vevent(event: Event, *, now: datetime) -> list[str]:
+def vevent(event: Event, *, now: datetime, sequence: int = 0) -> list[str]:
+    """One VEVENT; `sequence` grows with every move or cancellation, so a calendar replaces its copy."""
     lines = [
         "BEGIN:VEVENT",
         f"UID:{event.uid}@kompis",
+        f"SEQUENCE:{sequence}",
         f"DTSTAMP:{stamp(now)}",
         f"DTSTART:{stamp(event.starts_at)}",
         f"DTEND:{stamp(event.ends_at)}",
@@ -68,16 +70,26 @@ def vevent(event: Event, *, now: datetime) -> list[str]:
     return lines
 
 
-def calendar(events: Iterable[Event], *, name: str, now: datetime) -> str:
+def calendar(
+    events: Iterable[Event],
+    *,
+    name: str,
+    now: datetime,
+    method: str = "PUBLISH",
+    sequences: Mapping[int, int] | None = None,
+) -> str:
+    """A calendar of the events (`method` "PUBLISH", or "CANCEL" for a cancelled event's mail);
+    `sequences` by event id (0 when missing)."""
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(name)}",
+        f"METHOD:{method}",
     ]
+    if name:
+        lines.append(f"X-WR-CALNAME:{escape(name)}")
     for event in events:
-        lines.extend(vevent(event, now=now))
+        lines.extend(vevent(event, now=now, sequence=(sequences or {}).get(event.pk, 0)))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) + "\r\n" for line in lines)

@@ -61,7 +61,6 @@ def register(request: HttpRequest, org: str, event_id: str) -> HttpResponse:
                         name=d["name"],
                         email=d["email"],
                         language=d["language"],
-                        municipality=d["municipality"],
                     )
                     waiting = registration.is_waiting
                 except services.RegistrationRefused as refused:

@@ -18,13 +18,12 @@ from kompis.accounts.models import User
 from kompis.audit.actors import Actor, ParticipantActor, SystemActor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
+from kompis.events.mails import event_ics, mail_person, sequences
 from kompis.events.models import Event, EventRegistration, EventSeries, RegistrationStatus
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Organisation, Project, Region
-from kompis.outbox.services import queue_mail
 from kompis.participants.models import Participant
 from kompis.participants.people import find_or_create_person
-from kompis.participants.services import self_service_url
 
 #: the actor of moving up from the waiting list (it happens because someone else cancelled)
 WAITING_LIST_ACTOR = SystemActor("events.waiting_list")
@@ -53,6 +52,8 @@ class EventData:
     online: bool = False
     video_link: str = ""
     capacity: int | None = None
+    #: on the public events page and open for public registration
+    public: bool = True
 
 
 @transaction.atomic
@@ -68,6 +69,7 @@ def create_event(*, actor: User, organisation: Organisation, data: EventData) ->
         online=data.online,
         video_link=data.video_link,
         capacity=data.capacity,
+        public=data.public,
         created_by=actor,
     )
     event.full_clean(exclude=["uid"])
@@ -81,6 +83,7 @@ def create_event(*, actor: User, organisation: Organisation, data: EventData) ->
             "project": str(data.project.uid) if data.project else None,
             "online": data.online,
             "capacity": data.capacity,
+            "public": data.public,
         },
     )
     return event
@@ -92,40 +95,6 @@ def places_taken(event: Event) -> int:
 
 def _has_free_place(event: Event) -> bool:
     return event.capacity is None or places_taken(event) < event.capacity
-
-
-def _event_context(event: Event) -> dict[str, object]:
-    """What a mail about the event says: its title, time, and where (address or video link)."""
-    local = timezone.localtime(event.starts_at)
-    return {
-        "event": event.title,
-        "starts": local.strftime("%Y-%m-%d %H:%M"),
-        "place": event.place,
-        "online": event.online,
-        "video_link": event.video_link,
-    }
-
-
-def mail_person(registration: EventRegistration, template: str, *, key: str = "") -> None:
-    """Queue one mail about the registration to its person (none for a person without an address); at
-    most once per registration, template and `key`."""
-    person = registration.participant
-    if not person.email:
-        return
-    queue_mail(
-        to_email=person.email,
-        template=template,
-        language=person.preferred_language,
-        context={
-            "first_name": person.first_name,
-            "organisation": person.organisation.name,
-            "self_service_url": self_service_url(person),
-            **_event_context(registration.event),
-        },
-        dedupe_key=f"{template}:{registration.uid}{key}",
-        organisation=person.organisation,
-        participant=person,
-    )
 
 
 @transaction.atomic
@@ -217,7 +186,9 @@ def move_up(*, event: Event) -> list[EventRegistration]:
             obj=event,
             data={"participant": str(first.participant.uid), "registration": str(first.uid)},
         )
-        mail_person(first, "event_place_free", key=f":{first.registered_at.isoformat()}")
+        mail_person(
+            first, "event_place_free", key=f":{first.registered_at.isoformat()}", calendar=event_ics(event)
+        )
         moved.append(first)
     return moved
 
@@ -247,6 +218,8 @@ class SeriesData:
     online: bool = False
     video_link: str = ""
     capacity: int | None = None
+    #: on the public events page and open for public registration
+    public: bool = True
 
 
 def occurrence_dates(*, weekday: int, starts_on: date, ends_on: date | None) -> list[date]:
@@ -275,6 +248,7 @@ def create_series(*, actor: User, organisation: Organisation, data: SeriesData) 
         online=data.online,
         video_link=data.video_link,
         capacity=data.capacity,
+        public=data.public,
         created_by=actor,
     )
     series.full_clean(exclude=["uid"])
@@ -296,6 +270,7 @@ def create_series(*, actor: User, organisation: Organisation, data: SeriesData) 
                 online=data.online,
                 video_link=data.video_link,
                 capacity=data.capacity,
+                public=data.public,  # an occurrence takes its series' flag
                 created_by=actor,
             )
         )
@@ -310,6 +285,7 @@ def create_series(*, actor: User, organisation: Organisation, data: SeriesData) 
             "weekday": data.weekday,
             "occurrences": len(events),
             "capacity": data.capacity,
+            "public": data.public,
         },
     )
     return series
@@ -318,7 +294,8 @@ def create_series(*, actor: User, organisation: Organisation, data: SeriesData) 
 @transaction.atomic
 def cancel_event(*, actor: User, event: Event) -> bool:
     """Cancel one event (an occurrence of a series, or a one-off): kept and shown as cancelled; each open
-    registration is cancelled and everyone registered gets a mail. False if it was cancelled already."""
+    registration is cancelled and everyone registered or waiting gets a mail in her language, with an `.ics`
+    that removes the event from her calendar (METHOD:CANCEL, same UID). False if it was cancelled already."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if locked.cancelled_at is not None:
         return False
@@ -329,20 +306,35 @@ def cancel_event(*, actor: User, event: Event) -> bool:
     open_ones = locked.registrations.select_related("participant__organisation", "event").filter(
         status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
     )
+    calendar = event_ics(locked, cancel=True)
     for registration in open_ones:
         cancel_registration(actor=actor, registration=registration, reason="event_cancelled")
-        mail_person(registration, "event_cancelled")
+        mail_person(registration, "event_cancelled", calendar=calendar)
     return True
 
 
 @transaction.atomic
 def move_event(*, actor: User, event: Event, starts_at: datetime, ends_at: datetime) -> Event:
-    """Move one event (an occurrence of a series keeps its series: the exception to the weekly rule)."""
+    """Move one event (an occurrence of a series keeps its series: the exception to the weekly rule).
+    Everyone registered or waiting gets a mail in her language with the new time and an updated `.ics`
+    (same UID, higher SEQUENCE); once per move (the key names the move's SEQUENCE). The same times
+    again: nothing written, nobody mailed."""
     locked = Event.objects.select_for_update().get(pk=event.pk)
+    if (locked.starts_at, locked.ends_at) == (starts_at, ends_at):
+        return locked
     locked.starts_at, locked.ends_at = starts_at, ends_at
     locked.full_clean(exclude=["uid"])
     locked.save(update_fields=["starts_at", "ends_at"])
     record(actor=actor, action=EventType.EVENT_MOVED, obj=locked, data={"series": _series_uid(locked)})
+    if locked.cancelled_at is None:
+        calendar = event_ics(locked)
+        sequence = sequences([locked]).get(locked.pk, 0)
+        open_ones = locked.registrations.select_related("participant__organisation").filter(
+            status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
+        )
+        for registration in open_ones:
+            registration.event = locked
+            mail_person(registration, "event_moved", key=f":{sequence}", calendar=calendar)
     return locked
 
 
@@ -381,7 +373,7 @@ def register_publicly(
     name: str,
     email: str,
     language: str,
-    municipality: Municipality,
+    municipality: Municipality | None = None,
 ) -> EventRegistration:
     """The public form: the person known by this address (or a new one with only a name, an e-mail address
     and a language) registers herself, or goes on the waiting list of a full event; she gets a mail with her
@@ -403,6 +395,13 @@ def register_publicly(
     )
     registration.participant = found.person
     registration.event = event
-    template = "event_waiting" if registration.is_waiting else "event_registered"
-    mail_person(registration, template, key=f":{registration.registered_at.isoformat()}")
+    if registration.is_waiting:
+        mail_person(registration, "event_waiting", key=f":{registration.registered_at.isoformat()}")
+    else:
+        mail_person(
+            registration,
+            "event_registered",
+            key=f":{registration.registered_at.isoformat()}",
+            calendar=event_ics(event),
+        )
     return registration

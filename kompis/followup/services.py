@@ -143,7 +143,7 @@ def introduce_match(*, actor: Actor, match: Match) -> None:
                     "other": contact,
                     "mode": match.mode,
                     "kind": match.kind,
-                    "other_municipality": other.municipality.name,
+                    "other_municipality": other.municipality.name if other.municipality else "",
                     "followup_days": match.organisation.followup_days,
                     ABOUT: [str(other.uid)],
                 },

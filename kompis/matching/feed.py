@@ -81,10 +81,14 @@ def scope_participants(
 
 
 def waiting_participants(qs: QuerySet[FriendParticipation]) -> QuerySet[FriendParticipation]:
-    """Who can be matched: waiting, with an address that works and a year of birth (the engine's age rules
-    need it; a person who only takes part in other activities need not give it)."""
+    """Who can be matched: waiting, with an address that works, a year of birth and a municipality (the
+    engine's age and place rules need them; a person who only takes part in other activities need not
+    give them)."""
     return qs.filter(
-        status=Status.WAITING, participant__email_bouncing=False, participant__birth_year__isnull=False
+        status=Status.WAITING,
+        participant__email_bouncing=False,
+        participant__birth_year__isnull=False,
+        participant__municipality__isnull=False,
     )
 
 

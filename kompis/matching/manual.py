@@ -51,6 +51,7 @@ REMOVABLE_EXCLUSIONS = (ExclusionReason.STAFF, ExclusionReason.REJECTED)
 RULE_LABELS = {
     "friend_matching": gettext_lazy("Both take part in friend matching"),
     "birth_year": gettext_lazy("Both have given their year of birth"),
+    "municipality": gettext_lazy("Both have given the municipality where they live"),
     "roles": gettext_lazy("One newcomer and one established participant"),
     "status": gettext_lazy("Both are waiting for a match"),
     "capacity": gettext_lazy("Both have room for another match"),
@@ -105,6 +106,10 @@ class PairCheck:
         return [r.code for r in self.rules if not r.ok and r.overridable]
 
 
+def place_name(person: Participant) -> str:
+    return person.municipality.name if person.municipality is not None else "–"
+
+
 def _languages(person: Participant) -> str:
     return ", ".join(language_name(code) for code in person.languages) or "–"
 
@@ -139,6 +144,10 @@ def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
     if unborn:
         out.rules.append(RuleCheck("birth_year", False, False, "; ".join(p.full_name for p in unborn)))
         return out
+    nowhere = [p for p in both if p.municipality is None]
+    if nowhere:
+        out.rules.append(RuleCheck("municipality", False, False, "; ".join(p.full_name for p in nowhere)))
+        return out
     organisation = newcomer.organisation
     weights = weights_for(organisation)
     today = timezone.localdate()
@@ -168,7 +177,7 @@ def check_pair(newcomer: Participant, established: Participant) -> PairCheck:
                 "place",
                 not place_only,
                 True,
-                f"{newcomer.municipality.name} · {established.municipality.name}",
+                f"{place_name(newcomer)} · {place_name(established)}",
             )
         )
     gender_detail = " · ".join(

@@ -82,7 +82,8 @@ class PersonView:
 
     @property
     def municipality_name(self) -> str:
-        return self.participant.municipality.name if self.full else ""
+        municipality = self.participant.municipality
+        return municipality.name if self.full and municipality is not None else ""
 
     @property
     def url(self) -> str:

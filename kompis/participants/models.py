@@ -79,8 +79,12 @@ class Participant(models.Model):
     # only registered for an event. Figures count the empty ones as "not stated" (reports say so).
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=16, choices=Gender.choices, blank=True)
+    # empty for a person who only registered for an event (a name, an e-mail and a language are enough);
+    # friend matching needs it (its sign-up form asks for it)
     municipality = models.ForeignKey(
         "municipalities.Municipality",
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
         verbose_name=_("municipality"),

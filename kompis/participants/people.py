@@ -3,8 +3,7 @@
 Public forms of other apps (an event's registration, a programme's enrolment) ask for little: a name, an
 e-mail address and a language. `find_or_create_person` reuses the person already known by that address in
 the organisation, or writes a new record with only these (year of birth, gender, municipality stay empty),
-with the consent to data processing the form asked for. (The person record still needs a municipality:
-`participants.Participant.municipality` is not nullable yet, so the forms ask for it.) It runs inside the caller's transaction, so a
+with the consent to data processing the form asked for. It runs inside the caller's transaction, so a
 refusal later in the caller writes nothing here either.
 """
 
@@ -44,7 +43,7 @@ def find_or_create_person(
     name: str,
     email: str,
     language: str,
-    municipality: Municipality,
+    municipality: Municipality | None = None,
     region: Region | None = None,
     via: str,
 ) -> Found:
@@ -58,7 +57,7 @@ def find_or_create_person(
         _consent(existing)
         return Found(person=existing, created=False)
     first_name, last_name = split_name(name)
-    if region is None:
+    if region is None and municipality is not None:
         region = (
             Region.objects.filter(organisation=organisation, municipalities=municipality)
             .order_by("id")

@@ -42,8 +42,10 @@ CONFIRM_PURPOSE = "signup.confirm"
 SWEEP = SystemActor("participants.sweep")
 
 
-def region_for(*, organisation: Organisation, municipality_code: str) -> Region | None:
-    """The organisation's office that covers this municipality, if any."""
+def region_for(*, organisation: Organisation, municipality_code: str | None) -> Region | None:
+    """The organisation's office that covers this municipality, if any (None without a municipality)."""
+    if not municipality_code:
+        return None
     return (
         Region.objects.filter(organisation=organisation, municipalities__code=municipality_code)
         .order_by("id")
@@ -127,9 +129,7 @@ def signup_participant(
         **person_values,
     )
     participant.email = email
-    participant.region = region_for(
-        organisation=organisation, municipality_code=participant.municipality.code
-    )
+    participant.region = region_for(organisation=organisation, municipality_code=participant.municipality_id)
     try:
         with transaction.atomic():
             participant.save()
@@ -205,7 +205,7 @@ def _rejoin(
             setattr(person, field, value)
     for field, value in friend_values.items():
         setattr(friend, field, value)
-    person.region = region_for(organisation=person.organisation, municipality_code=person.municipality.code)
+    person.region = region_for(organisation=person.organisation, municipality_code=person.municipality_id)
     if project is not None:
         person.project = project
     person.preferred_language = language
@@ -336,9 +336,9 @@ def update_participant(*, actor: Actor, participant: Participant, data: dict[str
             if getattr(friend, field) != value:
                 setattr(friend, field, value)
                 friend_changed.append(field)
-    if "municipality" in changed and "region" not in data:
+    if "municipality" in changed and "region" not in data and participant.municipality_id:
         participant.region = region_for(
-            organisation=participant.organisation, municipality_code=participant.municipality.code
+            organisation=participant.organisation, municipality_code=participant.municipality_id
         )
     if changed:
         participant.full_clean(exclude=["uid"])

@@ -44,9 +44,10 @@ class ScopedStaffForm(StaffEditForm):
             # a person who does not take part in friend matching (an event only): nothing of it to edit
             for name in FRIEND_FIELDS:
                 self.fields.pop(name, None)
-            # nor need she give a year of birth or a gender (friend matching's questions): may stay empty
+            # nor need she give a year of birth, a gender or a municipality (friend matching's questions)
             self.fields["birth_year"].required = False
             self.fields["gender"].required = False
+            self.fields["municipality"].required = False
         # Offered: the user's own regions (and the person's current one, which is no move). Validated: any
         # region of the organisation, so that a tampered choice gets the clear reason from `clean`.
         offered = regions_for_writing(user)
@@ -94,10 +95,14 @@ class ScopedStaffForm(StaffEditForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         municipality = data.get("municipality")
-        if municipality is None or "region" in self.errors:
+        if "region" in self.errors or (municipality is None and "municipality" in self.errors):
             return data
-        region = data.get("region") or region_for(
-            organisation=self.user.organisation, municipality_code=municipality.code
+        # without a municipality (allowed for a person only in other activities) her region stays
+        # unless one is chosen
+        region = data.get("region") or (
+            region_for(organisation=self.user.organisation, municipality_code=municipality.code)
+            if municipality is not None
+            else self.instance.region
         )
         if not may_place_in(self.user, region, person=self.instance):
             self.add_error(

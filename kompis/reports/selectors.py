@@ -478,8 +478,12 @@ def meeting_mode_table(scope: ReportScope, period: Period) -> Table:
 
 
 def municipality_table(scope: ReportScope, period: Period, top: int = TOP_MUNICIPALITIES) -> Table:
-    data = by_field(scope, period, "municipality_id")
-    ranked = sorted(data, key=lambda code: (-sum(data[code].values()), code))
+    # no municipality given (a person who first came to an event): counted as not stated, shown last
+    data = {code or NOT_STATED: n for code, n in by_field(scope, period, "municipality_id").items()}
+    unstated = data.get(NOT_STATED, {})
+    ranked = sorted(
+        (code for code in data if code != NOT_STATED), key=lambda code: (-sum(data[code].values()), code)
+    )
     names = dict(Municipality.objects.filter(code__in=ranked[:top]).values_list("code", "name"))
     cats = [(code, names.get(code, code)) for code in ranked[:top]]
     rest: dict[str, int] = {}
@@ -489,6 +493,8 @@ def municipality_table(scope: ReportScope, period: Period, top: int = TOP_MUNICI
     if rest:
         data = {**data, "other": rest}
         cats.append(("other", _("Other municipalities (%(n)s)") % {"n": len(ranked) - top}))
+    if any(unstated.values()):
+        cats.append((NOT_STATED, _("Not stated")))
     return _breakdown("municipality", _("Municipality"), _("Municipality"), cats, data)
 
 

@@ -35,7 +35,6 @@ def event_of(world, capacity=None, days=7) -> Event:
 
 def form(**changes):
     data = {"name": "Amina Yusuf", "email": "Amina@Example.org", "language": "ar", "consent": "on"}
-    data["municipality"] = "0380"
     data.update(changes)
     return data
 
@@ -105,7 +104,6 @@ def test_a_full_event_puts_her_on_the_waiting_list(client, world):
         {"name": "   "},
         {"consent": ""},
         {"language": "xx"},
-        {"municipality": ""},
     ],
 )
 def test_bad_input_writes_nothing(client, world, bad):
@@ -127,3 +125,15 @@ def test_an_event_that_is_over_writes_not_even_the_person(client, world):
     assert response.status_code == 200 and "The event is over." in response.content.decode()
     assert not Participant.objects.filter(email="amina@example.org").exists()
     assert AuditEvent.objects.count() == before and not Consent.objects.exists()
+
+
+def test_a_name_an_address_and_a_language_are_enough(client, world):
+    event = event_of(world)
+    html = client.get(url(world, event)).content.decode()
+    assert 'name="municipality"' not in html
+    response = client.post(url(world, event), form())
+    assert response.status_code == 302
+    person = Participant.objects.get(email="amina@example.org")
+    assert person.municipality is None and person.birth_year is None and person.gender == ""
+    assert person.region == world.uppsala  # the event's region
+    assert EventRegistration.objects.get(participant=person).status == "registered"
