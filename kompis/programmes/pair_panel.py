@@ -130,7 +130,10 @@ def cohort_panel(*, user: User, cohort: Cohort) -> dict[str, Any]:
     return {
         "cohort": cohort,
         "rules": rules,
-        "proposals": [{**row(p), "choices": choices.get(p.mentee_id, [])} for p in proposed],
+        "proposals": [
+            {**row(p), "choices": [c for c in choices.get(p.mentee_id, []) if c.mentor.pk != p.mentor_id]}
+            for p in proposed
+        ],
         "unpaired": [
             {"mentee": m, "person": people[m.participant_id], "choices": choices[m.pk]}
             for m in choose_for

@@ -138,7 +138,8 @@ def _engine_person(
         role=role,
         birth_year=2000,  # age weighs nothing
         gender="unspecified",
-        municipality_code=person.municipality_code or "0000",
+        # no municipality given: a place of one's own (never "the same municipality" as anyone)
+        municipality_code=person.municipality_code or f"unknown:{person.id}",
         postal_code=person.postal_code,
         languages=tuple(person.languages),
         interests=_interests(person, rules),

@@ -97,6 +97,15 @@ def test_a_mentor_takes_as_many_mentees_as_places_and_a_full_mentor_none():
     assert len(result.unmatched_newcomers) == 1
 
 
+def test_people_without_a_municipality_are_never_in_the_same_one():
+    mentee, mentor = person("n1", muni="", mode="physical"), person("m1", muni="", mode="either")
+    assert run(PairingRules(), [mentee], [mentor])[0] == {}
+    online = person("n2", muni="", mode="digital")
+    pairs, _ = run(PairingRules(), [online], [mentor])
+    codes = [r["code"] for r in pair_reasons(PairingRules(), online, mentor, pairs[("n2", "m1")].reasons)]
+    assert "same_municipality" not in codes and "both_online" in codes
+
+
 def test_add_months_keeps_the_day_or_takes_the_months_last():
     assert add_months(dt.date(2026, 1, 31), 1) == dt.date(2026, 2, 28)
     assert add_months(dt.date(2026, 9, 15), 6) == dt.date(2027, 3, 15)
