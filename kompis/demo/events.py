@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.utils import timezone
 
 from kompis.accounts.models import User
+from kompis.demo.cohorts import insert_rows
 from kompis.events.attendance_models import AttendanceState
 from kompis.events.models import (
     Attendance,
@@ -98,8 +100,9 @@ def create_cafe(
     established = [p for p in pool if p.friend_matching.role == ParticipantRole.ESTABLISHED]
     regulars = newcomers[:18] + established[:10]
     occasional = newcomers[18:110] + established[10:60]
-    registrations: list[EventRegistration] = []
-    attendance: list[Attendance] = []
+    registrations: list[dict[str, Any]] = []
+    attendance: list[dict[str, Any]] = []
+    marked_by = host.pk if host else None
     upcoming = [e for e in events if e.starts_at.date() >= today and e.cancelled_at is None]
     full = upcoming[0] if upcoming else None
     for event in events:
@@ -133,12 +136,12 @@ def create_cafe(
         for position, (registered_at, _pk, person) in enumerate(booked):
             waiting = position >= CAFE_CAPACITY  # the first to register got the places
             registrations.append(
-                EventRegistration(
-                    event=event,
-                    participant=person,
-                    status=RegistrationStatus.WAITING if waiting else RegistrationStatus.REGISTERED,
-                    registered_at=registered_at,
-                )
+                {
+                    "event_id": event.pk,
+                    "participant_id": person.pk,
+                    "status": RegistrationStatus.WAITING if waiting else RegistrationStatus.REGISTERED,
+                    "registered_at": registered_at,
+                }
             )
             if not past or waiting:
                 continue
@@ -150,16 +153,16 @@ def create_cafe(
             else:
                 continue  # a no-show
             attendance.append(
-                Attendance(
-                    event=event,
-                    participant=person,
-                    state=state,
-                    marked_at=event.starts_at + timedelta(minutes=rng.randint(5, 60)),
-                    marked_by=host,
-                )
+                {
+                    "event_id": event.pk,
+                    "participant_id": person.pk,
+                    "state": state,
+                    "marked_at": event.starts_at + timedelta(minutes=rng.randint(5, 60)),
+                    "marked_by_id": marked_by,
+                }
             )
-    EventRegistration.objects.bulk_create(registrations, batch_size=1000)
-    Attendance.objects.bulk_create(attendance, batch_size=1000)
+    insert_rows(EventRegistration, registrations)
+    insert_rows(Attendance, attendance)
     return {
         "cafe_occurrences": len(events),
         "cafe_registrations": len(registrations),
