@@ -63,40 +63,45 @@ class Choice:
 
 
 def mentor_choices(
-    *, user: User, cohort: Cohort, mentee: Enrolment, rules: PairingRules | None = None
-) -> list[Choice]:
-    """The cohort's active mentors the rules allow for the mentee, best score first; `available` when
-    they have a place left."""
+    *, user: User, cohort: Cohort, mentees: Sequence[Enrolment], rules: PairingRules | None = None
+) -> dict[int, list[Choice]]:
+    """For each mentee (by enrolment pk): the cohort's active mentors the rules allow, best score first
+    (`available` when they have a place left). A few queries for all mentees together."""
     rules = rules or rules_of(cohort.programme)
     mentors = list(active_mentors(cohort))
     if not mentors:
-        return []
+        return {m.pk: [] for m in mentees}
     taken = open_pair_counts(cohort)
-    me = pair_person(mentee)
+    excluded = earlier_pairs(cohort)
     them = {str(m.pk): pair_person(m, places=m.max_mentees) for m in mentors}
-    data = engine_input(rules, [me], list(them.values()), exclude=earlier_pairs(cohort))
-    ranked = candidates_for(
-        me.id,
-        data.newcomers,
-        data.established,
-        weights=data.weights,
-        exclude=data.exclude,
-        taken={str(m.pk): taken[m.pk] for m in mentors},
-        limit=MAX_CANDIDATES,
-        today=timezone.localdate(),
-    )
     by_id = {str(m.pk): m for m in mentors}
     people = visible_people(user, [m.participant for m in mentors])
-    return [
-        Choice(
-            mentor=by_id[c.partner_id],
-            person=people[by_id[c.partner_id].participant_id],
-            score=round(c.score, 2),
-            reasons=pair_reasons(rules, me, them[c.partner_id], c.reasons),
-            available=c.available,
+    today = timezone.localdate()
+    out: dict[int, list[Choice]] = {}
+    for mentee in mentees:
+        me = pair_person(mentee)
+        data = engine_input(rules, [me], list(them.values()), exclude=excluded)
+        ranked = candidates_for(
+            me.id,
+            data.newcomers,
+            data.established,
+            weights=data.weights,
+            exclude=data.exclude,
+            taken={str(m.pk): taken[m.pk] for m in mentors},
+            limit=MAX_CANDIDATES,
+            today=today,
         )
-        for c in ranked
-    ]
+        out[mentee.pk] = [
+            Choice(
+                mentor=by_id[c.partner_id],
+                person=people[by_id[c.partner_id].participant_id],
+                score=round(c.score, 2),
+                reasons=pair_reasons(rules, me, them[c.partner_id], c.reasons),
+                available=c.available,
+            )
+            for c in ranked
+        ]
+    return out
 
 
 def cohort_panel(*, user: User, cohort: Cohort) -> dict[str, Any]:
@@ -126,7 +131,7 @@ def cohort_panel(*, user: User, cohort: Cohort) -> dict[str, Any]:
     open_mentees = {p.mentee_id for p in pairs if p.status in (PairStatus.PROPOSED, PairStatus.ACTIVE)}
     active_mentee_ids = {p.mentee_id for p in pairs if p.status == PairStatus.ACTIVE}
     choose_for = [m for m in mentees if m.pk not in active_mentee_ids]
-    choices = {m.pk: mentor_choices(user=user, cohort=cohort, mentee=m, rules=rules) for m in choose_for}
+    choices = mentor_choices(user=user, cohort=cohort, mentees=choose_for, rules=rules)
     return {
         "cohort": cohort,
         "rules": rules,

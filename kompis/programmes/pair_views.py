@@ -150,7 +150,7 @@ def choose_mentor(request: StaffRequest, enrolment_id: str) -> HttpResponse:
         messages.error(request, _("Choose a mentor."))
         return _back(mentee.cohort.uid)
     mentor = Enrolment.objects.filter(uid=form.cleaned_data["mentor"], cohort=mentee.cohort).first()
-    choices = mentor_choices(user=request.user, cohort=mentee.cohort, mentee=mentee)
+    choices = mentor_choices(user=request.user, cohort=mentee.cohort, mentees=[mentee])[mentee.pk]
     choice = next((c for c in choices if mentor is not None and c.mentor.pk == mentor.pk), None)
     if mentor is None or choice is None:
         messages.error(request, _("This mentor does not fit the programme's rules for this mentee."))

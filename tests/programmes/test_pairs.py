@@ -169,3 +169,22 @@ def test_other_scope_gets_404_viewer_403_and_rules_are_saved(world, client):
     assert pairs.rules_of(prog) == PairingRules(
         field_weight=9, language_weight=1, municipality_weight=0, must_same_field=True, must_can_meet=False
     )
+
+
+def test_the_cohort_page_reads_the_same_number_of_queries_for_more_mentees(world, client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, cohort = setup(world)
+    enrol(world, cohort, "mentor", places=5)
+    client.force_login(world.uppsala_coordinator)
+    url = reverse("programmes:cohort", args=[cohort.uid])
+    counts = []
+    for _ in range(2):
+        for _ in range(3):
+            enrol(world, cohort, "mentee", languages=("ar",))  # no shared language: offered no mentor
+        enrol(world, cohort, "mentee")
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
