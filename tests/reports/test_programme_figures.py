@@ -254,3 +254,23 @@ def test_page_csv_xlsx_pdf_show_the_programme_section(client, world, prog, uppsa
     pdf.write_bytes(client.get(reverse("reports:download", args=["pdf"]), query).content)
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     assert "Programmes: sessions and pairs" in text and "Mentor pairs active" in text
+
+
+def test_indicator_form_offers_the_programme_and_event_figures(world):
+    from kompis.reports.forms import IndicatorForm
+
+    keys = dict(IndicatorForm(project=world.project).fields["figure_key"].choices)
+    assert keys["programme_completed"] == "Programme: mentees completed"
+    assert keys["events_held"] == "Events held"
+    assert keys["programme_dropped_out_work"] == "Programme: mentees dropped out (Found work or studies)"
+
+
+def test_sections_take_a_handful_of_queries(world, prog, uppsala_coordinator, django_assert_max_num_queries):
+    from kompis.reports.activity_figures import event_tables, programme_tables
+
+    scope = scope_of(world, uppsala_coordinator)
+    scope._user_limits()  # the coordinator's regions and projects, read once per report anyway
+    with django_assert_max_num_queries(6):  # exists, enrolments, dropouts, sessions (2), pairs
+        assert len(programme_tables(scope, Q1)) == 3
+    with django_assert_max_num_queries(4):  # exists, events held, registrations, attendance
+        event_tables(scope, Q1)
