@@ -29,6 +29,12 @@ from kompis.programmes.models import (
     Role,
     SessionKind,
 )
+from kompis.programmes.sweeps import open_silent_pair_tasks
+from kompis.programmes.worklist_kinds import SILENT_PAIR
+from kompis.reports import activity_selectors
+from kompis.reports.periods import parse_period
+from kompis.reports.scope import ReportScope
+from kompis.worklist.models import Task
 
 pytestmark = pytest.mark.slow
 
@@ -58,6 +64,16 @@ def test_the_ukraine_programme_has_150_mentees_started_and_118_completed(full_de
     assert all(e.enrolled_at > e.participant.signed_up_at for e in started.select_related("participant"))
     assert ukraine.public_enrolment and ukraine.min_sessions_attended == 4
     assert ukraine.project is not None and ukraine.pair_duration_months == 4
+
+
+def test_the_project_report_over_the_last_twelve_months_shows_150_started_and_118_completed(full_demo):
+    today = timezone.localdate()
+    ukraine = Programme.objects.get(name=UKRAINE)
+    scope = ReportScope(organisation=ukraine.organisation, project=ukraine.project)
+    period = parse_period(f"{today - timedelta(days=364)}..{today}")
+    counts = activity_selectors.enrolment_counts(scope, period)
+    assert counts["started"][Role.MENTEE] == 150
+    assert counts["completed"][Role.MENTEE] == 118
 
 
 def test_completed_mentees_attended_at_least_four_of_the_six_sessions(full_demo):
@@ -96,6 +112,10 @@ def test_pairs_meet_monthly_and_one_or_two_active_pairs_are_silent(full_demo):
     silent_before = today - timedelta(days=ukraine.silent_pair_days)
     silent = [p for p in active if (p.last_met_on or p.started_on) < silent_before]
     assert 1 <= len(silent) <= 2
+    # the sweep turns them (and only them: every other active pair met within the month) into tasks
+    assert open_silent_pair_tasks(now=timezone.now()) == len(silent)
+    tasks = Task.objects.filter(kind=SILENT_PAIR, resolved_at=None)
+    assert sorted(tasks.values_list("subject_id", flat=True)) == sorted(str(p.uid) for p in silent)
     assert pairs.filter(status=PairStatus.ENDED, end_reason="completed").count() >= 100
     assert pairs.filter(status=PairStatus.REJECTED).exists()
     per_pair = PairMeeting.objects.filter(pair__in=pairs).values("pair").annotate(n=Count("id"))
