@@ -165,12 +165,18 @@ def propose_pairs(*, actor: Actor, cohort: Cohort) -> ProposalResult:
 
 
 def _lock_pair(pair: MentorPair) -> MentorPair:
+    """The pair's cohort and the pair, locked; a proposal withdrawn meanwhile (someone dropped out, the
+    engine ran again) is stale."""
     _lock_cohort(pair.cohort)
-    return (
+    row = (
         MentorPair.objects.select_for_update()
         .select_related("cohort__programme__organisation", "mentee__participant", "mentor__participant")
-        .get(pk=pair.pk)
+        .filter(pk=pair.pk)
+        .first()
     )
+    if row is None:
+        raise PairRefused("stale")
+    return row
 
 
 def _check_can_start(pair: MentorPair) -> None:

@@ -188,3 +188,16 @@ def test_the_cohort_page_reads_the_same_number_of_queries_for_more_mentees(world
             assert client.get(url).status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_proposal_withdrawn_meanwhile_is_stale(world):
+    _, cohort = setup(world)
+    enrol(world, cohort, "mentee")
+    enrol(world, cohort, "mentor")
+    pairs.propose_pairs(actor=world.admin, cohort=cohort)
+    old = cohort.pairs.get()
+    pairs.propose_pairs(actor=world.admin, cohort=cohort)  # replaces the proposal
+    with pytest.raises(pairs.PairRefused) as stale:
+        pairs.approve_pair(actor=world.admin, pair=old)
+    assert stale.value.code == "stale"
+    assert cohort.pairs.get().status == PairStatus.PROPOSED
