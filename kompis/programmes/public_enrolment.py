@@ -74,7 +74,7 @@ class PublicEnrolment:
     last_name: str
     email: str  # a checked address
     language: str  # one of settings.LANGUAGES
-    municipality: Municipality
+    municipality: Municipality | None  # optional
     role: str  # a Role
     field: str  # a Field code, or ""
     meeting_mode: str  # a MeetingMode

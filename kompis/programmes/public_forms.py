@@ -71,9 +71,10 @@ class PublicEnrolmentForm(forms.Form):
         label=_("How do you want to meet?"), choices=MeetingMode.choices, widget=forms.RadioSelect
     )
     municipality = MunicipalityChoiceField(
-        label=_("Municipality where I live"),
+        label=_("Municipality where I live (optional)"),
         queryset=Municipality.objects.order_by("name"),
         empty_label=_("Choose municipality"),
+        required=False,
     )
     consent = forms.BooleanField(
         label=_(
@@ -144,7 +145,7 @@ class PublicEnrolmentForm(forms.Form):
             name_latin=d.get("name_latin") or "",
             email=d["email"],
             language=d["language"],
-            municipality=d["municipality"],
+            municipality=d.get("municipality"),
             role=d["role"],
             field=field,
             field_other=(d.get("field_other") or "").strip() if field == Field.OTHER else "",

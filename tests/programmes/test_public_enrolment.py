@@ -108,6 +108,13 @@ def test_a_new_person_is_enrolled_and_told_in_her_language(client, world):
     assert client.get(response["Location"]).status_code == 200
 
 
+def test_the_municipality_may_be_left_empty(client, world):
+    prog, [cohort] = programme_of(world)
+    assert client.post(url(world, prog), form(municipality="")).status_code == 302
+    person = Enrolment.objects.get(cohort=cohort).participant
+    assert person.municipality is None and person.region == world.uppsala  # the programme's region
+
+
 def test_a_known_address_reuses_the_person_and_her_language(client, world):
     known = ParticipantFactory(
         organisation=world.org, region=world.uppsala, email="amina@example.org", preferred_language="fa"
