@@ -10,8 +10,10 @@ class ProgrammesConfig(AppConfig):
         from kompis.programmes.history import register_history
 
         register_history()  # its sentences for the history pages
-        from kompis.programmes import sweeps  # noqa: F401  (registers the pair sweeps)
-        from kompis.programmes import session_sweeps  # noqa: F401  (the completion rule at a cohort's end)
+        from kompis.programmes import (
+            session_sweeps,  # noqa: F401  (the completion rule at a cohort's end)
+            sweeps,  # noqa: F401  (registers the pair sweeps)
+        )
         from kompis.programmes.activities import register_activities
         from kompis.programmes.worklist_kinds import register_worklist
 

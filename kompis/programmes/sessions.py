@@ -8,9 +8,9 @@ tick-list of the events app, which refuses anyone not invited). Choices made her
   only the mentees, only the mentors, or nobody yet); people enrolled later are invited with `invite`;
 - a session may not start in the past, nor on a (local, Europe/Stockholm) date outside the cohort's period
   (`starts_on`–`ends_on`, both included); it has no limit on places;
-- the completion rule (`apply_completion_rule`) is run by staff from the cohort page, not by a sweep: it counts,
-  per active enrolment, the sessions that count towards completion, have been held (ended, not cancelled) and
-  where the person was ticked present.
+- the completion rule (`apply_completion_rule`) is run by staff from the cohort page at any time, and by a
+  sweep after the cohort's last day (`session_sweeps`): it counts, per active enrolment, the sessions that
+  count towards completion, have been held (ended, not cancelled) and where the person was ticked present.
 """
 
 from __future__ import annotations

@@ -297,3 +297,47 @@ def test_a_session_is_not_on_the_public_events_pages(client, world, cohort):
     assert client.get(form).status_code == 404
     assert client.post(form, {"name": "Eve", "email": "eve@example.org"}).status_code == 404
     assert not EventRegistration.objects.exists()
+
+
+def test_the_invite_button_invites_people_enrolled_later_once(client, world, cohort):
+    enrol(world, cohort, "Amal")
+    session = sessions.create_session(actor=world.admin, cohort=cohort, data=data())
+    enrol(world, cohort, "Late")
+    enrol(world, cohort, "Mentor", "mentor")
+    client.force_login(world.uppsala_coordinator)
+    url = reverse("programmes:session_invite", args=[session.uid])
+    response = client.post(url, {"invite": "mentees"}, follow=True)
+    assert "1 more person is invited." in response.content.decode()
+    assert invited(session) == {"Amal", "Late"}
+    assert client.post(url, {"invite": "mentees"}, follow=True).status_code == 200
+    assert EventRegistration.objects.filter(event=session.event).count() == 2
+    assert AuditEvent.objects.filter(action="programme.session_invited").count() == 1
+    # an enrolment of another cohort is refused, nothing written
+    other = Cohort.objects.create(
+        programme=cohort.programme, name="Other", starts_on=cohort.starts_on, ends_on=cohort.ends_on
+    )
+    stranger = enrol(world, other, "Stranger")
+    with pytest.raises(SessionRefused) as refused:
+        sessions.invite(actor=world.admin, session=session, enrolments=[stranger])
+    assert refused.value.code == "other_cohort"
+    assert invited(session) == {"Amal", "Late"}
+
+
+def test_the_sweep_completes_a_cohort_after_its_end_once(world, cohort):
+    from kompis.programmes.session_sweeps import complete_ended_cohorts
+
+    Programme.objects.filter(pk=cohort.programme_id).update(min_sessions_attended=1)
+    amal, bashir = enrol(world, cohort, "Amal"), enrol(world, cohort, "Bashir")
+    session = sessions.create_session(actor=world.admin, cohort=cohort, data=data())
+    held(session, 2)
+    tick(world, session, amal)
+    now = timezone.now()
+    assert complete_ended_cohorts(now) == 0  # the cohort has not ended yet
+    after_end = now + timedelta(days=61)
+    assert complete_ended_cohorts(after_end) == 1
+    assert complete_ended_cohorts(after_end) == 0
+    amal.refresh_from_db()
+    bashir.refresh_from_db()
+    assert (amal.status, bashir.status) == ("completed", "active")
+    logged = AuditEvent.objects.get(action="programme.completion_rule_applied")
+    assert logged.actor is None and logged.actor_label == "system:programmes.completion_rule"
