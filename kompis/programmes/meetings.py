@@ -114,6 +114,7 @@ def log_meeting(
         locked.save(update_fields=["last_met_on"])
     pair.last_met_on = locked.last_met_on
     data: dict[str, str | bool | None] = {
+        "cohort": str(locked.cohort.uid),
         "pair": str(locked.uid),
         "met_on": met_on.isoformat(),
         "how": how,
@@ -124,8 +125,7 @@ def log_meeting(
     record(
         actor=actor,
         action=EventType.PROGRAMME_MEETING_LOGGED,
-        obj=locked,
-        organisation=locked.cohort.programme.organisation,
+        obj=locked.cohort.programme,  # as every programme event: the pair is named in the data
         data=data,
     )
     silent_since = timezone.localdate() - timedelta(days=locked.cohort.programme.silent_pair_days)

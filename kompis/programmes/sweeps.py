@@ -4,10 +4,13 @@
    programme's `silent_pair_days` ago gets one open staff task ("silent_pair", about the pair, in the
    mentee's queue). Never a second open task for the same pair; a task closed by staff opens again only if
    the pair is still silent at a later sweep. Logging a meeting closes it (`meetings.log_meeting`).
-2. Pairs past their end date are ended with the reason "completed".
+   An open silent-pair task whose pair is no longer active (ended by staff or by this sweep) is closed.
+2. Pairs past their end date (`ends_on` before today) are ended with the reason "completed" (through the
+   pairs' own `end_pair`, which audits it).
 
-Each pair is handled in its own transaction, locked with `select_for_update(skip_locked=True)`: several
-workers may sweep at once, and each pair is dealt with once.
+Each pair (for ending: each cohort, locked before its pairs as `pairs.end_pair` does) is handled in its own
+transaction, locked with `select_for_update(skip_locked=True)`: several workers may sweep at once, and each
+is dealt with once; one held by another worker is left to it (or to the next sweep).
 """
 
 from __future__ import annotations
@@ -21,12 +24,15 @@ from django.utils import timezone
 from kompis.audit.actors import SystemActor
 from kompis.core.sweeps import register
 from kompis.organisations.models import Region
-from kompis.programmes.models import MentorPair, PairStatus, Programme
-from kompis.programmes.worklist_kinds import SILENT_PAIR
+from kompis.programmes.models import Cohort, MentorPair, PairEndReason, PairStatus, Programme
+from kompis.programmes.pairs import PairRefused, end_pair
+from kompis.programmes.worklist_kinds import PAIR_SUBJECT, SILENT_PAIR
+from kompis.worklist import kinds
 from kompis.worklist.models import Task
-from kompis.worklist.services import open_task
+from kompis.worklist.services import close_moot_tasks, open_task
 
 SILENT_JOB = SystemActor("programmes.silent_pairs")
+END_JOB = SystemActor("programmes.pairs_ended")
 
 
 def silent_since(programme: Programme, today: date) -> date:
@@ -78,8 +84,22 @@ def open_silent_pair_task(*, pair_id: int, today: date) -> Task | None:
     )
 
 
+def close_tasks_of_ended_pairs(*, now: datetime) -> int:
+    """Open silent-pair tasks whose pair is no longer active are moot: closed, audited."""
+    open_tasks = Task.objects.open().filter(kind=SILENT_PAIR, subject_type=PAIR_SUBJECT)
+    active = {
+        str(uid)
+        for uid in MentorPair.objects.filter(
+            uid__in=list(open_tasks.values_list("subject_id", flat=True)), status=PairStatus.ACTIVE
+        ).values_list("uid", flat=True)
+    }
+    moot = open_tasks.exclude(subject_id__in=active)
+    return close_moot_tasks(moot, actor=SILENT_JOB, outcome=kinds.NO_CHANGE, because="pair_ended", now=now)
+
+
 def open_silent_pair_tasks(*, now: datetime) -> int:
     today = timezone.localdate(now)
+    close_tasks_of_ended_pairs(now=now)
     return sum(
         1 for pair_id in silent_pair_ids(today=today) if open_silent_pair_task(pair_id=pair_id, today=today)
     )
@@ -88,3 +108,38 @@ def open_silent_pair_tasks(*, now: datetime) -> int:
 @register("programmes.silent_pairs")
 def _silent_pairs(now: datetime) -> int:
     return open_silent_pair_tasks(now=now)
+
+
+# --- pairs past their end date ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def end_finished_pairs_of(*, cohort_id: int, today: date) -> int:
+    """End the cohort's active pairs whose end date has passed ("completed"); a cohort another worker
+    (or a staff member changing its pairs) holds is skipped until the next sweep."""
+    cohort = Cohort.objects.select_for_update(skip_locked=True).filter(pk=cohort_id).first()
+    if cohort is None:
+        return 0
+    ended = 0
+    for pair in MentorPair.objects.filter(cohort=cohort, status=PairStatus.ACTIVE, ends_on__lt=today):
+        try:
+            end_pair(actor=END_JOB, pair=pair, reason=PairEndReason.COMPLETED)
+        except PairRefused:  # ended meanwhile
+            continue
+        ended += 1
+    return ended
+
+
+def end_finished_pairs(*, now: datetime) -> int:
+    today = timezone.localdate(now)
+    cohorts = (
+        MentorPair.objects.filter(status=PairStatus.ACTIVE, ends_on__lt=today)
+        .values_list("cohort_id", flat=True)
+        .distinct()
+    )
+    return sum(end_finished_pairs_of(cohort_id=cohort_id, today=today) for cohort_id in list(cohorts))
+
+
+@register("programmes.pairs_ended")
+def _pairs_ended(now: datetime) -> int:
+    return end_finished_pairs(now=now)

@@ -35,13 +35,14 @@ def make_pair(world: Any, *, started_days_ago: int = 10, region: Any = None, **p
         starts_on=today - timedelta(days=started_days_ago + 5),
         ends_on=today + timedelta(days=180),
     )
+    n = Participant.objects.count()  # a second pair gets addresses of its own
     mentee = ParticipantFactory(
         organisation=world.org,
         region=region,
         first_name="Amal",
         last_name="Haddad",
         preferred_language="ar",
-        email="amal@example.org",
+        email=f"amal{n}@example.org",
     )
     mentor = ParticipantFactory(
         organisation=world.org,
@@ -50,7 +51,7 @@ def make_pair(world: Any, *, started_days_ago: int = 10, region: Any = None, **p
         first_name="Britt",
         last_name="Berg",
         preferred_language="sv",
-        email="britt@example.org",
+        email=f"britt{n}@example.org",
     )
     for person in (mentee, mentor):
         Consent.objects.create(participant=person, kind="data_processing", policy_version="2026-01")

@@ -38,7 +38,7 @@ def test_the_mentee_logs_a_meeting_and_the_pair_remembers_when_they_last_met(wor
 
     event = AuditEvent.objects.get(action="programme.meeting_logged")
     assert event.actor_label == "participant"
-    assert event.object_id == str(w.pair.uid)
+    assert event.object_id == str(w.programme.uid) and event.data["pair"] == str(w.pair.uid)
     assert event.data["participant"] == str(w.mentee.uid)
     assert event.data["met_on"] == days_ago(3).isoformat()
     assert "CV" not in str(event.data) and "note" not in event.data

@@ -98,3 +98,34 @@ def test_opening_the_task_twice_for_one_pair_gives_one_task(world):
     assert open_silent_pair_task(pair_id=w.pair.pk, today=timezone.localdate()) is not None
     assert open_silent_pair_task(pair_id=w.pair.pk, today=timezone.localdate()) is None
     assert silent_tasks().count() == 1
+
+
+# --- pairs past their end date end as "completed"; a silent task of an ended pair closes --------------------
+
+
+def test_a_pair_past_its_end_date_ends_completed_once(world):
+    from kompis.programmes.sweeps import end_finished_pairs
+
+    w = make_pair(world, started_days_ago=200, ends_on=days_ago(1))
+    today_ends = make_pair(world, started_days_ago=200, ends_on=timezone.localdate(), region=world.danderyd)
+    assert end_finished_pairs(now=timezone.now()) == 1
+    w.pair.refresh_from_db()
+    assert (w.pair.status, w.pair.end_reason) == ("ended", "completed") and w.pair.ended_at is not None
+    today_ends.pair.refresh_from_db()
+    assert today_ends.pair.status == "active"  # its last day is today
+    event = AuditEvent.objects.get(action="programme.pair_ended")
+    assert event.actor_label == "system:programmes.pairs_ended" and event.data["reason"] == "completed"
+    assert end_finished_pairs(now=timezone.now()) == 0
+    assert AuditEvent.objects.filter(action="programme.pair_ended").count() == 1
+
+
+def test_the_silent_task_of_a_pair_that_ended_is_closed(world):
+    w = make_pair(world, started_days_ago=200, ends_on=days_ago(1))
+    open_silent_pair_tasks(now=timezone.now())
+    task = silent_tasks().get()
+    sweeps.run_all()  # ends the pair, then closes its task
+    task.refresh_from_db()
+    assert not task.is_open and task.outcome == "none"
+    w.pair.refresh_from_db()
+    assert w.pair.status == "ended"
+    assert not silent_tasks().filter(resolved_at__isnull=True).exists()
