@@ -31,17 +31,25 @@ class Figure:
     func: FigureFunc
     source: Any
     ref: str = ""  # the report cell it is (`Cell.ref`), for suppressing the two alike
+    target: bool = False  # offered as a project target (beside the built-in `TargetKind`s)
 
 
 REGISTRY: dict[str, Figure] = {}
 
 
-def register(key: str, label: Any, func: FigureFunc, source: Any = None, ref: str = "") -> None:
-    REGISTRY[key] = Figure(key, label, func, source or _("Kompis register"), ref)
+def register(
+    key: str, label: Any, func: FigureFunc, source: Any = None, ref: str = "", *, target: bool = False
+) -> None:
+    REGISTRY[key] = Figure(key, label, func, source or _("Kompis register"), ref, target)
 
 
 def choices() -> list[tuple[str, str]]:
     return [(f.key, str(f.label)) for f in REGISTRY.values()]
+
+
+def target_choices() -> list[tuple[str, str]]:
+    """The registered figures a project may set a target for (counts of people or occasions)."""
+    return [(f.key, str(f.label)) for f in REGISTRY.values() if f.target]
 
 
 def label(key: str) -> str:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from kompis.core import figures as core_figures
 from kompis.municipalities.models import Municipality
 from kompis.organisations.logos import clean_logo
 from kompis.organisations.models import Organisation, Project, Region, TargetKind
@@ -180,6 +181,12 @@ class RegionForm(forms.ModelForm[Region]):
         )
 
 
+def target_kinds() -> list[tuple[str, str]]:
+    """What a project may set targets for: the built-in kinds, then the registered figures offered as targets
+    (programmes' and events' figures, registered by the reports)."""
+    return [(str(k), str(label)) for k, label in TargetKind.choices] + core_figures.target_choices()
+
+
 def _target_field_name(kind: str) -> str:
     return f"target_{kind}"
 
@@ -203,7 +210,7 @@ class ProjectForm(forms.ModelForm[Project]):
         region_field.queryset = Region.objects.filter(organisation=organisation)
         region_field.empty_label = gettext("Whole organisation")
         current = {t.kind: t.target for t in self.instance.targets.all()} if self.instance.pk else {}
-        for kind, label in TargetKind.choices:
+        for kind, label in target_kinds():
             self.fields[_target_field_name(kind)] = forms.IntegerField(
                 label=label,
                 required=False,
@@ -212,14 +219,14 @@ class ProjectForm(forms.ModelForm[Project]):
             )
 
     def target_fields(self) -> list[forms.BoundField]:
-        return [self[_target_field_name(kind)] for kind in TargetKind.values]
+        return [self[_target_field_name(kind)] for kind, _label in target_kinds()]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         starts, ends = data.get("starts_on"), data.get("ends_on")
         if starts and ends and ends < starts:
             self.add_error("ends_on", gettext("The project cannot end before it starts."))
-        for kind in TargetKind.values:
+        for kind, _label in target_kinds():
             name = _target_field_name(kind)
             value = data.get(name)
             if value is not None and value < 0:
@@ -227,7 +234,7 @@ class ProjectForm(forms.ModelForm[Project]):
         return data
 
     def targets(self) -> dict[str, int | None]:
-        return {kind: self.cleaned_data.get(_target_field_name(kind)) for kind in TargetKind.values}
+        return {kind: self.cleaned_data.get(_target_field_name(kind)) for kind, _label in target_kinds()}
 
     def project_data(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in self._meta.fields or []}

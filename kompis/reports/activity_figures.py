@@ -63,7 +63,14 @@ def register_activity_figures() -> None:
     }
     for measure in PEOPLE_MEASURES:
         key = f"programme_{measure}"
-        register(key, labels[measure], people(measure), PROGRAMME_SOURCE, ref=f"{key}:mentee")
+        register(
+            key,
+            labels[measure],
+            people(measure),
+            PROGRAMME_SOURCE,
+            ref=f"{key}:mentee",
+            target=measure != "dropped_out",
+        )
     for code, reason in DropoutReason.choices:
         register(
             f"programme_dropped_out_{code}",
@@ -92,6 +99,7 @@ def register_activity_figures() -> None:
         pairs,
         PROGRAMME_SOURCE,
         ref="programme_activity:pairs_active",
+        target=True,
     )
     register(
         "programme_median_meetings",
@@ -99,6 +107,9 @@ def register_activity_figures() -> None:
         lambda scope, period: median_meetings(a.pair_counts(scope, period)),
         PROGRAMME_SOURCE,
     )
+
+    #: event figures a project may set a target for
+    EVENT_TARGETS = {"event_unique_attendees", "event_newcomers", "event_established"}
 
     def event(measure: str, kind: str = "count") -> FigureFunc:
         return lambda scope, period: Cell(a.event_counts(scope, period)[measure], kind)
@@ -111,8 +122,8 @@ def register_activity_figures() -> None:
         ("event_established", gettext_lazy("Events: established among the attendees"), "established"),
         ("event_no_shows", gettext_lazy("Events: no-shows"), "no_shows"),
     ):
-        register(key, label, event(measure), EVENT_SOURCE, ref=f"events:{key}")
-    register("events_held", gettext_lazy("Events held"), event("held", OCCASIONS), EVENT_SOURCE)
+        register(key, label, event(measure), EVENT_SOURCE, ref=f"events:{key}", target=key in EVENT_TARGETS)
+    register("events_held", gettext_lazy("Events held"), event("held", OCCASIONS), EVENT_SOURCE, target=True)
 
 
 # --- the report's sections ----------------------------------------------------------------------------

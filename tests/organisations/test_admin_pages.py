@@ -266,3 +266,24 @@ def test_pages_render_in_arabic(client, world):
     ):
         response = client.get(url)
         assert response.status_code == 200 and 'dir="rtl"' in response.content.decode(), url
+
+
+def test_project_targets_offer_programme_and_event_figures(client, world):
+    """A project that funds a mentor programme or a language café sets targets for their figures too (the
+    registered figures offered as targets); a figure that is a share or a breakdown is not offered."""
+    client.force_login(world.admin)
+    page = client.get(reverse("organisations:project_new")).content.decode()
+    assert 'name="target_programme_completed"' in page and 'name="target_events_held"' in page
+    assert 'name="target_programme_attendance_rate"' not in page
+    assert 'name="target_programme_dropped_out"' not in page
+    response = client.post(
+        reverse("organisations:project_new"),
+        project_data(target_programme_completed="118", target_event_unique_attendees="300"),
+    )
+    assert response.status_code == 302
+    project = Project.objects.get(name="Mentorskap Luleå")
+    assert {t.kind: t.target for t in project.targets.all()} == {
+        "individual_matches": 40,
+        "programme_completed": 118,
+        "event_unique_attendees": 300,
+    }
