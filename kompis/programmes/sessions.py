@@ -119,10 +119,9 @@ def create_session(*, actor: User, cohort: Cohort, data: SessionData) -> CohortS
             online=data.online,
             video_link=data.video_link if data.online else "",
             capacity=None,
+            public=False,
         ),
     )
-    Event.objects.filter(pk=event.pk).update(public=False)
-    event.public = False
     session = CohortSession.objects.create(
         cohort=cohort, event=event, kind=kind, counts_for_completion=data.counts_for_completion
     )
