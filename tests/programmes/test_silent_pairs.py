@@ -129,3 +129,19 @@ def test_the_silent_task_of_a_pair_that_ended_is_closed(world):
     w.pair.refresh_from_db()
     assert w.pair.status == "ended"
     assert not silent_tasks().filter(resolved_at__isnull=True).exists()
+
+
+def test_the_work_list_names_the_pair_and_links_to_its_meetings(client, world):
+    from django.urls import reverse
+
+    w = make_pair(world, started_days_ago=60)
+    open_silent_pair_tasks(now=timezone.now())
+    task = silent_tasks().get()
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(reverse("worklist:tasks")).content.decode()
+    assert "Amal – Britt" in html
+    assert reverse("programmes:pair_meeting", kwargs={"pair_id": w.pair.uid}) in html
+    detail = client.get(reverse("worklist:task", kwargs={"task_id": task.uid})).content.decode()
+    assert "has logged no meeting for a long time" in detail
+    client.force_login(world.danderyd_coordinator)
+    assert client.get(reverse("worklist:task", kwargs={"task_id": task.uid})).status_code == 404
