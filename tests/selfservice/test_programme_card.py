@@ -113,7 +113,9 @@ def test_a_tampered_link_is_refused_with_a_clear_page(client, world):
     )
     assert response.status_code == 400
     assert not PairMeeting.objects.exists()
-    assert "link" in response.content.decode().lower()
+    html = response.content.decode()
+    assert "This link does not work" in html and "Get a new link" in html
+    assert "Britt" not in html
 
 
 def test_an_ended_pair_shows_no_form(client, world):
