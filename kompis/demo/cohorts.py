@@ -22,7 +22,7 @@ from kompis.accounts.models import User
 from kompis.core.bulk import Inserter
 from kompis.events.attendance_models import AttendanceState
 from kompis.events.models import Attendance, Event, EventRegistration, RegistrationStatus
-from kompis.organisations.models import Organisation, Region
+from kompis.organisations.models import Organisation
 from kompis.participants.models import Participant
 from kompis.participants.vocab import ParticipantRole, Status
 from kompis.programmes.models import (
@@ -128,14 +128,25 @@ class CohortBuilder:
         self.counts = {"programmes": 0, "cohorts": 0, "enrolments": 0, "sessions": 0, "attendance": 0}
 
     def pick(
-        self, role: str, count: int, latest: date, prefer: tuple[str, ...], region: Region | None
+        self,
+        role: str,
+        count: int,
+        latest: date,
+        prefer: tuple[str, ...],
+        programme: Programme,
+        *,
+        local: bool,
     ) -> list[Participant]:
-        """`count` people of `role` not used yet who signed up by `latest`: those living in `region` (if
-        given) first, then those speaking the preferred languages."""
+        """`count` people of `role` not used yet who signed up by `latest`: those living in the programme's
+        region first if `local`, then those speaking the preferred languages, then those in the
+        programme's region or project (whom its coordinator can open)."""
 
-        def key(p: Participant) -> tuple[bool, int, float]:
+        def key(p: Participant) -> tuple[bool, int, bool, float]:
             rank = next((i for i, code in enumerate(prefer) if code in p.languages), len(prefer))
-            return region is not None and p.region_id != region.pk, rank, self.rng.random()
+            inside = (p.region_id is not None and p.region_id == programme.region_id) or (
+                p.project_id is not None and p.project_id == programme.project_id
+            )
+            return local and not inside, rank, not inside, self.rng.random()
 
         pool = [
             p
@@ -168,11 +179,9 @@ class CohortBuilder:
         )
         self.counts["cohorts"] += 1
         latest = plan.starts - timedelta(days=5)
-        region = programme.region if local else None
-        mentees = self.pick(
-            ParticipantRole.NEWCOMER, plan.completed + plan.dropped + plan.active, latest, prefer, region
-        )
-        mentors = self.pick(ParticipantRole.ESTABLISHED, plan.mentors, latest, prefer, region)
+        size = plan.completed + plan.dropped + plan.active
+        mentees = self.pick(ParticipantRole.NEWCOMER, size, latest, prefer, programme, local=local)
+        mentors = self.pick(ParticipantRole.ESTABLISHED, plan.mentors, latest, prefer, programme, local=local)
         outcomes = ["completed"] * plan.completed + ["dropped"] * plan.dropped + ["active"] * plan.active
         rng.shuffle(outcomes)
         closing = plan.sessions[-1][1]
