@@ -112,9 +112,9 @@ def create_cafe(
         past = day < today
         weeks_ahead = max(0, (day - today).days // 7)
         if event is full:
-            regular_p, occasional_p = 0.95, 0.2
+            regular_p, occasional_p = 0.95, 0.02
         elif past:
-            regular_p, occasional_p = 0.6, 0.07
+            regular_p, occasional_p = 0.6, 0.05
         else:  # registrations thin out further ahead
             regular_p, occasional_p = 0.5 / (1 + weeks_ahead), 0.04 / (1 + weeks_ahead)
         came = [p for p in regulars if rng.random() < regular_p] + [
