@@ -86,6 +86,7 @@ bench: install
 	@if $(BIN)/python -c "import pytest, hypothesis" 2>/dev/null; then $(BIN)/python bench/bench_hostile.py; \
 	else echo "bench/bench_hostile.py skipped: it builds its files with the tests' helpers (make install-dev)"; fi
 	@if [ -f bench/bench_reports.py ]; then $(BIN)/python bench/bench_reports.py; fi
+	$(BIN)/python bench/bench_programmes.py
 
 demo: install
 	$(BIN)/kompis migrate --noinput -v0

@@ -54,7 +54,8 @@ def registered_people(event: Event) -> list[EventRegistration]:
 
 def attendance_of(event: Event) -> dict[int, Attendance]:
     """{participant id: attendance row} for the event."""
-    return {a.participant_id: a for a in Attendance.objects.filter(event=event)}
+    # no ordering: the model's (by event, then person) would join the events and all participants
+    return {a.participant_id: a for a in Attendance.objects.filter(event=event).order_by()}
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,9 @@ class Summary:
 def summary(event: Event) -> Summary:
     registered = {r.participant_id for r in registered_people(event)}
     present = set(
-        Attendance.objects.filter(event=event, state=AttendanceState.PRESENT).values_list(
-            "participant_id", flat=True
-        )
+        Attendance.objects.filter(event=event, state=AttendanceState.PRESENT)
+        .order_by()
+        .values_list("participant_id", flat=True)
     )
     ended = event.ends_at < timezone.now()
     return Summary(
@@ -83,12 +84,12 @@ def no_shows(event: Event) -> list[Participant]:
     """After the event: the registered people not marked present (before it ends: nobody)."""
     if event.ends_at >= timezone.now():
         return []
-    present = Attendance.objects.filter(event=event, state=AttendanceState.PRESENT).values("participant_id")
-    return [
-        r.participant
-        for r in registered_people(event)
-        if r.participant_id not in {row["participant_id"] for row in present}
-    ]
+    present = set(
+        Attendance.objects.filter(event=event, state=AttendanceState.PRESENT)
+        .order_by()
+        .values_list("participant_id", flat=True)
+    )
+    return [r.participant for r in registered_people(event) if r.participant_id not in present]
 
 
 def _registered_participant(event: Event, participant_uid: str) -> Participant:

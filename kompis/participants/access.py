@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404
 from django.urls import reverse
 
@@ -97,6 +97,8 @@ def visible_people(user: Any, participants: Iterable[Participant]) -> dict[int, 
     """One query for many people: {pk: PersonView}. Admins see their whole organisation in full."""
     people = {p.pk: p for p in participants if p is not None}
     in_scope = set(participants_for_user(user).filter(pk__in=list(people)).values_list("pk", flat=True))
+    # a limited view shows the person's region: one query for all of them, not one each
+    prefetch_related_objects([p for pk, p in people.items() if pk not in in_scope], "region")
     return {pk: PersonView(participant=p, full=pk in in_scope) for pk, p in people.items()}
 
 
