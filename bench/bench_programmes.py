@@ -162,7 +162,8 @@ def run(args: argparse.Namespace) -> None:
     print(
         f"programmes: {data.programmes} programmes, {data.cohorts} cohorts, {data.enrolments:,} enrolments, "
         f"{data.pairs:,} pairs, {data.meetings:,} meetings, {data.sessions:,} sessions, "
-        f"{data.registrations:,} invitations, {data.attendance:,} attendance rows "
+        f"{data.registrations:,} invitations, {data.attendance:,} attendance rows; {data.cafes:,} public "
+        f"events (not sessions) with {data.cafe_attendance:,} more attendance rows "
         f"({time.perf_counter() - t:.1f} s to build)"
     )
     measure(args, org, data, users)

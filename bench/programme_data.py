@@ -36,6 +36,8 @@ class ProgrammeData:
     sessions: int = 0
     registrations: int = 0
     attendance: int = 0
+    cafes: int = 0  # events that are not sessions (language cafés): the events' figures count these
+    cafe_attendance: int = 0
     largest_programme: Any = None  # programmes.Programme
     largest_cohort: Any = None  # programmes.Cohort
     largest_session: Any = None  # events.Event (the session with the most invited)
@@ -69,6 +71,7 @@ def build_programmes(
     meetings_per_pair: int = 5,
     sessions: int = 5_000,
     attendance: int = 200_000,
+    cafes: int = 1_000,
     now: datetime | None = None,
     seed: int = 13,
 ) -> ProgrammeData:
@@ -284,11 +287,50 @@ def build_programmes(
     Attendance.objects.bulk_create(marks, batch_size=BATCH)
     out.attendance += len(marks)
 
+    out.cafes, out.cafe_attendance = _cafes(organisation, regions, people, cafes, now, rnd)
     out.programmes, out.cohorts = len(progs), len(cohorts)
     out.largest_programme = progs[0]
     out.largest_cohort = cohorts[0]
     out.largest_session = largest[1]
     return out
+
+
+def _cafes(
+    organisation: Any, regions: list[Any], people: list[int], count: int, now: datetime, rnd: random.Random
+) -> tuple[int, int]:
+    """Public language cafés over 2025-2026 with ~20 registered each and attendance at the ones held."""
+    from kompis.events.models import Attendance, Event, EventRegistration
+
+    events = []
+    for i in range(count):
+        starts = datetime.combine(date(2025, 1, 7) + timedelta(days=i * 700 // max(1, count)), time(18), TZ)
+        events.append(
+            Event(
+                organisation=organisation,
+                region=regions[i % len(regions)],
+                title=f"Språkcafé {i}",
+                starts_at=starts,
+                ends_at=starts + timedelta(hours=2),
+                place="Biblioteket",
+                public=True,
+            )
+        )
+    Event.objects.bulk_create(events, batch_size=BATCH)
+    regs, marks = [], []
+    for event in events:
+        for pid in rnd.sample(people, min(len(people), rnd.randint(10, 30))):
+            regs.append(
+                EventRegistration(
+                    event=event, participant_id=pid, registered_at=event.starts_at - timedelta(days=3)
+                )
+            )
+            if event.ends_at <= now and rnd.random() < 0.7:
+                marks.append(
+                    Attendance(event=event, participant_id=pid, state="present", marked_at=event.ends_at)
+                )
+    EventRegistration.objects.bulk_create(regs, batch_size=BATCH)
+    Attendance.objects.bulk_create(marks, batch_size=BATCH)
+    return len(events), len(marks)
 
 
 def find_programmes(organisation: Any) -> ProgrammeData:

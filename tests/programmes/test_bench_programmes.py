@@ -42,6 +42,7 @@ def data(world):
         meetings_per_pair=2,
         sessions=14,
         attendance=50,
+        cafes=3,
         now=NOW,
     )
 
@@ -56,14 +57,19 @@ def test_the_generator_writes_what_it_counts_in_the_right_shapes(data):
     assert not MentorPair.objects.exclude(mentee__role="mentee", mentor__role="mentor").exists()
     assert PairMeeting.objects.count() == data.meetings
     # every session is a non-public event of its cohort's organisation, its cohort's people invited
-    assert CohortSession.objects.count() == Event.objects.count() == data.sessions >= 12
-    assert not Event.objects.filter(public=True).exists()
-    assert EventRegistration.objects.count() == data.registrations
-    assert not EventRegistration.objects.exclude(
-        participant__programme_enrolments__cohort__sessions__event=F("event")
-    ).exists()
+    assert CohortSession.objects.count() == Event.objects.filter(public=False).count() == data.sessions == 14
+    assert not CohortSession.objects.filter(event__public=True).exists()
+    # and public events that are not sessions (the events' figures count these)
+    assert Event.objects.filter(public=True, programme_session__isnull=True).count() == data.cafes == 3
+    assert EventRegistration.objects.filter(event__public=False).count() == data.registrations
+    assert (
+        not EventRegistration.objects.filter(event__public=False)
+        .exclude(participant__programme_enrolments__cohort__sessions__event=F("event"))
+        .exists()
+    )
     # attendance only of the invited, only for sessions that have started
-    assert Attendance.objects.count() == data.attendance == 50
+    assert Attendance.objects.filter(event__public=False).count() == data.attendance == 50
+    assert Attendance.objects.filter(event__public=True).count() == data.cafe_attendance
     for row in Attendance.objects.all():
         assert EventRegistration.objects.filter(event=row.event_id, participant=row.participant_id).exists()
         assert row.event.starts_at <= NOW
@@ -72,7 +78,12 @@ def test_the_generator_writes_what_it_counts_in_the_right_shapes(data):
 def test_the_largest_cohort_and_session_are_the_ones_measured(data):
     sizes = Enrolment.objects.values("cohort").annotate(n=Count("id")).order_by("-n")
     assert sizes[0]["n"] == data.largest_cohort.enrolments.count()
-    invited = EventRegistration.objects.values("event").annotate(n=Count("id")).order_by("-n")
+    invited = (
+        EventRegistration.objects.filter(event__public=False)
+        .values("event")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+    )
     assert invited[0]["n"] == EventRegistration.objects.filter(event=data.largest_session).count()
     assert data.largest_cohort.programme_id == data.largest_programme.pk
 
