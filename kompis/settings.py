@@ -167,6 +167,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     # One test database per test process, so that parallel test runs never share one.
     DATABASES["default"]["TEST"] = {"NAME": f"test_{DATABASES['default']['NAME']}_{os.getpid()}"}
+    # PostgreSQL's JIT compiles the reports' large aggregates for hundreds of milliseconds and wins nothing
+    # on pages (measured: bench/bench_programmes.py); PG_JIT=on brings it back.
+    if os.environ.get("PG_JIT", "off") != "on":
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"

@@ -45,7 +45,8 @@ class Attendance(models.Model):
     last_key = models.CharField(max_length=64, blank=True)
 
     class Meta:
-        ordering = ["event", "participant"]
+        # by the ids: ordering by the related rows would join every event and person on each read
+        ordering = ["event_id", "participant_id"]
         verbose_name = _("attendance")
         constraints = [
             models.UniqueConstraint(fields=["event", "participant"], name="attendance_once"),

@@ -18,7 +18,7 @@ from kompis.participants.access import get_participant_for_user, visible_people
 from kompis.programmes import pair_panel, selectors, services, session_panel
 from kompis.programmes.access import get_cohort_for_user, get_enrolment_for_user, get_programme_for_user
 from kompis.programmes.forms import CohortForm, DropOutForm, EnrolForm, ProgrammeForm
-from kompis.programmes.models import EnrolmentStatus
+from kompis.programmes.models import DropoutReason, EnrolmentStatus
 
 REFUSALS = {
     "duplicate": lambda: _("This person is already enrolled in this cohort."),
@@ -102,6 +102,8 @@ def cohort_detail(request: StaffRequest, cohort_id: str) -> HttpResponse:
             "candidates": selectors.people_to_enrol(user=request.user, cohort=cohort, query=query),
             "enrol_form": EnrolForm(),
             "drop_form": DropOutForm(),
+            # one list of reasons for every row's drop-out form (a bound field per row would repeat its ids)
+            "drop_reasons": DropoutReason.choices,
             "pairs_panel": pair_panel.cohort_panel(user=request.user, cohort=cohort),
             "sessions_panel": sessions_panel,
         },
