@@ -33,8 +33,8 @@ from kompis.programmes.pairs import end_pairs_of
 
 
 class EnrolmentRefused(ValueError):
-    """The enrolment cannot be made or changed; `code` says why ("duplicate", "other_organisation",
-    "not_open", "closed")."""
+    """The enrolment cannot be made or changed; `code` says why ("duplicate", "open_elsewhere",
+    "other_organisation", "not_open", "closed")."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -142,14 +142,21 @@ class EnrolmentData:
 @transaction.atomic
 def enrol(*, actor: Actor, cohort: Cohort, participant: Participant, data: EnrolmentData) -> Enrolment:
     """Enrol the person in the cohort: active, or on the waiting list when a mentee finds the cohort full.
-    Refused (nothing written) when the person is already enrolled in the cohort, belongs to another
-    organisation or the cohort has ended. The cohort's row is locked, so two enrolments cannot both take the
-    last place."""
+    Refused (nothing written) when the person is already enrolled in the cohort, is waiting or active in
+    another cohort of the same programme ("open_elsewhere"), belongs to another organisation or the cohort has
+    ended. The cohort's row is locked, so two enrolments cannot both take the last place."""
     locked = Cohort.objects.select_for_update().select_related("programme").get(pk=cohort.pk)
     if participant.organisation_id != locked.programme.organisation_id:
         raise EnrolmentRefused("other_organisation")
     if Enrolment.objects.filter(cohort=locked, participant=participant).exists():
         raise EnrolmentRefused("duplicate")
+    open_elsewhere = Enrolment.objects.filter(
+        cohort__programme_id=locked.programme_id,
+        participant=participant,
+        status__in=(EnrolmentStatus.WAITING, EnrolmentStatus.ACTIVE),
+    )
+    if open_elsewhere.exists():
+        raise EnrolmentRefused("open_elsewhere")
     if locked.ends_on < timezone.localdate():
         raise EnrolmentRefused("closed")
     role = Role(data.role)

@@ -22,6 +22,10 @@ from kompis.programmes.models import DropoutReason, EnrolmentStatus
 
 REFUSALS = {
     "duplicate": lambda: _("This person is already enrolled in this cohort."),
+    "open_elsewhere": lambda: _(
+        "This person is already waiting or active in another cohort of this programme. "
+        "Complete or end that enrolment first."
+    ),
     "other_organisation": lambda: _("This person cannot be enrolled in this programme."),
     "closed": lambda: _("The cohort has ended."),
     "not_open": lambda: _("The enrolment has already ended."),

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from kompis.audit.models import AuditEvent
@@ -106,6 +107,71 @@ def test_duplicate_enrolment_is_refused_and_writes_nothing(world):
         services.enrol(actor=world.admin, cohort=cohort, participant=who, data=EnrolmentData(role="mentor"))
     assert refused.value.code == "duplicate"
     assert AuditEvent.objects.count() == before and Enrolment.objects.count() == 1
+
+
+def second_cohort(world, prog):
+    today = timezone.localdate()
+    return services.create_cohort(
+        actor=world.admin,
+        programme=prog,
+        data=CohortData(name="Autumn", starts_on=today, ends_on=today + timedelta(days=90)),
+    )
+
+
+def test_an_open_enrolment_in_another_cohort_of_the_programme_is_refused(world):
+    prog, spring = programme(world)
+    autumn = second_cohort(world, prog)
+    who = person(world)
+    first = mentee(world, spring, who)
+    before = AuditEvent.objects.count()
+    with pytest.raises(EnrolmentRefused) as refused:
+        mentee(world, autumn, who)
+    assert refused.value.code == "open_elsewhere"
+    assert AuditEvent.objects.count() == before and Enrolment.objects.count() == 1
+    # once that enrolment is over, the person may join the next cohort
+    services.complete(actor=world.admin, enrolment=first)
+    assert mentee(world, autumn, who).status == EnrolmentStatus.ACTIVE
+
+
+def test_staff_enrolling_a_person_open_in_another_cohort_see_why_and_nothing_is_written(client, world):
+    prog, spring = programme(world, capacity=1)
+    autumn = second_cohort(world, prog)
+    mentee(world, spring, person(world))
+    who = person(world)
+    mentee(world, spring, who)  # on spring's waiting list: open too
+    client.force_login(world.uppsala_coordinator)
+    response = client.post(
+        reverse("programmes:enrol", args=[autumn.uid]),
+        {"participant": str(who.uid), "role": "mentee", "field": "health"},
+        follow=True,
+    )
+    assert "already waiting or active in another cohort of this programme" in response.content.decode()
+    assert not Enrolment.objects.filter(cohort=autumn).exists()
+
+
+def test_the_public_form_refuses_a_person_open_in_another_cohort(world):
+    from kompis.programmes.public_enrolment import PublicEnrolment, enrol_publicly
+
+    prog, spring = programme(world)
+    prog.public_enrolment = True
+    prog.save(update_fields=["public_enrolment"])
+    autumn = second_cohort(world, prog)
+    data = PublicEnrolment(
+        first_name="Olena",
+        last_name="Review",
+        email="olena.review@example.org",
+        language="uk",
+        municipality=world.uppsala.municipalities.first(),
+        role="mentee",
+        field="",
+        meeting_mode="either",
+    )
+    enrol_publicly(organisation=world.org, programme=prog, cohort=spring, data=data)
+    before = (Enrolment.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(EnrolmentRefused) as refused:
+        enrol_publicly(organisation=world.org, programme=prog, cohort=autumn, data=data)
+    assert refused.value.code == "open_elsewhere"
+    assert (Enrolment.objects.count(), AuditEvent.objects.count()) == before
 
 
 def test_person_of_another_organisation_is_refused(world):
