@@ -15,7 +15,7 @@ from kompis.events.attendance_models import AttendanceState
 from kompis.events.models import Attendance, EventRegistration, RegistrationStatus
 from kompis.programmes.models import Cohort, CohortSession
 from kompis.programmes.session_forms import InviteForm, SessionForm
-from kompis.programmes.sessions import attended_counts, held_sessions
+from kompis.programmes.sessions import attended_counts, held_sessions, running_message
 
 
 @dataclass(frozen=True)
@@ -97,6 +97,9 @@ def cohort_panel(*, user: User, cohort: Cohort) -> dict[str, Any]:
         "form": SessionForm(cohort=cohort, auto_id="session_%s"),
         "invite_choices": InviteForm.base_fields["invite"].choices,  # type: ignore[attr-defined]
         "required": cohort.programme.min_sessions_attended,
+        # the completion rule only once the cohort's last day has passed (Stockholm date)
+        "ended": cohort.ends_on < timezone.localdate(),
+        "running_message": running_message(cohort),
         "held": sum(1 for r in rows if r.held and not r.cancelled and r.session.counts_for_completion),
         "attended": attended_of_enrolments(cohort),
     }

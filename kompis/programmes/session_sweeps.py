@@ -40,5 +40,5 @@ def complete_ended_cohorts(now: datetime) -> int:
             "participant_id", flat=True
         )
         if required is not None and any(attended.get(p, 0) >= required for p in active):
-            done += apply_completion_rule(actor=COMPLETION_JOB, cohort=cohort)
+            done += apply_completion_rule(actor=COMPLETION_JOB, cohort=cohort, today=today)
     return done

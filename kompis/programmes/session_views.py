@@ -80,7 +80,7 @@ def completion_rule(request: StaffRequest, cohort_id: str) -> HttpResponse:
     try:
         done = sessions.apply_completion_rule(actor=request.user, cohort=cohort)
     except sessions.SessionRefused as refused:
-        messages.error(request, sessions.refusal_message(refused.code))
+        messages.error(request, sessions.refusal_message(refused.code, cohort=cohort))
     else:
         messages.success(
             request,

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from kompis.accounts.models import User
@@ -47,7 +48,7 @@ class InviteGroup:
 
 class SessionRefused(ValueError):
     """The session change cannot be made; `code` says why ("past", "outside_cohort", "ends_before_start",
-    "no_place", "bad_group", "other_cohort", "not_active", "cancelled", "no_rule")."""
+    "no_place", "bad_group", "other_cohort", "not_active", "cancelled", "no_rule", "running")."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)
@@ -211,13 +212,16 @@ def attended_counts(cohort: Cohort, held: list[CohortSession] | None = None) -> 
 
 
 @transaction.atomic
-def apply_completion_rule(*, actor: Actor, cohort: Cohort) -> int:
+def apply_completion_rule(*, actor: Actor, cohort: Cohort, today: date | None = None) -> int:
     """Mark completed every active enrolment that attended at least `programme.min_sessions_attended` of the
     cohort's held sessions that count. Returns how many were completed. Refused when the programme has no
-    completion rule."""
+    completion rule ("no_rule") or before the cohort's last day has passed ("running"; `today` is the
+    Stockholm date, today's by default): while the cohort runs, "of those held" would complete people early."""
     required = cohort.programme.min_sessions_attended
     if required is None:
         raise SessionRefused("no_rule")
+    if cohort.ends_on >= (today or timezone.localdate()):
+        raise SessionRefused("running")
     held = held_sessions(cohort)
     attended = attended_counts(cohort, held)
     done = 0
@@ -234,8 +238,11 @@ def apply_completion_rule(*, actor: Actor, cohort: Cohort) -> int:
     return done
 
 
-def refusal_message(code: str) -> str:
-    """A sentence for staff about a refusal (the form names the field; this is for the rest)."""
+def refusal_message(code: str, *, cohort: Cohort | None = None) -> str:
+    """A sentence for staff about a refusal (the form names the field; this is for the rest); "running"
+    names the cohort's last day when the cohort is given."""
+    if code == "running" and cohort is not None:
+        return running_message(cohort)
     messages = {
         "past": gettext("A session cannot start in the past."),
         "ends_before_start": gettext("The session must end after it starts."),
@@ -246,5 +253,14 @@ def refusal_message(code: str) -> str:
         "not_active": gettext("Only active enrolments can be invited."),
         "cancelled": gettext("The session is cancelled."),
         "no_rule": gettext("The programme has no completion rule: set the sessions to attend first."),
+        "running": gettext("The cohort is still running: apply the completion rule after its last day."),
     }
     return messages[code]
+
+
+def running_message(cohort: Cohort) -> str:
+    """Why the completion rule cannot be applied yet, naming the cohort's last day."""
+    return gettext(
+        "The cohort runs until %(date)s: the completion rule can be applied after that day, "
+        "when every session has been held."
+    ) % {"date": date_format(cohort.ends_on, "DATE_FORMAT")}

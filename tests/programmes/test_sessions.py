@@ -229,6 +229,7 @@ def test_the_completion_rule_hand_counted_4_of_6(client, world, cohort):
     page = client.get(reverse("programmes:cohort", args=[cohort.uid])).content.decode()
     assert "4/6" in page and "3/6" in page and "6/6" in page
 
+    ended(cohort)
     response = client.post(reverse("programmes:completion_rule", args=[cohort.uid]), follow=True)
     assert "2 enrolments are marked completed." in response.content.decode()
     status = {e.participant.first_name: e.status for e in cohort.enrolments.select_related("participant")}
@@ -243,6 +244,42 @@ def test_the_completion_rule_hand_counted_4_of_6(client, world, cohort):
     assert logged.data == {"cohort": str(cohort.uid), "required": 4, "held": 6, "completed": 2}
     # again: nobody more (the completed are no longer active)
     assert sessions.apply_completion_rule(actor=world.admin, cohort=cohort) == 0
+
+
+def ended(cohort: Cohort) -> None:
+    """Move the cohort's last day to yesterday (Stockholm date)."""
+    cohort.ends_on = timezone.localdate() - timedelta(days=1)
+    Cohort.objects.filter(pk=cohort.pk).update(ends_on=cohort.ends_on)
+
+
+def test_the_completion_rule_waits_until_the_cohort_has_ended(client, world, cohort):
+    amal = enrol(world, cohort, "Amal")
+    Programme.objects.filter(pk=cohort.programme_id).update(min_sessions_attended=1)
+    session = sessions.create_session(actor=world.admin, cohort=cohort, data=data())
+    held(session, 2)
+    tick(world, session, amal)
+    client.force_login(world.uppsala_coordinator)
+    url = reverse("programmes:completion_rule", args=[cohort.uid])
+    page = client.get(reverse("programmes:cohort", args=[cohort.uid])).content.decode()
+    assert url not in page and "completion rule can be applied after that day" in page
+    # the last day itself (Stockholm date) is still running
+    Cohort.objects.filter(pk=cohort.pk).update(ends_on=timezone.localdate())
+    response = client.post(url, follow=True)
+    body = response.content.decode()
+    assert "The cohort runs until" in body and "completion rule can be applied after that day" in body
+    assert not AuditEvent.objects.filter(action="programme.completion_rule_applied").exists()
+    amal.refresh_from_db()
+    assert amal.status == "active"
+    with pytest.raises(SessionRefused) as refused:
+        sessions.apply_completion_rule(actor=world.admin, cohort=Cohort.objects.get(pk=cohort.pk))
+    assert refused.value.code == "running"
+
+    ended(cohort)
+    assert url in client.get(reverse("programmes:cohort", args=[cohort.uid])).content.decode()
+    response = client.post(url, follow=True)
+    assert "1 enrolment is marked completed." in response.content.decode()
+    amal.refresh_from_db()
+    assert amal.status == "completed"
 
 
 def test_without_a_completion_rule_the_button_says_so(client, world, cohort):
