@@ -1,7 +1,8 @@
 """A mentor pair's meeting log: one of the two logs a meeting from their own page (or staff log it for them).
 
 `log_meeting` is the one way a meeting is written. One row per pair and date: logging the same date again
-updates that row (a double-submitted form never counts twice). The pair's `last_met_on` follows the latest
+updates that row (a double-submitted form never counts twice), keeping what was written where the later log
+leaves a field empty (both partners may log the same meeting; the second must not wipe the first's note). The pair's `last_met_on` follows the latest
 date logged. A meeting that brings the pair back within the programme's `silent_pair_days` closes the open
 silent-pair task (it is moot: they meet again). The words the pair write are theirs: never in the audit log.
 """
@@ -15,6 +16,7 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 
+from kompis.accounts.models import User
 from kompis.audit.actors import Actor, ParticipantActor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
@@ -81,6 +83,32 @@ def check_date(pair: MentorPair, met_on: date, *, today: date | None = None) -> 
         raise MeetingRefused("after_end", "met_on")
 
 
+def _write(
+    pair: MentorPair, met_on: date, *, how: str, note: str, person: Participant | None, staff: User | None
+) -> tuple[PairMeeting, bool]:
+    """Create the pair's row for the date, or fill it in: a non-empty value replaces, an empty one keeps the
+    earlier value. "Logged by" follows the log that last changed something (the pair's row is locked)."""
+    meeting = PairMeeting.objects.filter(pair=pair, met_on=met_on).first()
+    if meeting is None:
+        meeting = PairMeeting.objects.create(
+            pair=pair,
+            met_on=met_on,
+            how=how,
+            note=note,
+            logged_by_participant=person,
+            logged_by_staff=staff,
+            logged_at=timezone.now(),
+        )
+        return meeting, True
+    merged = (how or meeting.how, note or meeting.note)
+    if merged != (meeting.how, meeting.note):
+        meeting.how, meeting.note = merged
+        meeting.logged_by_participant, meeting.logged_by_staff = person, staff
+        meeting.logged_at = timezone.now()
+        meeting.save(update_fields=["how", "note", "logged_by_participant", "logged_by_staff", "logged_at"])
+    return meeting, False
+
+
 @transaction.atomic
 def log_meeting(
     *, actor: Actor, pair: MentorPair, met_on: date, how: str = "", note: str = ""
@@ -97,18 +125,8 @@ def log_meeting(
     if how and how not in MeetingHow.values:
         raise MeetingRefused("how", "how")
     check_date(locked, met_on)
-    staff = actor if isinstance(actor, AbstractBaseUser) else None
-    meeting, created = PairMeeting.objects.update_or_create(
-        pair=locked,
-        met_on=met_on,
-        defaults={
-            "how": how,
-            "note": note.strip()[:2000],
-            "logged_by_participant": person,
-            "logged_by_staff": staff,
-            "logged_at": timezone.now(),
-        },
-    )
+    staff = actor if isinstance(actor, User) else None
+    meeting, created = _write(locked, met_on, how=how, note=note.strip()[:2000], person=person, staff=staff)
     if locked.last_met_on is None or met_on > locked.last_met_on:
         locked.last_met_on = met_on
         locked.save(update_fields=["last_met_on"])
@@ -117,7 +135,7 @@ def log_meeting(
         "cohort": str(locked.cohort.uid),
         "pair": str(locked.uid),
         "met_on": met_on.isoformat(),
-        "how": how,
+        "how": meeting.how,
         "created": created,
     }
     if person is not None:

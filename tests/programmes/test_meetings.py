@@ -54,6 +54,24 @@ def test_the_same_date_twice_leaves_one_row_updated(world):
     assert AuditEvent.objects.filter(action="programme.meeting_logged").count() == 2
 
 
+def test_a_later_empty_log_of_the_same_date_keeps_the_earlier_note_and_how(world):
+    w = make_pair(world)
+    log_meeting(
+        actor=ParticipantActor(w.mentee.pk), pair=w.pair, met_on=days_ago(1), how="in_person", note=NOTE
+    )
+    again = log_meeting(actor=ParticipantActor(w.mentor.pk), pair=w.pair, met_on=days_ago(1), note="  ")
+    assert not again.created
+    meeting = PairMeeting.objects.get(pair=w.pair)
+    assert (meeting.how, meeting.note) == ("in_person", NOTE)
+    assert meeting.logged_by_participant == w.mentee  # the mentor's log changed nothing
+    # a non-empty value replaces; the other field stays
+    log_meeting(actor=ParticipantActor(w.mentor.pk), pair=w.pair, met_on=days_ago(1), note="Fika")
+    meeting.refresh_from_db()
+    assert (meeting.how, meeting.note) == ("in_person", "Fika")
+    assert meeting.logged_by_participant == w.mentor
+    assert PairMeeting.objects.filter(pair=w.pair).count() == 1
+
+
 def test_an_earlier_meeting_logged_later_keeps_the_latest_date(world):
     w = make_pair(world)
     log_meeting(actor=ParticipantActor(w.mentor.pk), pair=w.pair, met_on=days_ago(1))
