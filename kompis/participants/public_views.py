@@ -176,7 +176,8 @@ def _me_action(
         return _("Thank you, your answers are saved."), prefs, None
     # an action on one of her activities: only one her cards offer now (her own, in its current state)
     found = activities.find_action(cards, action, request.POST.get("target", ""))
-    if found is None:
+    if found is None:  # not one her page offers (now): say so, rather than reload the page silently
+        messages.error(request, _not_done())
         return None, prefs, None
     form = found.form(request.POST, auto_id=f"id_{found.name}_%s") if found.form else None
     if form is not None and not form.is_valid():
@@ -184,7 +185,15 @@ def _me_action(
     try:
         return found.perform(actor, participant, form.cleaned_data if form else {}), prefs, None
     except ValueError:  # her state changed meanwhile (another tab): nothing done, the page shows it now
+        messages.error(request, _not_done())
         return None, prefs, None
+
+
+def _not_done() -> str:
+    return _(
+        "This could not be done: it is not, or no longer, on your page, so nothing was saved (no meeting "
+        "was logged, no registration changed). Here is your page as it is now."
+    )
 
 
 def _rendered_cards(

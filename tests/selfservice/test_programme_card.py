@@ -101,6 +101,24 @@ def test_a_strangers_link_cannot_log_for_the_pair(client, world):
     assert "Britt" not in response.content.decode()
 
 
+@pytest.mark.parametrize("target", ["other pair", "zzz"])
+def test_a_form_pointed_at_another_pair_writes_nothing_and_says_so(client, world, target):
+    w = make_pair(world)
+    other = make_pair(world)
+    client.get("/language/en/")
+    response = client.post(
+        path_of(w.mentee),
+        {
+            "action": action_name(w.pair),
+            "target": str(other.pair.uid) if target == "other pair" else target,
+            "met_on": days_ago(1).isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    assert "This could not be done" in response.content.decode()
+    assert not PairMeeting.objects.exists()
+
+
 def test_a_tampered_link_is_refused_with_a_clear_page(client, world):
     w = make_pair(world)
     client.get("/language/en/")
