@@ -4,13 +4,20 @@ JavaScript."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
 from django.contrib import messages
-from django.http import HttpResponse, JsonResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kompis.accounts.access import people_required
+from kompis.accounts.access import is_staff_member, people_required
+from kompis.accounts.models import User
 from kompis.accounts.requests import StaffRequest
 from kompis.events import attendance
 from kompis.events.access import get_event_for_user
@@ -74,7 +81,30 @@ def register(request: StaffRequest, event_id: str) -> HttpResponse:
     )
 
 
-@people_required
+def _json_people_required(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
+    """`people_required` for the tick-list's requests: a tick sent after the login has expired (or by
+    someone who may not see people) gets a 401/403 JSON answer the page can show, not the login page."""
+    guarded = people_required(view)
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if "application/json" not in request.headers.get("Accept", ""):
+            return guarded(request, *args, **kwargs)
+        user = request.user
+        if not user.is_authenticated:
+            page = reverse("event_attendance:register", kwargs={"event_id": kwargs["event_id"]})
+            login = redirect_to_login(page)["Location"]
+            message = _("Not saved: you are logged out. Log in again; your ticks are kept.")
+            return JsonResponse({"error": "login", "message": message, "login": login}, status=401)
+        if not (is_staff_member(user) and isinstance(user, User) and user.can_see_people):
+            message = _("Not saved: you may not take attendance.")
+            return JsonResponse({"error": "forbidden", "message": message}, status=403)
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+@_json_people_required
 @require_POST
 def mark(request: StaffRequest, event_id: str) -> JsonResponse:
     """One tick from the page's queue: participant (uid), state, key. JSON back; 400 with a message when

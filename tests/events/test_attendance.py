@@ -127,6 +127,27 @@ def test_tick_endpoint_json_and_refusal(client, world, uppsala_coordinator, upps
     assert client.get(url).status_code == 405
 
 
+def test_tick_list_requests_get_json_when_logged_out_or_not_allowed(client, world, uppsala_participant):
+    event = make_event(world)
+    register(event, uppsala_participant)
+    url = reverse("event_attendance:mark", args=[event.uid])
+    body = {"participant": str(uppsala_participant.uid), "state": "present", "key": "k"}
+    logged_out = client.post(url, body, headers={"Accept": "application/json"})
+    assert logged_out.status_code == 401 and logged_out["Content-Type"] == "application/json"
+    page = reverse("event_attendance:register", args=[event.uid])
+    assert logged_out.json()["error"] == "login" and logged_out.json()["login"].endswith(f"?next={page}")
+    assert client.post(url, body).status_code == 302  # a plain request still goes to the login page
+    client.force_login(world.viewer)
+    forbidden = client.post(url, body, headers={"Accept": "application/json"})
+    assert forbidden.status_code == 403 and forbidden.json()["error"] == "forbidden"
+    refused = client.post(url, {**body, "state": "maybe"}, headers={"Accept": "application/json"})
+    assert refused.status_code == 403
+    client.force_login(world.uppsala_coordinator)
+    refused = client.post(url, {**body, "state": "maybe"}, headers={"Accept": "application/json"})
+    assert refused.status_code == 400 and refused.json()["error"] == "bad_state" and refused.json()["message"]
+    assert not Attendance.objects.exists()
+
+
 def test_plain_form_marks_ticked_present_and_unticked_absent(client, world, uppsala_coordinator):
     event = make_event(world)
     a, b = (ParticipantFactory(organisation=world.org, region=world.uppsala) for _ in range(2))
