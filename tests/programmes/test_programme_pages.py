@@ -4,6 +4,7 @@ bad input writes nothing, a coordinator outside the programme's scope gets 404, 
 from __future__ import annotations
 
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -12,7 +13,7 @@ from django.utils import timezone
 from kompis.audit.models import AuditEvent
 from kompis.programmes import services
 from kompis.programmes.models import Cohort, Programme
-from kompis.programmes.services import ProgrammeData
+from kompis.programmes.services import CohortData, ProgrammeData
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +142,44 @@ def test_bad_input_writes_nothing(client, world):
     assert response.status_code == 200 and "name" in response.context["form"].errors
     assert not Cohort.objects.exists()
     assert AuditEvent.objects.count() == events
+
+
+class _Ancestors(HTMLParser):
+    """The classes of the elements around the element with a given id."""
+
+    VOID = {"input", "br", "img", "meta", "link", "hr", "source", "wbr"}
+
+    def __init__(self, wanted: str) -> None:
+        super().__init__()
+        self.wanted, self.stack, self.found = wanted, [], None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if attrs.get("id") == self.wanted and self.found is None:
+            self.found = [classes for _, classes in self.stack]
+        if tag not in self.VOID:
+            self.stack.append((tag, attrs.get("class") or ""))
+
+    def handle_endtag(self, tag):
+        while self.stack:
+            if self.stack.pop()[0] == tag:
+                break
+
+
+def test_the_enrolments_table_has_the_full_width_of_the_cohort_page(client, world):
+    programme = uppsala_programme(world)
+    today = timezone.localdate()
+    cohort = services.create_cohort(
+        actor=world.admin,
+        programme=programme,
+        data=CohortData(name="Spring", starts_on=today, ends_on=today + timedelta(days=90)),
+    )
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(reverse("programmes:cohort", args=[cohort.uid])).content.decode()
+    parser = _Ancestors("enrolments")
+    parser.feed(html)
+    assert parser.found is not None, "the enrolments card"
+    assert not any("halves" in classes for classes in parser.found)  # not squeezed into a half
+    enrol = _Ancestors("enrol")
+    enrol.feed(html)
+    assert enrol.found is not None and "Enrol a person" in html
