@@ -306,10 +306,11 @@ def cancel_event(*, actor: User, event: Event) -> bool:
     open_ones = locked.registrations.select_related("participant__organisation", "event").filter(
         status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
     )
-    calendar = event_ics(locked, cancel=True)
+    calendars = {True: event_ics(locked, cancel=True), False: event_ics(locked, cancel=True, with_link=False)}
     for registration in open_ones:
+        had_place = registration.is_active
         cancel_registration(actor=actor, registration=registration, reason="event_cancelled")
-        mail_person(registration, "event_cancelled", calendar=calendar)
+        mail_person(registration, "event_cancelled", calendar=calendars[had_place], had_place=had_place)
     return True
 
 
@@ -328,13 +329,15 @@ def move_event(*, actor: User, event: Event, starts_at: datetime, ends_at: datet
     record(actor=actor, action=EventType.EVENT_MOVED, obj=locked, data={"series": _series_uid(locked)})
     if locked.cancelled_at is None:
         calendar = event_ics(locked)
+        waiting_calendar = event_ics(locked, with_link=False)  # the video link is for those with a place
         sequence = sequences([locked]).get(locked.pk, 0)
         open_ones = locked.registrations.select_related("participant__organisation").filter(
             status__in=[RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
         )
         for registration in open_ones:
             registration.event = locked
-            mail_person(registration, "event_moved", key=f":{sequence}", calendar=calendar)
+            shown = calendar if registration.is_active else waiting_calendar
+            mail_person(registration, "event_moved", key=f":{sequence}", calendar=shown)
     return locked
 
 

@@ -12,6 +12,7 @@ from kompis.events import services
 from kompis.events.models import Event
 from kompis.events.services import EventData
 from kompis.outbox.models import OutboxAttachment, OutboxMessage
+from kompis.outbox.rendering import render
 from tests.factories import ParticipantFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +113,73 @@ def test_moving_up_from_the_waiting_list_mails_the_event(world):
     services.cancel_registration(actor=world.admin, registration=first)
     mail = OutboxMessage.objects.get(template="event_place_free")
     assert mail.to_email == "omar@example.org" and "METHOD:PUBLISH" in ics_of(mail)
+
+
+def an_online_event(world, capacity=1) -> Event:
+    starts = timezone.now().replace(microsecond=0) + timedelta(days=7)
+    data = EventData(
+        title="Online café",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=1),
+        region=world.uppsala,
+        online=True,
+        video_link=LINK,
+        capacity=capacity,
+    )
+    return services.create_event(actor=world.admin, organisation=world.org, data=data)
+
+
+LINK = "https://meet.example.org/secret-room"
+
+
+def rendered(message: OutboxMessage) -> str:
+    subject, text, html = render(message)
+    return f"{subject}\n{text}\n{html}"
+
+
+def test_the_video_link_goes_only_to_people_with_a_place(world):
+    event = an_online_event(world, capacity=1)
+    anna = person(world, "anna@example.org")
+    services.register_person(actor=world.admin, event=event, participant=anna)
+    services.register_publicly(
+        organisation=world.org,
+        event=event,
+        name="Omar Ali",
+        email="omar@example.org",
+        language="ar",
+        municipality=None,
+    )
+    waiting = OutboxMessage.objects.get(template="event_waiting")
+    assert LINK not in rendered(waiting)
+    later = event.starts_at + timedelta(days=1)
+    services.move_event(actor=world.admin, event=event, starts_at=later, ends_at=later + timedelta(hours=1))
+    moved_waiting = OutboxMessage.objects.get(template="event_moved", to_email="omar@example.org")
+    assert LINK not in rendered(moved_waiting) and LINK not in ics_of(moved_waiting)
+    moved_anna = OutboxMessage.objects.get(template="event_moved", to_email="anna@example.org")
+    assert LINK in rendered(moved_anna) and LINK in ics_of(moved_anna)
+    # Anna cancels: Omar moves up, and the "you have a place" mail brings the link
+    registration = event.registrations.get(participant=anna)
+    services.cancel_registration(actor=world.admin, registration=registration)
+    place_free = OutboxMessage.objects.get(template="event_place_free")
+    assert LINK in rendered(place_free) and LINK in ics_of(place_free)
+
+
+@pytest.mark.parametrize("change", ["move", "cancel"])
+def test_moved_and_cancelled_mails_name_the_contact(world, change):
+    world.uppsala.contact_name, world.uppsala.contact_email = "Sara Kontakt", "sara@kompis.example"
+    world.uppsala.save()
+    event = an_event(world)
+    services.register_person(
+        actor=world.admin, event=event, participant=person(world, "anna@example.org", "en")
+    )
+    if change == "move":
+        later = event.starts_at + timedelta(days=1)
+        services.move_event(
+            actor=world.admin, event=event, starts_at=later, ends_at=later + timedelta(hours=2)
+        )
+    else:
+        services.cancel_event(actor=world.admin, event=event)
+    mail = OutboxMessage.objects.get(template=f"event_{change}d" if change == "move" else "event_cancelled")
+    _subject, text, html = render(mail)
+    for body in (text, html):
+        assert "Questions?" in body and "Sara Kontakt" in body and "sara@kompis.example" in body
