@@ -82,7 +82,7 @@ class EventForm(forms.ModelForm[Event]):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and starts < timezone.now():
             self.add_error("starts_at", gettext("The event cannot start in the past."))
-        if starts and ends and ends < starts:
+        if starts and ends and ends <= starts:
             self.add_error("ends_at", gettext("The event must end after it starts."))
         if not (data.get("place") or "").strip() and not data.get("online"):
             self.add_error("place", gettext("Give a place, or tick “online”."))
@@ -216,6 +216,6 @@ class MoveForm(forms.Form):
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and starts < timezone.now():
             self.add_error("starts_at", gettext("The event cannot start in the past."))
-        if starts and ends and ends < starts:
+        if starts and ends and ends <= starts:
             self.add_error("ends_at", gettext("The event must end after it starts."))
         return data

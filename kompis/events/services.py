@@ -11,8 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kompis.accounts.models import User
 from kompis.audit.actors import Actor, ParticipantActor, SystemActor
@@ -320,6 +322,8 @@ def move_event(*, actor: User, event: Event, starts_at: datetime, ends_at: datet
     Everyone registered or waiting gets a mail in her language with the new time and an updated `.ics`
     (same UID, higher SEQUENCE); once per move (the key names the move's SEQUENCE). The same times
     again: nothing written, nobody mailed."""
+    if ends_at <= starts_at:
+        raise ValidationError({"ends_at": gettext("The event must end after it starts.")})
     locked = Event.objects.select_for_update().get(pk=event.pk)
     if (locked.starts_at, locked.ends_at) == (starts_at, ends_at):
         return locked

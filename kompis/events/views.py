@@ -102,9 +102,10 @@ def event_move(request: StaffRequest, event_id: str) -> HttpResponse:
         )
         messages.success(request, _("The event is moved."))
     else:
-        for errors in form.errors.values():
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
             for error in errors:
-                messages.error(request, str(error))
+                messages.error(request, f"{label}: {error}" if label else str(error))
     return redirect("events:detail", event_id=event.uid)
 
 

@@ -222,3 +222,27 @@ def test_staff_move_one_occurrence(client, world):
     client.post(reverse("events:move", args=[first.uid]), {"starts_at": "2020-01-01T10:00", "ends_at": "x"})
     first.refresh_from_db()
     assert first.starts_at == new_start and AuditEvent.objects.count() == before
+
+
+def test_a_move_that_ends_when_it_starts_is_refused_naming_the_field(client, world):
+    starts = timezone.now().replace(second=0, microsecond=0) + timedelta(days=3)
+    event = Event.objects.create(
+        organisation=world.org,
+        region=world.uppsala,
+        title="Café",
+        starts_at=starts,
+        ends_at=starts + timedelta(hours=2),
+        place="Biblioteket",
+    )
+    client.force_login(world.uppsala_coordinator)
+    new_start = timezone.localtime(starts + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
+    for ends in (new_start, timezone.localtime(starts).strftime("%Y-%m-%dT%H:%M")):
+        response = client.post(
+            reverse("events:move", args=[event.uid]), {"starts_at": new_start, "ends_at": ends}, follow=True
+        )
+        assert "Ends: The event must end after it starts." in response.content.decode()
+    event.refresh_from_db()
+    assert event.starts_at == starts and not AuditEvent.objects.filter(action="event.moved").exists()
+    with pytest.raises(ValidationError) as refused:
+        services.move_event(actor=world.admin, event=event, starts_at=starts, ends_at=starts)
+    assert "ends_at" in refused.value.message_dict
