@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from kompis.accounts.access import people_required
 from kompis.accounts.requests import StaffRequest
@@ -15,9 +14,11 @@ from kompis.programmes.public_enrolment import set_public_enrolment
 
 
 @people_required
-@require_POST
 def public_enrolment(request: StaffRequest, programme_id: str) -> HttpResponse:
+    # Scope first: outside it every method gets 404 (a 405 would confirm that the programme exists).
     programme = get_programme_for_user(request.user, programme_id)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     open_form = request.POST.get("open") == "1"
     set_public_enrolment(actor=request.user, programme=programme, open_form=open_form)
     if open_form:

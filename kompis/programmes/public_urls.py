@@ -10,4 +10,9 @@ urlpatterns: list[URLPattern] = [
     path("<slug:org>/programmes/", public_views.programme_list, name="list"),
     path("<slug:org>/programmes/<uuid:programme_id>/", public_views.enrol, name="enrol"),
     path("<slug:org>/programmes/<uuid:programme_id>/thanks/", public_views.thanks, name="thanks"),
+    path(
+        "<slug:org>/programmes/confirm/<str:token>/",
+        public_views.confirm,
+        name="confirm",
+    ),
 ]

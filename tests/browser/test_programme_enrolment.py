@@ -1,13 +1,16 @@
 """Enrolment in a mentor programme in a real browser: a phone, Arabic chosen (right to left), the form filled
-and sent, the thanks page in Arabic; nothing wider than the screen."""
+and sent, "check your e-mail" in Arabic; then the link from the mail opened and confirmed, still on the phone
+and in Arabic; nothing wider than the screen."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
+from kompis.outbox.models import OutboxMessage
 from kompis.programmes import services
 from kompis.programmes.models import Enrolment
 from kompis.programmes.services import CohortData, ProgrammeData
@@ -76,6 +79,20 @@ def test_a_mentee_enrols_in_arabic_on_a_phone(live_server, world, new_page, shot
     assert page.locator("#enrolment-thanks h1").count() == 1
     assert page.evaluate(NO_OVERFLOW)
     shot(page, "programme-enrol-phone-ar-thanks")
+    assert not Enrolment.objects.exists()  # nothing before she confirms
+
+    mail = OutboxMessage.objects.get(template="programme_confirm", to_email="amina@example.org")
+    assert mail.language == "ar"
+    page.goto(base + mail.context["confirm_url"].removeprefix(settings.SITE_ROOT))
+    assert page.evaluate("document.documentElement.lang") == "ar"
+    assert page.evaluate("document.documentElement.dir") == "rtl"
+    assert page.locator("#enrolment-confirm[data-state=ask] dl").count() == 1
+    shot(page, "programme-enrol-phone-ar-confirm")
+    assert page.evaluate(NO_OVERFLOW)
+    page.click("#enrolment-confirm form button[type=submit]")
+    page.wait_for_selector("#enrolment-confirm[data-state=enrolled]")
+    assert page.evaluate("document.documentElement.dir") == "rtl" and page.evaluate(NO_OVERFLOW)
+    shot(page, "programme-enrol-phone-ar-confirmed")
 
     enrolment = Enrolment.objects.select_related("participant", "cohort").get()
     assert enrolment.cohort.name == "Höst" and enrolment.meeting_mode == "digital"
