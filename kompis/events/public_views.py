@@ -4,6 +4,7 @@ registration form per event (a name, an e-mail address, a language and the conse
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from kompis.core.ratelimit import over_limit
 from kompis.events import services
 from kompis.events.forms import PublicRegistrationForm
-from kompis.events.models import Event
+from kompis.events.models import Event, RegistrationStatus
 from kompis.organisations.models import Organisation
 
 REFUSED = {
@@ -26,17 +27,26 @@ REFUSED = {
 def _public_event(organisation: Organisation, event_id: str) -> Event:
     # a programme's session (not public) is neither listed nor open for registration here
     return get_object_or_404(
-        Event, organisation=organisation, uid=event_id, cancelled_at__isnull=True, public=True
+        _with_places_taken(Event.objects.all()),
+        organisation=organisation,
+        uid=event_id,
+        cancelled_at__isnull=True,
+        public=True,
     )
+
+
+def _with_places_taken(events: QuerySet[Event]) -> QuerySet[Event]:
+    """`taken`: the places taken (registered, not waiting), so a full event shows its waiting list."""
+    registered = Q(registrations__status=RegistrationStatus.REGISTERED)
+    return events.annotate(taken=Count("registrations", filter=registered))
 
 
 def event_list(request: HttpRequest, org: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=org)
-    events = (
-        Event.objects.filter(organisation=organisation, cancelled_at__isnull=True, public=True)
-        .upcoming(timezone.now())
-        .order_by("starts_at", "id")[:100]
-    )
+    upcoming = Event.objects.filter(
+        organisation=organisation, cancelled_at__isnull=True, public=True
+    ).upcoming(timezone.now())
+    events = _with_places_taken(upcoming).order_by("starts_at", "id")[:100]
     return render(request, "events/public_list.html", {"organisation": organisation, "events": events})
 
 

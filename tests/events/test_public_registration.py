@@ -137,3 +137,18 @@ def test_a_name_an_address_and_a_language_are_enough(client, world):
     assert person.municipality is None and person.birth_year is None and person.gender == ""
     assert person.region == world.uppsala  # the event's region
     assert EventRegistration.objects.get(participant=person).status == "registered"
+
+
+def test_the_list_and_the_form_show_a_full_event_and_say_online(client, world):
+    full, open_one = event_of(world, capacity=1), event_of(world, capacity=2, days=8)
+    for event in (full, open_one):
+        services.register_person(
+            actor=world.admin, event=event, participant=ParticipantFactory(organisation=world.org)
+        )
+    html = client.get(reverse("public_events:list", args=[world.org.slug]), HTTP_ACCEPT_LANGUAGE="en")
+    cards = html.content.decode().split('<section class="card">')[1:]
+    assert len(cards) == 2
+    assert "Full — waiting list" in cards[0] and "Full — waiting list" not in cards[1]
+    assert all("Online" in card and "Yes" not in card for card in cards)
+    assert "Full — waiting list" in client.get(url(world, full), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Full — waiting list" not in client.get(url(world, open_one)).content.decode()
