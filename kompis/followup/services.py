@@ -25,7 +25,7 @@ from kompis.organisations.models import Organisation
 from kompis.outbox.models import OutboxMessage
 from kompis.outbox.services import ABOUT, Mail, queue_mail, queue_mails
 from kompis.participants.models import FriendParticipation, Participant
-from kompis.participants.names import display_name_for
+from kompis.participants.names import display_name_for, partner_contact
 from kompis.participants.services import self_service_url
 from kompis.participants.vocab import Status
 from kompis.worklist.models import Task
@@ -131,9 +131,7 @@ def introduce_match(*, actor: Actor, match: Match) -> None:
                 continue
             if not _mailable(me):
                 continue
-            contact = {"name": display_name_for(other, me.preferred_language), "email": other.email}
-            if other.share_phone and other.phone:
-                contact["phone"] = other.phone
+            contact = partner_contact(other, me)
             queue_mail(
                 to_email=me.email,
                 template="introduction",

@@ -73,3 +73,12 @@ def display_name_for(person: Any, reader_language: str, *, full: bool = False) -
     if not (person.name_latin or "").strip() or reads(reader_language, name):
         return name
     return " ".join(person.name_latin.split()) if full else _latin_first_name(person)
+
+
+def partner_contact(partner: Any, reader: Any) -> dict[str, str]:
+    """How an introduction mail names the partner to the reader: the name as the reader can read it, the
+    e-mail address, and the phone number only when the partner chose to share it."""
+    contact = {"name": display_name_for(partner, reader.preferred_language), "email": partner.email}
+    if partner.share_phone and partner.phone:
+        contact["phone"] = partner.phone
+    return contact

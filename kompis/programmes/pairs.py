@@ -24,7 +24,7 @@ from kompis.audit.services import record
 from kompis.matching.engine import match
 from kompis.outbox.services import ABOUT, queue_mail
 from kompis.participants.models import Participant
-from kompis.participants.names import display_name_for
+from kompis.participants.names import partner_contact
 from kompis.programmes.models import Cohort, Enrolment, EnrolmentStatus, Programme, Role
 from kompis.programmes.pair_models import OPEN_PAIR_STATUSES, MentorPair, PairEndReason, PairStatus
 from kompis.programmes.pairing import PairingRules, PairPerson, add_months, engine_input, pair_reasons
@@ -206,9 +206,7 @@ def _introduce(pair: MentorPair) -> None:
     for me, other, role in ((people[0], people[1], "mentee"), (people[1], people[0], "mentor")):
         if not _mailable(me):
             continue
-        contact = {"name": display_name_for(other, me.preferred_language), "email": other.email}
-        if other.share_phone and other.phone:
-            contact["phone"] = other.phone
+        contact = partner_contact(other, me)
         queue_mail(
             to_email=me.email,
             template="programme_pair_introduction",
