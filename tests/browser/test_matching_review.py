@@ -247,9 +247,13 @@ def test_review_stays_in_place_after_approving(live_server, world, long_review, 
     message.wait_for()
     assert page.url == url  # no navigation: same page, same filter
     assert abs(page.evaluate("window.scrollY") - before) < 150, "the page jumped"
-    assert page.evaluate(
-        "document.activeElement.closest('tr') && document.activeElement.closest('tr').id"
-    ) == (f"proposal-{target}")
+    # focus moves into the decided row once the swapped-in row has settled (a moment after the message shows)
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.closest('tr')"
+        " && document.activeElement.closest('tr').id === id",
+        arg=f"proposal-{target}",
+        timeout=5000,
+    )
     box = page.locator(f"#proposal-{following}").bounding_box()
     assert box["y"] < PHONE[1], "the next proposal is right below the decided one"
     shot(page, "30-review-after-approve-in-place-phone")

@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.core import signing
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from kompis.audit.models import AuditEvent
 from kompis.outbox.models import OutboxMessage
@@ -20,6 +20,13 @@ from kompis.programmes import services
 from kompis.programmes.models import Enrolment, EnrolmentStatus
 from kompis.programmes.services import CohortData, EnrolmentData, ProgrammeData
 from tests.factories import ParticipantFactory
+
+
+def arabic(text: str) -> str:
+    """The page a confirmation link opens speaks the language chosen on the form (Arabic in these tests)."""
+    with translation.override("ar"):
+        return translation.gettext(text)
+
 
 pytestmark = pytest.mark.django_db
 
@@ -153,7 +160,7 @@ def test_confirming_twice_enrols_once(client, world):
     assert 'data-state="enrolled"' in client.post(link).content.decode()
     counts = (Enrolment.objects.count(), OutboxMessage.objects.count(), AuditEvent.objects.count())
     again = client.post(link, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-state="already"' in again and "already enrolled" in again
+    assert 'data-state="already"' in again and arabic("You are already enrolled") in again
     assert (Enrolment.objects.count(), OutboxMessage.objects.count(), AuditEvent.objects.count()) == counts
     assert Enrolment.objects.count() == 1
 
@@ -241,7 +248,8 @@ def test_the_form_answers_the_same_for_an_enrolled_address_and_only_her_mail_say
     assert (Participant.objects.count(), Enrolment.objects.count(), AuditEvent.objects.count()) == counts
     # only the owner of the address, opening the link mailed to her, learns that she is enrolled already
     html = client.get(confirm_link(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-state="already"' in html and "already enrolled" in html and 'method="post"' not in html
+    assert 'data-state="already"' in html and arabic("You are already enrolled") in html
+    assert 'method="post"' not in html
     client.post(confirm_link())
     assert Enrolment.objects.count() == 1
 
@@ -400,5 +408,6 @@ def test_a_group_that_ended_before_she_confirmed_is_refused_with_a_message_and_n
     cohort.ends_on = cohort.starts_on = timezone.localdate() - timedelta(days=1)
     cohort.save()
     html = client.post(confirm_link(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert 'data-state="refused"' in html and "This group has ended" in html
+    assert 'data-state="refused"' in html
+    assert arabic("This group has ended, or its programme is closed for enrolment.") in html
     assert not Participant.objects.exists() and not Enrolment.objects.exists()
