@@ -113,6 +113,7 @@ INSTALLED_APPS = [
     "kompis.programmes",  # mentor programmes, cohorts and enrolments, beside matching and events
     "kompis.worklist",  # staff tasks, above participants, below the follow-up
     "kompis.followup",
+    "kompis.surveys",  # surveys, waves, invitations and responses (above programmes and follow-up)
     "kompis.reports",
     "kompis.demo",  # demo data (`kompis demo`): after the feature apps it generates data for
 ]

@@ -22,10 +22,12 @@ urlpatterns = [
     path("staff/events/", include("kompis.events.calendar_urls")),
     path("", include("kompis.events.calendar_feed_urls")),
     path("staff/programmes/", include("kompis.programmes.urls")),
+    path("staff/surveys/", include("kompis.surveys.urls")),
     path("staff/reports/", include("kompis.reports.urls")),
     path("staff/tasks/", include("kompis.worklist.urls")),
     path("", include("kompis.events.public_urls")),
     path("", include("kompis.programmes.public_urls")),
+    path("", include("kompis.surveys.public_urls")),
     path("", include("kompis.followup.urls")),
     path("", include("kompis.organisations.public_urls")),
     # The staff home lives above the feature apps (kompis.home) but keeps its name core:staff_home.
