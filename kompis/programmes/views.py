@@ -105,9 +105,10 @@ def cohort_detail(request: StaffRequest, cohort_id: str) -> HttpResponse:
             "query": query,
             "candidates": selectors.people_to_enrol(user=request.user, cohort=cohort, query=query),
             "enrol_form": EnrolForm(),
-            "drop_form": DropOutForm(),
             # one list of reasons for every row's drop-out form (a bound field per row would repeat its ids)
-            "drop_reasons": DropoutReason.choices,
+            "drop_reasons": [(value, str(label)) for value, label in DropoutReason.choices],
+            "drop_reason_label": str(DropOutForm.base_fields["reason"].label),
+            "drop_note_label": str(DropOutForm.base_fields["note"].label),
             "pairs_panel": pair_panel.cohort_panel(user=request.user, cohort=cohort),
             "sessions_panel": sessions_panel,
         },
