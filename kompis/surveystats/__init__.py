@@ -1,3 +1,7 @@
-"""Survey statistics without Django (issue #14): counts and shares with response rates, paired pre/post
-change with a confidence interval, drop-off per question, and weighting to population margins by raking
-with the design effect and effective sample size. Plain data in, dataclasses out; tested alone."""
+"""Survey statistics without Django (issue #14): plain answers in, plain numbers out.
+
+- `tables`: per-question counts and percentages with n and the response rate.
+- `change`: paired pre/post change of identified waves with a 95 % confidence interval.
+- `dropoff`: per question, how many reached it and how many stopped there (open surveys).
+- `weighting`: raking to population margins, weighted shares, Kish design effect, effective sample size.
+"""
