@@ -9,4 +9,12 @@ class SurveysConfig(AppConfig):
     def ready(self) -> None:
         # Registries (history sentences, sweeps, work-list kinds, figures) are added by the modules that need
         # them, each imported here.
-        pass
+        from kompis.surveys.history import register_history
+
+        register_history()  # its sentences for the history pages
+        from kompis.surveys import sweeps  # noqa: F401  (registers the waves' sweep)
+        from kompis.surveys.wave_history import register_wave_history
+        from kompis.surveys.worklist_kinds import register_worklist
+
+        register_wave_history()
+        register_worklist()

@@ -1,0 +1,70 @@
+"""Staff access to surveys: an admin sees the organisation's surveys; a coordinator those of their regions or
+projects, and those with neither (organisation-wide); a viewer sees results only (aggregated), never the
+builder. Everything else is 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from kompis.accounts.access import coordinator_scope
+from kompis.accounts.models import User
+from kompis.surveys.models import BankQuestion, Question, Survey
+
+
+def surveys_for_user(user: User) -> QuerySet[Survey]:
+    """Surveys a staff member may see (viewers included: their pages show aggregated results only)."""
+    if not user.is_authenticated or not user.organisation_id or not user.role:
+        return Survey.objects.none()
+    qs = Survey.objects.filter(organisation_id=user.organisation_id)
+    if user.is_org_admin or not user.is_coordinator:
+        return qs
+    return qs.filter(coordinator_scope(user) | Q(region__isnull=True, project__isnull=True))
+
+
+def surveys_for_builder(user: User) -> QuerySet[Survey]:
+    """Surveys a staff member may edit: admins and coordinators in scope; viewers none."""
+    if not user.is_authenticated or not user.can_see_people:
+        return Survey.objects.none()
+    return surveys_for_user(user)
+
+
+def get_survey_for_user(user: User, survey_id: Any) -> Survey:
+    """A survey the user may see (results), by its uid."""
+    try:
+        return surveys_for_user(user).select_related("region", "project").get(uid=survey_id)
+    except (Survey.DoesNotExist, ValueError) as exc:
+        raise Http404("No such survey") from exc
+
+
+def get_survey_for_builder(user: User, survey_id: Any) -> Survey:
+    """A survey the user may edit, by its uid."""
+    try:
+        return surveys_for_builder(user).select_related("region", "project").get(uid=survey_id)
+    except (Survey.DoesNotExist, ValueError) as exc:
+        raise Http404("No such survey") from exc
+
+
+def get_question_for_builder(user: User, question_id: Any) -> Question:
+    try:
+        return Question.objects.select_related("survey").get(
+            uid=question_id, survey__in=surveys_for_builder(user)
+        )
+    except (Question.DoesNotExist, ValueError) as exc:
+        raise Http404("No such question") from exc
+
+
+def bank_for_user(user: User) -> QuerySet[BankQuestion]:
+    """The organisation's question bank (admins and coordinators)."""
+    if not user.is_authenticated or not user.organisation_id or not user.can_see_people:
+        return BankQuestion.objects.none()
+    return BankQuestion.objects.filter(organisation_id=user.organisation_id)
+
+
+def get_bank_question_for_user(user: User, bank_id: Any) -> BankQuestion:
+    try:
+        return bank_for_user(user).get(uid=bank_id)
+    except (BankQuestion.DoesNotExist, ValueError) as exc:
+        raise Http404("No such bank question") from exc
