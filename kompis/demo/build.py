@@ -34,6 +34,7 @@ from kompis.demo.organisation import (
 )
 from kompis.demo.participants import create_participants
 from kompis.demo.programmes import create_programmes
+from kompis.demo.surveys import create_surveys
 from kompis.municipalities.models import Municipality
 from kompis.organisations.models import Organisation
 
@@ -119,6 +120,7 @@ def create_demo(*, seed: int = 1, participants: int = 2000, stdout: TextIO | Any
         programmes |= create_cafe(
             streams.stream(seed, "events"), people, org=org, projects=projects, today=today
         )
+        programmes |= create_surveys(streams.stream(seed, "surveys"), org=org, today=today)
         summary = DemoSummary(
             created=True,
             seed=seed,
