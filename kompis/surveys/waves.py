@@ -4,14 +4,16 @@ Who a wave goes to:
 - baseline of a programme cohort: its active enrolments; final: its completed ones (and, when asked, those
   still active at the end); follow-up: its completed ones, `months_after` months after the cohort's end
   (the wave opens then and cannot be sent before);
-- friend matches: both people of every match approved (created) in a period (`group` holds the days);
+- baseline, final or follow-up of friend matches (no cohort): both people of every match approved
+  (created) in a period, both days included (`group` holds the days); a follow-up opens `months_after`
+  months after the period's last day;
 - ad hoc: the participants' list filter (`ParticipantFilter`), within the sender's scope;
 - open: nobody is invited; the wave has a public link key.
 
 Sending writes one `Invitation` per person (a random token; only its SHA-256 is kept) and queues one mail
 per person with an address (bulk, deduplicated, so a retried send never doubles: people invited already are
 left out). The mail is in the person's preferred language when the survey has it, else in the first of
-their languages the survey has, else in the survey's first language. Unsubscribed people are not invited.
+their languages the survey has, else in Swedish (or the survey's first language if it has no Swedish). Unsubscribed people are not invited.
 People without a working address are invited (staff may interview them) and, when the wave has
 `phone_follow_up`, get a staff call task. One audit event per wave with the counts, none per person.
 """
@@ -49,6 +51,8 @@ REMINDER_TEMPLATE = "survey_reminder"
 RESPOND_URL = "surveys_public:respond"
 #: an open wave's public page
 OPEN_URL = "surveys_public:open"
+#: the language of a mail to someone who speaks none of the survey's languages (when the survey has it)
+FALLBACK_LANGUAGE = "sv"
 COHORT_KINDS = (WaveKind.BASELINE, WaveKind.FINAL, WaveKind.FOLLOW_UP)
 
 
@@ -65,13 +69,16 @@ def invitation_key(wave: Wave, participant_uid: Any) -> str:
 
 
 def mail_language(survey_languages: list[str], preferred: str, spoken: list[str]) -> str:
-    """The person's preferred language if the survey has it, else the first they speak that it has, else the
-    survey's first language."""
+    """The person's preferred language if the survey has it, else the first they speak that it has, else
+    Swedish if the survey has it, else the survey's first language (alphabetically)."""
     if preferred in survey_languages:
         return preferred
     for code in spoken:
         if code in survey_languages:
             return code
+    # the survey's languages are stored sorted, so "its first language" is Swedish when it has it
+    if FALLBACK_LANGUAGE in survey_languages:
+        return FALLBACK_LANGUAGE
     return survey_languages[0] if survey_languages else preferred
 
 
@@ -122,22 +129,29 @@ def create_wave(
         raise WaveError(_("Remind after one day at the earliest."), "reminder_days")
     group: dict[str, Any] = {}
     if kind in COHORT_KINDS:
-        if cohort is None or cohort.programme.organisation_id != survey.organisation_id:
-            raise WaveError(_("Choose the cohort the wave is about."), "cohort")
-        if kind == WaveKind.FINAL and include_active:
-            group["include_active"] = True
+        if cohort is not None:
+            if cohort.programme.organisation_id != survey.organisation_id:
+                raise WaveError(_("Choose the cohort the wave is about."), "cohort")
+            ends_on = cohort.ends_on
+            if kind == WaveKind.FINAL and include_active:
+                group["include_active"] = True
+        elif matches_from is not None:
+            ends_on = matches_to or timezone.localdate()
+            if ends_on < matches_from:
+                raise WaveError(_("The period must end on or after its first day."), "matches_to")
+            group = {"matches_from": matches_from.isoformat(), "matches_to": ends_on.isoformat()}
+        else:
+            raise WaveError(
+                _("Choose the cohort the wave is about, or the period of friend matches."), "cohort"
+            )
         if kind == WaveKind.FOLLOW_UP:
             if not months_after or months_after < 1:
-                raise WaveError(_("Say how many months after the cohort's end."), "months_after")
-            opens_at = max(
-                opens_at or timezone.now(), _local_morning(_add_months(cohort.ends_on, months_after))
-            )
+                raise WaveError(_("Say how many months after the activity's end."), "months_after")
+            opens_at = max(opens_at or timezone.now(), _local_morning(_add_months(ends_on, months_after)))
     else:
         cohort, months_after = None, None
     if kind == WaveKind.AD_HOC:
         group = {k: v for k, v in asdict(filters or ParticipantFilter()).items() if v not in ("", None)}
-    if kind == WaveKind.FOLLOW_UP and cohort is None:
-        raise WaveError(_("Choose the cohort the wave is about."), "cohort")
     opens_at = opens_at or timezone.now()
     if closes_at <= opens_at:
         raise WaveError(_("The wave must close after it opens."), "closes_at")
@@ -177,7 +191,7 @@ def recipients(wave: Wave, *, user: User | None = None) -> QuerySet[Participant]
     """The people the wave goes to (before leaving out the invited and the unsubscribed)."""
     survey = wave.survey
     people = Participant.objects.filter(organisation_id=survey.organisation_id)
-    if wave.kind in COHORT_KINDS:
+    if wave.kind in COHORT_KINDS and wave.cohort_id is not None:
         statuses = [EnrolmentStatus.ACTIVE] if wave.kind == WaveKind.BASELINE else [EnrolmentStatus.COMPLETED]
         if wave.kind == WaveKind.FINAL and wave.group.get("include_active"):
             statuses.append(EnrolmentStatus.ACTIVE)
@@ -191,7 +205,7 @@ def recipients(wave: Wave, *, user: User | None = None) -> QuerySet[Participant]
         return filtered_participants(user=user, filters=ParticipantFilter(**known)).filter(
             organisation_id=survey.organisation_id
         )
-    if wave.kind == WaveKind.OPEN:
+    if wave.kind == WaveKind.OPEN or not wave.group.get("matches_from"):
         return people.none()
     # friend matches approved in the wave's period (local days, both ends included)
     start, end = matches_group(wave)
@@ -232,19 +246,7 @@ def send_wave(*, actor: User, wave: Wave, now: datetime | None = None) -> int:
         raise WaveError(
             _("This wave opens on %(day)s: send it then.") % {"day": timezone.localdate(wave.opens_at)}
         )
-    people = list(
-        to_invite(wave, user=actor).only(
-            "pk",
-            "uid",
-            "email",
-            "email_bouncing",
-            "preferred_language",
-            "languages",
-            "region_id",
-            "organisation_id",
-            "first_name",
-        )
-    )
+    people = list(to_invite(wave, user=actor))
     invitations: list[Invitation] = []
     mails: list[Mail] = []
     languages = list(survey.languages)
