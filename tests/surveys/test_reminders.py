@@ -59,7 +59,7 @@ def test_two_reminders_at_most_none_to_those_who_answered_then_a_call_task(world
 
 
 def test_call_tasks_come_reminder_days_after_the_last_reminder_and_only_once(world):
-    wave, (answered, quiet) = sent_wave(world, n=2, phone_follow_up=True)
+    _wave, (answered, quiet) = sent_wave(world, n=2, phone_follow_up=True)
     Invitation.objects.filter(participant=answered).update(used=True)
     start = timezone.now()
     sweeps.run_waves(now=start + timedelta(days=8))
@@ -74,7 +74,7 @@ def test_call_tasks_come_reminder_days_after_the_last_reminder_and_only_once(wor
 
 
 def test_no_call_tasks_without_phone_follow_up(world):
-    wave, _people = sent_wave(world, n=1)
+    _wave, _people = sent_wave(world, n=1)
     start = timezone.now()
     for day in (8, 16, 24, 32):
         sweeps.run_waves(now=start + timedelta(days=day))
@@ -83,7 +83,7 @@ def test_no_call_tasks_without_phone_follow_up(world):
 
 
 def test_a_reminder_carries_the_invitations_link_in_the_persons_language(world):
-    wave, (person,) = sent_wave(world, n=1)
+    _wave, (_person,) = sent_wave(world, n=1)
     invitation = OutboxMessage.objects.get(template=waves.INVITATION_TEMPLATE)
     sweeps.run_waves(now=timezone.now() + timedelta(days=8))
     reminder = reminders().get()
@@ -92,7 +92,7 @@ def test_a_reminder_carries_the_invitations_link_in_the_persons_language(world):
 
 
 def test_one_reminder_when_the_wave_says_one(world):
-    wave, _people = sent_wave(world, n=1, max_reminders=1)
+    _wave, _people = sent_wave(world, n=1, max_reminders=1)
     start = timezone.now()
     for day in (8, 16, 24):
         sweeps.run_waves(now=start + timedelta(days=day))
