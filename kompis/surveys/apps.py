@@ -12,7 +12,7 @@ class SurveysConfig(AppConfig):
         from kompis.surveys.history import register_history
 
         register_history()  # its sentences for the history pages
-        from kompis.surveys import sweeps  # noqa: F401  (registers the waves' sweep)
+        from kompis.surveys import answering, sweeps  # noqa: F401  (register their sweeps)
         from kompis.surveys.wave_history import register_wave_history
         from kompis.surveys.worklist_kinds import register_worklist
 
