@@ -127,6 +127,8 @@ class EventType(StrEnum):
     SURVEY_WAVE_REMINDED = "survey.wave_reminded"
     SURVEY_WAVE_NO_ANSWER_TASKS = "survey.wave_no_answer_tasks"
     SURVEY_WAVE_CLOSED = "survey.wave_closed"
+    # surveys: results (issue #14)
+    SURVEY_RESULTS_EXPORTED = "survey.results_exported"
     # staff
     STAFF_CHANGED = "staff.changed"
     STAFF_DEACTIVATED = "staff.deactivated"

@@ -11,7 +11,7 @@ from django.http import Http404
 
 from kompis.accounts.access import coordinator_scope
 from kompis.accounts.models import User
-from kompis.surveys.models import BankQuestion, Question, Survey
+from kompis.surveys.models import BankQuestion, Question, Survey, Wave
 
 
 def surveys_for_user(user: User) -> QuerySet[Survey]:
@@ -68,3 +68,13 @@ def get_bank_question_for_user(user: User, bank_id: Any) -> BankQuestion:
         return bank_for_user(user).get(uid=bank_id)
     except (BankQuestion.DoesNotExist, ValueError) as exc:
         raise Http404("No such bank question") from exc
+
+
+def get_wave_for_results(user: User, wave_id: Any) -> Wave:
+    """A wave whose results the user may see (viewers included: aggregated), by its uid."""
+    try:
+        return Wave.objects.select_related("survey", "cohort").get(
+            uid=wave_id, survey__in=surveys_for_user(user)
+        )
+    except (Wave.DoesNotExist, ValueError) as exc:
+        raise Http404("No such wave") from exc

@@ -24,6 +24,8 @@ SENTENCES: dict[str, Sentence] = {
     "survey.anonymous_batch_written": plain(
         lambda: _("Waiting anonymous responses were written, in shuffled order"), staff=False
     ),
+    # results
+    "survey.results_exported": plain(lambda: _("A wave's responses were exported")),
 }
 
 

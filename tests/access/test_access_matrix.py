@@ -139,6 +139,9 @@ EXPECTATIONS: dict[str, Rule] = {
     "programmes:cohort_new": Rule(PEOPLE, obj="programme"),
     "programmes:detail": Rule(PEOPLE, obj="programme"),
     "programmes:public_enrolment": Rule(PEOPLE, "POST", obj="programme", data={"open": "1"}),
+    # survey results: aggregated for every staff role (free text and exports: admins and coordinators)
+    "surveys:wave_results": Rule(ANY_STAFF, obj="wave"),
+    "surveys:wave_results_export": Rule(PEOPLE, obj="wave", kwargs={"fmt": "csv"}),
     "programmes:cohort": Rule(PEOPLE, obj="cohort"),
     "programmes:enrol": Rule(
         PEOPLE, "POST", obj="cohort", data={"participant": "@partner", "role": "mentor"}
@@ -315,6 +318,14 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         status="active",
         started_on=timezone.localdate(),
     )
+    from kompis.surveys.models import Survey, Wave
+
+    survey = Survey.objects.create(
+        organisation=org, region=region, name=f"{last_name} survey", languages=["en"]
+    )
+    wave = Wave.objects.create(
+        survey=survey, name="Final", kind="final", closes_at=timezone.now() + timedelta(days=30)
+    )
     return Scope(
         region=region,
         project=project,
@@ -333,6 +344,8 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         enrolment=enrolment,
         session=session,
         pair=pair,
+        wave=wave,
+        survey=survey,
     )
 
 
