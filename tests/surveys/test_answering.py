@@ -220,3 +220,39 @@ def test_anonymous_submission_keeps_no_time_and_waits(client, world):
     assert AnonymousPending.objects.get().answers == {"has_job": "no", "satisfied": 3}
     assert not Response.objects.exists()
     assert "Thank you" in client.get(_url(token)).content.decode()
+
+
+def test_staff_preview_shows_a_page_in_any_language_and_writes_nothing(client, world):
+    survey = two_page_survey(world)
+    survey.region = world.uppsala
+    survey.save()
+    url = reverse("surveys_public:preview", args=[survey.uid])
+    rows_before = (Invitation.objects.count(), Response.objects.count(), AuditEvent.objects.count())
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(url, {"lang": "ar", "page": "1"}).content.decode()
+    assert 'dir="rtl"' in html and "هل لديك عمل؟" in html and "كم ساعة في الأسبوع؟" in html
+    html = client.get(url, {"lang": "uk", "page": "2"}).content.decode()
+    assert "Наскільки ви задоволені?" in html and "Page 2 of 2" in html
+    assert client.get(url, {"lang": "fa"}).status_code == 200  # not a survey language: its first one
+    assert client.post(url, {"q-has_job": "yes"}).status_code == 405
+    assert (Invitation.objects.count(), Response.objects.count(), AuditEvent.objects.count()) == rows_before
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("admin", 200),
+        ("uppsala_coordinator", 200),
+        ("danderyd_coordinator", 404),  # another region's survey
+        ("other_coordinator", 404),  # another organisation
+        ("viewer", 403),  # results only
+    ],
+)
+def test_preview_access_for_every_persona(client, world, persona, status):
+    survey = two_page_survey(world)
+    survey.region = world.uppsala
+    survey.save()
+    url = reverse("surveys_public:preview", args=[survey.uid])
+    assert client.get(url).status_code == 302  # not logged in: to the log-in page
+    client.force_login(getattr(world, persona))
+    assert client.get(url).status_code == status
