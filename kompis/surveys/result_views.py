@@ -17,6 +17,7 @@ from kompis.surveys import result_exports
 from kompis.surveys.access import get_wave_for_results
 from kompis.surveys.result_services import record_export
 from kompis.surveys.results import baseline_of, paired_change, questions_of, read_wave, wave_results
+from kompis.surveys.weighted import MarginsError, parse_margins, weighted_results
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -30,7 +31,8 @@ SUFFIX = {"csv": "csv", "xlsx": "xlsx", "spss": "zip"}
 def wave_results_page(request: StaffRequest, wave_id: UUID) -> HttpResponse:
     wave = get_wave_for_results(request.user, wave_id)
     people = request.user.can_see_people
-    results = wave_results(wave, with_texts=people)
+    data = read_wave(wave)
+    results = wave_results(wave, with_texts=people, data=data)
     baseline = baseline_of(wave)
     context: dict[str, Any] = {
         "nav": "surveys",
@@ -42,7 +44,14 @@ def wave_results_page(request: StaffRequest, wave_id: UUID) -> HttpResponse:
         "baseline": baseline,
         "changes": paired_change(baseline, wave) if baseline is not None else [],
         "formats": result_exports.FORMATS,
+        "margins": request.GET.get("margins", ""),
     }
+    if context["margins"].strip() and results.shown:
+        infos = questions_of(wave)
+        try:
+            context["weighted"] = weighted_results(infos, data, parse_margins(context["margins"], infos))
+        except MarginsError as exc:
+            context["margins_error"] = str(exc)
     return render(request, "surveys/results/wave.html", context)
 
 

@@ -249,3 +249,48 @@ def test_results_of_20000_responses_in_a_second(world: Any) -> None:
     results = wave_results(wave, with_texts=False, data=read_wave(wave))
     assert time.perf_counter() - start < 1.0
     assert results.rate.answered == 20_000
+
+
+def test_open_survey_weighted_to_margins_matches_the_hand_worked_example(
+    client: Any, org_admin: Any, world: Any
+) -> None:
+    """The hand-worked raking example of tests/surveystats, twice over: 20 respondents, woman-Sweden 6,
+    woman-abroad 6, man-Sweden 4, man-abroad 4; population 50/50 women/men, 70/30 born in Sweden/abroad.
+    Weights 7/6, 1/2, 7/4, 3/4; a yes from the six woman-Sweden respondents: 30 % unweighted, 35 % weighted;
+    design effect 1.21, effective sample size 20/1.2083 = 16.6. Two more started and stopped at "job"."""
+    survey = make_survey(world, anonymous=False)
+    gender = Question.objects.create(survey=survey, code="gender", kind="single", position=5)
+    for n, code in enumerate(["woman", "man"]):
+        Option.objects.create(question=gender, code=code, position=n, texts={"en": code.title()})
+    region = Question.objects.create(survey=survey, code="born", kind="single", position=6)
+    for n, code in enumerate(["sweden", "abroad"]):
+        Option.objects.create(question=region, code=code, position=n, texts={"en": code.title()})
+    wave = make_wave(survey, "open")
+    cells = [("woman", "sweden", "yes")] * 6 + [("woman", "abroad", "no")] * 6
+    cells += [("man", "sweden", "no")] * 4 + [("man", "abroad", "no")] * 4
+    now = timezone.now()
+    for g, b, job in cells:
+        Response.objects.create(
+            wave=wave, answers={"gender": g, "born": b, "job": job}, last_question="comment", submitted_at=now
+        )
+    Response.objects.create(wave=wave, answers={}, last_question="job")
+    Response.objects.create(wave=wave, answers={}, last_question="job")
+    client.force_login(org_admin)
+    url = reverse("surveys:wave_results", args=[wave.uid])
+    margins = "gender, woman, 50\ngender, man, 50\nborn, sweden, 0.7\nborn, abroad, 0.3"
+    response = client.get(url, {"margins": margins})
+    weighted = response.context["weighted"]
+    assert weighted.n == 20 and weighted.design_effect == pytest.approx(1.20833, abs=1e-4)
+    assert weighted.effective_n == pytest.approx(16.552, abs=1e-2)
+    job = dict((info.code, rows) for info, rows in weighted.questions)["job"]
+    assert [(r.code, round(r.unweighted, 4), round(r.weighted, 4)) for r in job] == [
+        ("yes", 0.3, 0.35),
+        ("no", 0.7, 0.65),
+    ]
+    page = response.content.decode()
+    assert "design effect 1.21, effective sample size 17" in page
+    assert "20 of 22 answered, 91 %" in page  # 22 started the open survey
+    steps = {s.code: (s.reached, s.stopped) for s in response.context["results"].dropoff}
+    assert steps["job"] == (22, 2) and steps["swedish"] == (20, 0)
+    bad = client.get(url, {"margins": "gender, woman, many"})
+    assert "Line 1: “many” is not a number." in bad.content.decode() and "weighted" not in bad.context
