@@ -11,7 +11,7 @@ from django.http import Http404
 
 from kompis.accounts.access import coordinator_scope
 from kompis.accounts.models import User
-from kompis.surveys.models import BankQuestion, Question, Survey, Wave
+from kompis.surveys.models import BankQuestion, InterviewSample, InterviewSubject, Question, Survey, Wave
 
 
 def surveys_for_user(user: User) -> QuerySet[Survey]:
@@ -75,6 +75,43 @@ def get_wave_for_results(user: User, wave_id: Any) -> Wave:
     try:
         return Wave.objects.select_related("survey", "cohort").get(
             uid=wave_id, survey__in=surveys_for_user(user)
+        )
+    except (Wave.DoesNotExist, ValueError) as exc:
+        raise Http404("No such wave") from exc
+
+
+def interview_samples_for_user(user: User) -> QuerySet[InterviewSample]:
+    """Interview samples (people's names and notes): admins, and coordinators for their regions or projects and
+    organisation-wide samples; viewers none."""
+    if not user.is_authenticated or not user.organisation_id or not user.can_see_people:
+        return InterviewSample.objects.none()
+    qs = InterviewSample.objects.filter(organisation_id=user.organisation_id)
+    if user.is_org_admin or not user.is_coordinator:
+        return qs
+    return qs.filter(coordinator_scope(user) | Q(region__isnull=True, project__isnull=True))
+
+
+def get_interview_sample_for_user(user: User, sample_id: Any) -> InterviewSample:
+    try:
+        return interview_samples_for_user(user).select_related("cohort", "region").get(uid=sample_id)
+    except (InterviewSample.DoesNotExist, ValueError) as exc:
+        raise Http404("No such sample") from exc
+
+
+def get_interview_subject_for_user(user: User, subject_id: Any) -> InterviewSubject:
+    try:
+        return InterviewSubject.objects.select_related("sample", "participant").get(
+            uid=subject_id, sample__in=interview_samples_for_user(user)
+        )
+    except (InterviewSubject.DoesNotExist, ValueError) as exc:
+        raise Http404("No such person in a sample") from exc
+
+
+def get_wave_for_builder(user: User, wave_id: Any) -> Wave:
+    """A wave the user may send and follow (admins and coordinators in the survey's scope), by its uid."""
+    try:
+        return Wave.objects.select_related("survey__organisation", "cohort__programme").get(
+            uid=wave_id, survey__in=surveys_for_builder(user)
         )
     except (Wave.DoesNotExist, ValueError) as exc:
         raise Http404("No such wave") from exc

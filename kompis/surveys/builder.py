@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -27,13 +26,12 @@ from kompis.surveys.models import (
     Survey,
     SurveyStatus,
 )
-
-#: the six languages a survey may be sent in, in the site's order
-SURVEY_LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
-#: the texts of a survey and of a question, per language
-SURVEY_TEXT_KEYS = ("title", "intro", "thanks")
-QUESTION_TEXT_KEYS = ("text", "help", "low", "high")
-LIKERT_KINDS = (QuestionKind.LIKERT5, QuestionKind.LIKERT7)
+from kompis.surveys.translations import (
+    QUESTION_TEXT_KEYS,
+    SURVEY_LANGUAGES,
+    SURVEY_TEXT_KEYS,
+    missing_translations,
+)
 
 
 class BuilderError(ValueError):
@@ -324,30 +322,6 @@ def delete_question(*, actor: Actor, question: Question) -> None:
     survey.questions.filter(show_if=question).update(show_if=None, show_if_value="")
     question.delete()
     record(actor=actor, action=EventType.SURVEY_QUESTION_DELETED, obj=survey, data={"question": uid})
-
-
-def missing_translations(survey: Survey) -> list[tuple[str, str]]:
-    """Every text missing in a language of the survey: [(where, language), ...], in the survey's order.
-
-    `where` is readable: "title", "q3 text", "q3 low", "q3 option yes"."""
-    missing: list[tuple[str, str]] = []
-    for lang in survey.languages:
-        if not (survey.texts.get(lang) or {}).get("title"):
-            missing.append((_("title"), lang))
-    for q in survey.questions.prefetch_related("options").order_by("page", "position", "id"):
-        for lang in survey.languages:
-            texts = q.texts.get(lang) or {}
-            if not texts.get("text"):
-                missing.append((_("%(code)s: text") % {"code": q.code}, lang))
-            if q.kind in LIKERT_KINDS:
-                for end in ("low", "high"):
-                    if not texts.get(end):
-                        label = _("lowest label") if end == "low" else _("highest label")
-                        missing.append((f"{q.code}: {label}", lang))
-            for o in q.options.all():
-                if not (o.texts.get(lang) or "").strip():
-                    missing.append((_("%(q)s: option %(o)s") % {"q": q.code, "o": o.code}, lang))
-    return missing
 
 
 @transaction.atomic

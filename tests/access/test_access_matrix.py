@@ -142,6 +142,36 @@ EXPECTATIONS: dict[str, Rule] = {
     # survey results: aggregated for every staff role (free text and exports: admins and coordinators)
     "surveys:wave_results": Rule(ANY_STAFF, obj="wave"),
     "surveys:wave_results_export": Rule(PEOPLE, obj="wave", kwargs={"fmt": "csv"}),
+    # survey waves: admins and coordinators (sending names persons); sending a draft survey's wave is refused
+    "surveys:waves": Rule(PEOPLE, obj="survey"),
+    "surveys:wave_new": Rule(PEOPLE, obj="survey"),
+    "surveys:wave": Rule(PEOPLE, obj="wave"),
+    "surveys:wave_send": Rule(PEOPLE, "POST", obj="wave"),
+    # survey builder: admins and coordinators (a coordinator's regions and projects, or organisation-wide)
+    "surveys:list": Rule(PEOPLE),
+    "surveys:new": Rule(PEOPLE),
+    "surveys:import": Rule(PEOPLE),
+    "surveys:bank": Rule(PEOPLE),
+    "surveys:survey": Rule(PEOPLE, obj="survey"),
+    "surveys:edit": Rule(PEOPLE, obj="survey"),
+    "surveys:open": Rule(PEOPLE, "POST", obj="survey"),
+    "surveys:close": Rule(PEOPLE, "POST", obj="survey"),
+    "surveys:translations": Rule(PEOPLE, obj="survey"),
+    "surveys:export": Rule(PEOPLE, obj="survey"),
+    "surveys:question_new": Rule(PEOPLE, obj="survey"),
+    # the bank is organisation-wide: a bank question is named by its code
+    "surveys:bank_add": Rule(PEOPLE, "POST", obj="survey", data={"bank": "has-job"}),
+    "surveys:question_edit": Rule(PEOPLE, obj="question"),
+    "surveys:question_move": Rule(PEOPLE, "POST", obj="question", data={"direction": "down"}),
+    # deletes a question of its own, so that the other question URLs still find theirs
+    "surveys:question_delete": Rule(PEOPLE, "POST", obj="spare_question"),
+    "surveys:question_to_bank": Rule(PEOPLE, "POST", obj="question", data={"indicator": "Has a job"}),
+    # in-depth interviews: names and notes, so admins and coordinators in scope only
+    "surveys:interviews": Rule(PEOPLE),
+    "surveys:interview_draw": Rule(PEOPLE),
+    "surveys:interview_theme_add": Rule(PEOPLE, "POST", data={"code": "work", "label": "Work"}),
+    "surveys:interview_sample": Rule(PEOPLE, obj="interview_sample"),
+    "surveys:interview_note_add": Rule(PEOPLE, "POST", obj="interview_subject", data={"text": "Talked."}),
     "programmes:cohort": Rule(PEOPLE, obj="cohort"),
     "programmes:enrol": Rule(
         PEOPLE, "POST", obj="cohort", data={"participant": "@partner", "role": "mentor"}
@@ -326,6 +356,19 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
     wave = Wave.objects.create(
         survey=survey, name="Final", kind="final", closes_at=timezone.now() + timedelta(days=30)
     )
+    from kompis.surveys.models import BankQuestion, Question
+
+    question = Question.objects.create(
+        survey=survey, code="job", kind="yes_no", texts={"en": {"text": "Job?"}}
+    )
+    spare_question = Question.objects.create(survey=survey, code="spare", kind="text", position=1)
+    BankQuestion.objects.get_or_create(organisation=org, code="has-job", defaults={"kind": "yes_no"})
+    from kompis.surveys.interview_models import InterviewSample, InterviewSubject
+
+    interview_sample = InterviewSample.objects.create(
+        organisation=org, cohort=cohort, region=region, strata="role", per_stratum=2, seed=1
+    )
+    interview_subject = InterviewSubject.objects.create(sample=interview_sample, participant=participant)
     return Scope(
         region=region,
         project=project,
@@ -346,6 +389,10 @@ def make_scope(org: Any, region: Any, municipality: str, first_name: str, last_n
         pair=pair,
         wave=wave,
         survey=survey,
+        question=question,
+        spare_question=spare_question,
+        interview_sample=interview_sample,
+        interview_subject=interview_subject,
     )
 
 
