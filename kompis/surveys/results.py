@@ -16,6 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from kompis.disclosure import SECONDARY, protect
 from kompis.surveys.models import (
@@ -78,7 +79,7 @@ def questions_of(wave: Wave) -> list[QuestionInfo]:
             codes = [o.code for o in q.options.all()]
             labels = {o.code: text_in(o.texts, None, survey.languages) or o.code for o in q.options.all()}
         elif q.kind == QuestionKind.YES_NO:
-            codes, labels = ["yes", "no"], {"yes": "yes", "no": "no"}
+            codes, labels = ["yes", "no"], {"yes": _("Yes"), "no": _("No")}
         elif q.kind in (QuestionKind.LIKERT5, QuestionKind.LIKERT7):
             top = 5 if q.kind == QuestionKind.LIKERT5 else 7
             codes = [str(i) for i in range(1, top + 1)]
@@ -186,7 +187,8 @@ def shown_table(info: QuestionInfo, table: QuestionTable, k: int) -> ShownTable:
         for i, c in enumerate(table.counts)
     ]
     n_hidden = mark[status[-1]]
-    mean = None if n_hidden else table.mean
+    # a mean with a hidden category would let the hidden counts be worked out (e.g. 3·a + 4·(n − a))
+    mean = None if any(status) else table.mean
     return ShownTable(n=table.n, n_hidden=n_hidden, rows=rows, mean=mean)
 
 

@@ -154,12 +154,15 @@ def identified(
 def test_small_counts_are_hidden_and_the_count_that_would_give_them_away_too(world: Any) -> None:
     """12 answered: 3 yes (<5) and 9 no; with n = 12 shown, 9 would give the 3 away, so it is "[c]"."""
     wave = make_wave(make_survey(world, anonymous=False))
-    identified(world, wave, [{"job": "yes"}] * 3 + [{"job": "no"}] * 9)
+    identified(world, wave, [{"job": "yes", "well": 3}] * 3 + [{"job": "no", "well": 4}] * 9)
     job = next(q for q in wave_results(wave, with_texts=True).questions if q.info.code == "job")
     assert job.table is not None
     assert [(r.code, r.hidden) for r in job.table.rows] == [("yes", "<5"), ("no", "[c]")]
     assert job.table.n == 12 and not job.table.n_hidden
     assert all(r.width == 0 for r in job.table.rows)  # no bar betrays a hidden count
+    assert job.table.rows[0].label == "Yes"
+    well = next(q for q in wave_results(wave, with_texts=True).questions if q.info.code == "well")
+    assert well.table is not None and well.table.mean is None  # 3·a + 4·(12 − a) = 45 would give a = 3
 
 
 def test_free_text_is_listed_for_coordinators_and_not_for_viewers(
