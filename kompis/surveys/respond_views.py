@@ -86,6 +86,7 @@ def question_views(
                 "required": q.required,
                 "options": [(code, label, code in chosen) for code, label in options],
                 "multiple": q.kind == QuestionKind.MULTIPLE,
+                "scale": q.kind in (QuestionKind.LIKERT5, QuestionKind.LIKERT7),
                 "value": chosen[0] if chosen else "",
                 "error": errors.get(q.code, ""),
                 "condition": q.show_if_id is not None,
