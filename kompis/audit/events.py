@@ -129,6 +129,10 @@ class EventType(StrEnum):
     SURVEY_WAVE_CLOSED = "survey.wave_closed"
     # surveys: results (issue #14)
     SURVEY_RESULTS_EXPORTED = "survey.results_exported"
+    # surveys: in-depth interviews (issue #14)
+    INTERVIEW_SAMPLE_DRAWN = "interview.sample_drawn"
+    INTERVIEW_NOTE_ADDED = "interview.note_added"
+    INTERVIEW_THEME_ADDED = "interview.theme_added"
     # staff
     STAFF_CHANGED = "staff.changed"
     STAFF_DEACTIVATED = "staff.deactivated"

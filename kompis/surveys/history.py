@@ -26,6 +26,10 @@ SENTENCES: dict[str, Sentence] = {
     ),
     # results
     "survey.results_exported": plain(lambda: _("A wave's responses were exported")),
+    # in-depth interviews
+    "interview.sample_drawn": plain(lambda: _("A stratified sample of people to interview was drawn")),
+    "interview.note_added": plain(lambda: _("Interview notes added")),
+    "interview.theme_added": plain(lambda: _("Interview theme added")),
 }
 
 

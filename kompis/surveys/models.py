@@ -317,3 +317,10 @@ class AnonymousResponse(models.Model):
 
     def __str__(self) -> str:
         return f"anonymous response @ {self.wave_id}"
+
+
+from kompis.surveys.interview_models import InterviewNote as InterviewNote  # noqa: E402
+from kompis.surveys.interview_models import InterviewSample as InterviewSample  # noqa: E402
+from kompis.surveys.interview_models import InterviewSubject as InterviewSubject  # noqa: E402
+from kompis.surveys.interview_models import InterviewTheme as InterviewTheme  # noqa: E402
+from kompis.surveys.interview_models import Strata as Strata  # noqa: E402
