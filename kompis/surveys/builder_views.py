@@ -92,7 +92,7 @@ def survey_detail(request: StaffRequest, survey_id: str) -> HttpResponse:
     )
     pages: dict[int, list[Question]] = {}
     for q in questions:
-        q.display_text = first_text(q.texts, survey.languages)  # type: ignore[attr-defined]
+        q.display_text = first_text(q.texts, ("en", "sv", *survey.languages))  # type: ignore[attr-defined]
         pages.setdefault(q.page, []).append(q)
     used_bank = {q.bank_question_id for q in questions if q.bank_question_id}
     return render(
