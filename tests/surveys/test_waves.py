@@ -178,3 +178,34 @@ def test_an_open_wave_has_a_public_key_and_invites_nobody(world):
     assert waves.send_wave(actor=world.admin, wave=wave) == 0
     wave.refresh_from_db()
     assert wave.status == WaveStatus.OPEN and not Invitation.objects.exists()
+
+
+def test_coordinator_creates_a_wave_sees_the_count_and_sends_it(client, world):
+    from django.urls import reverse
+
+    survey = open_survey(world, region=world.uppsala)
+    cohort = cohort_of(world)
+    enrolled(world, cohort, first_name="Olena")
+    enrolled(world, cohort, first_name="Taras")
+    client.force_login(world.uppsala_coordinator)
+    closes = (timezone.localdate() + timedelta(days=20)).isoformat()
+    form = {
+        "name": "Start",
+        "kind": "baseline",
+        "closes_on": closes,
+        "reminder_days": "7",
+        "max_reminders": "2",
+    }
+    page = client.post(reverse("surveys:wave_new", args=[survey.uid]), form)
+    assert "Choose the cohort the wave is about" in page.content.decode()  # no cohort, no period
+    created = client.post(reverse("surveys:wave_new", args=[survey.uid]), {**form, "cohort": str(cohort.uid)})
+    wave = survey.waves.get()
+    assert created.status_code == 302 and created["Location"] == reverse("surveys:wave", args=[wave.uid])
+    page = client.get(created["Location"]).content.decode()
+    assert "Send to 2 people" in page
+    assert not Invitation.objects.exists()  # GET sends nothing
+    client.post(reverse("surveys:wave_send", args=[wave.uid]))
+    page = client.get(reverse("surveys:waves", args=[survey.uid])).content.decode()
+    assert Invitation.objects.filter(wave=wave).count() == 2 and "Start" in page
+    client.force_login(world.danderyd_coordinator)
+    assert client.get(reverse("surveys:wave", args=[wave.uid])).status_code == 404
