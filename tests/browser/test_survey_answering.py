@@ -69,11 +69,12 @@ def test_a_two_page_survey_is_answered_on_a_phone_without_javascript(
     assert page.locator("main form").count() == 0
     context.close()
 
-    # axe, with scripts on (its own script), on a fresh link's first page and on the thank-you page
+    # axe, with scripts on (its own script): a fresh link's first page, thank-you, a link that does not work
     token2, _ = invite(wave, world=world, language=language)
     checked = browser.new_context(viewport=PHONE)
     a11y = checked.new_page()
-    for target in (f"{live_server.url}/s/{token2}/", url):
+    unknown = f"{live_server.url}/s/not-a-link-we-ever-sent-0000/"
+    for target in (f"{live_server.url}/s/{token2}/", url, unknown):
         a11y.goto(target)
         assert not axe_violations(a11y), [str(v) for v in axe_violations(a11y)]
     checked.close()

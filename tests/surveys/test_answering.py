@@ -256,3 +256,16 @@ def test_preview_access_for_every_persona(client, world, persona, status):
     assert client.get(url).status_code == 302  # not logged in: to the log-in page
     client.force_login(getattr(world, persona))
     assert client.get(url).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("language", "direction"),
+    [("sv", "ltr"), ("en", "ltr"), ("ar", "rtl"), ("fa", "rtl"), ("so", "ltr"), ("uk", "ltr")],
+)
+def test_every_language_opens_in_its_direction(client, world, language, direction):
+    survey = two_page_survey(world)
+    survey.languages = ["sv", "en", "ar", "fa", "so", "uk"]
+    survey.save()
+    token, _ = invite(open_wave(survey), world=world, language=language)
+    html = client.get(_url(token)).content.decode()
+    assert f'lang="{language}" dir="{direction}"' in html
