@@ -179,3 +179,8 @@ def test_a_coordinator_draws_from_the_pages_and_adds_a_note(client, world):
     )
     assert response.status_code == 200 and "region" in response.context["form"].errors
     assert InterviewSample.objects.count() == 1
+
+
+def test_the_surveys_page_links_to_the_interviews(client, world):
+    client.force_login(world.uppsala_coordinator)
+    assert reverse("surveys:interviews") in client.get(reverse("surveys:list")).content.decode()
