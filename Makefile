@@ -87,6 +87,7 @@ bench: install
 	else echo "bench/bench_hostile.py skipped: it builds its files with the tests' helpers (make install-dev)"; fi
 	@if [ -f bench/bench_reports.py ]; then $(BIN)/python bench/bench_reports.py; fi
 	$(BIN)/python bench/bench_programmes.py
+	$(BIN)/python bench/bench_surveys.py
 
 demo: install
 	$(BIN)/kompis migrate --noinput -v0
