@@ -19,6 +19,7 @@ from kompis.surveys.models import (
     Survey,
     WaveKind,
 )
+from kompis.surveys.translations import missing_translations
 
 pytestmark = pytest.mark.slow
 
@@ -54,6 +55,9 @@ def test_the_questions_are_in_four_languages_and_the_yes_no_ones_come_from_the_b
         assert all(question.texts[lang]["text"] for lang in ("sv", "en", "uk", "ar"))
         if question.kind == QuestionKind.YES_NO:
             assert question.bank_question is not None and question.bank_question.indicator
+    # what the builder checks before a survey opens: nothing missing in its languages
+    for name in (UKRAINE_SURVEY, UPPSALA_SURVEY):
+        assert missing_translations(Survey.objects.get(name=name)) == []
     assert set(BankQuestion.objects.values_list("code", flat=True)) >= {
         "has_job",
         "applied_education",
