@@ -34,6 +34,17 @@ def add_builder_error(form: forms.Form, error: BuilderError) -> None:
         form.add_error(None, error.message)
 
 
+def _limit_scope(form: forms.Form, user: User) -> None:
+    """Region and project choices: those the user may write to (a coordinator must choose one)."""
+    region = form.fields["region"]
+    project = form.fields["project"]
+    assert isinstance(region, forms.ModelChoiceField) and isinstance(project, forms.ModelChoiceField)
+    region.queryset = regions_for_writing(user).order_by("name")
+    projects = Project.objects.filter(organisation=user.organisation)
+    mine = projects if user.is_org_admin else projects.filter(pk__in=user.projects.all())
+    project.queryset = mine.order_by("name")
+
+
 class SurveyForm(forms.Form):
     name = forms.CharField(label=_("Name (for staff)"), max_length=200)
     languages = forms.MultipleChoiceField(
@@ -61,14 +72,7 @@ class SurveyForm(forms.Form):
                     initial[f"{key}_{lang}"] = value
             kwargs["initial"] = initial
         super().__init__(*args, **kwargs)
-        region = self.fields["region"]
-        project = self.fields["project"]
-        assert isinstance(region, forms.ModelChoiceField) and isinstance(project, forms.ModelChoiceField)
-        region.queryset = regions_for_writing(user).order_by("name")
-        projects = Project.objects.filter(organisation=user.organisation)
-        project.queryset = (
-            projects if user.is_org_admin else projects.filter(pk__in=user.projects.all())
-        ).order_by("name")
+        _limit_scope(self, user)
         self.is_coordinator = user.is_coordinator
         for lang, lang_name in settings.LANGUAGES:
             for key in SURVEY_TEXT_KEYS:
@@ -229,3 +233,16 @@ class QuestionForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Survey definition (JSON)"))
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    project = forms.ModelChoiceField(label=_("Project"), queryset=Project.objects.none(), required=False)
+
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _limit_scope(self, user)
+        self.is_coordinator = user.is_coordinator
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.is_coordinator and not data.get("region") and not data.get("project"):
+            self.add_error("region", _("Choose one of your regions or projects."))
+        return data

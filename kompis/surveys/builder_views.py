@@ -262,7 +262,7 @@ def export(request: StaffRequest, survey_id: str) -> HttpResponse:
 
 @people_required
 def import_survey(request: StaffRequest) -> HttpResponse:
-    form = ImportForm(request.POST or None, request.FILES or None)
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         organisation = request.user.organisation
         if organisation is None:
@@ -273,7 +273,12 @@ def import_survey(request: StaffRequest) -> HttpResponse:
                 raise DefinitionError("file", _("larger than 2 MB"))
             doc = json.loads(upload.read().decode("utf-8"))
             survey = import_definition(
-                actor=request.user, organisation=organisation, doc=doc, created_by=request.user
+                actor=request.user,
+                organisation=organisation,
+                doc=doc,
+                created_by=request.user,
+                region=form.cleaned_data.get("region"),
+                project=form.cleaned_data.get("project"),
             )
         except (UnicodeDecodeError, json.JSONDecodeError):
             form.add_error("file", _("The file is not JSON."))

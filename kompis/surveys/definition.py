@@ -15,7 +15,7 @@ from django.db import transaction
 from kompis.audit.actors import Actor
 from kompis.audit.events import EventType
 from kompis.audit.services import record
-from kompis.organisations.models import Organisation
+from kompis.organisations.models import Organisation, Project, Region
 from kompis.surveys.models import CHOICE_KINDS, BankQuestion, Option, Question, QuestionKind, Survey
 from kompis.surveys.translations import (
     QUESTION_TEXT_KEYS,
@@ -194,7 +194,13 @@ def _validate(doc: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def import_definition(
-    *, actor: Actor, organisation: Organisation, doc: Any, created_by: Any = None
+    *,
+    actor: Actor,
+    organisation: Organisation,
+    doc: Any,
+    created_by: Any = None,
+    region: Region | None = None,
+    project: Project | None = None,
 ) -> Survey:
     """A new draft survey from a document (validated first: nothing is written on error). A bank code links
     the question to the organisation's bank question of that code, made from the question when missing."""
@@ -206,6 +212,8 @@ def import_definition(
         anonymous=bool(doc.get("anonymous", False)),
         k_min=int(doc.get("k_min", 5)),
         texts=doc.get("texts") or {},
+        region=region,
+        project=project,
         created_by=created_by,
     )
     by_code: dict[str, Question] = {}

@@ -152,9 +152,15 @@ def test_export_and_import_pages(client, world, survey):
     client.force_login(world.other_coordinator)
     upload = io.BytesIO(json.dumps(doc).encode())
     upload.name = "survey.json"
+    # a coordinator's import is in one of their regions or projects
     response = client.post(reverse("surveys:import"), {"file": upload})
+    assert response.status_code == 400
+    assert not Survey.objects.filter(organisation=world.other_org).exists()
+    upload.seek(0)
+    region = world.other_coordinator.regions.get()
+    response = client.post(reverse("surveys:import"), {"file": upload, "region": region.pk})
     assert response.status_code == 302
-    assert Survey.objects.filter(organisation=world.other_org, name="Ukraine final").exists()
+    assert Survey.objects.get(organisation=world.other_org, name="Ukraine final").region == region
 
 
 def test_import_page_names_the_fault(client, world, survey):
