@@ -75,11 +75,13 @@ def survey_edit(request: StaffRequest, survey_id: str) -> HttpResponse:
     return render(request, "surveys/builder/survey_form.html", {"nav": NAV, "form": form, "survey": survey})
 
 
-def _preview_url(survey: Survey) -> str:
+def _preview_links(survey: Survey) -> list[tuple[str, str]]:
+    """(language code, URL) of the respondent's preview in each of the survey's languages."""
     try:
-        return reverse("surveys_public:preview", kwargs={"survey_id": survey.uid})
-    except NoReverseMatch:
-        return ""
+        url = reverse("surveys_public:preview", kwargs={"survey_uid": survey.uid})
+    except NoReverseMatch:  # the preview is another area's page
+        return []
+    return [(lang, f"{url}?lang={lang}") for lang in survey.languages]
 
 
 @people_required
@@ -105,7 +107,7 @@ def survey_detail(request: StaffRequest, survey_id: str) -> HttpResponse:
             "missing": missing_translations(survey),
             "draft": survey.status == SurveyStatus.DRAFT,
             "bank": bank_for_user(request.user).exclude(pk__in=used_bank),
-            "preview_url": _preview_url(survey),
+            "previews": _preview_links(survey),
         },
     )
 

@@ -263,7 +263,9 @@ def test_organisation_wide_survey_is_seen_by_every_coordinator(client, world):
         actor=world.admin, organisation=world.org, data=SurveyData(name="Everyone", languages=["sv"])
     )
     client.force_login(world.danderyd_coordinator)
-    assert client.get(reverse("surveys:survey", args=[survey.uid])).status_code == 200
+    page = client.get(reverse("surveys:survey", args=[survey.uid]))
+    assert page.status_code == 200
+    assert reverse("surveys_public:preview", args=[survey.uid]) + "?lang=sv" in page.content.decode()
     client.force_login(world.other_coordinator)
     assert client.get(reverse("surveys:survey", args=[survey.uid])).status_code == 404
 
