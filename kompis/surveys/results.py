@@ -180,7 +180,8 @@ def shown_table(info: QuestionInfo, table: QuestionTable, k: int) -> ShownTable:
     """The table with small counts hidden (and, where the categories add up to n, a second count)."""
     values = [c.count for c in table.counts] + [table.n]
     sums = [(len(values) - 1, tuple(range(len(values) - 1)))] if info.kind in ADDITIVE_KINDS else []
-    status = protect(values, sums, k)
+    # nothing small: nothing to hide (protect's answer, without its linear programmes: ~10 ms a table)
+    status = protect(values, sums, k) if any(0 < v < k for v in values) else [""] * len(values)
     mark = {"small": f"<{k}", SECONDARY: SECONDARY_MARK, "": ""}
     rows = [
         Shown(c.code, info.labels.get(c.code, c.code), c.count, c.percent, mark[status[i]])
@@ -238,6 +239,8 @@ def wave_results(wave: Wave, *, with_texts: bool, data: WaveData | None = None) 
                     groups: dict[str, list[Any]] = {}
                     for g, v in zip(data.groups, column, strict=True):
                         groups.setdefault(g.get(dim) or "–", []).append(v)
+                    if list(groups) == ["–"]:  # nobody's group is known (an open wave): nothing to break down
+                        continue
                     result.breakdowns[dim] = {
                         name: shown_table(info, question_table(vals, info.codes), k)
                         for name, vals in sorted(groups.items())

@@ -84,19 +84,19 @@ def question_table(
 
     `numeric`: also the mean of the answers that are numbers (scales and number questions)."""
     counter: Counter[str] = Counter()
-    n = 0
+    given = [v for v in answers if not (v is None or v == "" or v == [])]
+    n = len(given)
+    singles = [v for v in given if not isinstance(v, list)]
+    if len(singles) == n and all(type(v) is str for v in singles):
+        counter.update(singles)  # the common case (option codes): one pass in C
+    else:
+        for value in given:
+            values = value if isinstance(value, list) else [value]
+            for v in dict.fromkeys(code_of(x) for x in values if not is_missing(x)):
+                counter[v] += 1
     numbers: list[float] = []
-    for value in answers:
-        if is_missing(value):
-            continue
-        n += 1
-        values = value if isinstance(value, list) else [value]
-        for v in dict.fromkeys(code_of(x) for x in values if not is_missing(x)):
-            counter[v] += 1
-        if numeric and not isinstance(value, list):
-            number = _number(value)
-            if number is not None:
-                numbers.append(number)
+    if numeric:
+        numbers = [x for x in (_number(v) for v in singles) if x is not None]
     order = list(codes) + [c for c, _ in counter.most_common() if c not in codes]
     counts = [Count(c, counter[c], counter[c] / n if n else 0.0) for c in order]
     mean = sum(numbers) / len(numbers) if numbers else None

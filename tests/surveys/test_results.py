@@ -297,3 +297,24 @@ def test_open_survey_weighted_to_margins_matches_the_hand_worked_example(
     assert steps["job"] == (22, 2) and steps["swedish"] == (20, 0)
     bad = client.get(url, {"margins": "gender, woman, many"})
     assert "Line 1: “many” is not a number." in bad.content.decode() and "weighted" not in bad.context
+
+
+def test_results_of_20000_open_identified_responses_in_a_second(world: Any) -> None:
+    wave = make_wave(make_survey(world, anonymous=False), "open")
+    now = timezone.now()
+    Response.objects.bulk_create(
+        (
+            Response(
+                wave=wave,
+                answers={"job": "yes" if i % 3 else "no", "swedish": "started", "well": i % 5 + 1},
+                submitted_at=now,
+            )
+            for i in range(20_000)
+        ),
+        batch_size=2000,
+    )
+    start = time.perf_counter()
+    results = wave_results(wave, with_texts=True)
+    assert time.perf_counter() - start < 1.0
+    job = next(q for q in results.questions if q.info.code == "job")
+    assert job.table is not None and job.table.n == 20_000 and not job.breakdowns  # open: no person, no group
