@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from kompis.audit.models import AuditEvent
 from kompis.outbox.models import OutboxMessage
+from kompis.outbox.rendering import render
 from kompis.surveys import sweeps, waves
 from kompis.surveys.models import Invitation, WaveKind, WaveStatus
 from kompis.surveys.worklist_kinds import SURVEY_NO_ANSWER
@@ -89,6 +90,12 @@ def test_a_reminder_carries_the_invitations_link_in_the_persons_language(world):
     reminder = reminders().get()
     assert reminder.language == "en" and reminder.context["url"] == invitation.context["url"]
     assert reminder.context["title"] == "How is it going?"
+    subject, text, html = render(reminder)
+    assert (
+        subject == "Reminder: How is it going?"
+        and reminder.context["url"] in text
+        and "Answer the survey" in html
+    )
 
 
 def test_one_reminder_when_the_wave_says_one(world):
