@@ -173,6 +173,7 @@ def test_free_text_is_listed_for_coordinators_and_not_for_viewers(
     url = reverse("surveys:wave_results", args=[wave.uid])
     client.force_login(uppsala_coordinator)
     assert "The mentor was great" in client.get(url).content.decode()
+    assert url in client.get(reverse("surveys:wave", args=[wave.uid])).content.decode()
     client.force_login(viewer)
     page = client.get(url)
     assert page.status_code == 200 and "The mentor was great" not in page.content.decode()
