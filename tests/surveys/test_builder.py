@@ -277,3 +277,22 @@ def test_bank_add_of_another_organisations_question_is_404(client, world):
     response = client.post(reverse("surveys:bank_add", args=[survey.uid]), {"bank": foreign.code})
     assert response.status_code == 404
     assert not survey.questions.exists()
+
+
+def test_list_shows_a_coordinators_own_and_organisation_wide_surveys(client, world):
+    for name, region in (
+        ("Uppsala only", world.uppsala),
+        ("Danderyd only", world.danderyd),
+        ("Whole-org survey", None),
+    ):
+        builder.create_survey(
+            actor=world.admin,
+            organisation=world.org,
+            data=SurveyData(name=name, languages=["sv"], region=region),
+        )
+    client.force_login(world.uppsala_coordinator)
+    html = client.get(reverse("surveys:list")).content.decode()
+    assert "Uppsala only" in html and "Whole-org survey" in html
+    assert "Danderyd only" not in html
+    client.force_login(world.viewer)
+    assert client.get(reverse("surveys:list")).status_code == 403
