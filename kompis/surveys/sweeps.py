@@ -17,7 +17,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from kompis.audit.actors import SystemActor
@@ -68,11 +68,13 @@ def remind_wave(wave: Wave, *, now: datetime) -> int:
         )
     }
     mails: list[Mail] = []
+    rotated: list[Invitation] = []
     for key, invitation in keys.items():
         url = links.get(key, "")
         if not url:  # the invitation's mail is gone: a new token, the old link stops working
             token, invitation.token_hash = new_token()
             url = absolute_url(RESPOND_URL, token)
+            rotated.append(invitation)
         invitation.reminders_sent += 1
         invitation.last_reminded_at = now
         person = invitation.participant
@@ -94,7 +96,11 @@ def remind_wave(wave: Wave, *, now: datetime) -> int:
                 participant=person,
             )
         )
-    Invitation.objects.bulk_update(invitations, ["reminders_sent", "last_reminded_at", "token_hash"], 1000)
+    # one statement for the counts; a new token only where the invitation's mail was gone
+    Invitation.objects.filter(pk__in=[i.pk for i in invitations]).update(
+        reminders_sent=F("reminders_sent") + 1, last_reminded_at=now
+    )
+    Invitation.objects.bulk_update(rotated, ["token_hash"], 1000)
     queue_mails(mails)
     record(
         actor=WAVES_JOB,

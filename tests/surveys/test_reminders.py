@@ -118,3 +118,18 @@ def test_waves_past_their_end_close_and_get_no_more_reminders(world):
     }
     assert not reminders().exists()
     assert AuditEvent.objects.filter(action="survey.wave_closed").count() == 1
+
+
+def test_when_the_invitations_mail_is_gone_the_reminder_carries_a_new_working_link(world):
+    from kompis.surveys.tokens import find_invitation
+
+    _wave, (person,) = sent_wave(world, n=1)
+    old = OutboxMessage.objects.get(template=waves.INVITATION_TEMPLATE)
+    old_url = old.context["url"]
+    old.delete()
+    sweeps.run_waves(now=timezone.now() + timedelta(days=8))
+    new_url = reminders().get().context["url"]
+    token = new_url.rstrip("/").rsplit("/", 1)[1]
+    assert new_url != old_url and find_invitation(token).participant_id == person.pk
+    assert find_invitation(old_url.rstrip("/").rsplit("/", 1)[1]) is None
+    assert Invitation.objects.get().reminders_sent == 1
