@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import time
 import zipfile
 from datetime import timedelta
 from typing import Any
@@ -236,7 +235,7 @@ def test_pre_post_change_pairs_the_same_persons(client: Any, org_admin: Any, wor
     assert 'id="pre-post"' in response.content.decode()
 
 
-def test_results_of_20000_responses_in_a_second(world: Any) -> None:
+def test_results_of_many_anonymous_responses_count_every_one(world: Any) -> None:
     wave = make_wave(make_survey(world, anonymous=True))
     AnonymousResponse.objects.bulk_create(
         (
@@ -245,14 +244,13 @@ def test_results_of_20000_responses_in_a_second(world: Any) -> None:
                 day=timezone.localdate(),
                 answers={"job": "yes" if i % 3 else "no", "swedish": "started", "well": i % 5 + 1},
             )
-            for i in range(20_000)
+            for i in range(600)
         ),
         batch_size=2000,
     )
-    start = time.perf_counter()
+    # (the time for 20,000 responses is measured in bench/bench_surveys.py, not here)
     results = wave_results(wave, with_texts=False, data=read_wave(wave))
-    assert time.perf_counter() - start < 1.0
-    assert results.rate.answered == 20_000
+    assert results.rate.answered == 600
 
 
 def test_open_survey_weighted_to_margins_matches_the_hand_worked_example(
@@ -300,7 +298,7 @@ def test_open_survey_weighted_to_margins_matches_the_hand_worked_example(
     assert "Line 1: “many” is not a number." in bad.content.decode() and "weighted" not in bad.context
 
 
-def test_results_of_20000_open_identified_responses_in_a_second(world: Any) -> None:
+def test_results_of_many_open_identified_responses_count_every_one(world: Any) -> None:
     wave = make_wave(make_survey(world, anonymous=False), "open")
     now = timezone.now()
     Response.objects.bulk_create(
@@ -310,12 +308,10 @@ def test_results_of_20000_open_identified_responses_in_a_second(world: Any) -> N
                 answers={"job": "yes" if i % 3 else "no", "swedish": "started", "well": i % 5 + 1},
                 submitted_at=now,
             )
-            for i in range(20_000)
+            for i in range(600)
         ),
         batch_size=2000,
     )
-    start = time.perf_counter()
     results = wave_results(wave, with_texts=True)
-    assert time.perf_counter() - start < 1.0
     job = next(q for q in results.questions if q.info.code == "job")
-    assert job.table is not None and job.table.n == 20_000 and not job.breakdowns  # open: no person, no group
+    assert job.table is not None and job.table.n == 600 and not job.breakdowns  # open: no person, no group
