@@ -304,13 +304,8 @@ def _submit(invitation: Invitation, answers: Answers, *, now: datetime) -> None:
         invitation.partial = {}
         invitation.page = 1
         invitation.save(update_fields=["used", "partial", "page"])
-        record(
-            actor=RESPONDENT,
-            action=EventType.SURVEY_RESPONSE_SUBMITTED,
-            obj=wave,
-            organisation=wave.survey.organisation,
-            data={"wave": str(wave.uid)},
-        )
+        # No audit row per anonymous submission: its exact time (and, on PostgreSQL, its transaction id)
+        # would join the invitation; the batch's event counts the submissions instead.
         flush_anonymous(wave)
         return
     Response.objects.create(
@@ -351,6 +346,9 @@ def flush_anonymous(wave: Wave, *, force: bool = False, rng: random.Random | Non
         [AnonymousResponse(id=uuid.uuid4(), wave=locked, day=day, answers=w.answers) for w in waiting]
     )
     AnonymousPending.objects.filter(pk__in=[w.pk for w in waiting]).delete()
+    # Touch every used invitation of the wave in this transaction, so that their row versions (PostgreSQL's
+    # xmin) are the batch's and no longer tell when, or in which order, each person submitted.
+    Invitation.objects.filter(wave=locked, used=True).update(used=True)
     record(
         actor=FLUSH_ACTOR,
         action=EventType.SURVEY_ANONYMOUS_BATCH_WRITTEN,

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils.translation import gettext as _
@@ -96,6 +97,13 @@ def _check_survey(data: SurveyData) -> None:
         raise BuilderError("languages", _("Languages: unknown language %(code)s.") % {"code": unknown[0]})
     if data.k_min < 1:
         raise BuilderError("k_min", _("Smallest group shown: at least 1."))
+    if data.anonymous and data.k_min < settings.SUPPRESSION_K:
+        # smaller batches would write each anonymous response nearly as it is sent
+        raise BuilderError(
+            "k_min",
+            _("Smallest group shown: an anonymous survey needs at least %(k)s.")
+            % {"k": settings.SUPPRESSION_K},
+        )
 
 
 def _check_draft(survey: Survey) -> None:

@@ -155,6 +155,9 @@ def close_wave(wave: Wave) -> bool:
     flush = getattr(answering, "flush_anonymous", None)
     if flush is not None:
         flush(locked, force=True)
+    if wave.survey.anonymous:
+        # what people typed but never sent stays with their link no longer than the wave
+        Invitation.objects.filter(wave=locked).update(partial={}, page=1)
     record(
         actor=WAVES_JOB,
         action=EventType.SURVEY_WAVE_CLOSED,

@@ -48,6 +48,24 @@ def test_create_survey_refuses_no_languages_naming_the_field(world):
     assert not Survey.objects.exists()
 
 
+def test_an_anonymous_survey_needs_groups_of_at_least_the_suppression_threshold(world, settings):
+    """Anonymous responses are written in batches of k_min: a batch of 1 would be written as it is sent."""
+    settings.SUPPRESSION_K = 5
+    with pytest.raises(BuilderError) as e:
+        builder.create_survey(
+            actor=world.admin,
+            organisation=world.org,
+            data=SurveyData(name="X", languages=["sv"], anonymous=True, k_min=2),
+        )
+    assert e.value.field == "k_min" and not Survey.objects.exists()
+    survey = builder.create_survey(
+        actor=world.admin, organisation=world.org, data=SurveyData(name="Y", languages=["sv"], k_min=2)
+    )
+    assert (
+        survey.k_min == 2
+    )  # an identified survey may show smaller groups (its results are protected anyway)
+
+
 def test_question_code_once_per_survey(world):
     survey = make_survey(world)
     builder.add_question(actor=world.admin, survey=survey, data=job())
