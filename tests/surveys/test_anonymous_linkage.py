@@ -168,6 +168,7 @@ def test_an_adversary_with_every_table_finds_no_link(world):
         assert not set(map(str, event.data.values())) & uids
 
 
+@pytest.mark.postgres_only
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's row versions (xmin)")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_after_a_batch_the_invitations_row_versions_no_longer_tell_when_each_submitted(world):
