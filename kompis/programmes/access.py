@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 
 from kompis.accounts.access import coordinator_scope
 from kompis.accounts.models import User
+from kompis.core.lookups import get_or_404
 from kompis.programmes.models import Cohort, CohortSession, Enrolment, MentorPair, Programme
 
 
@@ -24,45 +24,44 @@ def programmes_for_user(user: User) -> QuerySet[Programme]:
 
 def get_programme_for_user(user: User, programme_id: Any) -> Programme:
     """`programme_id` is the uid from the URL."""
-    try:
-        return programmes_for_user(user).select_related("region", "project").get(uid=programme_id)
-    except (Programme.DoesNotExist, ValueError) as exc:
-        raise Http404("No such programme") from exc
+    return get_or_404(
+        programmes_for_user(user).select_related("region", "project"), "No such programme", uid=programme_id
+    )
 
 
 def get_cohort_for_user(user: User, cohort_id: Any) -> Cohort:
-    try:
-        return Cohort.objects.select_related("programme", "region", "project").get(
-            uid=cohort_id, programme__in=programmes_for_user(user)
-        )
-    except (Cohort.DoesNotExist, ValueError) as exc:
-        raise Http404("No such cohort") from exc
+    return get_or_404(
+        Cohort.objects.select_related("programme", "region", "project"),
+        "No such cohort",
+        uid=cohort_id,
+        programme__in=programmes_for_user(user),
+    )
 
 
 def get_enrolment_for_user(user: User, enrolment_id: Any) -> Enrolment:
-    try:
-        return Enrolment.objects.select_related("cohort__programme", "participant").get(
-            uid=enrolment_id, cohort__programme__in=programmes_for_user(user)
-        )
-    except (Enrolment.DoesNotExist, ValueError) as exc:
-        raise Http404("No such enrolment") from exc
+    return get_or_404(
+        Enrolment.objects.select_related("cohort__programme", "participant"),
+        "No such enrolment",
+        uid=enrolment_id,
+        cohort__programme__in=programmes_for_user(user),
+    )
 
 
 def get_session_for_user(user: User, session_id: Any) -> CohortSession:
     """A cohort's session (issue #13), by its uid, within the user's programmes."""
-    try:
-        return CohortSession.objects.select_related("cohort__programme", "event").get(
-            uid=session_id, cohort__programme__in=programmes_for_user(user)
-        )
-    except (CohortSession.DoesNotExist, ValueError) as exc:
-        raise Http404("No such session") from exc
+    return get_or_404(
+        CohortSession.objects.select_related("cohort__programme", "event"),
+        "No such session",
+        uid=session_id,
+        cohort__programme__in=programmes_for_user(user),
+    )
 
 
 def get_pair_for_user(user: User, pair_id: Any) -> MentorPair:
     """A mentor pair (issue #13), by its uid, within the user's programmes."""
-    try:
-        return MentorPair.objects.select_related(
-            "cohort__programme", "mentee__participant", "mentor__participant"
-        ).get(uid=pair_id, cohort__programme__in=programmes_for_user(user))
-    except (MentorPair.DoesNotExist, ValueError) as exc:
-        raise Http404("No such pair") from exc
+    return get_or_404(
+        MentorPair.objects.select_related("cohort__programme", "mentee__participant", "mentor__participant"),
+        "No such pair",
+        uid=pair_id,
+        cohort__programme__in=programmes_for_user(user),
+    )

@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
 from kompis.accounts.access import coordinator_scope
 from kompis.accounts.models import User
+from kompis.core.lookups import get_or_404
 from kompis.surveys.models import BankQuestion, InterviewSample, InterviewSubject, Question, Survey, Wave
 
 
@@ -33,27 +33,25 @@ def surveys_for_builder(user: User) -> QuerySet[Survey]:
 
 def get_survey_for_user(user: User, survey_id: Any) -> Survey:
     """A survey the user may see (results), by its uid."""
-    try:
-        return surveys_for_user(user).select_related("region", "project").get(uid=survey_id)
-    except (Survey.DoesNotExist, ValueError) as exc:
-        raise Http404("No such survey") from exc
+    return get_or_404(
+        surveys_for_user(user).select_related("region", "project"), "No such survey", uid=survey_id
+    )
 
 
 def get_survey_for_builder(user: User, survey_id: Any) -> Survey:
     """A survey the user may edit, by its uid."""
-    try:
-        return surveys_for_builder(user).select_related("region", "project").get(uid=survey_id)
-    except (Survey.DoesNotExist, ValueError) as exc:
-        raise Http404("No such survey") from exc
+    return get_or_404(
+        surveys_for_builder(user).select_related("region", "project"), "No such survey", uid=survey_id
+    )
 
 
 def get_question_for_builder(user: User, question_id: Any) -> Question:
-    try:
-        return Question.objects.select_related("survey").get(
-            uid=question_id, survey__in=surveys_for_builder(user)
-        )
-    except (Question.DoesNotExist, ValueError) as exc:
-        raise Http404("No such question") from exc
+    return get_or_404(
+        Question.objects.select_related("survey"),
+        "No such question",
+        uid=question_id,
+        survey__in=surveys_for_builder(user),
+    )
 
 
 def bank_for_user(user: User) -> QuerySet[BankQuestion]:
@@ -64,20 +62,17 @@ def bank_for_user(user: User) -> QuerySet[BankQuestion]:
 
 
 def get_bank_question_for_user(user: User, bank_id: Any) -> BankQuestion:
-    try:
-        return bank_for_user(user).get(uid=bank_id)
-    except (BankQuestion.DoesNotExist, ValueError) as exc:
-        raise Http404("No such bank question") from exc
+    return get_or_404(bank_for_user(user), "No such bank question", uid=bank_id)
 
 
 def get_wave_for_results(user: User, wave_id: Any) -> Wave:
     """A wave whose results the user may see (viewers included: aggregated), by its uid."""
-    try:
-        return Wave.objects.select_related("survey", "cohort").get(
-            uid=wave_id, survey__in=surveys_for_user(user)
-        )
-    except (Wave.DoesNotExist, ValueError) as exc:
-        raise Http404("No such wave") from exc
+    return get_or_404(
+        Wave.objects.select_related("survey", "cohort"),
+        "No such wave",
+        uid=wave_id,
+        survey__in=surveys_for_user(user),
+    )
 
 
 def interview_samples_for_user(user: User) -> QuerySet[InterviewSample]:
@@ -92,26 +87,25 @@ def interview_samples_for_user(user: User) -> QuerySet[InterviewSample]:
 
 
 def get_interview_sample_for_user(user: User, sample_id: Any) -> InterviewSample:
-    try:
-        return interview_samples_for_user(user).select_related("cohort", "region").get(uid=sample_id)
-    except (InterviewSample.DoesNotExist, ValueError) as exc:
-        raise Http404("No such sample") from exc
+    return get_or_404(
+        interview_samples_for_user(user).select_related("cohort", "region"), "No such sample", uid=sample_id
+    )
 
 
 def get_interview_subject_for_user(user: User, subject_id: Any) -> InterviewSubject:
-    try:
-        return InterviewSubject.objects.select_related("sample", "participant").get(
-            uid=subject_id, sample__in=interview_samples_for_user(user)
-        )
-    except (InterviewSubject.DoesNotExist, ValueError) as exc:
-        raise Http404("No such person in a sample") from exc
+    return get_or_404(
+        InterviewSubject.objects.select_related("sample", "participant"),
+        "No such person in a sample",
+        uid=subject_id,
+        sample__in=interview_samples_for_user(user),
+    )
 
 
 def get_wave_for_builder(user: User, wave_id: Any) -> Wave:
     """A wave the user may send and follow (admins and coordinators in the survey's scope), by its uid."""
-    try:
-        return Wave.objects.select_related("survey__organisation", "cohort__programme").get(
-            uid=wave_id, survey__in=surveys_for_builder(user)
-        )
-    except (Wave.DoesNotExist, ValueError) as exc:
-        raise Http404("No such wave") from exc
+    return get_or_404(
+        Wave.objects.select_related("survey__organisation", "cohort__programme"),
+        "No such wave",
+        uid=wave_id,
+        survey__in=surveys_for_builder(user),
+    )
